@@ -1,0 +1,41 @@
+/**
+ * Where the model comes from. Order: an explicit folder (CLI --model or the modelPath setting), the
+ * INLINE_SENTIMENT_MODEL environment variable, the full model in model/distilbert-sst2, then the bundled mini model,
+ * which is labelled as such wherever results are shown.
+ */
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+export type ModelKind = "full" | "mini" | "custom";
+
+export interface LocatedModel {
+  dir: string;
+  kind: ModelKind;
+  /** Set when the fallback is in use: say it where the user will read it. */
+  warning?: string;
+}
+
+/** Folder names under the extension's model/ directory. */
+export const FULL_MODEL_FOLDER = "distilbert-sst2";
+export const MINI_MODEL_FOLDER = "sentiment-mini";
+
+export function locateModel(extensionRoot: string, explicit?: string, env = process.env): LocatedModel {
+  const chosen = explicit || env.INLINE_SENTIMENT_MODEL;
+  if (chosen) return { dir: resolve(chosen), kind: kindOf(resolve(chosen), extensionRoot) };
+  const full = join(extensionRoot, "model", FULL_MODEL_FOLDER);
+  if (existsSync(join(full, "config.json"))) return { dir: full, kind: "full" };
+  const mini = join(extensionRoot, "model", MINI_MODEL_FOLDER);
+  return {
+    dir: mini,
+    kind: "mini",
+    warning:
+      `Using the bundled mini model (${mini}): a small stand-in trained for this project, less accurate than ` +
+      "DistilBERT SST-2. The full model is not installed.",
+  };
+}
+
+function kindOf(dir: string, extensionRoot: string): ModelKind {
+  if (dir === join(extensionRoot, "model", MINI_MODEL_FOLDER)) return "mini";
+  if (dir === join(extensionRoot, "model", FULL_MODEL_FOLDER)) return "full";
+  return "custom";
+}

@@ -1,0 +1,32 @@
+/** The typed messages between the host (extension or CLI) and the engine worker. */
+import type { Classification } from "../core/types";
+
+/** Which ONNX file of a model folder to load: int8 (`onnx/model_quantized.onnx`) or fp32 (`onnx/model.onnx`). */
+export type Dtype = "q8" | "fp32";
+
+/** A model folder in the Hugging Face ONNX layout, and how to run it. */
+export interface ModelSpec {
+  dir: string;
+  dtype: Dtype;
+  /** Threads for one operator; 0 lets onnxruntime choose. */
+  intraOpThreads?: number;
+}
+
+/** What a loaded model is. */
+export interface ModelInfo {
+  dir: string;
+  onnxFile: string;
+  labels: string[];
+  /** Longest input the model takes, special tokens included. */
+  maxTokens: number;
+}
+
+export type Request =
+  | { id: number; type: "load"; spec: ModelSpec }
+  | { id: number; type: "classify"; texts: string[] };
+
+export type ResponseBody<R extends Request> = R extends { type: "load" } ? ModelInfo : Classification[];
+
+export type Response =
+  | { id: number; ok: true; result: ModelInfo | Classification[] }
+  | { id: number; ok: false; error: string };

@@ -1,0 +1,59 @@
+/**
+ * The model folder's own tokenizer (tokenizer.json + tokenizer_config.json), run by @huggingface/tokenizers,
+ * the pure-JS tokenizer that @huggingface/transformers uses. We encode without special tokens and add them per
+ * window ourselves, so long texts can be split into windows instead of being truncated.
+ */
+import { Tokenizer } from "@huggingface/tokenizers";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ModelError, messageOf } from "./errors";
+
+export class TextTokenizer {
+  /** Ids the tokenizer puts before and after a single sequence (e.g. [CLS] ... [SEP]). */
+  readonly prefix: number[];
+  readonly suffix: number[];
+  readonly padId: number;
+
+  private constructor(private readonly tokenizer: Tokenizer, config: Record<string, unknown>) {
+    const bare = tokenizer.encode("a", { add_special_tokens: false }).ids;
+    const full = tokenizer.encode("a").ids;
+    const at = full.findIndex((_, i) => bare.every((id, j) => full[i + j] === id));
+    this.prefix = full.slice(0, Math.max(at, 0));
+    this.suffix = at < 0 ? [] : full.slice(at + bare.length);
+    const pad = typeof config.pad_token === "string" ? tokenizer.token_to_id(config.pad_token) : undefined;
+    this.padId = pad ?? 0;
+  }
+
+  /** Loads tokenizer.json and tokenizer_config.json from a model folder; errors name the file. */
+  static load(dir: string): TextTokenizer {
+    const json = readJson(join(dir, "tokenizer.json"));
+    const config = readJson(join(dir, "tokenizer_config.json"));
+    try {
+      return new TextTokenizer(new Tokenizer(json, config), config);
+    } catch (error) {
+      throw new ModelError(join(dir, "tokenizer.json"), `not a usable tokenizer (${messageOf(error)})`);
+    }
+  }
+
+  /** Word-piece ids of `text`, without special tokens. */
+  encode(text: string): number[] {
+    return this.tokenizer.encode(text, { add_special_tokens: false }).ids;
+  }
+
+  /** Word pieces of `text`, for tests and explanations. */
+  tokenize(text: string): string[] {
+    return this.tokenizer.tokenize(text);
+  }
+}
+
+/** Reads a JSON file of a model folder; a missing or malformed file gets a message naming it. */
+export function readJson(file: string): Record<string, unknown> {
+  if (!existsSync(file)) throw new ModelError(file, "file not found");
+  try {
+    const value: unknown = JSON.parse(readFileSync(file, "utf8"));
+    if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error("not a JSON object");
+    return value as Record<string, unknown>;
+  } catch (error) {
+    throw new ModelError(file, `not valid JSON (${messageOf(error)})`);
+  }
+}

@@ -1,0 +1,172 @@
+import { strict as assert } from "node:assert";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { EngineClient } from "../../src/engine/client";
+import { softmax } from "../../src/engine/model";
+import { MINI_MODEL, WORKER, sharedFile } from "./helpers";
+
+/** A copy of the mini model in a temp folder, for breaking one file at a time. */
+function miniCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), "inline-sentiment-model-"));
+  mkdirSync(join(dir, "onnx"));
+  for (const file of ["config.json", "tokenizer.json", "tokenizer_config.json", "onnx/model_quantized.onnx"]) {
+    copyFileSync(join(MINI_MODEL, file), join(dir, file));
+  }
+  return dir;
+}
+
+describe("engine (worker thread, mini model)", () => {
+  let engine: EngineClient;
+  const temps: string[] = [];
+  const temp = () => {
+    const dir = miniCopy();
+    temps.push(dir);
+    return dir;
+  };
+  beforeEach(() => (engine = new EngineClient(WORKER, { dir: MINI_MODEL, dtype: "q8" })));
+  afterEach(() => engine.dispose());
+  after(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  it("labels clear praise and clear complaints, in input order, with probabilities that sum to 1", async () => {
+    const texts = ["I love it, the staff were wonderful.", "This is awful and a waste of money.", "A charming, delightful film."];
+    const results = await engine.classify(texts);
+    assert.deepEqual(results.map((r) => r.label), ["POSITIVE", "NEGATIVE", "POSITIVE"]);
+    for (const result of results) {
+      assert.deepEqual(Object.keys(result.probabilities).sort(), ["NEGATIVE", "POSITIVE"]);
+      assert.ok(Math.abs(result.probabilities.NEGATIVE + result.probabilities.POSITIVE - 1) < 1e-9);
+      assert.equal(result.score, result.probabilities[result.label]);
+      assert.equal(result.windows, 1);
+    }
+    assert.equal(engine.textsSent, 3);
+  });
+
+  it("reports the model it loaded", async () => {
+    const info = await engine.modelInfo();
+    assert.deepEqual([info.labels, info.maxTokens], [["NEGATIVE", "POSITIVE"], 512]);
+    assert.match(info.onnxFile, /model_quantized\.onnx$/);
+  });
+
+  it("scores a text longer than 512 tokens in overlapping windows instead of truncating it", async () => {
+    const long = Array.from({ length: 300 }, () => "The service was terrible and slow.").join(" ");
+    const [result] = await engine.classify([long]);
+    assert.ok(result.tokens > 2000, `tokens: ${result.tokens}`);
+    assert.equal(result.windows, Math.ceil((result.tokens - 510) / 382) + 1);
+    assert.equal(result.label, "NEGATIVE");
+  });
+
+  it("gives the same result for a text alone and inside a batch", async () => {
+    const [alone] = await engine.classify(["the plot is thin but the actors are great"]);
+    const batch = await engine.classify(["short", "the plot is thin but the actors are great", "a much longer text ".repeat(20)]);
+    assert.ok(Math.abs(alone.score - batch[1].score) < 1e-6);
+  });
+
+  const failures: [string, (dir: string) => void, RegExp][] = [
+    ["a missing config.json", (dir) => rmSync(join(dir, "config.json")), /config\.json: file not found/],
+    ["a config.json without id2label", (dir) => writeFileSync(join(dir, "config.json"), "{}"), /config\.json: has no id2label/],
+    ["a malformed config.json", (dir) => writeFileSync(join(dir, "config.json"), "{ nope"), /config\.json: not valid JSON/],
+    ["a missing tokenizer.json", (dir) => rmSync(join(dir, "tokenizer.json")), /tokenizer\.json: file not found/],
+    ["a missing ONNX file", (dir) => rmSync(join(dir, "onnx", "model_quantized.onnx")), /model_quantized\.onnx: file not found/],
+    [
+      "a truncated ONNX file",
+      (dir) => {
+        const file = join(dir, "onnx", "model_quantized.onnx");
+        writeFileSync(file, readFileSync(file).subarray(0, 100_000));
+      },
+      /model_quantized\.onnx: onnxruntime cannot load it/,
+    ],
+  ];
+  for (const [name, breakIt, message] of failures) {
+    it(`fails with a message naming the file for ${name}, and keeps the model it had`, async () => {
+      await engine.classify(["warm up with the good model"]);
+      const dir = temp();
+      breakIt(dir);
+      await assert.rejects(engine.setModel({ dir, dtype: "q8" }), message);
+      const [result] = await engine.classify(["still works: a lovely day"]);
+      assert.equal(result.label, "POSITIVE");
+    });
+  }
+
+  it("fails with a message naming the folder when the model folder is missing", async () => {
+    const broken = new EngineClient(WORKER, { dir: "/nonexistent/model", dtype: "q8" });
+    try {
+      await assert.rejects(broken.classify(["x"]), /\/nonexistent\/model: model folder not found/);
+    } finally {
+      broken.dispose();
+    }
+  });
+
+  it("rejects every pending request when the worker dies, and restarts on the next request", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "inline-sentiment-worker-"));
+    temps.push(dir);
+    const dying = join(dir, "dying.js");
+    writeFileSync(dying, "process.exit(7);");
+    const client = new EngineClient(dying, { dir: MINI_MODEL, dtype: "q8" });
+    try {
+      await assert.rejects(client.classify(["a", "b"]), /sentiment engine stopped \(exit code 7\)/);
+      await assert.rejects(client.classify(["c"]), /exit code 7/);
+    } finally {
+      client.dispose();
+    }
+  });
+
+  it("rejects with the worker's own error when the worker throws", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "inline-sentiment-worker-"));
+    temps.push(dir);
+    const throwing = join(dir, "throwing.js");
+    writeFileSync(throwing, "throw new Error('boom at start');");
+    const client = new EngineClient(throwing, { dir: MINI_MODEL, dtype: "q8" });
+    try {
+      await assert.rejects(client.classify(["a"]), /sentiment engine failed: boom at start/);
+    } finally {
+      client.dispose();
+    }
+  });
+
+  it("rejects pending requests on dispose", async () => {
+    const pending = engine.classify(["anything"]);
+    engine.dispose();
+    await assert.rejects(pending, /shut down/);
+  });
+});
+
+describe("softmax", () => {
+  it("is stable for large logits", () => {
+    const [a, b] = softmax([1000, 1000 + Math.log(3)]);
+    assert.ok(Math.abs(a - 0.25) < 1e-12 && Math.abs(b - 0.75) < 1e-12);
+  });
+});
+
+describe("engine against external references", () => {
+  it("reproduces the PyTorch logits of the tiny random DistilBERT, with right padding in one fp32 batch", async function () {
+    const reference = JSON.parse(readFileSync(sharedFile(this, "models", "distilbert-sst2-random", "tiny_reference.json"), "utf8"));
+    const dir = mkdtempSync(join(tmpdir(), "inline-sentiment-tiny-"));
+    try {
+      mkdirSync(join(dir, "onnx"));
+      copyFileSync(sharedFile(this, "models", "distilbert-sst2-random", "tiny.config.json"), join(dir, "config.json"));
+      copyFileSync(sharedFile(this, "models", "distilbert-sst2-random", "tiny.onnx"), join(dir, "onnx", "model.onnx"));
+      for (const file of ["tokenizer.json", "tokenizer_config.json"]) copyFileSync(join(MINI_MODEL, file), join(dir, file));
+      const vocab = readFileSync(join(MINI_MODEL, "vocab.txt"), "utf8").split("\n");
+      // Rebuild rows 0 and 1 ("this movie was great", "terrible") from their ids; the third text (42 tokens) makes
+      // the batch pad them. Row 2 itself holds "her ##s", which reads back as "hers" (one token), so it is not checked.
+      const texts = (reference.input_ids as number[][]).map((ids, row) =>
+        ids.filter((_, i) => reference.attention_mask[row][i] === 1).slice(1, -1).map((id) => vocab[id]).join(" "),
+      );
+      const engine = new EngineClient(WORKER, { dir, dtype: "fp32" });
+      try {
+        const results = await engine.classify(texts);
+        for (const row of [0, 1]) {
+          const expected = softmax(reference.logits_unpadded[row]);
+          const diff = Math.abs(results[row].probabilities.NEGATIVE - expected[0]);
+          assert.ok(diff < 1e-6, `row ${row}: ${diff}`);
+          assert.equal(results[row].tokens, reference.attention_mask[row].filter((m: number) => m === 1).length - 2);
+        }
+        assert.equal(results[2].tokens, 42);
+      } finally {
+        engine.dispose();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,34 @@
+import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import { EngineClient } from "../../src/engine/client";
+import { MINI_MODEL, WORKER, sharedFile } from "./helpers";
+
+interface ReferenceRow {
+  text: string;
+  label: number;
+  p_positive: number;
+}
+
+describe("parity with the reference pipeline (SST-2 dev, mini model, int8)", () => {
+  it("reproduces every reference probability", async function () {
+    const rows: ReferenceRow[] = JSON.parse(readFileSync(sharedFile(this, "models", "sentiment-mini", "reference", "sst2-dev.json"), "utf8"));
+    assert.equal(rows.length, 872);
+    const engine = new EngineClient(WORKER, { dir: MINI_MODEL, dtype: "q8" });
+    try {
+      const results = await engine.classify(rows.map((row) => row.text));
+      const errors = rows.map((row, i) => Math.abs(results[i].probabilities.POSITIVE - row.p_positive));
+      const worst = errors.map((error, i) => ({ error, text: rows[i].text })).sort((a, b) => b.error - a.error);
+      // The reference ran on an AVX-512 VNNI CPU. On AVX2-only CPUs the exact integer kernels match it, but float
+      // kernels differ in the last bits, which can move one activation across a rounding step of the dynamic int8
+      // quantization: measured here, 871 of 872 rows agree within 4e-6 and one ("thekids will ...") by 1.15e-4.
+      // So: 1e-4 for all but 1 row in 500, and no row beyond 2e-4.
+      const over = worst.filter((w) => w.error > 1e-4);
+      assert.ok(over.length <= rows.length / 500, `rows over 1e-4: ${JSON.stringify(over.slice(0, 5))}`);
+      assert.ok(worst[0].error <= 2e-4, `worst: ${JSON.stringify(worst[0])}`);
+      const accuracy = rows.filter((row, i) => (results[i].label === "POSITIVE" ? 1 : 0) === row.label).length / rows.length;
+      assert.ok(Math.abs(accuracy - 0.787) < 0.002, `accuracy ${accuracy}`);
+    } finally {
+      engine.dispose();
+    }
+  });
+});

@@ -1,0 +1,111 @@
+import { strict as assert } from "node:assert";
+import { lineAt, lineStarts } from "../../src/core/lines";
+import { segment, segmentMarkdown, segmentPlaintext } from "../../src/core/segment";
+
+/** Each unit as [text the model reads, exact slice of the document]. */
+function spans(text: string, languageId: string): [string, string][] {
+  return segment(text, languageId).map((unit) => [unit.text, text.slice(unit.start, unit.end)]);
+}
+
+describe("segmentPlaintext", () => {
+  const cases: [string, string, string[]][] = [
+    ["empty document", "", []],
+    ["white space only", " \n\t\n  \r\n", []],
+    ["one line", "Great product.", ["Great product."]],
+    ["blank lines split", "First one.\n\nSecond one.\n", ["First one.", "Second one."]],
+    ["lines join", "Line a\nline b\n\n\nPara 2", ["Line a\nline b", "Para 2"]],
+    ["whitespace-only line splits", "A\n   \t\nB", ["A", "B"]],
+    ["CRLF", "One.\r\nStill one.\r\n\r\nTwo.\r\n", ["One.\r\nStill one.", "Two."]],
+    ["lone CR", "One.\r\rTwo.", ["One.", "Two."]],
+    ["indent and trailing space trimmed", "\t  Indented text.  \n\nNext", ["Indented text.", "Next"]],
+    ["emoji and CJK", "I love it 😍🎉\n\n这个产品很好\n\nمرحبا بالعالم", ["I love it 😍🎉", "这个产品很好", "مرحبا بالعالم"]],
+    ["combining marks", "Cafe\u0301 was nice\n\nNo", ["Cafe\u0301 was nice", "No"]],
+  ];
+  for (const [name, text, expected] of cases) {
+    it(name, () => {
+      const units = segmentPlaintext(text);
+      assert.deepEqual(units.map((u) => text.slice(u.start, u.end)), expected);
+      assert.deepEqual(units.map((u) => u.text), expected);
+    });
+  }
+});
+
+describe("segmentMarkdown", () => {
+  it("scores paragraphs, list items and block quotes; skips front matter, headings, code, HTML and tables", () => {
+    const doc = [
+      "---",
+      "title: feedback",
+      "---",
+      "",
+      "# Heading is not scored",
+      "",
+      "A **bold** claim with a [link](https://example.com) and `code`.",
+      "",
+      "- first item",
+      "- second item",
+      "  continues here",
+      "  - nested item",
+      "",
+      "> quoted praise",
+      "> on two lines",
+      "",
+      "```",
+      "code block is not scored",
+      "```",
+      "",
+      "    indented code is not scored",
+      "",
+      "<div>html block is not scored</div>",
+      "",
+      "| a | b |",
+      "| - | - |",
+      "| table | cells |",
+      "",
+      "Last paragraph.",
+    ].join("\n");
+    assert.deepEqual(spans(doc, "markdown"), [
+      ["A bold claim with a link and code.", "A **bold** claim with a [link](https://example.com) and `code`."],
+      ["first item", "first item"],
+      ["second item\ncontinues here", "second item\n  continues here"],
+      ["nested item", "nested item"],
+      ["quoted praise\non two lines", "> quoted praise\n> on two lines"],
+      ["Last paragraph.", "Last paragraph."],
+    ]);
+    assert.deepEqual(
+      segmentMarkdown(doc).map((u) => u.kind),
+      ["paragraph", "listItem", "listItem", "listItem", "blockquote", "paragraph"],
+    );
+  });
+
+  it("maps units back exactly with CRLF, tabs, emoji and CJK", () => {
+    const doc = "Intro 😀 here.\r\n\r\n-\tTab item 中文\r\n- 🎉 party\r\n\r\nEnd.";
+    assert.deepEqual(spans(doc, "markdown"), [
+      ["Intro 😀 here.", "Intro 😀 here."],
+      ["Tab item 中文", "Tab item 中文"],
+      ["🎉 party", "🎉 party"],
+      ["End.", "End."],
+    ]);
+  });
+
+  it("keeps HTML and script text out of what is scored", () => {
+    assert.deepEqual(spans("Hello <b>there</b> friend.\n\n<script>alert(1)</script>\n", "markdown"), [
+      ["Hello there friend.", "Hello <b>there</b> friend."],
+    ]);
+  });
+
+  it("treats other languages as plaintext", () => {
+    assert.deepEqual(spans("# not a heading\n\n- not a list", "plaintext"), [
+      ["# not a heading", "# not a heading"],
+      ["- not a list", "- not a list"],
+    ]);
+  });
+});
+
+describe("lines", () => {
+  it("counts CRLF, LF and lone CR as line ends", () => {
+    const text = "a\r\nb\nc\rd";
+    const starts = lineStarts(text);
+    assert.deepEqual(starts, [0, 3, 5, 7]);
+    assert.deepEqual([0, 2, 3, 6, 7, 8].map((offset) => lineAt(starts, offset)), [0, 0, 1, 2, 3, 3]);
+  });
+});
