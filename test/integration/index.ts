@@ -1,0 +1,14 @@
+/**
+ * Entry of the in-editor suite: VS Code (code-server, or desktop through @vscode/test-electron) loads this file in the
+ * extension host and calls run(). The suite files are bundled in and register their tests through mocha's globals.
+ */
+import Mocha from "mocha";
+
+export function run(): Promise<void> {
+  const mocha = new Mocha({ ui: "bdd", timeout: 120_000, color: false, reporter: "spec" });
+  mocha.suite.emit("pre-require", globalThis, "integration", mocha);
+  require("./extension.test");
+  return new Promise((resolve, reject) => {
+    mocha.run((failures) => (failures ? reject(new Error(`${failures} in-editor test(s) failed`)) : resolve()));
+  });
+}
