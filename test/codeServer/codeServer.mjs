@@ -1,0 +1,505 @@
+// Shared helpers for running the extension in a real VS Code: code-server (VS Code in the browser, with a real
+// Node extension host) driven by Debian chromium through playwright-core. See ../../../shared/REAL-VSCODE.md.
+//
+// These scripts run under the machine's Node (20+). code-server itself needs Node 24, which
+// scripts/setup-code-server.sh installs into the cache next to code-server:
+//   $INLINE_SENTIMENT_CACHE (default ~/.cache/inline-sentiment)/node24/bin/node
+//   $INLINE_SENTIMENT_CACHE/code-server/bin/code-server
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const RUN_ROOT = path.join(REPO_ROOT, ".test-run");
+export const FIXTURE_WORKSPACE = path.join(REPO_ROOT, "test", "fixtures", "workspace");
+export const SCREENSHOT_DIR = path.join(REPO_ROOT, "docs", "screenshots");
+
+const SETUP_HINT = "run `bash scripts/setup-code-server.sh` (installs Node 24, code-server and chromium once per machine)";
+
+// ---------------------------------------------------------------------------------------------------------------
+// Cleanup: everything started here (code-server process groups, browsers) is registered and torn down on exit,
+// on SIGINT/SIGTERM/SIGHUP and on an uncaught error, so no code-server is left behind.
+
+const cleanups = new Set();
+let exiting = false;
+
+/** Registers an async cleanup; returns a function that unregisters it. */
+export function onCleanup(fn) {
+  cleanups.add(fn);
+  return () => cleanups.delete(fn);
+}
+
+/** Runs every registered cleanup once (newest first), each bounded in time. */
+export async function runCleanups() {
+  const list = [...cleanups].reverse();
+  cleanups.clear();
+  for (const fn of list) {
+    try {
+      await Promise.race([Promise.resolve().then(fn), delay(10_000)]);
+    } catch {
+      // best effort
+    }
+  }
+}
+
+/** True once the harness is shutting down (after a signal or an exit() call). */
+export function isExiting() {
+  return exiting;
+}
+
+/** Cleans up and exits with `code`. Use this instead of process.exit in the harness scripts. */
+export async function exit(code) {
+  if (exiting) return;
+  exiting = true;
+  await runCleanups();
+  process.exit(code);
+}
+
+// Synchronous last resort: kill process groups that are still registered when the process exits anyway.
+const groupsToKill = new Set();
+process.on("exit", () => {
+  for (const pid of groupsToKill) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+});
+for (const [signal, code] of [
+  ["SIGINT", 130],
+  ["SIGTERM", 143],
+  ["SIGHUP", 129],
+]) {
+  process.on(signal, () => {
+    if (exiting) return;
+    process.stderr.write(`\n${signal}: stopping code-server and the browser\n`);
+    void exit(code);
+  });
+}
+process.on("uncaughtException", (error) => {
+  process.stderr.write(`uncaught exception: ${error?.stack ?? error}\n`);
+  void exit(1);
+});
+process.on("unhandledRejection", (error) => {
+  process.stderr.write(`unhandled rejection: ${error?.stack ?? error}\n`);
+  void exit(1);
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Locating the tools
+
+export function cacheDir() {
+  return process.env.INLINE_SENTIMENT_CACHE || path.join(os.homedir(), ".cache", "inline-sentiment");
+}
+
+/** Paths of Node 24, code-server and chromium; throws a clear error naming the setup script when one is missing. */
+export function findBinaries() {
+  const cache = cacheDir();
+  const node24Bin = path.join(cache, "node24", "bin");
+  const node24 = path.join(node24Bin, "node");
+  const codeServer = path.join(cache, "code-server", "bin", "code-server");
+  const chromium = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+  const missing = [];
+  if (!isExecutable(node24)) missing.push(`Node 24 (${node24})`);
+  if (!isExecutable(codeServer)) missing.push(`code-server (${codeServer})`);
+  if (!isExecutable(chromium)) missing.push(`chromium (${chromium})`);
+  if (missing.length) {
+    throw new HarnessError(`missing ${missing.join(", ")}: ${SETUP_HINT}`);
+  }
+  return { cache, node24Bin, node24, codeServer, chromium };
+}
+
+function isExecutable(file) {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** An error whose message is enough on its own (printed without a stack trace). */
+export class HarnessError extends Error {}
+
+// ---------------------------------------------------------------------------------------------------------------
+// code-server
+
+/** User settings that keep the window clean and quiet: no welcome page, walkthroughs, AI/chat, telemetry, trust. */
+export const DEFAULT_SETTINGS = {
+  "workbench.startupEditor": "none",
+  "workbench.welcomePage.walkthroughs.openOnInstall": false,
+  "workbench.tips.enabled": false,
+  "workbench.enableExperiments": false,
+  "workbench.secondarySideBar.defaultVisibility": "hidden",
+  "chat.disableAIFeatures": true,
+  "chat.commandCenter.enabled": false,
+  "telemetry.telemetryLevel": "off",
+  "update.mode": "none",
+  "update.showReleaseNotes": false,
+  "security.workspace.trust.enabled": false,
+  "security.workspace.trust.startupPrompt": "never",
+  "extensions.ignoreRecommendations": true,
+  "extensions.autoCheckUpdates": false,
+  "extensions.autoUpdate": false,
+  "git.enabled": false,
+  "git.openRepositoryInParentFolders": "never",
+  "remote.autoForwardPorts": false,
+  "editor.accessibilitySupport": "off",
+  "accessibility.signals.sounds.volume": 0,
+  "workbench.editor.enablePreview": false,
+  "files.hotExit": "off",
+  "window.restoreWindows": "none",
+};
+
+/** Extra settings for runs that take screenshots: the minimap would hide the end of long lines (and their badges). */
+export const SCREENSHOT_SETTINGS = {
+  "editor.minimap.enabled": false,
+};
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Builds the workbench address for a code-server on `port`. Paths are absolute paths on this machine; the extension
+ * under development and the in-host test suite go into the `payload` (code-server refuses them on its command line,
+ * and honours them only with `--vscode-option enable-smoke-test-driver`).
+ * @param {{ port: number, host?: string, folder?: string, extensionDevelopmentPath?: string,
+ *           extensionTestsPath?: string, openFile?: string, extraPayload?: [string, string][] }} options
+ */
+export function workbenchUrl({ port, host = "127.0.0.1", folder, extensionDevelopmentPath, extensionTestsPath, openFile, extraPayload = [] }) {
+  const authority = `${host}:${port}`;
+  const remote = (p) => `vscode-remote://${authority}${encodeURI(path.resolve(p))}`;
+  const payload = [["skipWelcome", "true"], ["skipReleaseNotes", "true"]];
+  if (extensionDevelopmentPath) payload.push(["extensionDevelopmentPath", remote(extensionDevelopmentPath)]);
+  if (extensionTestsPath) payload.push(["extensionTestsPath", remote(extensionTestsPath)]);
+  if (openFile) payload.push(["openFile", remote(openFile)]);
+  payload.push(...extraPayload);
+  const query = [];
+  if (folder) query.push(`folder=${encodeURIComponent(path.resolve(folder))}`);
+  query.push(`payload=${encodeURIComponent(JSON.stringify(payload))}`);
+  return `http://${authority}/?${query.join("&")}`;
+}
+
+/**
+ * Starts code-server in a fresh run directory `.test-run/<runDir>` (or an absolute `runDir`), in its own process group.
+ * @param {{ runDir: string, port?: number, host?: string, settings?: object, verbose?: boolean, startTimeoutMs?: number }} options
+ * @returns {Promise<{ port: number, runDir: string, userDataDir: string, logFile: string, pid: number,
+ *   url: (o: { folder?: string, extensionDevelopmentPath?: string, extensionTestsPath?: string, openFile?: string }) => string,
+ *   stop: () => Promise<void>, exited: Promise<number|null> }>}
+ */
+export async function startCodeServer({ runDir, port, host = "127.0.0.1", settings = {}, verbose = false, startTimeoutMs = 60_000 }) {
+  if (!runDir) throw new HarnessError("startCodeServer: runDir is required");
+  const bins = findBinaries();
+  const dir = claimRunDir(path.isAbsolute(runDir) ? runDir : path.join(RUN_ROOT, runDir));
+  const userDataDir = path.join(dir, "user-data");
+  const extensionsDir = path.join(dir, "extensions");
+  const xdgDir = path.join(dir, "xdg");
+  for (const d of [path.join(userDataDir, "User"), extensionsDir, xdgDir]) fs.mkdirSync(d, { recursive: true });
+  fs.writeFileSync(
+    path.join(userDataDir, "User", "settings.json"),
+    JSON.stringify({ ...DEFAULT_SETTINGS, ...settings }, null, 2) + "\n",
+  );
+
+  port ??= await freePort();
+  const logFile = path.join(dir, "code-server.log");
+  const logFd = fs.openSync(logFile, "a");
+  const args = [
+    "--bind-addr", `${host}:${port}`,
+    "--auth", "none",
+    "--config", "/dev/null",
+    "--user-data-dir", userDataDir,
+    "--extensions-dir", extensionsDir,
+    "--disable-telemetry",
+    "--disable-update-check",
+    "--disable-workspace-trust",
+    "--disable-getting-started-override",
+    "--ignore-last-opened",
+    "--vscode-option", "enable-smoke-test-driver",
+  ];
+  if (verbose) args.push("--verbose");
+  const env = { ...process.env };
+  for (const key of ["NODE_OPTIONS", "VSCODE_IPC_HOOK_CLI", "ELECTRON_RUN_AS_NODE", "PORT", "PASSWORD", "HASHED_PASSWORD"]) delete env[key];
+  Object.assign(env, {
+    PATH: `${bins.node24Bin}${path.delimiter}${process.env.PATH ?? ""}`,
+    EXTENSIONS_GALLERY: "{}",
+    XDG_CONFIG_HOME: xdgDir,
+    XDG_DATA_HOME: xdgDir,
+    XDG_CACHE_HOME: path.join(xdgDir, "cache"),
+  });
+  fs.writeSync(logFd, `# ${bins.codeServer} ${args.join(" ")}\n`);
+  // detached: the child calls setsid(), so its pid is also its process group id and `kill -- -pid` stops
+  // code-server together with its extension hosts, file watchers and pty hosts.
+  const child = spawn(bins.codeServer, args, { cwd: dir, env, detached: true, stdio: ["ignore", logFd, logFd] });
+  fs.closeSync(logFd);
+  const pid = child.pid;
+  if (!pid) throw new HarnessError(`could not start ${bins.codeServer}`);
+  groupsToKill.add(pid);
+  let exitCode;
+  const exited = new Promise((resolve) => {
+    // The group stays in groupsToKill until stop(): extension hosts may outlive the leader.
+    child.on("exit", (code, signal) => {
+      exitCode = code ?? signal;
+      resolve(code);
+    });
+    child.on("error", (error) => {
+      exitCode = String(error);
+      resolve(null);
+    });
+  });
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return exited;
+    stopped = true;
+    unregister();
+    await killGroup(pid, exited);
+  };
+  const unregister = onCleanup(stop);
+
+  // Wait for /healthz (about a second when idle; generous for a busy 2-core machine).
+  const deadline = Date.now() + startTimeoutMs;
+  for (;;) {
+    if (exitCode !== undefined) {
+      await stop();
+      throw new HarnessError(`code-server exited during start (${exitCode}); log ${logFile}:\n${tail(logFile, 40)}`);
+    }
+    try {
+      const response = await fetch(`http://${host}:${port}/healthz`, { signal: AbortSignal.timeout(2_000) });
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new HarnessError(`code-server did not answer /healthz within ${startTimeoutMs} ms; log ${logFile}:\n${tail(logFile, 40)}`);
+    }
+    await delay(200);
+  }
+
+  return {
+    port,
+    host,
+    pid,
+    runDir: dir,
+    userDataDir,
+    extensionsDir,
+    logFile,
+    exited,
+    url: (options = {}) => workbenchUrl({ port, host, ...options }),
+    stop,
+  };
+}
+
+/**
+ * Empties and claims `dir` for this process. When another live harness process holds it (a run started from another
+ * shell), uses `<dir>-<pid>` instead, so concurrent runs never wipe each other's code-server.
+ */
+function claimRunDir(dir) {
+  const owner = path.join(dir, "harness.pid");
+  let holder;
+  try {
+    holder = Number(fs.readFileSync(owner, "utf8").trim());
+  } catch {
+    // free
+  }
+  // Sweep `<dir>-<pid>` folders left by earlier concurrent runs that have ended.
+  const base = path.basename(dir);
+  try {
+    for (const name of fs.readdirSync(path.dirname(dir))) {
+      const m = name.startsWith(`${base}-`) && /^\d+$/.exec(name.slice(base.length + 1));
+      if (m && !isAlive(Number(m[0]))) fs.rmSync(path.join(path.dirname(dir), name), { recursive: true, force: true });
+    }
+  } catch {
+    // no run root yet
+  }
+  if (holder && holder !== process.pid && isAlive(holder)) dir = `${dir}-${process.pid}`;
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "harness.pid"), `${process.pid}\n`);
+  return dir;
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === "EPERM";
+  }
+}
+
+async function killGroup(pid, exited) {
+  const send = (signal) => {
+    try {
+      process.kill(-pid, signal);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!send("SIGTERM")) {
+    groupsToKill.delete(pid); // the whole group is already gone
+    return;
+  }
+  const done = await Promise.race([exited.then(() => true), delay(5_000).then(() => false)]);
+  // The leader may be gone while extension hosts linger: always sweep the group.
+  send("SIGKILL");
+  if (!done) await Promise.race([exited, delay(2_000)]);
+  groupsToKill.delete(pid);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Browser
+
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/**
+ * Launches Debian chromium through playwright-core (never `playwright install`). The browser is closed on exit.
+ * @param {{ headless?: boolean }} [options]
+ */
+export async function launchBrowser({ headless = true } = {}) {
+  const { chromium: chromiumType } = await importPlaywright();
+  const { chromium } = findBinaries();
+  const browser = await chromiumType.launch({
+    executablePath: chromium,
+    headless,
+    args: CHROMIUM_ARGS,
+    // The harness owns signal handling (it stops code-server too).
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  });
+  const unregister = onCleanup(() => browser.close().catch(() => {}));
+  browser.on("disconnected", () => unregister());
+  return browser;
+}
+
+/** A page with a fixed viewport (screenshots are reproducible). */
+export async function newPage(browser, { width = 1400, height = 900 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
+  return context.newPage();
+}
+
+async function importPlaywright() {
+  try {
+    return await import("playwright-core");
+  } catch (error) {
+    throw new HarnessError(`cannot load playwright-core from ${REPO_ROOT}/node_modules (run npm install): ${error.message}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Logs
+
+/** Last `lines` lines of a text file ('' when missing). */
+export function tail(file, lines = 40) {
+  try {
+    const text = fs.readFileSync(file, "utf8");
+    return text.split("\n").slice(-lines - 1).join("\n");
+  } catch {
+    return "";
+  }
+}
+
+/** Log files written by code-server under the user-data-dir, extension host logs first. */
+export function findServerLogs(userDataDir) {
+  const found = [];
+  const walk = (dir) => {
+    let entries = [];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith(".log")) found.push(full);
+    }
+  };
+  walk(path.join(userDataDir, "logs"));
+  const rank = (file) => (/exthost/i.test(file) ? 0 : /remoteagent|server/i.test(file) ? 1 : 2);
+  return found.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+/**
+ * Prints the tail of the code-server log and of the extension host log (plus any log of this extension's own
+ * output channels), for a failed or timed-out run. With `tails: false` only lists where the logs are.
+ */
+export function printDiagnostics(server, { lines = 40, tails = true, out = process.stderr } = {}) {
+  if (!server) return;
+  const write = (s) => out.write(s.endsWith("\n") ? s : s + "\n");
+  const logs = findServerLogs(server.userDataDir).filter(
+    (f) => /exthost\.log$/i.test(path.basename(f)) || /inline-sentiment/i.test(path.relative(server.userDataDir, f)),
+  );
+  if (!tails) {
+    write(`logs: ${[server.logFile, ...logs].map(displayPath).join(", ")}`);
+    return;
+  }
+  write(`--- code-server log (${server.logFile}), last ${lines} lines ---`);
+  write(tail(server.logFile, lines) || "(empty)");
+  if (!logs.length) write(`--- no extension host log under ${path.join(server.userDataDir, "logs")} ---`);
+  for (const file of logs) {
+    write(`--- ${file}, last ${lines} lines ---`);
+    write(tail(file, lines) || "(empty)");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+export function delay(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A path for messages: relative to the current directory when inside it, absolute otherwise. */
+export function displayPath(p) {
+  const rel = path.relative(process.cwd(), p);
+  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : p;
+}
+
+/** Resolves a path given on the command line or in an env var against the current directory. */
+export function resolveFromCwd(p) {
+  return path.resolve(process.cwd(), p);
+}
+
+/** Fails with the build hint when a file produced by `npm run build` is missing. */
+export function requireBuilt(file, what) {
+  if (!fs.existsSync(file)) {
+    throw new HarnessError(`${what} not found at ${displayPath(file)}: run \`npm run build\` first`);
+  }
+}
+
+/** Runs `main` and turns a HarnessError into a one-line message, any other error into a stack; always cleans up. */
+export function runMain(main) {
+  Promise.resolve()
+    .then(main)
+    .then(
+      (code) => exit(typeof code === "number" ? code : 0),
+      (error) => {
+        process.stderr.write(error instanceof HarnessError ? `error: ${error.message}\n` : `error: ${error?.stack ?? error}\n`);
+        return exit(1);
+      },
+    );
+}

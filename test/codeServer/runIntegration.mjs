@@ -1,0 +1,115 @@
+// Runs the in-editor mocha suite (dist/test/integration/index.js) inside a real VS Code extension host:
+// code-server + headless chromium, the way VS Code runs its own browser integration tests. Exits with the suite's code.
+//
+//   node test/codeServer/runIntegration.mjs
+//
+// Env: INTEGRATION_TIMEOUT_MS (default 300000) overall limit; IS_EXTENSION_DIR, IS_SUITE, IS_WORKSPACE override the
+// extension folder, the suite module and the workspace folder (for testing the harness itself); IS_VERBOSE=1 also
+// prints browser console messages.
+import fs from "node:fs";
+import path from "node:path";
+import { format, stripVTControlCharacters } from "node:util";
+import {
+  FIXTURE_WORKSPACE,
+  REPO_ROOT,
+  HarnessError,
+  displayPath,
+  isExiting,
+  launchBrowser,
+  newPage,
+  printDiagnostics,
+  requireBuilt,
+  resolveFromCwd,
+  runMain,
+  startCodeServer,
+} from "./codeServer.mjs";
+
+const timeoutMs = Number(process.env.INTEGRATION_TIMEOUT_MS || 300_000);
+const verbose = process.env.IS_VERBOSE === "1";
+// The workbench's own info logs reach codeAutomationLog too; they are shown only with IS_VERBOSE=1.
+const WORKBENCH_NOISE =
+  /^(Resolving connection token|Resolved connection token|Creating a socket|\[reconnection-grace-time\]|Ignoring fetching additional builtin extensions|Updating additional builtin extensions cache|Creation of workbench contribution|No search provider registered for scheme|\[Service Worker\]|\[AgentHost|\[AccountPolicyGate\]|Timed out waiting for authentication provider)/;
+
+runMain(async () => {
+  const started = Date.now();
+  const extensionDir = process.env.IS_EXTENSION_DIR ? resolveFromCwd(process.env.IS_EXTENSION_DIR) : REPO_ROOT;
+  const suite = process.env.IS_SUITE ? resolveFromCwd(process.env.IS_SUITE) : path.join(REPO_ROOT, "dist", "test", "integration", "index.js");
+  const workspace = process.env.IS_WORKSPACE ? resolveFromCwd(process.env.IS_WORKSPACE) : FIXTURE_WORKSPACE;
+  const main = JSON.parse(fs.readFileSync(path.join(extensionDir, "package.json"), "utf8")).main ?? "./extension.js";
+  requireBuilt(path.resolve(extensionDir, main), "the extension bundle");
+  requireBuilt(suite, "the integration suite");
+  if (!fs.existsSync(workspace)) throw new HarnessError(`workspace folder ${workspace} not found`);
+
+  const server = await startCodeServer({ runDir: "integration" });
+  log(`code-server ${server.port} ready in ${ms(started)} (log ${displayPath(server.logFile)})`);
+
+  let settle;
+  const result = new Promise((resolve) => (settle = resolve));
+  const timer = setTimeout(() => settle({ timeout: true }), timeoutMs);
+  server.exited.then((code) => settle({ serverExit: code }));
+
+  const browser = await launchBrowser();
+  browser.on("disconnected", () => settle({ browserGone: true }));
+  const page = await newPage(browser);
+  // The workbench forwards the extension host's console (mocha's reporter) here while extensionTestsPath runs.
+  await page.exposeFunction("codeAutomationLog", (type, args) => {
+    const text = Array.isArray(args) ? format(...args) : String(args ?? "");
+    if (!verbose && WORKBENCH_NOISE.test(text)) return;
+    const line = process.env.NO_COLOR ? stripVTControlCharacters(text) : text;
+    process.stdout.write(line.endsWith("\n") ? line : line + "\n");
+  });
+  // Called when the suite's run() settles: 0 resolved, 1 rejected. The second argument holds the window's logs.
+  await page.exposeFunction("codeAutomationExit", (code, logs) => {
+    saveWindowLogs(server.runDir, logs);
+    settle({ code: Number.isInteger(Number(code)) ? Number(code) : 1 });
+  });
+  page.on("pageerror", (error) => verbose && log(`page error: ${error.message}`));
+  page.on("crash", () => settle({ crashed: true }));
+  if (verbose) page.on("console", (message) => log(`browser ${message.type()}: ${message.text()}`));
+
+  const url = server.url({ folder: workspace, extensionDevelopmentPath: extensionDir, extensionTestsPath: suite });
+  if (verbose) log(`opening ${url}`);
+  page.goto(url, { waitUntil: "domcontentloaded", timeout: 120_000 }).catch((error) => settle({ gotoError: error }));
+
+  const outcome = await result;
+  clearTimeout(timer);
+  if (isExiting()) return new Promise(() => {}); // interrupted (Ctrl+C): cleanup is exiting
+  if ("code" in outcome) {
+    log(`integration suite finished with exit code ${outcome.code} in ${ms(started)}`);
+    if (outcome.code !== 0) printDiagnostics(server, { tails: false });
+    return outcome.code;
+  }
+  const why = outcome.timeout
+    ? `the integration suite did not finish within ${timeoutMs} ms (INTEGRATION_TIMEOUT_MS)`
+    : outcome.serverExit !== undefined
+      ? `code-server exited (${outcome.serverExit}) before the suite finished`
+      : outcome.gotoError
+        ? `the workbench page did not load: ${String(outcome.gotoError.message).split("\n")[0]}`
+        : outcome.crashed
+          ? "the browser page crashed before the suite finished"
+          : "the browser closed before the suite finished";
+  process.stderr.write(`error: ${why}\n`);
+  printDiagnostics(server);
+  return 1;
+});
+
+function saveWindowLogs(runDir, logs) {
+  if (!Array.isArray(logs)) return;
+  for (const { relativePath, contents } of logs) {
+    try {
+      const file = path.join(runDir, "window-logs", relativePath);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, contents);
+    } catch {
+      // best effort
+    }
+  }
+}
+
+function log(message) {
+  process.stdout.write(`[integration] ${message}\n`);
+}
+
+function ms(since) {
+  return `${((Date.now() - since) / 1000).toFixed(1)} s`;
+}
