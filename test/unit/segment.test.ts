@@ -109,3 +109,46 @@ describe("lines", () => {
     assert.deepEqual([0, 2, 3, 6, 7, 8].map((offset) => lineAt(starts, offset)), [0, 0, 1, 2, 3, 3]);
   });
 });
+
+describe("granularity", () => {
+  const units = (text: string, languageId: string, granularity: "line" | "sentence") =>
+    segment(text, languageId, granularity).map((unit) => [unit.text, text.slice(unit.start, unit.end)]);
+
+  it("line: one feedback item per line, in plaintext", () => {
+    const text = "Great app, love it.\r\nCrashes every day.\r\n\r\n  Support was slow.  \n";
+    assert.deepEqual(units(text, "plaintext", "line"), [
+      ["Great app, love it.", "Great app, love it."],
+      ["Crashes every day.", "Crashes every day."],
+      ["Support was slow.", "Support was slow."],
+    ]);
+  });
+
+  it("line: markdown lines map to their own source line, without quote or list markers", () => {
+    const text = "> first quoted line\n> second *quoted* line\n\n- item one\n  continued line\n";
+    assert.deepEqual(units(text, "markdown", "line"), [
+      ["first quoted line", "first quoted line"],
+      ["second quoted line", "second *quoted* line"],
+      ["item one", "item one"],
+      ["continued line", "continued line"],
+    ]);
+  });
+
+  it("sentence: each sentence of a paragraph, exactly mapped", () => {
+    const text = "The room was clean. The staff were rude! Would I return? No.\n\nSecond 😀 paragraph here.";
+    assert.deepEqual(units(text, "plaintext", "sentence"), [
+      ["The room was clean.", "The room was clean."],
+      ["The staff were rude!", "The staff were rude!"],
+      ["Would I return?", "Would I return?"],
+      ["No.", "No."],
+      ["Second 😀 paragraph here.", "Second 😀 paragraph here."],
+    ]);
+  });
+
+  it("sentence: markdown sentences keep emphasis and links inside their range", () => {
+    const text = "I **love** the [app](https://x.test). The sync is *awful*.";
+    assert.deepEqual(units(text, "markdown", "sentence"), [
+      ["I love the app.", "I **love** the [app](https://x.test)."],
+      ["The sync is awful.", "The sync is *awful*."],
+    ]);
+  });
+});
