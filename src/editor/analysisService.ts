@@ -1,12 +1,17 @@
 /**
- * Analyses documents in the engine and keeps the latest results per document. Results for a document version that
- * has since changed are dropped, never stored. Emits an event per stored result, and tracks when it is idle.
+ * Analyses documents in the engine and keeps the latest results per document.
+ * - Results are cached by text (bounded), so an edit re-scores only the units whose text changed.
+ * - Units in the editor's visible ranges are scored and painted before the rest.
+ * - Results for a document version that has since changed are dropped, never stored or painted.
+ * Emits an event per stored result, and tracks when it is idle (no run in flight, no run scheduled).
  */
 import * as vscode from "vscode";
+import { LruCache } from "../core/cache";
 import { polarityOf } from "../core/polarity";
-import { segment } from "../core/segment";
-import type { ScoredUnit } from "../core/types";
+import { segment, type Granularity } from "../core/segment";
+import type { Classification, ScoredUnit, Unit } from "../core/types";
 import type { EngineClient } from "../engine/client";
+import type { Explanation } from "../engine/protocol";
 
 export interface DocumentResults {
   uri: vscode.Uri;
@@ -14,57 +19,159 @@ export interface DocumentResults {
   units: ScoredUnit[];
   /** Which model scored these units, as shown to the user. */
   model: string;
+  /** True while only part of the document (the visible units) has been scored. */
+  partial: boolean;
+  /** Set when only a selection was analysed. */
+  selection?: vscode.Range;
 }
+
+export interface Progress {
+  done: number;
+  total: number;
+}
+
+/** Texts remembered per model: enough for a few large documents, small in memory (a result is ~200 bytes). */
+const CACHE_ENTRIES = 50_000;
+const EXPLANATION_ENTRIES = 500;
 
 export class AnalysisService implements vscode.Disposable {
   private readonly results = new Map<string, DocumentResults>();
+  private readonly cache = new LruCache<string, Classification>(CACHE_ENTRIES);
+  private readonly explanations = new LruCache<string, Explanation>(EXPLANATION_ENTRIES);
+  /** The latest run per document: an older run stops at its next await. */
+  private readonly generation = new Map<string, number>();
   private readonly changed = new vscode.EventEmitter<DocumentResults>();
-  private readonly busy = new vscode.EventEmitter<boolean>();
+  private readonly forgotten = new vscode.EventEmitter<vscode.Uri>();
+  private readonly progress = new vscode.EventEmitter<Progress | undefined>();
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
+  private nextGeneration = 1;
 
   /** Fires when a document's results are stored (or re-labelled after a threshold change). */
   readonly onDidChangeResults = this.changed.event;
-  /** Fires true when an analysis starts and false when the service is idle again. */
-  readonly onDidChangeBusy = this.busy.event;
+  /** Fires when a document's results are dropped (document closed). */
+  readonly onDidForget = this.forgotten.event;
+  /** Progress of the running analyses; undefined when idle. */
+  readonly onDidProgress = this.progress.event;
 
   constructor(
     private readonly engine: EngineClient,
     private threshold: number,
+    private granularity: Granularity,
     /** How the current model is named in hovers and the status bar. */
-    public modelName: string,
+    private modelLabel: string,
   ) {}
+
+  get modelName(): string {
+    return this.modelLabel;
+  }
+
+  /** A new model: cached scores belong to the old one. */
+  set modelName(name: string) {
+    this.modelLabel = name;
+    this.cache.clear();
+    this.explanations.clear();
+  }
 
   get(uri: vscode.Uri): DocumentResults | undefined {
     return this.results.get(uri.toString());
   }
 
+  all(): DocumentResults[] {
+    return [...this.results.values()];
+  }
+
+  /** Scores texts, asking the model only for those not in the cache (each distinct text once). */
+  async classifyTexts(texts: readonly string[]): Promise<Classification[]> {
+    const known = new Map<string, Classification>();
+    const wanted = new Set<string>();
+    for (const text of texts) {
+      if (known.has(text) || wanted.has(text)) continue;
+      const cached = this.cache.get(text);
+      if (cached) known.set(text, cached);
+      else wanted.add(text);
+    }
+    const missing = [...wanted];
+    if (missing.length) {
+      const scores = await this.engine.classify(missing);
+      missing.forEach((text, i) => {
+        this.cache.set(text, scores[i]);
+        known.set(text, scores[i]);
+      });
+    }
+    return texts.map((text) => known.get(text)!);
+  }
+
+  /** Scores units of a text (not necessarily an open document) with the current settings. */
+  async scoreText(text: string, languageId: string): Promise<ScoredUnit[]> {
+    const units = segment(text, languageId, this.granularity);
+    const scores = await this.classifyTexts(units.map((unit) => unit.text));
+    return units.map((unit, i) => this.scored(unit, scores[i]));
+  }
+
   /**
-   * Scores every unit of the document's current version. If the document changes while the engine works, the
-   * stale results are dropped and the new version is analysed instead.
+   * Scores the document's current version (or only `selection`), visible units first. If the document changes while
+   * the engine works, the stale results are dropped; a command-driven run then starts over on the new version.
    */
-  async analyze(document: vscode.TextDocument): Promise<DocumentResults | undefined> {
+  async analyze(
+    document: vscode.TextDocument,
+    options: { selection?: vscode.Range; visible?: readonly vscode.Range[]; retryOnChange?: boolean } = {},
+  ): Promise<DocumentResults | undefined> {
+    const key = document.uri.toString();
+    const generation = this.nextGeneration++;
+    this.generation.set(key, generation);
+    const superseded = () => this.generation.get(key) !== generation || document.isClosed;
     this.begin();
     try {
       for (;;) {
         const version = document.version;
-        const units = segment(document.getText(), document.languageId);
-        const scores = await this.engine.classify(units.map((unit) => unit.text));
-        if (document.isClosed) return undefined;
-        if (document.version !== version) continue;
-        const result: DocumentResults = {
-          uri: document.uri,
-          version,
-          model: this.modelName,
-          units: units.map((unit, i) => ({ ...unit, ...scores[i], polarity: polarityOf(scores[i], this.threshold) })),
-        };
-        this.results.set(document.uri.toString(), result);
-        this.changed.fire(result);
-        return result;
+        const stale = () => superseded() || document.version !== version;
+        const units = this.unitsOf(document, options.selection);
+        const visible = options.visible ?? [];
+        const isVisible = (unit: Unit) =>
+          visible.some((range) => document.offsetAt(range.start) <= unit.end && unit.start <= document.offsetAt(range.end));
+        const first = units.filter(isVisible);
+        const rest = units.filter((unit) => !isVisible(unit));
+        const total = units.length;
+        this.progress.fire({ done: 0, total });
+        const firstScores = await this.classifyTexts(first.map((unit) => unit.text));
+        if (superseded()) return undefined;
+        if (first.length && rest.length && !stale()) {
+          this.store(document, version, first, firstScores, true, options.selection);
+          this.progress.fire({ done: first.length, total });
+        }
+        const restScores = await this.classifyTexts(rest.map((unit) => unit.text));
+        if (superseded()) return undefined;
+        if (stale()) {
+          if (options.retryOnChange) continue;
+          return undefined;
+        }
+        const scores = new Map<Unit, Classification>();
+        first.forEach((unit, i) => scores.set(unit, firstScores[i]));
+        rest.forEach((unit, i) => scores.set(unit, restScores[i]));
+        return this.store(document, version, units, units.map((unit) => scores.get(unit)!), false, options.selection);
       }
     } finally {
       this.end();
     }
+  }
+
+  /** The words that move a unit's score most; cached by text. */
+  async explain(text: string): Promise<Explanation> {
+    const cached = this.explanations.get(text);
+    if (cached) return cached;
+    this.begin();
+    try {
+      const explanation = await this.engine.explain(text);
+      this.explanations.set(text, explanation);
+      return explanation;
+    } finally {
+      this.end();
+    }
+  }
+
+  cachedExplanation(text: string): Explanation | undefined {
+    return this.explanations.get(text);
   }
 
   /** Re-labels stored results for a new neutral threshold; the model is not asked again. */
@@ -76,11 +183,29 @@ export class AnalysisService implements vscode.Disposable {
     }
   }
 
-  forget(uri: vscode.Uri): void {
-    this.results.delete(uri.toString());
+  /** A new unit size; documents are re-analysed by the caller. */
+  setGranularity(granularity: Granularity): void {
+    this.granularity = granularity;
   }
 
-  /** Resolves when no analysis is running. */
+  forget(uri: vscode.Uri): void {
+    const key = uri.toString();
+    this.generation.delete(key);
+    if (this.results.delete(key)) this.forgotten.fire(uri);
+  }
+
+  /** Marks work that is scheduled but not started (a debounce), so whenIdle waits for it. */
+  hold(): () => void {
+    this.begin();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.end();
+    };
+  }
+
+  /** Resolves when no analysis is running or scheduled. */
   whenIdle(): Promise<void> {
     if (this.inFlight === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
@@ -88,19 +213,56 @@ export class AnalysisService implements vscode.Disposable {
 
   dispose(): void {
     this.changed.dispose();
-    this.busy.dispose();
+    this.forgotten.dispose();
+    this.progress.dispose();
     this.results.clear();
+    this.cache.clear();
     this.idleWaiters.forEach((resolve) => resolve());
     this.idleWaiters = [];
   }
 
+  private unitsOf(document: vscode.TextDocument, selection: vscode.Range | undefined): Unit[] {
+    if (!selection || selection.isEmpty) return segment(document.getText(), document.languageId, this.granularity);
+    const offset = document.offsetAt(selection.start);
+    return segment(document.getText(selection), document.languageId, this.granularity).map((unit) => ({
+      ...unit,
+      start: unit.start + offset,
+      end: unit.end + offset,
+    }));
+  }
+
+  private store(
+    document: vscode.TextDocument,
+    version: number,
+    units: readonly Unit[],
+    scores: readonly Classification[],
+    partial: boolean,
+    selection: vscode.Range | undefined,
+  ): DocumentResults {
+    const result: DocumentResults = {
+      uri: document.uri,
+      version,
+      model: this.modelLabel,
+      partial,
+      selection: selection && !selection.isEmpty ? selection : undefined,
+      units: units.map((unit, i) => this.scored(unit, scores[i])),
+    };
+    this.results.set(document.uri.toString(), result);
+    this.changed.fire(result);
+    return result;
+  }
+
+  private scored(unit: Unit, score: Classification): ScoredUnit {
+    return { ...unit, ...score, polarity: polarityOf(score, this.threshold) };
+  }
+
   private begin(): void {
-    if (this.inFlight++ === 0) this.busy.fire(true);
+    if (this.inFlight++ === 0) this.progress.fire({ done: 0, total: 0 });
   }
 
   private end(): void {
     if (--this.inFlight > 0) return;
-    this.busy.fire(false);
+    this.progress.fire(undefined);
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     waiters.forEach((resolve) => resolve());

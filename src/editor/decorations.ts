@@ -1,36 +1,49 @@
 /**
- * Paints results: one decoration type per polarity, whole-line backgrounds from contributed theme colours (so themes
- * can override them), a badge after each unit so the label does not rest on colour alone, and overview ruler marks.
+ * Paints results: one decoration type per polarity and strength, whole-line backgrounds from contributed theme colours
+ * (so themes can override them), overview ruler marks, and (per the `indicator` setting) a badge after each unit and/or
+ * a gutter glyph, so the label does not rest on colour alone. Whole-line decorations follow word wrap.
  */
 import * as vscode from "vscode";
 import type { Polarity, ScoredUnit } from "../core/types";
+import type { Indicator } from "../config";
 import type { DocumentResults } from "./analysisService";
 
-const POLARITIES: readonly Polarity[] = ["positive", "negative", "neutral"];
+export type Strength = "Strong" | "Medium" | "Weak";
+type Style = `${"positive" | "negative"}${Strength}` | "neutral";
+
+const STYLES: readonly Style[] = [
+  "positiveStrong", "positiveMedium", "positiveWeak", "negativeStrong", "negativeMedium", "negativeWeak", "neutral",
+];
 const BADGE_ICON: Record<Polarity, string> = { positive: "▲", negative: "▼", neutral: "●" };
 
-export class DecorationController implements vscode.Disposable {
-  private readonly types: Record<Polarity, vscode.TextEditorDecorationType>;
+/** Confidence bands for the three strengths of a positive or negative unit. */
+export function strengthOf(score: number): Strength {
+  if (score >= 0.97) return "Strong";
+  if (score >= 0.9) return "Medium";
+  return "Weak";
+}
 
-  constructor() {
-    this.types = Object.fromEntries(
-      POLARITIES.map((polarity) => {
-        const color = new vscode.ThemeColor(`inlineSentiment.${polarity}Background`);
-        const type = vscode.window.createTextEditorDecorationType({
-          isWholeLine: true,
-          backgroundColor: color,
-          overviewRulerColor: color,
-          overviewRulerLane: vscode.OverviewRulerLane.Right,
-          after: { margin: "0 0 0 2em", color: new vscode.ThemeColor("editorCodeLens.foreground") },
-          rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
-        });
-        return [polarity, type];
-      }),
-    ) as Record<Polarity, vscode.TextEditorDecorationType>;
+function styleOf(unit: Pick<ScoredUnit, "polarity" | "score">): Style {
+  return unit.polarity === "neutral" ? "neutral" : `${unit.polarity}${strengthOf(unit.score)}`;
+}
+
+export class DecorationController implements vscode.Disposable {
+  private types = new Map<Style, vscode.TextEditorDecorationType>();
+  /** What each editor shows, so an indicator change can repaint without asking for results again. */
+  private readonly painted = new Map<vscode.TextEditor, readonly ScoredUnit[]>();
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private indicator: Indicator,
+  ) {
+    this.createTypes();
   }
 
-  /** Replaces the decorations of every visible editor showing the results' document. */
+  /** Replaces the decorations of every visible editor showing the results' document version. */
   show(results: DocumentResults): void {
+    for (const editor of this.painted.keys()) {
+      if (!vscode.window.visibleTextEditors.includes(editor)) this.painted.delete(editor);
+    }
     for (const editor of vscode.window.visibleTextEditors) {
       if (editor.document.uri.toString() === results.uri.toString() && editor.document.version === results.version) {
         this.paint(editor, results.units);
@@ -38,24 +51,68 @@ export class DecorationController implements vscode.Disposable {
     }
   }
 
-  clear(editor: vscode.TextEditor): void {
-    for (const type of Object.values(this.types)) editor.setDecorations(type, []);
+  /** Removes decorations of a document from its editors. */
+  clear(uri: vscode.Uri): void {
+    for (const editor of vscode.window.visibleTextEditors) {
+      if (editor.document.uri.toString() === uri.toString()) this.paint(editor, []);
+    }
+  }
+
+  /** A new indicator style: only the decoration types change; what is painted is painted again. */
+  setIndicator(indicator: Indicator): void {
+    if (indicator === this.indicator) return;
+    this.indicator = indicator;
+    this.disposeTypes();
+    this.createTypes();
+    for (const [editor, units] of this.painted) {
+      if (vscode.window.visibleTextEditors.includes(editor)) this.paint(editor, units);
+      else this.painted.delete(editor);
+    }
   }
 
   dispose(): void {
-    for (const type of Object.values(this.types)) type.dispose();
+    this.disposeTypes();
+    this.painted.clear();
+  }
+
+  private createTypes(): void {
+    const gutter = this.indicator === "gutter" || this.indicator === "both";
+    for (const style of STYLES) {
+      const polarity = style.replace(/Strong|Medium|Weak/, "") as Polarity;
+      const color = new vscode.ThemeColor(style === "neutral" ? "inlineSentiment.neutralBackground" : `inlineSentiment.${polarity}Background${style.slice(polarity.length)}`);
+      this.types.set(
+        style,
+        vscode.window.createTextEditorDecorationType({
+          isWholeLine: true,
+          backgroundColor: color,
+          overviewRulerColor: color,
+          overviewRulerLane: vscode.OverviewRulerLane.Right,
+          gutterIconPath: gutter ? vscode.Uri.joinPath(this.extensionUri, "media", `${polarity}.svg`) : undefined,
+          gutterIconSize: "70%",
+          after: { margin: "0 0 0 2em", color: new vscode.ThemeColor("editorCodeLens.foreground") },
+          rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+        }),
+      );
+    }
+  }
+
+  private disposeTypes(): void {
+    for (const type of this.types.values()) type.dispose();
+    this.types.clear();
   }
 
   private paint(editor: vscode.TextEditor, units: readonly ScoredUnit[]): void {
-    const byPolarity: Record<Polarity, vscode.DecorationOptions[]> = { positive: [], negative: [], neutral: [] };
+    const byStyle = new Map<Style, vscode.DecorationOptions[]>(STYLES.map((style) => [style, []]));
     const document = editor.document;
+    const badges = this.indicator === "badge" || this.indicator === "both";
     for (const unit of units) {
-      byPolarity[unit.polarity].push({
+      byStyle.get(styleOf(unit))!.push({
         range: new vscode.Range(document.positionAt(unit.start), document.positionAt(unit.end)),
-        renderOptions: { after: { contentText: badge(unit) } },
+        renderOptions: badges ? { after: { contentText: badge(unit) } } : undefined,
       });
     }
-    for (const polarity of POLARITIES) editor.setDecorations(this.types[polarity], byPolarity[polarity]);
+    for (const [style, options] of byStyle) editor.setDecorations(this.types.get(style)!, options);
+    this.painted.set(editor, units);
   }
 }
 

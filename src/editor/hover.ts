@@ -1,6 +1,11 @@
-/** Hovers over scored units: label, confidence, every label's probability and the model that scored it. */
+/**
+ * Hovers over scored units: label, confidence, every label's probability with a bar, the model that scored it, the
+ * window count of long paragraphs, and on request ("Why?") the words that move the score most.
+ */
 import * as vscode from "vscode";
 import type { ScoredUnit } from "../core/types";
+import type { Explanation } from "../engine/protocol";
+import { COMMANDS } from "../commands/ids";
 import type { AnalysisService } from "./analysisService";
 
 export class SentimentHoverProvider implements vscode.HoverProvider {
@@ -13,14 +18,22 @@ export class SentimentHoverProvider implements vscode.HoverProvider {
     const unit = results.units.find((u) => u.start <= offset && offset <= u.end);
     if (!unit) return undefined;
     const range = new vscode.Range(document.positionAt(unit.start), document.positionAt(unit.end));
-    return new vscode.Hover(hoverMarkdown(unit, results.model), range);
+    const explanation = this.analysis.cachedExplanation(unit.text);
+    return new vscode.Hover(hoverMarkdown(unit, results.model, { uri: document.uri, explanation }), range);
   }
 }
 
-/** Hover text. Untrusted markdown built only from numbers and label names; the paragraph's own text is never echoed. */
-export function hoverMarkdown(unit: ScoredUnit, model: string): vscode.MarkdownString {
+/**
+ * Hover text. Trusted for our explain command only; everything from the document (words of the explanation) goes
+ * through appendText, so markdown, HTML and command links in a paragraph show as text.
+ */
+export function hoverMarkdown(
+  unit: ScoredUnit,
+  model: string,
+  context: { uri: vscode.Uri; explanation?: Explanation },
+): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
-  md.isTrusted = false;
+  md.isTrusted = { enabledCommands: [COMMANDS.explain] };
   md.supportHtml = false;
   const title = unit.polarity[0].toUpperCase() + unit.polarity.slice(1);
   md.appendMarkdown(`**${title}** · ${percent(unit.score)} confidence`);
@@ -32,9 +45,30 @@ export function hoverMarkdown(unit: ScoredUnit, model: string): vscode.MarkdownS
     md.appendMarkdown("  \n");
   }
   md.appendMarkdown("\n");
-  const windows = unit.windows > 1 ? `, ${unit.windows} windows` : "";
+  const windows = unit.windows > 1 ? `, scored in ${unit.windows} overlapping windows` : "";
   md.appendText(`Model: ${model} · ${unit.tokens} tokens${windows}`);
+  md.appendMarkdown("\n\n");
+  if (context.explanation) {
+    appendExplanation(md, context.explanation);
+  } else {
+    const args = encodeURIComponent(JSON.stringify([context.uri.toString(), unit.start]));
+    md.appendMarkdown(`[$(lightbulb) Why?](command:${COMMANDS.explain}?${args} "Find the words that move this score most")`);
+  }
   return md;
+}
+
+function appendExplanation(md: vscode.MarkdownString, explanation: Explanation): void {
+  md.appendText(`Why ${explanation.label}: `);
+  explanation.words.forEach((word, i) => {
+    if (i > 0) md.appendText(" · ");
+    md.appendMarkdown("**");
+    md.appendText(word.word);
+    md.appendMarkdown("**");
+    md.appendText(` ${word.influence >= 0 ? "+" : "−"}${Math.abs(word.influence * 100).toFixed(0)}`);
+  });
+  if (explanation.wordsConsidered < explanation.wordsTotal) {
+    md.appendText(` (first ${explanation.wordsConsidered} of ${explanation.wordsTotal} words)`);
+  }
 }
 
 function percent(p: number): string {

@@ -1,43 +1,57 @@
-/** The status bar item: the active document's sentiment at a glance, a spinner while analysing. */
+/** The status bar item: the active document's sentiment at a glance, progress while analysing; click opens the panel. */
 import * as vscode from "vscode";
 import type { Polarity } from "../core/types";
-import type { AnalysisService } from "./analysisService";
 import { COMMANDS } from "../commands/ids";
+import type { AnalysisService, Progress } from "./analysisService";
 
 export class SentimentStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem("inlineSentiment.status", vscode.StatusBarAlignment.Right, 100);
-  private busy = false;
+  private progress: Progress | undefined;
+  /** Why live highlighting is off for a document, keyed by uri. */
+  private readonly notes = new Map<string, string>();
 
   constructor(private readonly analysis: AnalysisService) {
     this.item.name = "Inline Sentiment";
-    this.item.command = COMMANDS.analyze;
+    this.item.command = COMMANDS.showPanel;
   }
 
-  setBusy(busy: boolean): void {
-    this.busy = busy;
+  setProgress(progress: Progress | undefined): void {
+    this.progress = progress;
     this.update();
   }
 
-  /** Shows the active editor's results (or hides the item for documents that are not analysed). */
+  /** A note shown for a document (e.g. live highlighting switched off for a large file), or undefined to clear it. */
+  setNote(uri: vscode.Uri, note: string | undefined): void {
+    if (note) this.notes.set(uri.toString(), note);
+    else this.notes.delete(uri.toString());
+    this.update();
+  }
+
   update(): void {
     const editor = vscode.window.activeTextEditor;
     const results = editor && this.analysis.get(editor.document.uri);
-    if (this.busy) {
-      this.item.text = "$(sync~spin) Sentiment…";
+    const note = editor && this.notes.get(editor.document.uri.toString());
+    if (this.progress) {
+      const { done, total } = this.progress;
+      this.item.text = total ? `$(sync~spin) Sentiment ${done}/${total}` : "$(sync~spin) Sentiment…";
       this.item.tooltip = "Inline Sentiment: analysing";
       this.item.show();
       return;
     }
     if (!results) {
-      this.item.hide();
-      return;
+      if (!note) return this.item.hide();
+      this.item.text = "$(circle-slash) Sentiment: live off";
+      this.item.tooltip = note;
+      return this.item.show();
     }
     const counts: Record<Polarity, number> = { positive: 0, negative: 0, neutral: 0 };
     for (const unit of results.units) counts[unit.polarity]++;
     this.item.text = `$(pulse) Sentiment: ${counts.positive} ▲ ${counts.negative} ▼ ${counts.neutral} ●`;
+    const scope = results.selection ? "in the selection" : "";
     this.item.tooltip =
       `${counts.positive} positive, ${counts.negative} negative, ${counts.neutral} neutral ` +
-      `(${results.units.length} paragraphs). Model: ${results.model}. Click to analyse again.`;
+      `(${results.units.length} units${scope ? " " + scope : ""}). Model: ${results.model}.` +
+      `${note ? " " + note : ""} Click for the summary.`;
     this.item.show();
   }
 

@@ -5,7 +5,7 @@
  */
 import { Worker } from "node:worker_threads";
 import type { Classification } from "../core/types";
-import type { ModelInfo, ModelSpec, Request, Response } from "./protocol";
+import type { Explanation, ModelInfo, ModelSpec, Request, Response } from "./protocol";
 
 type Pending = { resolve: (value: never) => void; reject: (error: Error) => void };
 type RequestBody = Request extends infer R ? (R extends Request ? Omit<R, "id"> : never) : never;
@@ -55,6 +55,15 @@ export class EngineClient {
     await loaded;
     this.textsSent += texts.length;
     return results;
+  }
+
+  /** The words that move a text's score most (leave-one-word-out in the worker). */
+  async explain(text: string): Promise<Explanation> {
+    const loaded = this.modelInfo();
+    const result = this.send({ type: "explain", text }) as Promise<Explanation>;
+    result.catch(() => undefined);
+    await loaded;
+    return result;
   }
 
   dispose(): void {

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import type { Classification } from "../core/types";
 import { ModelError, messageOf } from "./errors";
-import type { ModelInfo, ModelSpec } from "./protocol";
+import type { Explanation, ModelInfo, ModelSpec } from "./protocol";
 import { TextTokenizer, readJson } from "./tokenizer";
 
 /** Rows and padded tokens in one session.run: bounded so memory stays flat on any document. */
@@ -23,6 +23,10 @@ const MAX_BATCH_TOKENS = 8192;
 const ROWS_PER_DTYPE = { q8: 1, fp32: MAX_BATCH_ROWS } as const;
 /** Tokens shared by consecutive windows of a long text, so no sentence is only ever seen cut in half. */
 const WINDOW_OVERLAP = 128;
+
+/** Leave-one-word-out costs one model call per word: long paragraphs are explained by their first words only. */
+const MAX_EXPLAINED_WORDS = 64;
+const EXPLAINED_TOP = 5;
 
 const ONNX_FILES = { q8: "onnx/model_quantized.onnx", fp32: "onnx/model.onnx" } as const;
 
@@ -107,6 +111,22 @@ export class SentimentModel {
       const mean = Array.from(sums[index], (sum) => sum / weights[index]);
       return this.toClassification(mean, counts[index], tokenCounts[index]);
     });
+  }
+
+  /** Leave-one-word-out: which words move the top label's probability most. */
+  async explain(text: string): Promise<Explanation> {
+    const all = [...text.matchAll(/\S+/g)];
+    const words = all.slice(0, MAX_EXPLAINED_WORDS);
+    const variants = words.map((m) => text.slice(0, m.index) + text.slice(m.index + m[0].length));
+    const [original, ...without] = await this.classify([text, ...variants]);
+    const influences = words.map((m, i) => ({
+      word: m[0],
+      start: m.index,
+      end: m.index + m[0].length,
+      influence: original.score - without[i].probabilities[original.label],
+    }));
+    influences.sort((a, b) => Math.abs(b.influence) - Math.abs(a.influence));
+    return { label: original.label, words: influences.slice(0, EXPLAINED_TOP), wordsConsidered: words.length, wordsTotal: all.length };
   }
 
   async dispose(): Promise<void> {

@@ -21,12 +21,29 @@ export interface ModelInfo {
   maxTokens: number;
 }
 
+/** How much one word moves a text's top label: its probability with the word minus without it. */
+export interface WordInfluence {
+  word: string;
+  /** Offsets of the word in the explained text. */
+  start: number;
+  end: number;
+  influence: number;
+}
+
+export interface Explanation {
+  label: string;
+  /** The words that move the score most, strongest first. */
+  words: WordInfluence[];
+  /** Words considered (the first MAX_EXPLAINED_WORDS of a long text). */
+  wordsConsidered: number;
+  wordsTotal: number;
+}
+
 export type Request =
   | { id: number; type: "load"; spec: ModelSpec }
-  | { id: number; type: "classify"; texts: string[] };
-
-export type ResponseBody<R extends Request> = R extends { type: "load" } ? ModelInfo : Classification[];
+  | { id: number; type: "classify"; texts: string[] }
+  | { id: number; type: "explain"; text: string };
 
 export type Response =
-  | { id: number; ok: true; result: ModelInfo | Classification[] }
+  | { id: number; ok: true; result: ModelInfo | Classification[] | Explanation }
   | { id: number; ok: false; error: string };

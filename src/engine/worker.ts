@@ -23,6 +23,7 @@ async function handle(request: Request): Promise<Response> {
       return { id: request.id, ok: true, result: next.info };
     }
     if (!model) throw new Error("no model is loaded");
+    if (request.type === "explain") return { id: request.id, ok: true, result: await model.explain(request.text) };
     return { id: request.id, ok: true, result: await model.classify(request.texts) };
   } catch (error) {
     return { id: request.id, ok: false, error: messageOf(error) };

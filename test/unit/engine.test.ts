@@ -170,3 +170,22 @@ describe("engine against external references", () => {
     }
   });
 });
+
+describe("explain (leave-one-word-out)", () => {
+  it("names the word that carries a sentence's sentiment", async () => {
+    const engine = new EngineClient(WORKER, { dir: MINI_MODEL, dtype: "q8" });
+    try {
+      const text = "The checkout page is terrible.";
+      const explanation = await engine.explain(text);
+      assert.equal(explanation.label, "NEGATIVE");
+      assert.equal(explanation.wordsConsidered, 5);
+      assert.equal(explanation.words[0].word, "terrible.");
+      assert.equal(text.slice(explanation.words[0].start, explanation.words[0].end), "terrible.");
+      assert.ok(explanation.words[0].influence > 0.1, `influence ${explanation.words[0].influence}`);
+      const sorted = explanation.words.map((w) => Math.abs(w.influence));
+      assert.deepEqual(sorted, [...sorted].sort((a, b) => b - a));
+    } finally {
+      engine.dispose();
+    }
+  });
+});

@@ -13,8 +13,8 @@ describe("package.json contributions", () => {
     for (const command of manifest.contributes.commands) assert.equal(command.category, "Inline Sentiment");
   });
 
-  it("activates on markdown and plaintext only", () => {
-    assert.deepEqual(manifest.activationEvents, ["onLanguage:markdown", "onLanguage:plaintext"]);
+  it("activates on markdown and plaintext (and to restore its panel) only", () => {
+    assert.deepEqual(manifest.activationEvents, ["onLanguage:markdown", "onLanguage:plaintext", "onWebviewPanel:inlineSentiment.summary"]);
   });
 
   it("pins onnxruntime-node to the version @huggingface/transformers pins (two ORT builds cannot share a process)", () => {

@@ -152,3 +152,10 @@ describe("granularity", () => {
     ]);
   });
 });
+
+describe("granularity across hard-wrapped lines", () => {
+  it("sentence: a line break inside a sentence does not split it", () => {
+    const text = "The staff were kind\r\nand helpful. Breakfast was cold.";
+    assert.deepEqual(segment(text, "plaintext", "sentence").map((u) => u.text), ["The staff were kind\r\nand helpful.", "Breakfast was cold."]);
+  });
+});

@@ -1,0 +1,38 @@
+/** Opt-in: negative units as Information diagnostics, so the Problems panel and screen readers list them. */
+import * as vscode from "vscode";
+import type { DocumentResults } from "./analysisService";
+
+export class NegativeDiagnostics implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection("inlineSentiment");
+
+  constructor(private enabled: boolean) {}
+
+  setEnabled(enabled: boolean, all: readonly DocumentResults[]): void {
+    this.enabled = enabled;
+    this.collection.clear();
+    if (enabled) all.forEach((results) => this.update(results));
+  }
+
+  update(results: DocumentResults): void {
+    if (!this.enabled) return;
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === results.uri.toString());
+    if (!document || document.version !== results.version) return;
+    const diagnostics = results.units
+      .filter((unit) => unit.polarity === "negative")
+      .map((unit) => {
+        const range = new vscode.Range(document.positionAt(unit.start), document.positionAt(unit.end));
+        const diagnostic = new vscode.Diagnostic(range, `Negative sentiment (${Math.round(unit.score * 100)}% confidence)`, vscode.DiagnosticSeverity.Information);
+        diagnostic.source = "Inline Sentiment";
+        return diagnostic;
+      });
+    this.collection.set(results.uri, diagnostics);
+  }
+
+  delete(uri: vscode.Uri): void {
+    this.collection.delete(uri);
+  }
+
+  dispose(): void {
+    this.collection.dispose();
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Live highlighting: debounces edits per document and re-analyses the document with the editor's visible ranges first.
+ * Only documents of the configured languages, under the size limit, are analysed live.
+ */
+import * as vscode from "vscode";
+import type { Settings } from "../config";
+import { messageOf } from "../engine/errors";
+import type { AnalysisService } from "./analysisService";
+
+interface Pending {
+  timer: ReturnType<typeof setTimeout>;
+  release: () => void;
+}
+
+export class LiveScheduler implements vscode.Disposable {
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(
+    private readonly analysis: AnalysisService,
+    private readonly settings: () => Settings,
+    /** Told why a document is not analysed live (undefined: it is). */
+    private readonly onNote: (uri: vscode.Uri, note: string | undefined) => void,
+    private readonly onError: (message: string) => void,
+  ) {}
+
+  /** True when the document is highlighted live; otherwise tells onNote why not (when that is worth saying). */
+  isLive(document: vscode.TextDocument): boolean {
+    const settings = this.settings();
+    if (!settings["live.enabled"] || !settings["live.languages"].includes(document.languageId)) return false;
+    if (document.uri.scheme !== "file" && document.uri.scheme !== "untitled" && document.uri.scheme !== "vscode-remote") return false;
+    const size = document.getText().length;
+    if (size > settings["live.maxDocumentSize"]) {
+      this.onNote(
+        document.uri,
+        `Live highlighting is off for this document: ${size.toLocaleString("en")} characters, over the ` +
+          `inlineSentiment.live.maxDocumentSize of ${settings["live.maxDocumentSize"].toLocaleString("en")}. Run Analyze Sentiment to score it.`,
+      );
+      return false;
+    }
+    this.onNote(document.uri, undefined);
+    return true;
+  }
+
+  /** Analyses the document after the debounce delay (0: on the next tick), replacing any analysis scheduled before. */
+  schedule(document: vscode.TextDocument, delay = this.settings()["live.debounceMs"]): void {
+    if (!this.isLive(document)) return;
+    const key = document.uri.toString();
+    this.cancel(document.uri);
+    const release = this.analysis.hold();
+    const timer = setTimeout(() => {
+      this.pending.delete(key);
+      const visible = vscode.window.visibleTextEditors
+        .filter((editor) => editor.document === document)
+        .flatMap((editor) => editor.visibleRanges);
+      this.analysis
+        .analyze(document, { visible })
+        .catch((error: unknown) => this.onError(messageOf(error)))
+        .finally(release);
+    }, delay);
+    this.pending.set(key, { timer, release });
+  }
+
+  cancel(uri: vscode.Uri): void {
+    const key = uri.toString();
+    const pending = this.pending.get(key);
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    pending.release();
+    this.pending.delete(key);
+  }
+
+  dispose(): void {
+    for (const { timer, release } of this.pending.values()) {
+      clearTimeout(timer);
+      release();
+    }
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * What the summary panel and reports show: the active document's results, or the last "Analyze Folder…" run until the
+ * user analyses a single document again. Implements the panel's PanelSource.
+ */
+import * as vscode from "vscode";
+import { lineAt, lineStarts } from "../core/lines";
+import type { ScoredUnit } from "../core/types";
+import type { PanelFile, PanelModel } from "../panel/model";
+import type { PanelSource } from "../panel/summaryPanel";
+import type { AnalysisService, DocumentResults } from "./analysisService";
+
+export class ReviewState implements PanelSource, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  private folderRun: PanelModel | undefined;
+  /** The last markdown/plaintext document with results: the panel keeps showing it while the panel has focus. */
+  private lastDocument: vscode.Uri | undefined;
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly analysis: AnalysisService) {}
+
+  /** Shows a folder run until a single document is analysed again. */
+  showFolder(model: PanelModel): void {
+    this.folderRun = model;
+    this.changed.fire();
+  }
+
+  /** Back to document mode (after "Analyze Sentiment"). */
+  showDocuments(): void {
+    this.folderRun = undefined;
+    this.changed.fire();
+  }
+
+  /** Called on result changes and editor switches. */
+  refresh(): void {
+    const active = vscode.window.activeTextEditor?.document.uri;
+    if (active && this.analysis.get(active)) this.lastDocument = active;
+    this.changed.fire();
+  }
+
+  current(): PanelModel | undefined {
+    if (this.folderRun) return this.folderRun;
+    const results = this.lastDocument && this.analysis.get(this.lastDocument);
+    const document = results && vscode.workspace.textDocuments.find((d) => d.uri.toString() === results.uri.toString());
+    if (!results || !document) return undefined;
+    return {
+      kind: "document",
+      title: vscode.workspace.asRelativePath(document.uri),
+      model: results.model,
+      files: [panelFile(document.uri, document.getText(), results.units)],
+    };
+  }
+
+  async reveal(uri: string, line: number): Promise<void> {
+    const target = vscode.Uri.parse(uri);
+    const document = await vscode.workspace.openTextDocument(target);
+    const position = new vscode.Position(Math.min(line - 1, document.lineCount - 1), 0);
+    await vscode.window.showTextDocument(document, {
+      viewColumn: vscode.ViewColumn.One,
+      selection: new vscode.Range(position, position),
+      preserveFocus: false,
+    });
+  }
+
+  forget(results: DocumentResults | vscode.Uri): void {
+    const uri = results instanceof vscode.Uri ? results : results.uri;
+    if (this.lastDocument?.toString() === uri.toString()) this.lastDocument = undefined;
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+/** A file's units as panel rows, with 1-based lines. */
+export function panelFile(uri: vscode.Uri, text: string, units: readonly ScoredUnit[]): PanelFile {
+  const starts = lineStarts(text);
+  return {
+    uri: uri.toString(),
+    name: vscode.workspace.asRelativePath(uri),
+    units: units.map((unit) => ({
+      startLine: lineAt(starts, unit.start) + 1,
+      endLine: lineAt(starts, unit.end) + 1,
+      text: unit.text,
+      label: unit.label,
+      score: unit.score,
+      polarity: unit.polarity,
+      probabilities: unit.probabilities,
+    })),
+  };
+}

@@ -1,0 +1,33 @@
+/** What the summary panel shows: plain data, posted to the webview as JSON. No `vscode` import. */
+import type { Polarity } from "../core/types";
+
+export interface PanelUnit {
+  /** 1-based first and last line of the unit in its file. */
+  startLine: number;
+  endLine: number;
+  /** The unit's text, shown as text (never as HTML) in the page. */
+  text: string;
+  label: string;
+  score: number;
+  polarity: Polarity;
+  probabilities: Record<string, number>;
+}
+
+export interface PanelFile {
+  /** `vscode.Uri.toString()` of the file; the page sends it back in reveal requests. */
+  uri: string;
+  /** Path shown to the user (workspace-relative where possible). */
+  name: string;
+  units: PanelUnit[];
+}
+
+export interface PanelModel {
+  /** "document": the active document's results; "folder": an Analyze Folder run, grouped by file. */
+  kind: "document" | "folder";
+  title: string;
+  /** Which model scored these results, as shown to the user. */
+  model: string;
+  files: PanelFile[];
+  /** True while only part of the document (e.g. the visible units) has been scored; the page says so. */
+  partial?: boolean;
+}

@@ -1,0 +1,193 @@
+/**
+ * The summary panel, host side: one webview panel beside the editor that draws the current results (see
+ * `page/main.ts`). The HTML shell is set once per panel; after that the host only posts typed `update` messages, and
+ * it accepts only the typed messages in `protocol.ts` from the page.
+ */
+import { randomBytes } from "node:crypto";
+import * as vscode from "vscode";
+import { pageHtml } from "./html";
+import type { PanelModel } from "./model";
+import { isPageMessage, type HostMessage, type PageMessage } from "./protocol";
+
+/** Command id, as contributed in package.json. */
+export const SHOW_PANEL_COMMAND = "inlineSentiment.showPanel";
+
+/** What the panel draws from; the composition root implements it over the analysis service and folder runs. */
+export interface PanelSource {
+  /** The active document's results, or the last folder run; undefined draws the empty state. */
+  current(): PanelModel | undefined;
+  /** Fires when `current()` may return something else. */
+  readonly onDidChange: vscode.Event<void>;
+  /** Opens `uri` (a `vscode.Uri.toString()` from the model) and shows 1-based `line`. */
+  reveal(uri: string, line: number): Promise<void>;
+}
+
+export class SummaryPanel implements vscode.Disposable {
+  static readonly viewType = "inlineSentiment.summary";
+
+  /** The open panel; there is at most one. */
+  static current: SummaryPanel | undefined;
+
+  /**
+   * Registers the show command and the serializer that brings the panel back after a window reload. Returns the
+   * disposables for `context.subscriptions`; disposing them also closes the open panel.
+   */
+  static register(context: vscode.ExtensionContext, source: PanelSource): vscode.Disposable[] {
+    const { extensionUri } = context;
+    return [
+      vscode.commands.registerCommand(SHOW_PANEL_COMMAND, () => SummaryPanel.show(extensionUri, source)),
+      vscode.window.registerWebviewPanelSerializer(SummaryPanel.viewType, {
+        // The saved state is the page's own (filters); a revived page reads it back itself with getState(), so the
+        // host only has to rebuild the shell and send the current model once the page reports ready.
+        deserializeWebviewPanel: async (panel: vscode.WebviewPanel, _state: unknown) => {
+          if (SummaryPanel.current) {
+            // Only one summary panel exists at a time; a second restored one would show the same thing.
+            panel.dispose();
+            return;
+          }
+          SummaryPanel.current = new SummaryPanel(panel, extensionUri, source);
+        },
+      }),
+      { dispose: () => SummaryPanel.current?.dispose() },
+    ];
+  }
+
+  /** Opens the panel beside the editor without taking focus, or reveals the one already open. */
+  static show(extensionUri: vscode.Uri, source: PanelSource): SummaryPanel {
+    if (SummaryPanel.current) {
+      // Reveal where the user put it rather than moving it next to whichever editor is active now.
+      SummaryPanel.current.panel.reveal(undefined, true);
+      return SummaryPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      SummaryPanel.viewType,
+      "Sentiment Summary",
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      webviewOptions(extensionUri),
+    );
+    SummaryPanel.current = new SummaryPanel(panel, extensionUri, source);
+    return SummaryPanel.current;
+  }
+
+  /** The last message posted to the page. */
+  lastPosted: HostMessage | undefined;
+  /** Messages from the page that failed validation or asked for something outside the current model. */
+  rejectedMessages = 0;
+
+  private readonly posted = new vscode.EventEmitter<HostMessage>();
+  private readonly readied = new vscode.EventEmitter<void>();
+  /** Fires after every message posted to the page. */
+  readonly onDidPost = this.posted.event;
+  /** Fires each time the page reports ready: on first load, and again whenever it is reloaded after being hidden. */
+  readonly onDidBecomeReady = this.readied.event;
+  /** Resolves the first time the page reports ready. */
+  readonly ready: Promise<void>;
+
+  private readonly disposables: vscode.Disposable[] = [];
+  private disposed = false;
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly source: PanelSource,
+  ) {
+    this.ready = new Promise((resolve) => {
+      const once = this.readied.event(() => {
+        once.dispose();
+        resolve();
+      });
+    });
+    // Restored panels come back with the options they were saved with; set them again so both paths are the same.
+    panel.webview.options = webviewOptions(extensionUri);
+    panel.webview.html = shellHtml(panel.webview, extensionUri);
+    this.disposables.push(
+      this.posted,
+      this.readied,
+      panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
+      // Posted even while hidden: a hidden page is discarded (retainContextWhenHidden is off) and asks again with
+      // "ready" when shown, so nothing is lost, and tests can follow updates without the panel being visible.
+      source.onDidChange(() => this.update()),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  /** Validates and handles one message from the page; the webview's own messages take exactly this path. */
+  async receive(message: unknown): Promise<void> {
+    if (this.disposed) return;
+    if (!isPageMessage(message)) {
+      this.rejectedMessages++;
+      return;
+    }
+    await this.handle(message);
+  }
+
+  /** Posts the source's current model to the page. */
+  update(): void {
+    if (this.disposed) return;
+    const model = this.source.current();
+    this.panel.title = model ? `Sentiment: ${model.title}` : "Sentiment Summary";
+    this.post({ type: "update", model });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (SummaryPanel.current === this) SummaryPanel.current = undefined;
+    // Disposing the panel fires onDidDispose, which lands back here and returns at the guard above.
+    this.panel.dispose();
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+
+  private async handle(message: PageMessage): Promise<void> {
+    switch (message.type) {
+      case "ready":
+        // Post first, so whoever awaits readiness already finds the model in lastPosted.
+        this.update();
+        this.readied.fire();
+        return;
+      case "reveal": {
+        // The page may only ask for lines it was given: a file in the current model, inside one of its units.
+        const file = this.source.current()?.files.find((f) => f.uri === message.uri);
+        if (!file || !file.units.some((u) => u.startLine <= message.line && message.line <= u.endLine)) {
+          this.rejectedMessages++;
+          return;
+        }
+        try {
+          await this.source.reveal(file.uri, message.line);
+        } catch (error) {
+          void vscode.window.showErrorMessage(
+            `Inline Sentiment: cannot show ${file.name}: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        }
+        return;
+      }
+    }
+  }
+
+  private post(message: HostMessage): void {
+    this.lastPosted = message;
+    void this.panel.webview.postMessage(message);
+    this.posted.fire(message);
+  }
+}
+
+function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, "dist", "panel")],
+    // The page keeps its view state with setState and the host resends the model on "ready", so a hidden panel
+    // need not keep its DOM in memory.
+    retainContextWhenHidden: false,
+  };
+}
+
+function shellHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const assets = vscode.Uri.joinPath(extensionUri, "dist", "panel");
+  return pageHtml({
+    cspSource: webview.cspSource,
+    scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(assets, "main.js")).toString(),
+    styleUri: webview.asWebviewUri(vscode.Uri.joinPath(assets, "style.css")).toString(),
+    // A fresh unguessable nonce per shell: only our script tag carries it, so injected markup cannot run script.
+    nonce: randomBytes(16).toString("base64"),
+  });
+}
