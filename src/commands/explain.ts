@@ -12,11 +12,16 @@ export async function explainUnit(analysis: AnalysisService, uri: unknown, offse
   if (!results || !unit) return undefined;
   try {
     const explanation = await analysis.explain(unit.text);
-    const editor = vscode.window.activeTextEditor;
-    if (editor?.document.uri.toString() === uri && editor.document.version === results.version) {
-      const position = editor.document.positionAt(unit.start);
-      editor.selection = new vscode.Selection(position, position);
-      await vscode.commands.executeCommand("editor.action.showHover");
+    const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri);
+    if (shown && shown.document.version === results.version) {
+      // The link was clicked inside the hover: give the editor focus back, then show the hover at the unit again.
+      const position = shown.document.positionAt(unit.start);
+      const editor = await vscode.window.showTextDocument(shown.document, {
+        viewColumn: shown.viewColumn,
+        selection: new vscode.Selection(position, position),
+        preserveFocus: false,
+      });
+      if (editor === vscode.window.activeTextEditor) await vscode.commands.executeCommand("editor.action.showHover");
     }
     return explanation;
   } catch (error) {

@@ -32,8 +32,10 @@ export class ReviewState implements PanelSource, vscode.Disposable {
 
   /** Called on result changes and editor switches. */
   refresh(): void {
-    const active = vscode.window.activeTextEditor?.document.uri;
-    if (active && this.analysis.get(active)) this.lastDocument = active;
+    // With the panel focused (e.g. restored after a reload) there is no active editor: use a visible one instead.
+    const editor =
+      vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors.find((e) => this.analysis.get(e.document.uri));
+    if (editor && this.analysis.get(editor.document.uri)) this.lastDocument = editor.document.uri;
     this.changed.fire();
   }
 
@@ -46,6 +48,7 @@ export class ReviewState implements PanelSource, vscode.Disposable {
       kind: "document",
       title: vscode.workspace.asRelativePath(document.uri),
       model: results.model,
+      partial: results.partial,
       files: [panelFile(document.uri, document.getText(), results.units)],
     };
   }

@@ -5,12 +5,13 @@
  */
 import { randomBytes } from "node:crypto";
 import * as vscode from "vscode";
+import { COMMANDS } from "../commands/ids";
 import { pageHtml } from "./html";
 import type { PanelModel } from "./model";
 import { isPageMessage, type HostMessage, type PageMessage } from "./protocol";
 
 /** Command id, as contributed in package.json. */
-export const SHOW_PANEL_COMMAND = "inlineSentiment.showPanel";
+
 
 /** What the panel draws from; the composition root implements it over the analysis service and folder runs. */
 export interface PanelSource {
@@ -35,7 +36,7 @@ export class SummaryPanel implements vscode.Disposable {
   static register(context: vscode.ExtensionContext, source: PanelSource): vscode.Disposable[] {
     const { extensionUri } = context;
     return [
-      vscode.commands.registerCommand(SHOW_PANEL_COMMAND, () => SummaryPanel.show(extensionUri, source)),
+      vscode.commands.registerCommand(COMMANDS.showPanel, () => SummaryPanel.show(extensionUri, source)),
       vscode.window.registerWebviewPanelSerializer(SummaryPanel.viewType, {
         // The saved state is the page's own (filters); a revived page reads it back itself with getState(), so the
         // host only has to rebuild the shell and send the current model once the page reports ready.

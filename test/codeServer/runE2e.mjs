@@ -92,6 +92,10 @@ runMain(async () => {
     "screenshot docs/screenshots/decorations.png",
     `hover over "${HOVER_LINE_TEXT}" shows a sentiment and a percentage`,
     "screenshot docs/screenshots/hover.png",
+    'the hover\'s "Why?" link lists the words that move the score',
+    "screenshot docs/screenshots/hover-why.png",
+    "the summary panel lists every unit, most negative first, with its charts",
+    "screenshot docs/screenshots/panel.png",
   ];
   const fatal = async (name, fn) => {
     remaining.splice(remaining.indexOf(name), 1);
@@ -185,6 +189,50 @@ runMain(async () => {
     } else {
       check("screenshot docs/screenshots/hover.png", false, "not taken: no hover");
     }
+
+    const whyName = 'the hover\'s "Why?" link lists the words that move the score';
+    let whyText = "";
+    let whyError = hoverError;
+    if (!hoverError) {
+      try {
+        await page.locator(".monaco-hover a", { hasText: "Why?" }).first().click({ timeout: 15_000 });
+        await page.mouse.move(5, 450); // off the text, so the mouse does not ask for a hover of its own
+        whyText = await waitForHoverText(page, /Why (NEGATIVE|POSITIVE):/, 60_000);
+      } catch (error) {
+        whyError = error;
+      }
+    }
+    check(whyName, !whyError, whyError ? firstLine(whyError) : whyText.replace(/\s+/g, " ").trim().slice(-120));
+    if (!whyError) {
+      const whyPng = path.join(SCREENSHOT_DIR, "hover-why.png");
+      await page.screenshot({ path: whyPng });
+      check("screenshot docs/screenshots/hover-why.png", fs.existsSync(whyPng), `${fs.statSync(whyPng).size} bytes`);
+    } else {
+      check("screenshot docs/screenshots/hover-why.png", false, "not taken: no explanation");
+    }
+
+    const panelName = "the summary panel lists every unit, most negative first, with its charts";
+    let panel;
+    let panelError;
+    try {
+      await page.keyboard.press("Escape");
+      await runCommand(page, "Inline Sentiment: Show Sentiment Summary");
+      panel = await panelState(page, 60_000);
+      if (panel.rows.length < 8) throw new Error(`${panel.rows.length} rows`);
+      if (panel.rows[0] !== "negative") throw new Error(`first row is ${panel.rows[0]}`);
+      if (!panel.charts) throw new Error("histogram or arc chart missing");
+    } catch (error) {
+      panelError = error;
+    }
+    check(panelName, !panelError, panelError ? firstLine(panelError) : `${panel.rows.length} rows: ${panel.rows.join(" ")}`);
+    if (!panelError) {
+      await page.mouse.move(5, 450);
+      const panelPng = path.join(SCREENSHOT_DIR, "panel.png");
+      await page.screenshot({ path: panelPng });
+      check("screenshot docs/screenshots/panel.png", fs.existsSync(panelPng), `${fs.statSync(panelPng).size} bytes`);
+    } else {
+      check("screenshot docs/screenshots/panel.png", false, "not taken: no panel");
+    }
   }
 
   if (isExiting()) return new Promise(() => {});
@@ -199,6 +247,42 @@ runMain(async () => {
   process.stdout.write(`${passed} passed, ${failed} failed\n`);
   return failed ? 1 : 0;
 });
+
+/** Waits until a visible hover's text matches `re`; returns that text. */
+async function waitForHoverText(page, re, timeout) {
+  const handle = await page.waitForFunction(
+    ([source, flags]) =>
+      [...document.querySelectorAll(".monaco-hover")]
+        .filter((el) => !el.classList.contains("hidden") && el.getBoundingClientRect().height > 0)
+        .map((el) => el.innerText.replace(/\u00a0/g, " "))
+        .find((text) => new RegExp(source, flags).test(text)),
+    [re.source, re.flags],
+    { timeout, polling: 200 },
+  );
+  return handle.jsonValue();
+}
+
+/**
+ * The summary panel's rows (their polarity, in list order) and whether its SVG charts are drawn. The page lives in
+ * nested webview iframes: wait in each frame for the list to appear.
+ */
+async function panelState(page, timeout) {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      const found = await frame
+        .waitForSelector('[data-testid="unit-list"] [data-testid="unit-row"]', { timeout: 1_000 })
+        .then(() => true, () => false);
+      if (!found) continue;
+      return frame.evaluate(() => ({
+        rows: [...document.querySelectorAll('[data-testid="unit-row"]')].map((row) => row.getAttribute("data-polarity")),
+        charts: !!document.querySelector('[data-testid="histogram"] svg, svg[data-testid="histogram"]') &&
+          !!document.querySelector('[data-testid="arc"] svg, svg[data-testid="arc"]'),
+      }));
+    }
+  }
+  throw new Error(`no summary panel rows within ${timeout} ms`);
+}
 
 function firstLine(error) {
   return String(error?.message ?? error).split("\n")[0];

@@ -8,6 +8,7 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: "bdd", timeout: 120_000, color: false, reporter: "spec" });
   mocha.suite.emit("pre-require", globalThis, "integration", mocha);
   require("./extension.test");
+  require("./panel.test");
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures ? reject(new Error(`${failures} in-editor test(s) failed`)) : resolve()));
   });

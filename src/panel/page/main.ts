@@ -225,7 +225,10 @@ function renderArc(entries: readonly UnitEntry[]): SVGSVGElement {
   const pad = { left: 32, right: 10, top: 10, bottom: 10 };
   const plotWidth = width - pad.left - pad.right;
   const plotHeight = height - pad.top - pad.bottom;
-  const x = (index: number) => (entries.length === 1 ? pad.left + plotWidth / 2 : pad.left + (index / (entries.length - 1)) * plotWidth);
+  // Points are inset from the plot's edges so the first and last never sit on the axis labels.
+  const inset = 10;
+  const x = (index: number) =>
+    entries.length === 1 ? pad.left + plotWidth / 2 : pad.left + inset + (index / (entries.length - 1)) * (plotWidth - 2 * inset);
   const y = (value: number) => pad.top + ((1 - value) / 2) * plotHeight;
   const chart = svg("svg", {
     viewBox: `0 0 ${width} ${height}`,
