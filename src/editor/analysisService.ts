@@ -8,7 +8,7 @@
 import * as vscode from "vscode";
 import { LruCache } from "../core/cache";
 import { polarityOf } from "../core/polarity";
-import { segment, type Granularity } from "../core/segment";
+import { DocumentSegmenter, type Granularity } from "../core/segment";
 import type { Classification, ScoredUnit, Unit } from "../core/types";
 import type { EngineClient } from "../engine/client";
 import type { Explanation } from "../engine/protocol";
@@ -40,6 +40,8 @@ export class AnalysisService implements vscode.Disposable {
   private readonly explanations = new LruCache<string, Explanation>(EXPLANATION_ENTRIES);
   /** The latest run per document: an older run stops at its next await. */
   private readonly generation = new Map<string, number>();
+  /** Per document: keeps the last run's parsed chunks, so an edit re-parses only what it touched. */
+  private readonly segmenters = new Map<string, DocumentSegmenter>();
   private readonly changed = new vscode.EventEmitter<DocumentResults>();
   private readonly forgotten = new vscode.EventEmitter<vscode.Uri>();
   private readonly progress = new vscode.EventEmitter<Progress | undefined>();
@@ -104,7 +106,7 @@ export class AnalysisService implements vscode.Disposable {
 
   /** Scores units of a text (not necessarily an open document) with the current settings. */
   async scoreText(text: string, languageId: string): Promise<ScoredUnit[]> {
-    const units = segment(text, languageId, this.granularity);
+    const units = (await new DocumentSegmenter(languageId, this.granularity).segmentAsync(text)) ?? [];
     const scores = await this.classifyTexts(units.map((unit) => unit.text));
     return units.map((unit, i) => this.scored(unit, scores[i]));
   }
@@ -126,10 +128,13 @@ export class AnalysisService implements vscode.Disposable {
       for (;;) {
         const version = document.version;
         const stale = () => superseded() || document.version !== version;
-        const units = this.unitsOf(document, options.selection);
-        const visible = options.visible ?? [];
-        const isVisible = (unit: Unit) =>
-          visible.some((range) => document.offsetAt(range.start) <= unit.end && unit.start <= document.offsetAt(range.end));
+        const units = await this.unitsOf(document, options.selection, stale);
+        if (!units) {
+          if (superseded() || !options.retryOnChange) return undefined;
+          continue;
+        }
+        const visible = (options.visible ?? []).map((range) => [document.offsetAt(range.start), document.offsetAt(range.end)]);
+        const isVisible = (unit: Unit) => visible.some(([start, end]) => start <= unit.end && unit.start <= end);
         const first = units.filter(isVisible);
         const rest = units.filter((unit) => !isVisible(unit));
         const total = units.length;
@@ -191,6 +196,7 @@ export class AnalysisService implements vscode.Disposable {
   forget(uri: vscode.Uri): void {
     const key = uri.toString();
     this.generation.delete(key);
+    this.segmenters.delete(key);
     if (this.results.delete(key)) this.forgotten.fire(uri);
   }
 
@@ -221,14 +227,20 @@ export class AnalysisService implements vscode.Disposable {
     this.idleWaiters = [];
   }
 
-  private unitsOf(document: vscode.TextDocument, selection: vscode.Range | undefined): Unit[] {
-    if (!selection || selection.isEmpty) return segment(document.getText(), document.languageId, this.granularity);
-    const offset = document.offsetAt(selection.start);
-    return segment(document.getText(selection), document.languageId, this.granularity).map((unit) => ({
-      ...unit,
-      start: unit.start + offset,
-      end: unit.end + offset,
-    }));
+  /** Units of the document (or selection), parsed off the hot path; undefined when the version went stale meanwhile. */
+  private async unitsOf(document: vscode.TextDocument, selection: vscode.Range | undefined, stale: () => boolean): Promise<Unit[] | undefined> {
+    if (selection && !selection.isEmpty) {
+      const offset = document.offsetAt(selection.start);
+      const units = await new DocumentSegmenter(document.languageId, this.granularity).segmentAsync(document.getText(selection), stale);
+      return units?.map((unit) => ({ ...unit, start: unit.start + offset, end: unit.end + offset }));
+    }
+    const key = document.uri.toString();
+    let segmenter = this.segmenters.get(key);
+    if (!segmenter || segmenter.languageId !== document.languageId || segmenter.granularity !== this.granularity) {
+      segmenter = new DocumentSegmenter(document.languageId, this.granularity);
+      this.segmenters.set(key, segmenter);
+    }
+    return segmenter.segmentAsync(document.getText(), stale);
   }
 
   private store(

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { lineAt, lineStarts } from "../../src/core/lines";
-import { segment, segmentMarkdown, segmentPlaintext } from "../../src/core/segment";
+import { chunksOf, DocumentSegmenter, segment, segmentMarkdown, segmentPlaintext, segmentWhole } from "../../src/core/segment";
 
 /** Each unit as [text the model reads, exact slice of the document]. */
 function spans(text: string, languageId: string): [string, string][] {
@@ -157,5 +157,53 @@ describe("granularity across hard-wrapped lines", () => {
   it("sentence: a line break inside a sentence does not split it", () => {
     const text = "The staff were kind\r\nand helpful. Breakfast was cold.";
     assert.deepEqual(segment(text, "plaintext", "sentence").map((u) => u.text), ["The staff were kind\r\nand helpful.", "Breakfast was cold."]);
+  });
+});
+
+describe("chunked segmentation (incremental, for large documents)", () => {
+  const tricky = [
+    "---\ntitle: x\n\nnotes: y\n---\n\nFirst paragraph.",
+    "Intro.\n\n```\ncode\n\nstill code\n```\n\nAfter the fence.",
+    "~~~~\n~~~\n\nnot closed by a shorter fence\n~~~~\nAfter.",
+    "Intro.\n\n<!-- a comment\n\nspanning a blank line -->\n\nAfter the comment.",
+    "<script>\nvar a = 1;\n\nvar b = 2;\n</script>\n\nAfter the script.",
+    "- loose item one\n\n- loose item two\n\n  continued paragraph of item two\n\n    indented code in item\n\nAfter the list.",
+    "1. first\n\n2. second\n\n> quote one\n\n> quote two\n\nPara with `code`.",
+    "Para.\n\n    indented code\n\n    more code\n\nTail.",
+    "Table follows.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nEnd.",
+    "Setext\n======\n\nBody text.\n\n---\n\nAfter a rule.",
+    "Line one\r\n\r\nLine two\r\n\r\n\r\n- item\r\n\r\n  more\r\n",
+  ];
+  for (const [i, doc] of tricky.entries()) {
+    it(`equals parsing the whole document at once (case ${i + 1})`, () => {
+      assert.deepEqual(segment(doc, "markdown"), segmentWhole(doc, "markdown"));
+      assert.deepEqual(segment(doc, "plaintext"), segmentWhole(doc, "plaintext"));
+    });
+  }
+
+  it("cuts chunks only where parsing restarts safely", () => {
+    const doc = "A.\n\nB.\n\n```\nx\n\ny\n```\n\n  indented\n\nC.";
+    const cuts = [...chunksOf(doc, true)].map(([start, end]) => doc.slice(start, end));
+    assert.deepEqual(cuts, ["A.\n\n", "B.\n\n", "```\nx\n\ny\n```\n\n  indented\n\n", "C."]);
+  });
+
+  it("re-parses only the chunks an edit touched, and yields while parsing", async () => {
+    const paragraphs = Array.from({ length: 2000 }, (_, i) => `Paragraph **${i}** with a [link](https://x.test/${i}).`);
+    const segmenter = new DocumentSegmenter("markdown", "paragraph");
+    const first = await segmenter.segmentAsync(paragraphs.join("\n\n"));
+    assert.equal(first?.length, 2000);
+    assert.equal(segmenter.parsedChunks, 2000);
+    paragraphs[1000] = "An edited paragraph.";
+    const second = segmenter.segmentSync(paragraphs.join("\n\n"));
+    assert.equal(segmenter.parsedChunks, 1, "only the edited chunk is parsed again");
+    assert.equal(second[1000].text, "An edited paragraph.");
+    assert.deepEqual(second, segmentWhole(paragraphs.join("\n\n"), "markdown"));
+  });
+
+  it("stops when cancelled", async () => {
+    const doc = Array.from({ length: 3000 }, (_, i) => `Paragraph ${i} *here*.`).join("\n\n");
+    let asked = 0;
+    const result = await new DocumentSegmenter("markdown", "paragraph").segmentAsync(doc, () => ++asked > 0);
+    assert.equal(result, undefined);
   });
 });
