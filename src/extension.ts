@@ -44,6 +44,13 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
   const diagnostics = new NegativeDiagnostics(settings["diagnostics.enabled"]);
   const review = new ReviewState(analysis);
   const reportError = onceEach((message) => void vscode.window.showErrorMessage(`Inline Sentiment: ${message}`));
+  let toldOfCrash = false;
+  engine.onCrash = (message, retried) => {
+    if (toldOfCrash) return;
+    toldOfCrash = true;
+    const outcome = retried ? "It was restarted and the paragraphs it was scoring were sent again." : "It will restart on the next analysis.";
+    void vscode.window.showWarningMessage(`Inline Sentiment: ${message}. ${outcome}`);
+  };
   const live = new LiveScheduler(analysis, () => settings, (uri, note) => statusBar.setNote(uri, note), reportError);
   const scheduleVisible = (delay?: number) => {
     for (const editor of vscode.window.visibleTextEditors) {

@@ -10,7 +10,7 @@ import { LruCache } from "../core/cache";
 import { polarityOf } from "../core/polarity";
 import { DocumentSegmenter, type Granularity } from "../core/segment";
 import type { Classification, ScoredUnit, Unit } from "../core/types";
-import type { EngineClient } from "../engine/client";
+import { CancelledError, type EngineClient, type Priority } from "../engine/client";
 import type { Explanation } from "../engine/protocol";
 
 export interface DocumentResults {
@@ -38,8 +38,9 @@ export class AnalysisService implements vscode.Disposable {
   private readonly results = new Map<string, DocumentResults>();
   private readonly cache = new LruCache<string, Classification>(CACHE_ENTRIES);
   private readonly explanations = new LruCache<string, Explanation>(EXPLANATION_ENTRIES);
-  /** The latest run per document: an older run stops at its next await. */
+  /** The latest run per document: an older run stops at its next await, and its queued model work is cancelled. */
   private readonly generation = new Map<string, number>();
+  private readonly controllers = new Map<string, AbortController>();
   /** Per document: keeps the last run's parsed chunks, so an edit re-parses only what it touched. */
   private readonly segmenters = new Map<string, DocumentSegmenter>();
   private readonly changed = new vscode.EventEmitter<DocumentResults>();
@@ -84,7 +85,7 @@ export class AnalysisService implements vscode.Disposable {
   }
 
   /** Scores texts, asking the model only for those not in the cache (each distinct text once). */
-  async classifyTexts(texts: readonly string[]): Promise<Classification[]> {
+  async classifyTexts(texts: readonly string[], options: { priority?: Priority; signal?: AbortSignal } = {}): Promise<Classification[]> {
     const known = new Map<string, Classification>();
     const wanted = new Set<string>();
     for (const text of texts) {
@@ -95,7 +96,7 @@ export class AnalysisService implements vscode.Disposable {
     }
     const missing = [...wanted];
     if (missing.length) {
-      const scores = await this.engine.classify(missing);
+      const scores = await this.engine.classify(missing, options);
       missing.forEach((text, i) => {
         this.cache.set(text, scores[i]);
         known.set(text, scores[i]);
@@ -122,6 +123,10 @@ export class AnalysisService implements vscode.Disposable {
     const key = document.uri.toString();
     const generation = this.nextGeneration++;
     this.generation.set(key, generation);
+    this.controllers.get(key)?.abort();
+    const controller = new AbortController();
+    this.controllers.set(key, controller);
+    const { signal } = controller;
     const superseded = () => this.generation.get(key) !== generation || document.isClosed;
     this.begin();
     try {
@@ -139,13 +144,13 @@ export class AnalysisService implements vscode.Disposable {
         const rest = units.filter((unit) => !isVisible(unit));
         const total = units.length;
         this.progress.fire({ done: 0, total });
-        const firstScores = await this.classifyTexts(first.map((unit) => unit.text));
+        const firstScores = await this.classifyTexts(first.map((unit) => unit.text), { priority: "high", signal });
         if (superseded()) return undefined;
         if (first.length && rest.length && !stale()) {
           this.store(document, version, first, firstScores, true, options.selection);
           this.progress.fire({ done: first.length, total });
         }
-        const restScores = await this.classifyTexts(rest.map((unit) => unit.text));
+        const restScores = await this.classifyTexts(rest.map((unit) => unit.text), { signal });
         if (superseded()) return undefined;
         if (stale()) {
           if (options.retryOnChange) continue;
@@ -156,7 +161,12 @@ export class AnalysisService implements vscode.Disposable {
         rest.forEach((unit, i) => scores.set(unit, restScores[i]));
         return this.store(document, version, units, units.map((unit) => scores.get(unit)!), false, options.selection);
       }
+    } catch (error) {
+      // A newer run for this document took over and cancelled our queued work: not an error.
+      if (error instanceof CancelledError) return undefined;
+      throw error;
     } finally {
+      if (this.controllers.get(key) === controller) this.controllers.delete(key);
       this.end();
     }
   }
@@ -197,6 +207,8 @@ export class AnalysisService implements vscode.Disposable {
     const key = uri.toString();
     this.generation.delete(key);
     this.segmenters.delete(key);
+    this.controllers.get(key)?.abort();
+    this.controllers.delete(key);
     if (this.results.delete(key)) this.forgotten.fire(uri);
   }
 

@@ -1,14 +1,37 @@
 /**
- * The host side of the engine: one worker thread, typed requests with ids. The worker starts lazily, loads the
- * current model first, and restarts on the next request after it dies. Every pending request is rejected on the
- * worker's `error`, on its `exit`, and on dispose, so no caller waits forever.
+ * The host side of the engine: one worker thread, typed requests with ids. The worker starts lazily and loads the
+ * current model first. Large requests are sent in chunks with a priority, so what the user sees or edits can pass the
+ * rest of a document; a request whose caller no longer wants it is cancelled before it runs. When the worker dies, it
+ * is restarted and every pending request is sent again, once; a second failure rejects them. Every pending request
+ * is also rejected on dispose, so no caller waits forever.
  */
 import { Worker } from "node:worker_threads";
 import type { Classification } from "../core/types";
-import type { Explanation, ModelInfo, ModelSpec, Request, Response } from "./protocol";
+import { PRIORITY, type Explanation, type ModelInfo, type ModelSpec, type Request, type Response } from "./protocol";
 
-type Pending = { resolve: (value: never) => void; reject: (error: Error) => void };
-type RequestBody = Request extends infer R ? (R extends Request ? Omit<R, "id"> : never) : never;
+type RequestBody = Request extends infer R ? (R extends Request ? Omit<R, "id" | "priority"> : never) : never;
+
+interface Pending {
+  body: RequestBody;
+  priority: number;
+  attempts: number;
+  resolve: (value: never) => void;
+  reject: (error: Error) => void;
+}
+
+/** Texts per classify request: small enough for a high-priority request to pass between chunks of a long document. */
+const CHUNK = 64;
+/** Sends of one request: the first, and one retry on a restarted worker. */
+const MAX_ATTEMPTS = 2;
+
+export type Priority = keyof typeof PRIORITY;
+
+export class CancelledError extends Error {
+  constructor() {
+    super("cancelled");
+    this.name = "CancelledError";
+  }
+}
 
 export class EngineClient {
   private worker: Worker | undefined;
@@ -16,8 +39,12 @@ export class EngineClient {
   private readonly pending = new Map<number, Pending>();
   private model: Promise<ModelInfo> | undefined;
   private disposed = false;
-  /** Texts sent to the model since the client was made. */
+  /** Texts sent to the model since the client was made (cancelled ones included). */
   textsSent = 0;
+  /** Times the worker died and was restarted. */
+  restarts = 0;
+  /** Called when the worker died; `retried` says whether its pending requests were sent again. */
+  onCrash: ((message: string, retried: boolean) => void) | undefined;
 
   constructor(
     private readonly workerPath: string,
@@ -27,7 +54,7 @@ export class EngineClient {
   /** The loaded model, loading it (and starting the worker) on first use. */
   modelInfo(): Promise<ModelInfo> {
     if (!this.model) {
-      const loading = this.send({ type: "load", spec: this.spec }) as Promise<ModelInfo>;
+      const loading = this.send({ type: "load", spec: this.spec }, PRIORITY.load) as Promise<ModelInfo>;
       // A failed load is not remembered: the next request tries again (the folder may have been fixed).
       loading.catch(() => {
         if (this.model === loading) this.model = undefined;
@@ -39,50 +66,82 @@ export class EngineClient {
 
   /** Switches to another model. If it fails to load, the error is thrown and the previous model stays in use. */
   async setModel(spec: ModelSpec): Promise<ModelInfo> {
-    const info = (await this.send({ type: "load", spec })) as ModelInfo;
+    const info = (await this.send({ type: "load", spec }, PRIORITY.load)) as ModelInfo;
     this.spec = spec;
     this.model = Promise.resolve(info);
     return info;
   }
 
-  /** Classifies texts in the worker; results are in input order. */
-  async classify(texts: readonly string[]): Promise<Classification[]> {
+  /**
+   * Classifies texts in the worker; results are in input order. An aborted signal cancels the chunks that have not
+   * started and rejects with CancelledError.
+   */
+  async classify(texts: readonly string[], options: { priority?: Priority; signal?: AbortSignal } = {}): Promise<Classification[]> {
     if (texts.length === 0) return [];
-    // The worker answers in order, so a classify sent after the load runs on that model, even after a restart.
+    if (options.signal?.aborted) throw new CancelledError();
+    // The worker runs a load before any classify, so chunks sent now run on the loaded model, even after a restart.
     const loaded = this.modelInfo();
-    const results = this.send({ type: "classify", texts: [...texts] }) as Promise<Classification[]>;
-    results.catch(() => undefined);
-    await loaded;
+    const ids: number[] = [];
+    const chunks: Promise<Classification[]>[] = [];
+    for (let i = 0; i < texts.length; i += CHUNK) {
+      const chunk = this.send({ type: "classify", texts: texts.slice(i, i + CHUNK) }, PRIORITY[options.priority ?? "low"], ids);
+      chunk.catch(() => undefined);
+      chunks.push(chunk as Promise<Classification[]>);
+    }
     this.textsSent += texts.length;
-    return results;
+    const abort = () => this.cancel(ids);
+    options.signal?.addEventListener("abort", abort, { once: true });
+    try {
+      await loaded;
+      return (await Promise.all(chunks)).flat();
+    } finally {
+      options.signal?.removeEventListener("abort", abort);
+    }
   }
 
   /** The words that move a text's score most (leave-one-word-out in the worker). */
   async explain(text: string): Promise<Explanation> {
     const loaded = this.modelInfo();
-    const result = this.send({ type: "explain", text }) as Promise<Explanation>;
+    const result = this.send({ type: "explain", text }, PRIORITY.high) as Promise<Explanation>;
     result.catch(() => undefined);
     await loaded;
     return result;
   }
 
+  /** Stops the worker as a crash would: pending requests are sent again to a new worker. */
+  async restart(): Promise<void> {
+    await this.worker?.terminate();
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.fail(new Error("the sentiment engine was shut down"));
+    this.rejectAll(new Error("the sentiment engine was shut down"));
     void this.worker?.terminate();
     this.worker = undefined;
   }
 
-  private send(body: RequestBody): Promise<unknown> {
+  private cancel(ids: readonly number[]): void {
+    const waiting = ids.filter((id) => this.pending.has(id));
+    if (waiting.length && this.worker) this.worker.postMessage({ id: 0, priority: PRIORITY.load, type: "cancel", ids: waiting } satisfies Request);
+  }
+
+  private send(body: RequestBody, priority: number, ids?: number[]): Promise<unknown> {
     if (this.disposed) return Promise.reject(new Error("the sentiment engine was shut down"));
-    const worker = this.start();
     const id = this.nextId++;
+    ids?.push(id);
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: never) => void, reject });
-      worker.ref();
-      worker.postMessage({ ...body, id } as Request);
+      const pending: Pending = { body, priority, attempts: 0, resolve: resolve as (value: never) => void, reject };
+      this.pending.set(id, pending);
+      this.post(id, pending);
     });
+  }
+
+  private post(id: number, pending: Pending): void {
+    const worker = this.start();
+    pending.attempts++;
+    worker.ref();
+    worker.postMessage({ ...pending.body, id, priority: pending.priority } as Request);
   }
 
   private start(): Worker {
@@ -95,23 +154,37 @@ export class EngineClient {
       // An idle worker must not keep a CLI process alive; a busy one must.
       if (this.pending.size === 0) worker.unref();
       if (response.ok) pending.resolve(response.result as never);
-      else pending.reject(new Error(response.error));
+      else pending.reject(response.cancelled ? new CancelledError() : new Error(response.error));
     });
-    worker.on("error", (error) => this.crashed(worker, new Error(`the sentiment engine failed: ${error.message}`)));
-    worker.on("exit", (code) => this.crashed(worker, new Error(`the sentiment engine stopped (exit code ${code})`)));
+    worker.on("error", (error) => this.crashed(worker, `the sentiment engine failed: ${error.message}`));
+    worker.on("exit", (code) => this.crashed(worker, `the sentiment engine stopped (exit code ${code})`));
     this.worker = worker;
-    this.model = undefined;
     return worker;
   }
 
-  private crashed(worker: Worker, error: Error): void {
-    if (this.worker !== worker) return;
+  /** The worker died: send its pending requests again to a new one, or reject them if they already had their retry. */
+  private crashed(worker: Worker, message: string): void {
+    if (this.worker !== worker || this.disposed) return;
     this.worker = undefined;
-    this.model = undefined;
-    this.fail(error);
+    this.restarts++;
+    const retry = this.pending.size > 0 && [...this.pending.values()].every((p) => p.attempts < MAX_ATTEMPTS);
+    this.onCrash?.(message, retry);
+    if (!retry) {
+      this.model = undefined;
+      this.rejectAll(new Error(message));
+      return;
+    }
+    // The new worker has no model: load it first (unless a load is among the retried requests), then the requests
+    // again in their first order (a Map keeps it).
+    const retried = [...this.pending];
+    if (!retried.some(([, pending]) => pending.body.type === "load")) {
+      this.model = undefined;
+      void this.modelInfo().catch(() => undefined);
+    }
+    for (const [id, pending] of retried) this.post(id, pending);
   }
 
-  private fail(error: Error): void {
+  private rejectAll(error: Error): void {
     for (const { reject } of this.pending.values()) reject(error);
     this.pending.clear();
   }

@@ -39,11 +39,16 @@ export interface Explanation {
   wordsTotal: number;
 }
 
+/** Lower runs first: loads, then what the user is looking at or editing, then the rest of the document. */
+export const PRIORITY = { load: -1, high: 0, low: 1 } as const;
+
 export type Request =
-  | { id: number; type: "load"; spec: ModelSpec }
-  | { id: number; type: "classify"; texts: string[] }
-  | { id: number; type: "explain"; text: string };
+  | { id: number; priority: number; type: "load"; spec: ModelSpec }
+  | { id: number; priority: number; type: "classify"; texts: string[] }
+  | { id: number; priority: number; type: "explain"; text: string }
+  /** Drops queued requests that have not started; each is answered with `cancelled`. */
+  | { id: number; priority: number; type: "cancel"; ids: number[] };
 
 export type Response =
   | { id: number; ok: true; result: ModelInfo | Classification[] | Explanation }
-  | { id: number; ok: false; error: string };
+  | { id: number; ok: false; error: string; cancelled?: boolean };

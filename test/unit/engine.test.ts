@@ -104,6 +104,7 @@ describe("engine (worker thread, mini model)", () => {
     const client = new EngineClient(dying, { dir: MINI_MODEL, dtype: "q8" });
     try {
       await assert.rejects(client.classify(["a", "b"]), /sentiment engine stopped \(exit code 7\)/);
+      assert.equal(client.restarts, 2, "restarted once for the retry, then gave up");
       await assert.rejects(client.classify(["c"]), /exit code 7/);
     } finally {
       client.dispose();
@@ -121,6 +122,51 @@ describe("engine (worker thread, mini model)", () => {
     } finally {
       client.dispose();
     }
+  });
+
+  it("restarts a worker that dies mid-analysis and answers every pending request", async () => {
+    const texts = Array.from({ length: 200 }, (_, i) => `Review ${i}: the hotel was ${i % 2 ? "dirty and loud" : "clean and quiet"}.`);
+    const crashes: boolean[] = [];
+    engine.onCrash = (_, retried) => crashes.push(retried);
+    const [warm] = await engine.classify([texts[1]]);
+    const running = engine.classify(texts);
+    const explained = engine.explain("The room was awful.");
+    await engine.restart();
+    const results = await running;
+    assert.equal(results.length, 200);
+    assert.deepEqual(results[1], warm, "the same answer as before the crash");
+    assert.equal((await explained).label, "NEGATIVE");
+    assert.deepEqual(crashes, [true]);
+    assert.equal(engine.restarts, 1);
+  });
+
+  it("gives up on a request that fails again after its retry", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "inline-sentiment-worker-"));
+    temps.push(dir);
+    const dying = join(dir, "dying.js");
+    writeFileSync(dying, "require('node:worker_threads').parentPort.on('message', () => process.exit(9));");
+    const client = new EngineClient(dying, { dir: MINI_MODEL, dtype: "q8" });
+    const crashes: boolean[] = [];
+    client.onCrash = (_, retried) => crashes.push(retried);
+    try {
+      await assert.rejects(client.classify(["a"]), /exit code 9/);
+      assert.deepEqual(crashes, [true, false]);
+    } finally {
+      client.dispose();
+    }
+  });
+
+  it("cancels queued chunks when the caller aborts, and runs urgent requests first", async () => {
+    const long = Array.from({ length: 640 }, (_, i) => `Background paragraph number ${i} about shipping.`);
+    const controller = new AbortController();
+    const background = engine.classify(long, { signal: controller.signal });
+    const urgent = engine.classify(["The screen I am looking at is lovely."], { priority: "high" });
+    const [first] = await urgent;
+    assert.equal(first.label, "POSITIVE");
+    controller.abort();
+    await assert.rejects(background, (error: Error) => error.name === "CancelledError");
+    const [after] = await engine.classify(["still answering: great service"]);
+    assert.equal(after.label, "POSITIVE");
   });
 
   it("rejects pending requests on dispose", async () => {
