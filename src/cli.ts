@@ -18,9 +18,9 @@ import { locateModel } from "./engine/modelLocator";
 import type { Dtype } from "./engine/protocol";
 
 const USAGE = `usage:
-  inline-sentiment classify [--model DIR] [--dtype q8|fp32] < texts.jsonl
+  inline-sentiment classify [--model DIR] [--dtype q8|fp32] [--threads N] < texts.jsonl
       reads {"text": "..."} per line, writes {"label","score","probabilities"} per line, in input order
-  inline-sentiment analyze [--model DIR] [--dtype q8|fp32] [--format table|json|csv] [--threshold T] FILE...
+  inline-sentiment analyze [--model DIR] [--dtype q8|fp32] [--threads N] [--format table|json|csv] [--threshold T] FILE...
       prints every scored paragraph with its lines, label and score
 
   Model: --model DIR, else $INLINE_SENTIMENT_MODEL, else the full model if installed, else the bundled mini model.`;
@@ -40,6 +40,7 @@ async function main(argv: string[]): Promise<number> {
       dtype: { type: "string", default: "q8" },
       format: { type: "string", default: "table" },
       threshold: { type: "string", default: String(DEFAULT_THRESHOLD) },
+      threads: { type: "string", default: "0" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -51,7 +52,9 @@ async function main(argv: string[]): Promise<number> {
   if (values.dtype !== "q8" && values.dtype !== "fp32") throw new UsageError(`--dtype must be q8 or fp32, not "${values.dtype}"`);
   const located = locateModel(join(__dirname, ".."), values.model);
   if (located.warning) console.error(`inline-sentiment: ${located.warning}`);
-  const engine = new EngineClient(join(__dirname, "worker.js"), { dir: located.dir, dtype: values.dtype as Dtype });
+  const threads = Number(values.threads);
+  if (!Number.isInteger(threads) || threads < 0) throw new UsageError(`--threads must be a whole number (0: one per core), not "${values.threads}"`);
+  const engine = new EngineClient(join(__dirname, "worker.js"), { dir: located.dir, dtype: values.dtype as Dtype, intraOpThreads: threads });
   try {
     if (command === "classify") return await classify(engine);
     if (command === "analyze") {

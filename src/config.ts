@@ -16,6 +16,8 @@ export interface Settings {
   "live.debounceMs": number;
   "live.maxDocumentSize": number;
   "diagnostics.enabled": boolean;
+  /** onnxruntime intra-op threads; 0 lets it choose (one per core). */
+  "engine.threads": number;
   /** A model folder chosen by the user; empty for the bundled one. */
   modelPath: string;
 }
@@ -29,6 +31,7 @@ const DEFAULTS: Settings = {
   "live.debounceMs": 300,
   "live.maxDocumentSize": 2_000_000,
   "diagnostics.enabled": false,
+  "engine.threads": 0,
   modelPath: "",
 };
 

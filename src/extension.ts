@@ -4,7 +4,7 @@
  */
 import * as vscode from "vscode";
 import { registerCommands } from "./commands/index";
-import { affects, readSettings } from "./config";
+import { affects, readSettings, type Settings } from "./config";
 import type { ScoredUnit } from "./core/types";
 import { AnalysisService } from "./editor/analysisService";
 import { DecorationController } from "./editor/decorations";
@@ -16,6 +16,7 @@ import { SentimentStatusBar } from "./editor/statusBar";
 import { EngineClient } from "./engine/client";
 import { messageOf } from "./engine/errors";
 import { locateModel, type LocatedModel } from "./engine/modelLocator";
+import type { ModelSpec } from "./engine/protocol";
 import { SummaryPanel } from "./panel/summaryPanel";
 
 /** What activate returns: lets tests await the extension's own signals instead of sleeping. */
@@ -37,7 +38,7 @@ const SELECTOR: vscode.DocumentSelector = [{ language: "markdown" }, { language:
 export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
   let settings = readSettings();
   const model = locateModel(context.extensionPath, settings.modelPath);
-  const engine = new EngineClient(context.asAbsolutePath("dist/worker.js"), { dir: model.dir, dtype: "q8" });
+  const engine = new EngineClient(context.asAbsolutePath("dist/worker.js"), modelSpec(model, settings));
   const analysis = new AnalysisService(engine, settings.neutralThreshold, settings.granularity, modelName(model));
   const decorations = new DecorationController(context.extensionUri, settings.indicator);
   const statusBar = new SentimentStatusBar(analysis);
@@ -107,7 +108,7 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
         }
       }
       if (affects(event, "live.enabled") || affects(event, "live.languages") || affects(event, "live.maxDocumentSize")) scheduleVisible(0);
-      if (affects(event, "modelPath")) void switchModel(engine, analysis, context.extensionPath, settings.modelPath);
+      if (affects(event, "modelPath") || affects(event, "engine.threads")) void switchModel(engine, analysis, context.extensionPath, settings);
     }),
   );
   scheduleVisible(0);
@@ -135,16 +136,21 @@ export function deactivate(): void {
 }
 
 /** Loads the model the settings now name; on failure the previous model stays in use and the user is told why. */
-async function switchModel(engine: EngineClient, analysis: AnalysisService, extensionPath: string, modelPath: string): Promise<void> {
-  const model = locateModel(extensionPath, modelPath);
+async function switchModel(engine: EngineClient, analysis: AnalysisService, extensionPath: string, settings: Settings): Promise<void> {
+  const model = locateModel(extensionPath, settings.modelPath);
   try {
-    await engine.setModel({ dir: model.dir, dtype: "q8" });
-    analysis.modelName = modelName(model);
+    await engine.setModel(modelSpec(model, settings));
+    // Only a different model invalidates cached scores (a thread count change does not).
+    if (modelName(model) !== analysis.modelName) analysis.modelName = modelName(model);
   } catch (error) {
     void vscode.window.showErrorMessage(
       `Inline Sentiment: cannot use the model in ${model.dir}: ${messageOf(error)}. The previous model stays in use.`,
     );
   }
+}
+
+function modelSpec(model: LocatedModel, settings: Settings): ModelSpec {
+  return { dir: model.dir, dtype: "q8", intraOpThreads: settings["engine.threads"] };
 }
 
 function modelName(model: LocatedModel): string {
