@@ -17,6 +17,18 @@ export const RUN_ROOT = path.join(REPO_ROOT, ".test-run");
 export const FIXTURE_WORKSPACE = path.join(REPO_ROOT, "test", "fixtures", "workspace");
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, "docs", "screenshots");
 
+/**
+ * A fresh copy of the fixture workspace for one run: tests edit and save documents, and the fixtures in the repo
+ * must stay as committed.
+ */
+export function freshWorkspace(name) {
+  const dir = path.join(REPO_ROOT, ".test-run", "workspaces", `${name}-${process.pid}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.cpSync(FIXTURE_WORKSPACE, dir, { recursive: true });
+  process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 const SETUP_HINT = "run `bash scripts/setup-code-server.sh` (installs Node 24, code-server and chromium once per machine)";
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import {
-  FIXTURE_WORKSPACE,
+  freshWorkspace,
   REPO_ROOT,
   SCREENSHOT_SETTINGS,
   SCREENSHOT_DIR,
@@ -60,7 +60,7 @@ function report(ok, name, detail) {
 runMain(async () => {
   const started = Date.now();
   const extensionDir = process.env.IS_EXTENSION_DIR ? resolveFromCwd(process.env.IS_EXTENSION_DIR) : REPO_ROOT;
-  const workspace = process.env.IS_WORKSPACE ? resolveFromCwd(process.env.IS_WORKSPACE) : FIXTURE_WORKSPACE;
+  const workspace = process.env.IS_WORKSPACE ? resolveFromCwd(process.env.IS_WORKSPACE) : freshWorkspace("e2e");
   const main = JSON.parse(fs.readFileSync(path.join(extensionDir, "package.json"), "utf8")).main ?? "./extension.js";
   requireBuilt(path.resolve(extensionDir, main), "the extension bundle");
   if (!fs.existsSync(path.join(workspace, FILE))) throw new HarnessError(`${path.join(workspace, FILE)} not found`);

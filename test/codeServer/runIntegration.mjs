@@ -10,7 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { format, stripVTControlCharacters } from "node:util";
 import {
-  FIXTURE_WORKSPACE,
+  freshWorkspace,
   REPO_ROOT,
   HarnessError,
   displayPath,
@@ -34,7 +34,7 @@ runMain(async () => {
   const started = Date.now();
   const extensionDir = process.env.IS_EXTENSION_DIR ? resolveFromCwd(process.env.IS_EXTENSION_DIR) : REPO_ROOT;
   const suite = process.env.IS_SUITE ? resolveFromCwd(process.env.IS_SUITE) : path.join(REPO_ROOT, "dist", "test", "integration", "index.js");
-  const workspace = process.env.IS_WORKSPACE ? resolveFromCwd(process.env.IS_WORKSPACE) : FIXTURE_WORKSPACE;
+  const workspace = process.env.IS_WORKSPACE ? resolveFromCwd(process.env.IS_WORKSPACE) : freshWorkspace("integration");
   const main = JSON.parse(fs.readFileSync(path.join(extensionDir, "package.json"), "utf8")).main ?? "./extension.js";
   requireBuilt(path.resolve(extensionDir, main), "the extension bundle");
   requireBuilt(suite, "the integration suite");
