@@ -87,7 +87,16 @@ export class SentimentModel {
     const maxPositions = Number(config.max_position_embeddings) || 512;
     const maxTokens = Math.min(maxPositions, Number(readJson(join(spec.dir, "tokenizer_config.json")).model_max_length) || maxPositions);
     const info: ModelInfo = { dir: spec.dir, onnxFile, labels, maxTokens };
-    return new SentimentModel(info, tokenizer, session, session.inputNames.includes("token_type_ids"), ROWS_PER_DTYPE[spec.dtype]);
+    const model = new SentimentModel(info, tokenizer, session, session.inputNames.includes("token_type_ids"), ROWS_PER_DTYPE[spec.dtype]);
+    try {
+      // One short run checks that the outputs match config.json's labels now, not at the first paragraph (it also
+      // warms the session up, so the first real result comes faster).
+      await model.classify(["ok"]);
+    } catch (error) {
+      await session.release();
+      throw error;
+    }
+    return model;
   }
 
   /** Classifies each text; results are in input order. */

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { EngineClient } from "../../src/engine/client";
 import { softmax } from "../../src/engine/model";
 import { MINI_MODEL, WORKER, sharedFile } from "./helpers";
+import { identityModel } from "./onnxFixture";
 
 /** A copy of the mini model in a temp folder, for breaking one file at a time. */
 function miniCopy(): string {
@@ -74,6 +75,16 @@ describe("engine (worker thread, mini model)", () => {
         writeFileSync(file, readFileSync(file).subarray(0, 100_000));
       },
       /model_quantized\.onnx: onnxruntime cannot load it/,
+    ],
+    [
+      "a model with the wrong inputs and outputs",
+      (dir) => writeFileSync(join(dir, "onnx", "model_quantized.onnx"), identityModel()),
+      /model_quantized\.onnx: expected inputs input_ids and attention_mask and output logits; it has inputs pixels and outputs scores/,
+    ],
+    [
+      "a config.json whose labels do not match the model's outputs",
+      (dir) => writeFileSync(join(dir, "config.json"), JSON.stringify({ id2label: { 0: "NEG", 1: "NEU", 2: "POS" }, max_position_embeddings: 512 })),
+      /model_quantized\.onnx: logits have shape \[1, 2\], config\.json has 3 labels/,
     ],
   ];
   for (const [name, breakIt, message] of failures) {
