@@ -29,6 +29,8 @@ export interface InlineSentimentApi {
   readonly textsScored: number;
   /** Fires after a document's results are stored. */
   readonly onDidAnalyze: vscode.Event<{ uri: vscode.Uri; version: number; partial: boolean }>;
+  /** Why a document is not highlighted live (too large, binary), as the status bar tooltip says it. */
+  liveNote(uri: vscode.Uri): string | undefined;
   /** The open summary panel (tests are bundled apart and cannot reach the extension's own SummaryPanel class). */
   readonly summaryPanel: SummaryPanel | undefined;
 }
@@ -86,7 +88,10 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
       statusBar.update();
       review.refresh();
     }),
-    vscode.window.onDidChangeVisibleTextEditors(() => scheduleVisible(0)),
+    vscode.window.onDidChangeVisibleTextEditors(() => {
+      decorations.prune();
+      scheduleVisible(0);
+    }),
     vscode.workspace.onDidCloseTextDocument((document) => {
       live.cancel(document.uri);
       analysis.forget(document.uri);
@@ -116,6 +121,7 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
   return {
     whenIdle: () => analysis.whenIdle(),
     results: (uri) => analysis.get(uri),
+    liveNote: (uri) => statusBar.noteOf(uri),
     get textsScored() {
       return engine.textsSent;
     },

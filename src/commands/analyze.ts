@@ -3,6 +3,10 @@ import * as vscode from "vscode";
 import type { AnalysisService, DocumentResults } from "../editor/analysisService";
 import type { ReviewState } from "../editor/reviewState";
 import { messageOf } from "../engine/errors";
+import { documentLength } from "../editor/liveScheduler";
+
+/** Above this many characters the analysis shows a notification with a Cancel button instead of a status bar spinner. */
+const LARGE_DOCUMENT = 200_000;
 
 export const ANALYZED_LANGUAGES = new Set(["markdown", "plaintext"]);
 
@@ -19,16 +23,30 @@ export async function analyzeActiveDocument(analysis: AnalysisService, review: R
     );
     return undefined;
   }
+  if (document.getText().includes("\u0000")) {
+    void vscode.window.showWarningMessage("Inline Sentiment: this document holds NUL bytes, so it looks binary; it is not analysed.");
+    return undefined;
+  }
   review.showDocuments();
+  const large = documentLength(document) > LARGE_DOCUMENT;
   try {
     return await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: "Analysing sentiment" },
-      () =>
-        analysis.analyze(document, {
-          selection: selection.isEmpty ? undefined : selection,
-          visible: editor.visibleRanges,
-          retryOnChange: true,
-        }),
+      large
+        ? { location: vscode.ProgressLocation.Notification, title: "Analysing sentiment", cancellable: true }
+        : { location: vscode.ProgressLocation.Window, title: "Analysing sentiment" },
+      (progress, token) => {
+        const listeners = [
+          token.onCancellationRequested(() => analysis.cancel(document.uri)),
+          analysis.onDidProgress((p) => p?.total && progress.report({ message: `${p.done}/${p.total} paragraphs` })),
+        ];
+        return analysis
+          .analyze(document, {
+            selection: selection.isEmpty ? undefined : selection,
+            visible: editor.visibleRanges,
+            retryOnChange: true,
+          })
+          .finally(() => listeners.forEach((listener) => listener.dispose()));
+      },
     );
   } catch (error) {
     void vscode.window.showErrorMessage(`Inline Sentiment: ${messageOf(error)}`);

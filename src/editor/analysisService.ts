@@ -171,6 +171,13 @@ export class AnalysisService implements vscode.Disposable {
     }
   }
 
+  /** Stops the document's running analysis (its queued model work is cancelled); stored results stay. */
+  cancel(uri: vscode.Uri): void {
+    const key = uri.toString();
+    this.generation.set(key, this.nextGeneration++);
+    this.controllers.get(key)?.abort();
+  }
+
   /** The words that move a unit's score most; cached by text. */
   async explain(text: string): Promise<Explanation> {
     const cached = this.explanations.get(text);
@@ -209,7 +216,17 @@ export class AnalysisService implements vscode.Disposable {
     this.segmenters.delete(key);
     this.controllers.get(key)?.abort();
     this.controllers.delete(key);
-    if (this.results.delete(key)) this.forgotten.fire(uri);
+    const results = this.results.get(key);
+    if (!results) return;
+    this.results.delete(key);
+    // Free the closed document's cached scores, except texts another open document still shows.
+    const kept = new Set(this.all().flatMap((other) => other.units.map((unit) => unit.text)));
+    for (const { text } of results.units) {
+      if (kept.has(text)) continue;
+      this.cache.delete(text);
+      this.explanations.delete(text);
+    }
+    this.forgotten.fire(uri);
   }
 
   /** Marks work that is scheduled but not started (a debounce), so whenIdle waits for it. */

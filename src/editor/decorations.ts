@@ -41,13 +41,18 @@ export class DecorationController implements vscode.Disposable {
 
   /** Replaces the decorations of every visible editor showing the results' document version. */
   show(results: DocumentResults): void {
-    for (const editor of this.painted.keys()) {
-      if (!vscode.window.visibleTextEditors.includes(editor)) this.painted.delete(editor);
-    }
+    this.prune();
     for (const editor of vscode.window.visibleTextEditors) {
       if (editor.document.uri.toString() === results.uri.toString() && editor.document.version === results.version) {
         this.paint(editor, results.units);
       }
+    }
+  }
+
+  /** Forgets what closed editors showed. */
+  prune(): void {
+    for (const editor of this.painted.keys()) {
+      if (!vscode.window.visibleTextEditors.includes(editor)) this.painted.delete(editor);
     }
   }
 

@@ -28,13 +28,17 @@ export class LiveScheduler implements vscode.Disposable {
     const settings = this.settings();
     if (!settings["live.enabled"] || !settings["live.languages"].includes(document.languageId)) return false;
     if (document.uri.scheme !== "file" && document.uri.scheme !== "untitled" && document.uri.scheme !== "vscode-remote") return false;
-    const size = document.getText().length;
+    const size = documentLength(document);
     if (size > settings["live.maxDocumentSize"]) {
       this.onNote(
         document.uri,
         `Live highlighting is off for this document: ${size.toLocaleString("en")} characters, over the ` +
           `inlineSentiment.live.maxDocumentSize of ${settings["live.maxDocumentSize"].toLocaleString("en")}. Run Analyze Sentiment to score it.`,
       );
+      return false;
+    }
+    if (document.getText().includes("\u0000")) {
+      this.onNote(document.uri, "Live highlighting is off for this document: it holds NUL bytes, so it looks binary.");
       return false;
     }
     this.onNote(document.uri, undefined);
@@ -76,4 +80,9 @@ export class LiveScheduler implements vscode.Disposable {
     }
     this.pending.clear();
   }
+}
+
+/** Characters in a document, without copying its text. */
+export function documentLength(document: vscode.TextDocument): number {
+  return document.offsetAt(document.lineAt(document.lineCount - 1).range.end);
 }

@@ -27,6 +27,11 @@ export class SentimentStatusBar implements vscode.Disposable {
     this.update();
   }
 
+  /** The note shown for a document, if any. */
+  noteOf(uri: vscode.Uri): string | undefined {
+    return this.notes.get(uri.toString());
+  }
+
   update(): void {
     const editor = vscode.window.activeTextEditor;
     const results = editor && this.analysis.get(editor.document.uri);

@@ -9,6 +9,7 @@ export function run(): Promise<void> {
   mocha.suite.emit("pre-require", globalThis, "integration", mocha);
   require("./extension.test");
   require("./panel.test");
+  require("./reliability.test");
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures ? reject(new Error(`${failures} in-editor test(s) failed`)) : resolve()));
   });

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CLI, MINI_MODEL, ROOT } from "./helpers";
@@ -82,6 +82,31 @@ describe("CLI", () => {
       const table = cli(["analyze", "--model", MINI_MODEL, notes]);
       assert.match(table.stdout.split("\n")[0], /^file\s+lines\s+sentiment\s+score\s+text$/);
       assert.match(table.stdout, /1-2\s+positive/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("opens no socket and resolves no host name while analysing (engine worker included)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "inline-sentiment-net-"));
+    try {
+      const log = join(dir, "network.log");
+      writeFileSync(log, "");
+      const preload = join(ROOT, "test/fixtures/preload/noNetwork.cjs");
+      const result = spawnSync(process.execPath, ["--require", preload, CLI, "analyze", "--format", "json", join(ROOT, "test/fixtures/workspace/feedback.md")], {
+        encoding: "utf8",
+        env: { ...process.env, INLINE_SENTIMENT_MODEL: "", NO_NETWORK_LOG: log },
+      });
+      assert.equal(result.status, 0, result.stderr);
+      assert.equal(JSON.parse(result.stdout)[0].units.length, 8);
+      assert.equal(readFileSync(log, "utf8"), "", "no network use");
+      // The guard itself works: a fetch under it is refused and logged.
+      const probe = spawnSync(process.execPath, ["--require", preload, "-e", "fetch('http://127.0.0.1:9/').catch(() => {})"], {
+        encoding: "utf8",
+        env: { ...process.env, NO_NETWORK_LOG: log },
+      });
+      assert.equal(probe.status, 0);
+      assert.match(readFileSync(log, "utf8"), /main: fetch http:\/\/127\.0\.0\.1:9\//);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,0 +1,109 @@
+/**
+ * Measurement 2, "our engine end to end": segmentation (src/core/segment.ts, on this host thread), then
+ * EngineClient.classify (src/engine/client.ts) with the built worker dist/worker.js (tokenization, worker, batching,
+ * onnxruntime). Runs in its own process, so the process RSS before the worker starts is the host's baseline and the
+ * growth after it is the worker's (onnxruntime, model, tokenizer, its V8 isolate).
+ * Usage (run by bench/run.ts): npx tsx bench/engine.mts DOCS_DIR OUT.json
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { EngineClient } from "../src/engine/client";
+import { segment } from "../src/core/segment";
+import { RANDOM_MODEL, ROOT, quantile, readJsonFile, rssMB } from "./lib.mjs";
+
+const [docs, out] = process.argv.slice(2);
+const WORKER = join(ROOT, "dist", "worker.js");
+if (!existsSync(WORKER)) throw new Error(`${WORKER}: not found; run "npm run build" first`);
+
+const ms = (since: number) => performance.now() - since;
+const log = (line: string) => process.stderr.write(`  ${line}\n`);
+const summary = (values: number[]) => ({ n: values.length, p50: quantile(values, 0.5), p95: quantile(values, 0.95), max: Math.max(...values) });
+
+const result: Record<string, unknown> = {};
+const rss: Record<string, number> = { beforeWorker: rssMB().current };
+
+// Default engine settings: int8, intra-op threads chosen by onnxruntime (0 = one per core).
+let client = new EngineClient(WORKER, { dir: RANDOM_MODEL, dtype: "q8" });
+let start = performance.now();
+await client.modelInfo();
+result.loadMs = ms(start);
+rss.afterLoad = rssMB().current;
+await client.classify(["warm up", "a second, slightly longer warm-up paragraph for the engine"]);
+// Warm the segmenter (micromark) too: in the editor it has run on earlier documents.
+segment("# Warm up\n\nA paragraph.\n\n- an item\n\n> a quote\n", "markdown");
+
+const runs: Record<number, unknown> = {};
+const { sizes } = readJsonFile(join(docs, "manifest.json")) as { sizes: number[] };
+for (const n of sizes) {
+  const text = readFileSync(join(docs, `doc-${n}.md`), "utf8");
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  const modelPhaseDelay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  // Let the histogram's timer start before the synchronous segmentation begins.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  start = performance.now();
+  const units = segment(text, "markdown");
+  const segmentMs = ms(start);
+  modelPhaseDelay.enable();
+  const results = await client.classify(units.map((unit) => unit.text));
+  const totalMs = ms(start);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  delay.disable();
+  modelPhaseDelay.disable();
+  if (results.length !== units.length) throw new Error(`engine returned ${results.length} results for ${units.length} units`);
+  runs[n] = {
+    paragraphs: units.length,
+    segmentMs,
+    totalMs,
+    paragraphsPerSecond: (units.length / totalMs) * 1000,
+    eventLoopDelayMaxMs: delay.max / 1e6,
+    eventLoopDelayMaxModelPhaseMs: modelPhaseDelay.max / 1e6,
+    eventLoopDelayP99Ms: delay.percentile(99) / 1e6,
+  };
+  rss[`after${n}`] = rssMB().current;
+  log(`engine, ${n} paragraphs: ${((units.length / totalMs) * 1000).toFixed(1)} paragraphs/s (segmentation ${segmentMs.toFixed(0)} ms), host event-loop delay max ${(delay.max / 1e6).toFixed(1)} ms`);
+}
+result.runs = runs;
+rss.peak = rssMB().peak;
+
+/** classify([text]) latency through the client, `repeat` times over the given texts, after one warm-up each. */
+async function latency(texts: string[], repeat: number) {
+  const times: number[] = [];
+  for (const text of texts) await client.classify([text]);
+  for (let r = 0; r < repeat; r++) {
+    for (const text of texts) {
+      const t = performance.now();
+      await client.classify([text]);
+      times.push(ms(t));
+    }
+  }
+  return summary(times);
+}
+
+const latencyTexts = readJsonFile(join(docs, "latency.json")) as Record<string, string[]>;
+const latencyResults: Record<string, Record<string, unknown>> = {};
+const editTexts = readJsonFile(join(docs, "edits.json")) as { texts: string[]; tokens: number[] };
+for (const threads of [0, 1]) {
+  if (threads === 1) {
+    client.dispose();
+    client = new EngineClient(WORKER, { dir: RANDOM_MODEL, dtype: "q8", intraOpThreads: 1 });
+    await client.modelInfo();
+  }
+  const key = threads === 0 ? "default threads" : "1 thread";
+  latencyResults[key] = {};
+  for (const [tokens, texts] of Object.entries(latencyTexts)) {
+    latencyResults[key][tokens] = await latency(texts, Number(tokens) >= 512 ? 2 : 4);
+    const s = latencyResults[key][tokens] as ReturnType<typeof summary>;
+    log(`engine latency, ${key}, ${tokens} tokens: p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms`);
+  }
+}
+result.latency = latencyResults;
+
+// Live edit: the client still uses intra-op threads 1 here.
+const edit = await latency(editTexts.texts, 1);
+result.edit = { ...edit, tokens: summary(editTexts.tokens) };
+log(`engine edit -> result (classify of the edited paragraph, 1 thread): p50 ${edit.p50.toFixed(1)} ms, p95 ${edit.p95.toFixed(1)} ms`);
+result.rssMB = rss;
+client.dispose();
+writeFileSync(out, JSON.stringify(result, null, 2));
