@@ -12,15 +12,15 @@ import { lineAt, lineStarts } from "./core/lines";
 import { polarityOf } from "./core/polarity";
 import { segment } from "./core/segment";
 import type { Classification, ScoredUnit } from "./core/types";
-import { EngineClient } from "./engine/client";
+import { EnginePool } from "./engine/pool";
 import { messageOf } from "./engine/errors";
 import { locateModel } from "./engine/modelLocator";
 import type { Dtype } from "./engine/protocol";
 
 const USAGE = `usage:
-  inline-sentiment classify [--model DIR] [--dtype q8|fp32] [--threads N] < texts.jsonl
+  inline-sentiment classify [--model DIR] [--dtype q8|fp32] [--threads N] [--workers N] < texts.jsonl
       reads {"text": "..."} per line, writes {"label","score","probabilities"} per line, in input order
-  inline-sentiment analyze [--model DIR] [--dtype q8|fp32] [--threads N] [--format table|json|csv] [--threshold T] FILE...
+  inline-sentiment analyze [--model DIR] [--dtype q8|fp32] [--threads N] [--workers N] [--format table|json|csv] [--threshold T] FILE...
       prints every scored paragraph with its lines, label and score
 
   Model: --model DIR, else $INLINE_SENTIMENT_MODEL, else the full model if installed, else the bundled mini model.`;
@@ -41,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
       format: { type: "string", default: "table" },
       threshold: { type: "string", default: String(DEFAULT_THRESHOLD) },
       threads: { type: "string", default: "0" },
+      workers: { type: "string", default: "2" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -54,7 +55,9 @@ async function main(argv: string[]): Promise<number> {
   if (located.warning) console.error(`inline-sentiment: ${located.warning}`);
   const threads = Number(values.threads);
   if (!Number.isInteger(threads) || threads < 0) throw new UsageError(`--threads must be a whole number (0: one per core), not "${values.threads}"`);
-  const engine = new EngineClient(join(__dirname, "worker.js"), { dir: located.dir, dtype: values.dtype as Dtype, intraOpThreads: threads });
+  const workers = Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers must be a whole number from 1, not "${values.workers}"`);
+  const engine = new EnginePool(join(__dirname, "worker.js"), { dir: located.dir, dtype: values.dtype as Dtype, intraOpThreads: threads }, workers);
   try {
     if (command === "classify") return await classify(engine);
     if (command === "analyze") {
@@ -72,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** JSON Lines in, JSON Lines out. A bad line gets an {"error"} line in its place; the rest still run. */
-async function classify(engine: EngineClient): Promise<number> {
+async function classify(engine: EnginePool): Promise<number> {
   let failed = 0;
   let lineNumber = 0;
   let chunk: ({ text: string } | { error: string })[] = [];
@@ -121,7 +124,7 @@ interface FileReport {
   units: (ScoredUnit & { startLine: number; endLine: number })[];
 }
 
-async function analyze(engine: EngineClient, files: string[], format: "table" | "json" | "csv", threshold: number): Promise<number> {
+async function analyze(engine: EnginePool, files: string[], format: "table" | "json" | "csv", threshold: number): Promise<number> {
   const reports: FileReport[] = [];
   let failed = 0;
   for (const file of files) {

@@ -18,6 +18,8 @@ export interface Settings {
   "diagnostics.enabled": boolean;
   /** onnxruntime intra-op threads; 0 lets it choose (one per core). */
   "engine.threads": number;
+  /** Workers for bulk analyses, the primary included. */
+  "engine.workers": number;
   /** A model folder chosen by the user; empty for the bundled one. */
   modelPath: string;
 }
@@ -32,6 +34,7 @@ const DEFAULTS: Settings = {
   "live.maxDocumentSize": 2_000_000,
   "diagnostics.enabled": false,
   "engine.threads": 0,
+  "engine.workers": 2,
   modelPath: "",
 };
 

@@ -13,7 +13,7 @@ import { SentimentHoverProvider } from "./editor/hover";
 import { LiveScheduler } from "./editor/liveScheduler";
 import { ReviewState } from "./editor/reviewState";
 import { SentimentStatusBar } from "./editor/statusBar";
-import { EngineClient } from "./engine/client";
+import { EnginePool } from "./engine/pool";
 import { messageOf } from "./engine/errors";
 import { locateModel, type LocatedModel } from "./engine/modelLocator";
 import type { ModelSpec } from "./engine/protocol";
@@ -40,7 +40,7 @@ const SELECTOR: vscode.DocumentSelector = [{ language: "markdown" }, { language:
 export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
   let settings = readSettings();
   const model = locateModel(context.extensionPath, settings.modelPath);
-  const engine = new EngineClient(context.asAbsolutePath("dist/worker.js"), modelSpec(model, settings));
+  const engine = new EnginePool(context.asAbsolutePath("dist/worker.js"), modelSpec(model, settings), settings["engine.workers"]);
   const analysis = new AnalysisService(engine, settings.neutralThreshold, settings.granularity, modelName(model));
   const decorations = new DecorationController(context.extensionUri, settings.indicator);
   const statusBar = new SentimentStatusBar(analysis);
@@ -114,6 +114,7 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
       }
       if (affects(event, "live.enabled") || affects(event, "live.languages") || affects(event, "live.maxDocumentSize")) scheduleVisible(0);
       if (affects(event, "modelPath") || affects(event, "engine.threads")) void switchModel(engine, analysis, context.extensionPath, settings);
+      if (affects(event, "engine.workers")) engine.setWorkers(settings["engine.workers"]);
     }),
   );
   scheduleVisible(0);
@@ -142,7 +143,7 @@ export function deactivate(): void {
 }
 
 /** Loads the model the settings now name; on failure the previous model stays in use and the user is told why. */
-async function switchModel(engine: EngineClient, analysis: AnalysisService, extensionPath: string, settings: Settings): Promise<void> {
+async function switchModel(engine: EnginePool, analysis: AnalysisService, extensionPath: string, settings: Settings): Promise<void> {
   const model = locateModel(extensionPath, settings.modelPath);
   try {
     await engine.setModel(modelSpec(model, settings));

@@ -10,7 +10,8 @@ import { LruCache } from "../core/cache";
 import { polarityOf } from "../core/polarity";
 import { DocumentSegmenter, type Granularity } from "../core/segment";
 import type { Classification, ScoredUnit, Unit } from "../core/types";
-import { CancelledError, type EngineClient, type Priority } from "../engine/client";
+import { CancelledError, type Priority } from "../engine/client";
+import type { EnginePool } from "../engine/pool";
 import type { Explanation } from "../engine/protocol";
 
 export interface DocumentResults {
@@ -58,7 +59,7 @@ export class AnalysisService implements vscode.Disposable {
   readonly onDidProgress = this.progress.event;
 
   constructor(
-    private readonly engine: EngineClient,
+    private readonly engine: EnginePool,
     private threshold: number,
     private granularity: Granularity,
     /** How the current model is named in hovers and the status bar. */

@@ -3,6 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EngineClient } from "../../src/engine/client";
+import { EnginePool } from "../../src/engine/pool";
 import { softmax } from "../../src/engine/model";
 import { MINI_MODEL, WORKER, sharedFile } from "./helpers";
 import { identityModel } from "./onnxFixture";
@@ -243,6 +244,30 @@ describe("explain (leave-one-word-out)", () => {
       assert.deepEqual(sorted, [...sorted].sort((a, b) => b - a));
     } finally {
       engine.dispose();
+    }
+  });
+});
+
+describe("engine pool (bulk work shared between workers)", () => {
+  it("gives exactly the single worker's results, in order, using a helper worker for bulk work", async () => {
+    const texts = Array.from({ length: 300 }, (_, i) => `Order ${i} arrived ${i % 3 ? "broken and late" : "early and in perfect shape"}.`);
+    const single = new EngineClient(WORKER, { dir: MINI_MODEL, dtype: "q8", intraOpThreads: 1 });
+    const pool = new EnginePool(WORKER, { dir: MINI_MODEL, dtype: "q8", intraOpThreads: 1 }, 2);
+    try {
+      const expected = await single.classify(texts);
+      assert.equal(pool.workersRunning, 1, "helpers start only for bulk work");
+      await pool.classify(texts.slice(0, 10));
+      assert.equal(pool.workersRunning, 1);
+      const results = await pool.classify(texts);
+      assert.equal(pool.workersRunning, 2);
+      assert.deepEqual(results, expected);
+      assert.equal(pool.textsSent, 310);
+      pool.setWorkers(1);
+      assert.equal(pool.workersRunning, 1);
+      assert.deepEqual(await pool.classify(texts), expected);
+    } finally {
+      single.dispose();
+      pool.dispose();
     }
   });
 });
