@@ -3,6 +3,8 @@
  * worker starts on the first analysis.
  */
 import * as vscode from "vscode";
+import { downloadFullModel, type DownloadRequest } from "./commands/downloadModel";
+import { COMMANDS } from "./commands/ids";
 import { registerCommands } from "./commands/index";
 import { affects, readSettings, type Settings } from "./config";
 import type { ScoredUnit } from "./core/types";
@@ -39,7 +41,8 @@ const SELECTOR: vscode.DocumentSelector = [{ language: "markdown" }, { language:
 
 export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
   let settings = readSettings();
-  const model = locateModel(context.extensionPath, settings.modelPath);
+  const downloads = context.globalStorageUri.fsPath;
+  const model = locateModel(context.extensionPath, settings.modelPath, process.env, downloads);
   const engine = new EnginePool(context.asAbsolutePath("dist/worker.js"), modelSpec(model, settings), settings["engine.workers"]);
   const analysis = new AnalysisService(engine, settings.neutralThreshold, settings.granularity, modelName(model));
   const decorations = new DecorationController(context.extensionUri, settings.indicator);
@@ -55,6 +58,12 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
     void vscode.window.showWarningMessage(`Inline Sentiment: ${message}. ${outcome}`);
   };
   const live = new LiveScheduler(analysis, () => settings, (uri, note) => statusBar.setNote(uri, note), reportError);
+  const reanalyseAll = () => {
+    for (const results of analysis.all()) {
+      const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === results.uri.toString());
+      if (document) void analysis.analyze(document, { retryOnChange: true }).catch((e: unknown) => reportError(messageOf(e)));
+    }
+  };
   const scheduleVisible = (delay?: number) => {
     for (const editor of vscode.window.visibleTextEditors) {
       const results = analysis.get(editor.document.uri);
@@ -72,6 +81,12 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
     review,
     live,
     ...registerCommands(analysis, review),
+    vscode.commands.registerCommand(COMMANDS.downloadModel, (request?: unknown) =>
+      downloadFullModel(context, isDownloadRequest(request) ? request : {}, async (dir) => {
+        await switchModel(engine, analysis, { dir, kind: "full" }, settings);
+        reanalyseAll();
+      }),
+    ),
     ...SummaryPanel.register(context, review),
     vscode.languages.registerHoverProvider(SELECTOR, new SentimentHoverProvider(analysis)),
     analysis.onDidChangeResults((results) => {
@@ -107,13 +122,10 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
       if (affects(event, "diagnostics.enabled")) diagnostics.setEnabled(settings["diagnostics.enabled"], analysis.all());
       if (affects(event, "granularity")) {
         analysis.setGranularity(settings.granularity);
-        for (const results of analysis.all()) {
-          const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === results.uri.toString());
-          if (document) void analysis.analyze(document, { retryOnChange: true }).catch((e: unknown) => reportError(messageOf(e)));
-        }
+        reanalyseAll();
       }
       if (affects(event, "live.enabled") || affects(event, "live.languages") || affects(event, "live.maxDocumentSize")) scheduleVisible(0);
-      if (affects(event, "modelPath") || affects(event, "engine.threads")) void switchModel(engine, analysis, context.extensionPath, settings);
+      if (affects(event, "modelPath") || affects(event, "engine.threads")) void switchModel(engine, analysis, locateModel(context.extensionPath, settings.modelPath, process.env, downloads), settings);
       if (affects(event, "engine.workers")) engine.setWorkers(settings["engine.workers"]);
     }),
   );
@@ -142,9 +154,8 @@ export function deactivate(): void {
   // Everything is disposed through context.subscriptions.
 }
 
-/** Loads the model the settings now name; on failure the previous model stays in use and the user is told why. */
-async function switchModel(engine: EnginePool, analysis: AnalysisService, extensionPath: string, settings: Settings): Promise<void> {
-  const model = locateModel(extensionPath, settings.modelPath);
+/** Loads another model; on failure the previous model stays in use and the user is told why. */
+async function switchModel(engine: EnginePool, analysis: AnalysisService, model: LocatedModel, settings: Settings): Promise<void> {
   try {
     await engine.setModel(modelSpec(model, settings));
     // Only a different model invalidates cached scores (a thread count change does not).
@@ -164,6 +175,12 @@ function modelName(model: LocatedModel): string {
   if (model.kind === "mini") return "sentiment-mini (bundled stand-in, less accurate; full model not installed)";
   if (model.kind === "full") return "DistilBERT SST-2 (int8)";
   return `custom (${model.dir})`;
+}
+
+function isDownloadRequest(value: unknown): value is DownloadRequest {
+  if (typeof value !== "object" || value === null) return false;
+  const { baseUrl, manifestPath } = value as Record<string, unknown>;
+  return (baseUrl === undefined || typeof baseUrl === "string") && (manifestPath === undefined || typeof manifestPath === "string");
 }
 
 /** Shows each distinct message once per session: live analysis must not repeat the same error on every keystroke. */

@@ -5,4 +5,5 @@ export const COMMANDS = {
   exportReport: "inlineSentiment.exportReport",
   analyzeFolder: "inlineSentiment.analyzeFolder",
   explain: "inlineSentiment.explain",
+  downloadModel: "inlineSentiment.downloadModel",
 } as const;

@@ -6,6 +6,7 @@ import * as vscode from "vscode";
 import type { ScoredUnit } from "../core/types";
 import type { Explanation } from "../engine/protocol";
 import { COMMANDS } from "../commands/ids";
+import { MINI_MODEL_FOLDER } from "../engine/modelLocator";
 import type { AnalysisService } from "./analysisService";
 
 export class SentimentHoverProvider implements vscode.HoverProvider {
@@ -33,7 +34,7 @@ export function hoverMarkdown(
   context: { uri: vscode.Uri; explanation?: Explanation },
 ): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
-  md.isTrusted = { enabledCommands: [COMMANDS.explain] };
+  md.isTrusted = { enabledCommands: [COMMANDS.explain, COMMANDS.downloadModel] };
   md.supportHtml = false;
   const title = unit.polarity[0].toUpperCase() + unit.polarity.slice(1);
   md.appendMarkdown(`**${title}** · ${percent(unit.score)} confidence`);
@@ -47,6 +48,7 @@ export function hoverMarkdown(
   md.appendMarkdown("\n");
   const windows = unit.windows > 1 ? `, scored in ${unit.windows} overlapping windows` : "";
   md.appendText(`Model: ${model} · ${unit.tokens} tokens${windows}`);
+  if (model.startsWith(MINI_MODEL_FOLDER)) md.appendMarkdown(` · [$(cloud-download) Download the full model (67 MB)](command:${COMMANDS.downloadModel})`);
   md.appendMarkdown("\n\n");
   if (context.explanation) {
     appendExplanation(md, context.explanation);

@@ -2,6 +2,7 @@
 import * as vscode from "vscode";
 import type { Polarity } from "../core/types";
 import { COMMANDS } from "../commands/ids";
+import { MINI_MODEL_FOLDER } from "../engine/modelLocator";
 import type { AnalysisService, Progress } from "./analysisService";
 
 export class SentimentStatusBar implements vscode.Disposable {
@@ -52,11 +53,18 @@ export class SentimentStatusBar implements vscode.Disposable {
     const counts: Record<Polarity, number> = { positive: 0, negative: 0, neutral: 0 };
     for (const unit of results.units) counts[unit.polarity]++;
     this.item.text = `$(pulse) Sentiment: ${counts.positive} ▲ ${counts.negative} ▼ ${counts.neutral} ●`;
-    const scope = results.selection ? "in the selection" : "";
-    this.item.tooltip =
-      `${counts.positive} positive, ${counts.negative} negative, ${counts.neutral} neutral ` +
-      `(${results.units.length} units${scope ? " " + scope : ""}). Model: ${results.model}.` +
-      `${note ? " " + note : ""} Click for the summary.`;
+    const scope = results.selection ? " in the selection" : "";
+    const tooltip = new vscode.MarkdownString(undefined, true);
+    tooltip.isTrusted = { enabledCommands: [COMMANDS.downloadModel, COMMANDS.showPanel] };
+    tooltip.appendText(
+      `${counts.positive} positive, ${counts.negative} negative, ${counts.neutral} neutral (${results.units.length} units${scope}). ` +
+        `Model: ${results.model}.${note ? " " + note : ""}`,
+    );
+    tooltip.appendMarkdown(`\n\n[Show the summary](command:${COMMANDS.showPanel})`);
+    if (results.model.startsWith(MINI_MODEL_FOLDER)) {
+      tooltip.appendMarkdown(` · [$(cloud-download) Download the full model (67 MB)](command:${COMMANDS.downloadModel})`);
+    }
+    this.item.tooltip = tooltip;
     this.item.show();
   }
 

@@ -1,7 +1,10 @@
 /** The bad-input and fault rows of docs/RELIABILITY.md that need a real editor. */
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runInNewContext } from "node:vm";
@@ -188,5 +191,53 @@ describe("Reliability in a real VS Code", () => {
       after <= baseline * 1.1,
       `heap: ${(baseline / 1e6).toFixed(1)} MB before, ${(loaded / 1e6).toFixed(1)} MB loaded, ${(after / 1e6).toFixed(1)} MB after closing`,
     );
+  });
+
+  // Last in the suite: it switches the extension to the downloaded model (this run's global storage is fresh).
+  it("Download the Full Model: offline says what to do and keeps the mini model; from a server it verifies, installs and switches without a reload", async function () {
+    this.timeout(300_000);
+    const sentiment = await api();
+    const editor = await openUntitled("The staff were wonderful.", "markdown");
+    await sentiment.whenIdle();
+    assert.match(sentiment.results(editor.document.uri)!.model, /^sentiment-mini/);
+
+    const offline = await vscode.commands.executeCommand("inlineSentiment.downloadModel", { baseUrl: "http://127.0.0.1:9" });
+    assert.equal(offline, undefined);
+    assert.match(sentiment.results(editor.document.uri)!.model, /^sentiment-mini/, "the mini model stays in use");
+
+    // A local stand-in for the Hub serving the mini model's files under a manifest of their sizes and hashes.
+    const root = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
+    const files = ["config.json", "tokenizer.json", "tokenizer_config.json", "onnx/model_quantized.onnx"].map((path) => {
+      const bytes = readFileSync(join(root, "model", "sentiment-mini", path));
+      return { path, bytes, size: bytes.length, sha256: createHash("sha256").update(bytes).digest("hex"), required: true };
+    });
+    const revision = "0123456789abcdef0123456789abcdef01234567";
+    const server = createServer((request, response) => {
+      const file = files.find((f) => request.url === `/test/mini/resolve/${revision}/${f.path}`);
+      if (!file) return void response.writeHead(404).end();
+      response.writeHead(200, { "content-length": file.size }).end(file.bytes);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const manifestPath = join(mkdtempSync(join(tmpdir(), "inline-sentiment-manifest-")), "manifest.json");
+      writeFileSync(
+        manifestPath,
+        JSON.stringify({
+          source: { repo: "test/mini", revision },
+          files: files.map(({ path, size, sha256, required }) => ({ path, size, sha256, required })),
+          urls: { resolve: "https://huggingface.co/{repo}/resolve/{revision}/{path}", api: "https://huggingface.co/api/models/{repo}/revision/{revision}?blobs=true" },
+        }),
+      );
+      const port = (server.address() as AddressInfo).port;
+      const installed = await vscode.commands.executeCommand<string>("inlineSentiment.downloadModel", { baseUrl: `http://127.0.0.1:${port}`, manifestPath });
+      assert.ok(installed && existsSync(join(installed, "onnx", "model_quantized.onnx")), `installed in ${installed}`);
+      assert.ok(!existsSync(join(installed, ".partial")), "no half files left");
+      await sentiment.whenIdle();
+      const results = sentiment.results(editor.document.uri)!;
+      assert.equal(results.model, "DistilBERT SST-2 (int8)", "switched without a reload");
+      assert.equal(results.units[0].label, "POSITIVE");
+    } finally {
+      server.close();
+    }
   });
 });
