@@ -5,7 +5,7 @@
 // scripts/setup-code-server.sh installs into the cache next to code-server:
 //   $INLINE_SENTIMENT_CACHE (default ~/.cache/inline-sentiment)/node24/bin/node
 //   $INLINE_SENTIMENT_CACHE/code-server/bin/code-server
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -208,12 +208,15 @@ export function workbenchUrl({ port, host = "127.0.0.1", folder, extensionDevelo
 
 /**
  * Starts code-server in a fresh run directory `.test-run/<runDir>` (or an absolute `runDir`), in its own process group.
- * @param {{ runDir: string, port?: number, host?: string, settings?: object, verbose?: boolean, startTimeoutMs?: number }} options
- * @returns {Promise<{ port: number, runDir: string, userDataDir: string, logFile: string, pid: number,
+ * With `vsix`, that package is first installed into the run's own extensions folder (`code-server --install-extension`),
+ * so the workbench loads the extension as a user who installed it gets it; `installedExtension` is then its folder.
+ * @param {{ runDir: string, port?: number, host?: string, settings?: object, verbose?: boolean, startTimeoutMs?: number,
+ *           vsix?: string }} options
+ * @returns {Promise<{ port: number, runDir: string, userDataDir: string, logFile: string, pid: number, installedExtension?: string,
  *   url: (o: { folder?: string, extensionDevelopmentPath?: string, extensionTestsPath?: string, openFile?: string }) => string,
  *   stop: () => Promise<void>, exited: Promise<number|null> }>}
  */
-export async function startCodeServer({ runDir, port, host = "127.0.0.1", settings = {}, verbose = false, startTimeoutMs = 60_000 }) {
+export async function startCodeServer({ runDir, port, host = "127.0.0.1", settings = {}, verbose = false, startTimeoutMs = 60_000, vsix }) {
   if (!runDir) throw new HarnessError("startCodeServer: runDir is required");
   const bins = findBinaries();
   const dir = claimRunDir(path.isAbsolute(runDir) ? runDir : path.join(RUN_ROOT, runDir));
@@ -252,6 +255,7 @@ export async function startCodeServer({ runDir, port, host = "127.0.0.1", settin
     XDG_DATA_HOME: xdgDir,
     XDG_CACHE_HOME: path.join(xdgDir, "cache"),
   });
+  const installedExtension = vsix ? installVsix({ bins, env, vsix, userDataDir, extensionsDir, logFd }) : undefined;
   fs.writeSync(logFd, `# ${bins.codeServer} ${args.join(" ")}\n`);
   // detached: the child calls setsid(), so its pid is also its process group id and `kill -- -pid` stops
   // code-server together with its extension hosts, file watchers and pty hosts.
@@ -309,11 +313,64 @@ export async function startCodeServer({ runDir, port, host = "127.0.0.1", settin
     runDir: dir,
     userDataDir,
     extensionsDir,
+    installedExtension,
     logFile,
     exited,
     url: (options = {}) => workbenchUrl({ port, host, ...options }),
     stop,
   };
+}
+
+/**
+ * Installs a VSIX into `extensionsDir` with code-server's own CLI (the same code path as "Install from VSIX…") and
+ * returns the installed extension's folder. Throws with code-server's output when the install fails.
+ */
+function installVsix({ bins, env, vsix, userDataDir, extensionsDir, logFd }) {
+  if (!fs.existsSync(vsix)) throw new HarnessError(`VSIX ${vsix} not found`);
+  const args = ["--user-data-dir", userDataDir, "--extensions-dir", extensionsDir, "--install-extension", vsix, "--force"];
+  fs.writeSync(logFd, `# ${bins.codeServer} ${args.join(" ")}\n`);
+  const result = spawnSync(bins.codeServer, args, { env, encoding: "utf8", timeout: 120_000 });
+  const output = `${result.stdout ?? ""}${result.stderr ?? ""}`;
+  fs.writeSync(logFd, output);
+  if (result.status !== 0 || !/successfully installed/i.test(output)) {
+    throw new HarnessError(`code-server could not install ${vsix} (exit ${result.status ?? result.signal ?? result.error}):\n${output.trim()}`);
+  }
+  const folder = installedExtensionFolder(extensionsDir);
+  if (!folder) throw new HarnessError(`${vsix} reported installed, but no extension folder appeared in ${extensionsDir}`);
+  return folder;
+}
+
+/** The one installed extension folder under `extensionsDir` (the run's own, so it holds only what this run installed). */
+function installedExtensionFolder(extensionsDir) {
+  const folders = fs
+    .readdirSync(extensionsDir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && fs.existsSync(path.join(extensionsDir, e.name, "package.json")));
+  return folders.length === 1 ? path.join(extensionsDir, folders[0].name) : undefined;
+}
+
+/**
+ * VS Code runs an `extensionTestsPath` suite only when an `extensionDevelopmentPath` is given too. To test an installed
+ * VSIX, this empty extension (another id, no code) fills that slot, so the only Inline Sentiment in the window is
+ * the installed one.
+ */
+export function emptyDevelopmentExtension(runDir) {
+  const dir = path.join(runDir, "empty-development-extension");
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify(
+      {
+        name: "vsix-test-host",
+        publisher: "inline-sentiment-test",
+        version: "0.0.0",
+        description: "Empty: lets VS Code run the in-editor suite against the installed VSIX.",
+        engines: { vscode: "*" },
+      },
+      null,
+      2,
+    ) + "\n",
+  );
+  return dir;
 }
 
 /**

@@ -8,12 +8,15 @@
 // docs/screenshots/failure-e2e.png).
 // Env: E2E_DECORATION_TIMEOUT_MS (default 180000) for the analysis to be painted; E2E_TIMEOUT_MS (default 600000)
 // overall; IS_EXTENSION_DIR / IS_WORKSPACE override the extension folder and workspace (for testing the harness);
-// IS_VERBOSE=1 prints browser console messages.
+// IS_VERBOSE=1 prints browser console messages. IS_VSIX=path/to/x.vsix checks that package instead of the source folder
+// (installed into the run's extensions folder, loaded from there); its screenshots go to .test-run/screenshots-vsix/,
+// docs/screenshots/ is left as it is.
 import fs from "node:fs";
 import path from "node:path";
 import {
   freshWorkspace,
   REPO_ROOT,
+  RUN_ROOT,
   SCREENSHOT_SETTINGS,
   SCREENSHOT_DIR,
   HarnessError,
@@ -61,12 +64,18 @@ runMain(async () => {
   const started = Date.now();
   const extensionDir = process.env.IS_EXTENSION_DIR ? resolveFromCwd(process.env.IS_EXTENSION_DIR) : REPO_ROOT;
   const workspace = process.env.IS_WORKSPACE ? resolveFromCwd(process.env.IS_WORKSPACE) : freshWorkspace("e2e");
-  const main = JSON.parse(fs.readFileSync(path.join(extensionDir, "package.json"), "utf8")).main ?? "./extension.js";
-  requireBuilt(path.resolve(extensionDir, main), "the extension bundle");
+  const vsix = process.env.IS_VSIX ? resolveFromCwd(process.env.IS_VSIX) : undefined;
+  if (vsix) requireBuilt(vsix, "the VSIX");
+  else {
+    const main = JSON.parse(fs.readFileSync(path.join(extensionDir, "package.json"), "utf8")).main ?? "./extension.js";
+    requireBuilt(path.resolve(extensionDir, main), "the extension bundle");
+  }
   if (!fs.existsSync(path.join(workspace, FILE))) throw new HarnessError(`${path.join(workspace, FILE)} not found`);
   findBinaries(); // a missing setup is an error, not a failed check
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  fs.rmSync(path.join(SCREENSHOT_DIR, "failure-e2e.png"), { force: true }); // stale from an earlier run
+  const screenshotDir = vsix ? path.join(RUN_ROOT, "screenshots-vsix") : SCREENSHOT_DIR;
+  if (vsix) process.stdout.write(`# testing ${displayPath(vsix)}; screenshots go to ${displayPath(screenshotDir)}\n`);
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  fs.rmSync(path.join(screenshotDir, "failure-e2e.png"), { force: true }); // stale from an earlier run
 
   let server;
   let page;
@@ -116,11 +125,12 @@ runMain(async () => {
 
   const ready =
     (await fatal("workbench loads with the fixture folder", async () => {
-      server = await startCodeServer({ runDir: "e2e", settings: SCREENSHOT_SETTINGS });
+      server = await startCodeServer({ runDir: vsix ? "e2e-vsix" : "e2e", settings: SCREENSHOT_SETTINGS, vsix });
       const browser = await launchBrowser();
       page = await newPage(browser, { width: 1400, height: 900 });
       if (verbose) page.on("console", (m) => process.stdout.write(`# browser ${m.type()}: ${m.text()}\n`));
-      await page.goto(server.url({ folder: workspace, extensionDevelopmentPath: extensionDir }), { waitUntil: "domcontentloaded", timeout: 120_000 });
+      // With a VSIX the extension is an installed one: no development path.
+      await page.goto(server.url({ folder: workspace, extensionDevelopmentPath: vsix ? undefined : extensionDir }), { waitUntil: "domcontentloaded", timeout: 120_000 });
       await waitForWorkbench(page);
       return elapsed();
     })) &&
@@ -163,7 +173,7 @@ runMain(async () => {
     const decorationsOk = state.painted >= 3 && state.colors.length >= 2 && state.badges.length >= 1;
     if (decorationsOk) {
       await page.mouse.move(5, 450); // keep the pointer off the text
-      const decorationsPng = path.join(SCREENSHOT_DIR, "decorations.png");
+      const decorationsPng = path.join(screenshotDir, "decorations.png");
       await page.screenshot({ path: decorationsPng });
       check("screenshot docs/screenshots/decorations.png", fs.existsSync(decorationsPng), `${fs.statSync(decorationsPng).size} bytes`);
     } else {
@@ -183,7 +193,7 @@ runMain(async () => {
       hoverError ? firstLine(hoverError) : hoverText.replace(/\s+/g, " ").trim().slice(0, 120),
     );
     if (!hoverError) {
-      const hoverPng = path.join(SCREENSHOT_DIR, "hover.png");
+      const hoverPng = path.join(screenshotDir, "hover.png");
       await page.screenshot({ path: hoverPng });
       check("screenshot docs/screenshots/hover.png", fs.existsSync(hoverPng), `${fs.statSync(hoverPng).size} bytes`);
     } else {
@@ -204,7 +214,7 @@ runMain(async () => {
     }
     check(whyName, !whyError, whyError ? firstLine(whyError) : whyText.replace(/\s+/g, " ").trim().slice(-120));
     if (!whyError) {
-      const whyPng = path.join(SCREENSHOT_DIR, "hover-why.png");
+      const whyPng = path.join(screenshotDir, "hover-why.png");
       await page.screenshot({ path: whyPng });
       check("screenshot docs/screenshots/hover-why.png", fs.existsSync(whyPng), `${fs.statSync(whyPng).size} bytes`);
     } else {
@@ -227,7 +237,7 @@ runMain(async () => {
     check(panelName, !panelError, panelError ? firstLine(panelError) : `${panel.rows.length} rows: ${panel.rows.join(" ")}`);
     if (!panelError) {
       await page.mouse.move(5, 450);
-      const panelPng = path.join(SCREENSHOT_DIR, "panel.png");
+      const panelPng = path.join(screenshotDir, "panel.png");
       await page.screenshot({ path: panelPng });
       check("screenshot docs/screenshots/panel.png", fs.existsSync(panelPng), `${fs.statSync(panelPng).size} bytes`);
     } else {
@@ -237,7 +247,7 @@ runMain(async () => {
 
   if (isExiting()) return new Promise(() => {});
   if (failed) {
-    const failurePng = path.join(SCREENSHOT_DIR, "failure-e2e.png");
+    const failurePng = path.join(screenshotDir, "failure-e2e.png");
     if (page && (await page.screenshot({ path: failurePng }).then(() => true, () => false))) {
       process.stdout.write(`# failure screenshot: ${displayPath(failurePng)}\n`);
     }

@@ -5,7 +5,8 @@
 //
 // Env: INTEGRATION_TIMEOUT_MS (default 300000) overall limit; IS_EXTENSION_DIR, IS_SUITE, IS_WORKSPACE override the
 // extension folder, the suite module and the workspace folder (for testing the harness itself); IS_VERBOSE=1 also
-// prints browser console messages.
+// prints browser console messages. IS_VSIX=path/to/x.vsix tests that package instead of the source folder: it is
+// installed into the run's extensions folder and loaded from there (see test/codeServer/runVsix.mjs, npm run test:vsix).
 import fs from "node:fs";
 import path from "node:path";
 import { format, stripVTControlCharacters } from "node:util";
@@ -14,6 +15,7 @@ import {
   REPO_ROOT,
   HarnessError,
   displayPath,
+  emptyDevelopmentExtension,
   isExiting,
   launchBrowser,
   newPage,
@@ -35,13 +37,20 @@ runMain(async () => {
   const extensionDir = process.env.IS_EXTENSION_DIR ? resolveFromCwd(process.env.IS_EXTENSION_DIR) : REPO_ROOT;
   const suite = process.env.IS_SUITE ? resolveFromCwd(process.env.IS_SUITE) : path.join(REPO_ROOT, "dist", "test", "integration", "index.js");
   const workspace = process.env.IS_WORKSPACE ? resolveFromCwd(process.env.IS_WORKSPACE) : freshWorkspace("integration");
-  const main = JSON.parse(fs.readFileSync(path.join(extensionDir, "package.json"), "utf8")).main ?? "./extension.js";
-  requireBuilt(path.resolve(extensionDir, main), "the extension bundle");
+  const vsix = process.env.IS_VSIX ? resolveFromCwd(process.env.IS_VSIX) : undefined;
+  if (vsix) requireBuilt(vsix, "the VSIX");
+  else {
+    const main = JSON.parse(fs.readFileSync(path.join(extensionDir, "package.json"), "utf8")).main ?? "./extension.js";
+    requireBuilt(path.resolve(extensionDir, main), "the extension bundle");
+  }
   requireBuilt(suite, "the integration suite");
   if (!fs.existsSync(workspace)) throw new HarnessError(`workspace folder ${workspace} not found`);
 
-  const server = await startCodeServer({ runDir: "integration" });
+  const server = await startCodeServer({ runDir: vsix ? "integration-vsix" : "integration", vsix });
   log(`code-server ${server.port} ready in ${ms(started)} (log ${displayPath(server.logFile)})`);
+  // VS Code runs the suite only beside a development extension: an empty one, so the installed VSIX is the one tested.
+  const developmentPath = vsix ? emptyDevelopmentExtension(server.runDir) : extensionDir;
+  if (vsix) log(`installed ${displayPath(vsix)} as ${displayPath(server.installedExtension)}`);
 
   let settle;
   const result = new Promise((resolve) => (settle = resolve));
@@ -67,7 +76,7 @@ runMain(async () => {
   page.on("crash", () => settle({ crashed: true }));
   if (verbose) page.on("console", (message) => log(`browser ${message.type()}: ${message.text()}`));
 
-  const url = server.url({ folder: workspace, extensionDevelopmentPath: extensionDir, extensionTestsPath: suite });
+  const url = server.url({ folder: workspace, extensionDevelopmentPath: developmentPath, extensionTestsPath: suite });
   if (verbose) log(`opening ${url}`);
   page.goto(url, { waitUntil: "domcontentloaded", timeout: 120_000 }).catch((error) => settle({ gotoError: error }));
 

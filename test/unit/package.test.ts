@@ -1,0 +1,179 @@
+/**
+ * Packaging rules (scripts/package.mjs, .vscodeignore) without running vsce: the allowlist is applied with vsce's own
+ * algorithm (minimatch, dot: true; a file is kept when no ignore line matches it or any `!` line does) to the files of
+ * this checkout plus a few that must stay out; the VSIX checker is fed file lists; the zip reader reads a zip built here.
+ */
+import { strict as assert } from "node:assert";
+import { deflateRawSync } from "node:zlib";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative, sep } from "node:path";
+import { minimatch } from "minimatch";
+import { ROOT } from "./helpers";
+
+// scripts/package.mjs is plain ESM JavaScript; its main() runs only when it is the entry script.
+const packaging = require("../../scripts/package.mjs") as {
+  TARGETS: Record<string, string>;
+  UNSUPPORTED_TARGETS: Record<string, string>;
+  checkVsixEntries: (entries: string[], options: { target: string; fullModel?: boolean }) => string[];
+  ignoreFileFor: (target: string) => string;
+  listZip: (file: string) => { entries: { name: string; size: number }[]; read: (name: string) => Buffer };
+};
+
+/** vsce 4.1.0's collectFiles filter (out/package.js), for the parts this project uses. */
+function vsceFilter(files: string[], ignoreText: string): string[] {
+  const lines = ignoreText
+    .split(/[\n\r]/)
+    .map((s) => s.trim())
+    .filter((s) => s && !s.startsWith("#"));
+  const withFolders = [...lines, ...lines.filter((i) => !/(^|\/)[^/]*\*[^/]*$/.test(i)).map((i) => (i.endsWith("/") ? `${i}**` : `${i}/**`))];
+  const all = [".vscodeignore", "package-lock.json", ".npmrc", "**/.git/**", "**/*.vsix", ...withFolders, "!package.json", "!README.md"];
+  const ignore = all.filter((e) => !e.startsWith("!"));
+  const negate = all.filter((e) => e.startsWith("!")).map((e) => e.slice(1));
+  const options = { dot: true };
+  return files.filter((f) => !ignore.some((i) => minimatch(f, i, options)) || negate.some((i) => minimatch(f, i, options)));
+}
+
+function walk(dir: string, skip: (rel: string) => boolean): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    const rel = relative(ROOT, full).split(sep).join("/");
+    if (skip(rel)) continue;
+    if (entry.isDirectory()) out.push(...walk(full, skip));
+    else out.push(rel);
+  }
+  return out;
+}
+
+describe("packaging: .vscodeignore allowlist and VSIX checks", () => {
+  // This checkout's files (node_modules only for the two runtime packages, to keep it quick) plus files that must
+  // never ship, whether or not they exist here.
+  const files = [
+    ...walk(ROOT, (rel) => /^(\.git|\.test-run|bench\/models)(\/|$)/.test(rel) || (/^node_modules\/[^/]+$/.test(rel) && !/onnxruntime-(node|common)$/.test(rel))),
+    "node_modules/adm-zip/adm-zip.js",
+    "model/distilbert-sst2/config.json",
+    "model/distilbert-sst2/onnx/model_quantized.onnx",
+    "model/distilbert-sst2/onnx/model.onnx",
+    "model/distilbert-sst2/.partial/onnx/model_quantized.onnx.part",
+    "model/distilbert-sst2/.verified.json",
+    "model/sentiment-mini/onnx/model.onnx",
+    "dist/extension.js.map",
+    "dist/test/integration/index.js",
+    "docs/screenshots/failure-e2e.png",
+    "docs/PACKAGING.md",
+  ];
+
+  for (const [target, binary] of Object.entries(packaging.TARGETS)) {
+    it(`${target}: keeps the run-time files and only ${binary}'s onnxruntime binary`, () => {
+      const kept = vsceFilter(files, packaging.ignoreFileFor(target));
+      const problems = packaging.checkVsixEntries(
+        kept.map((f) => `extension/${f === "README.md" ? "readme.md" : f}`),
+        { target, fullModel: true },
+      ).filter((p) => !p.startsWith("missing dist/") && !p.startsWith("missing model/sentiment-mini/") && !p.startsWith("missing model/distilbert-sst2/"));
+      assert.deepEqual(problems, [], "the allowlist lets nothing through that the VSIX check refuses");
+      assert.ok(kept.some((f) => f.startsWith(`node_modules/onnxruntime-node/bin/napi-v6/${binary}/`)), "the target's binary is kept");
+      assert.ok(kept.includes("model/distilbert-sst2/onnx/model_quantized.onnx") && kept.includes("model/distilbert-sst2/.verified.json"));
+      for (const gone of ["model/distilbert-sst2/onnx/model.onnx", "model/sentiment-mini/onnx/model.onnx", "dist/extension.js.map", "docs/PACKAGING.md"]) {
+        assert.ok(!kept.includes(gone), `${gone} stays out`);
+      }
+      assert.ok(!kept.some((f) => /^(src|test|scripts)\//.test(f) || f.endsWith(".ts")), "no sources or tests");
+    });
+  }
+
+  it("names the platforms without a native onnxruntime binary, Intel macOS among them", () => {
+    assert.match(packaging.UNSUPPORTED_TARGETS["darwin-x64"], /no darwin\/x64 binary/);
+    for (const target of Object.keys(packaging.TARGETS)) assert.ok(!(target in packaging.UNSUPPORTED_TARGETS));
+  });
+
+  it("the VSIX check refuses another platform's binary, sources, maps, dev files and extra packages", () => {
+    const good = [
+      "extension/package.json",
+      "extension/readme.md",
+      "extension/dist/extension.js",
+      "extension/dist/worker.js",
+      "extension/dist/panel/main.js",
+      "extension/dist/panel/style.css",
+      ...["config.json", "tokenizer.json", "tokenizer_config.json", "vocab.txt", "onnx/model_quantized.onnx"].map((f) => `extension/model/sentiment-mini/${f}`),
+      "extension/node_modules/onnxruntime-node/package.json",
+      "extension/node_modules/onnxruntime-node/dist/index.js",
+      "extension/node_modules/onnxruntime-node/dist/binding.js",
+      "extension/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node",
+      "extension/node_modules/onnxruntime-common/package.json",
+      "extension/node_modules/onnxruntime-common/dist/cjs/index.js",
+      "extension/node_modules/onnxruntime-common/dist/cjs/package.json",
+    ];
+    assert.deepEqual(packaging.checkVsixEntries(good, { target: "linux-x64" }), []);
+    assert.deepEqual(packaging.checkVsixEntries(good, { target: "linux-x64", fullModel: true }).length, 3, "the full model's files are required when it is bundled");
+    const bad = {
+      "extension/node_modules/onnxruntime-node/bin/napi-v6/win32/x64/onnxruntime.dll": "another platform's onnxruntime binary",
+      "extension/src/extension.ts": "a source, test, script or dev folder",
+      "extension/test/unit/download.test.ts": "a source, test, script or dev folder",
+      "extension/node_modules/onnxruntime-common/dist/cjs/index.d.ts": "a TypeScript file (source or .d.ts)",
+      "extension/dist/extension.js.map": "a source map",
+      "extension/dist/test/integration/index.js": "the in-editor test bundle",
+      "extension/tsconfig.json": "a dev file",
+      "extension/node_modules/global-agent/package.json": "a package other than onnxruntime-node/common",
+      "extension/model/distilbert-sst2/.partial/config.json.part": "a partial download",
+    };
+    for (const [entry, why] of Object.entries(bad)) {
+      assert.deepEqual(packaging.checkVsixEntries([...good, entry], { target: "linux-x64" }), [`${entry.slice("extension/".length)}: ${why}`]);
+    }
+    assert.deepEqual(packaging.checkVsixEntries(good, { target: "darwin-arm64" }).sort(), [
+      "missing node_modules/onnxruntime-node/bin/napi-v6/darwin/arm64/onnxruntime_binding.node",
+      "node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node: another platform's onnxruntime binary",
+    ]);
+  });
+
+  it("reads a zip's entries and content without an unzip binary", () => {
+    const dir = mkdtempSync(join(tmpdir(), "inline-sentiment-zip-"));
+    try {
+      const file = join(dir, "x.zip");
+      const manifest = Buffer.from('<PackageManifest><Identity TargetPlatform="linux-x64"/></PackageManifest>');
+      writeFileSync(file, zip([["extension.vsixmanifest", manifest], ["extension/package.json", Buffer.from("{}")]]));
+      const { entries, read } = packaging.listZip(file);
+      assert.deepEqual(entries.map((e) => [e.name, e.size]), [["extension.vsixmanifest", manifest.length], ["extension/package.json", 2]]);
+      assert.equal(read("extension.vsixmanifest").toString(), manifest.toString());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** A minimal deflate zip (no CRC check by the reader, so the CRC fields stay 0). */
+function zip(files: [string, Buffer][]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, data] of files) {
+    const packed = deflateRawSync(data);
+    const nameBuf = Buffer.from(name);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(packed.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBuf.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(packed.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(nameBuf.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, nameBuf, packed);
+    centrals.push(central, nameBuf);
+    offset += 30 + nameBuf.length + packed.length;
+  }
+  const centralDir = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(files.length, 8);
+  end.writeUInt16LE(files.length, 10);
+  end.writeUInt32LE(centralDir.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, centralDir, end]);
+}
