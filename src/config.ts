@@ -1,6 +1,7 @@
 /** Typed view of the `inlineSentiment.*` settings; mirrors `contributes.configuration` in package.json. */
 import * as vscode from "vscode";
 import type { Granularity } from "./core/segment";
+import type { Polarity } from "./core/types";
 
 export const SECTION = "inlineSentiment";
 
@@ -22,6 +23,8 @@ export interface Settings {
   "engine.workers": number;
   /** A model folder chosen by the user; empty for the bundled one. */
   modelPath: string;
+  /** Label name -> polarity for labels whose names do not say it. */
+  labelMap: Record<string, Polarity>;
 }
 
 const DEFAULTS: Settings = {
@@ -36,6 +39,7 @@ const DEFAULTS: Settings = {
   "engine.threads": 0,
   "engine.workers": 2,
   modelPath: "",
+  labelMap: {},
 };
 
 export function readSettings(scope?: vscode.ConfigurationScope): Settings {
@@ -46,6 +50,9 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
   }
   // In an untrusted workspace a workspace setting must not choose the model (it would load files the workspace ships).
   if (!vscode.workspace.isTrusted) settings.modelPath = config.inspect<string>("modelPath")?.globalValue ?? "";
+  settings.labelMap = Object.fromEntries(
+    Object.entries(settings.labelMap ?? {}).filter(([, polarity]) => ["positive", "neutral", "negative"].includes(polarity)),
+  );
   return settings;
 }
 

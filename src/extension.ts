@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
   const downloads = context.globalStorageUri.fsPath;
   const model = locateModel(context.extensionPath, settings.modelPath, process.env, downloads);
   const engine = new EnginePool(context.asAbsolutePath("dist/worker.js"), modelSpec(model, settings), settings["engine.workers"]);
-  const analysis = new AnalysisService(engine, settings.neutralThreshold, settings.granularity, modelName(model));
+  const analysis = new AnalysisService(engine, settings.neutralThreshold, settings.granularity, modelName(model), settings.labelMap);
   const decorations = new DecorationController(context.extensionUri, settings.indicator);
   const statusBar = new SentimentStatusBar(analysis);
   const diagnostics = new NegativeDiagnostics(settings["diagnostics.enabled"]);
@@ -117,7 +117,7 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration("inlineSentiment")) return;
       settings = readSettings();
-      if (affects(event, "neutralThreshold")) analysis.setThreshold(settings.neutralThreshold);
+      if (affects(event, "neutralThreshold") || affects(event, "labelMap")) analysis.relabel(settings.neutralThreshold, settings.labelMap);
       if (affects(event, "indicator")) decorations.setIndicator(settings.indicator);
       if (affects(event, "diagnostics.enabled")) diagnostics.setEnabled(settings["diagnostics.enabled"], analysis.all());
       if (affects(event, "granularity")) {

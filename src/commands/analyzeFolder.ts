@@ -48,6 +48,7 @@ export async function analyzeFolder(analysis: AnalysisService, review: ReviewSta
     title: `${vscode.workspace.asRelativePath(chosen)} (${results.length} files${cancelled ? ", cancelled" : ""})`,
     model: analysis.modelName,
     files: results,
+    labelMap: { ...analysis.labelMap },
   };
   review.showFolder(model);
   if (skipped.length) void vscode.window.showWarningMessage(`Inline Sentiment: skipped ${skipped.length} file(s): ${skipped.join("; ")}`);

@@ -1,10 +1,15 @@
 import type { Classification, Polarity } from "./types";
 
+/** Label name -> polarity, for models whose label names do not say it (the labelMap setting). */
+export type LabelMap = Readonly<Record<string, Polarity>>;
+
 /**
- * Reads a label name as a polarity. Models name their labels differently (POSITIVE, positive, 5 stars, LABEL_1);
- * names that say nothing map to neutral until a label mapping setting says otherwise.
+ * Reads a label name as a polarity: the label map first, then the name (POSITIVE, positive, 5 stars, ...). Names that
+ * say nothing (LABEL_0, "3 stars") read as neutral.
  */
-export function labelPolarity(label: string): Polarity {
+export function labelPolarity(label: string, map?: LabelMap): Polarity {
+  const mapped = map?.[label];
+  if (mapped) return mapped;
   const name = label.toLowerCase();
   if (/neg|bad|[12] stars?/.test(name)) return "negative";
   if (/pos|good|[45] stars?/.test(name)) return "positive";
@@ -12,7 +17,7 @@ export function labelPolarity(label: string): Polarity {
 }
 
 /** The polarity shown for a classification: neutral when the top label's confidence is below `threshold`. */
-export function polarityOf(result: Classification, threshold: number): Polarity {
+export function polarityOf(result: Classification, threshold: number, map?: LabelMap): Polarity {
   if (result.score < threshold) return "neutral";
-  return labelPolarity(result.label);
+  return labelPolarity(result.label, map);
 }

@@ -7,7 +7,7 @@
  */
 import * as vscode from "vscode";
 import { LruCache } from "../core/cache";
-import { polarityOf } from "../core/polarity";
+import { polarityOf, type LabelMap } from "../core/polarity";
 import { DocumentSegmenter, type Granularity } from "../core/segment";
 import type { Classification, ScoredUnit, Unit } from "../core/types";
 import { CancelledError, type Priority } from "../engine/client";
@@ -64,7 +64,12 @@ export class AnalysisService implements vscode.Disposable {
     private granularity: Granularity,
     /** How the current model is named in hovers and the status bar. */
     private modelLabel: string,
+    private labels: LabelMap = {},
   ) {}
+
+  get labelMap(): LabelMap {
+    return this.labels;
+  }
 
   get modelName(): string {
     return this.modelLabel;
@@ -197,11 +202,12 @@ export class AnalysisService implements vscode.Disposable {
     return this.explanations.get(text);
   }
 
-  /** Re-labels stored results for a new neutral threshold; the model is not asked again. */
-  setThreshold(threshold: number): void {
+  /** Re-labels stored results for a new neutral threshold or label map; the model is not asked again. */
+  relabel(threshold: number, labels: LabelMap): void {
     this.threshold = threshold;
+    this.labels = labels;
     for (const result of this.results.values()) {
-      for (const unit of result.units) unit.polarity = polarityOf(unit, threshold);
+      for (const unit of result.units) unit.polarity = polarityOf(unit, threshold, labels);
       this.changed.fire(result);
     }
   }
@@ -295,7 +301,7 @@ export class AnalysisService implements vscode.Disposable {
   }
 
   private scored(unit: Unit, score: Classification): ScoredUnit {
-    return { ...unit, ...score, polarity: polarityOf(score, this.threshold) };
+    return { ...unit, ...score, polarity: polarityOf(score, this.threshold, this.labels) };
   }
 
   private begin(): void {

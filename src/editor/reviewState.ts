@@ -49,6 +49,7 @@ export class ReviewState implements PanelSource, vscode.Disposable {
       title: vscode.workspace.asRelativePath(document.uri),
       model: results.model,
       partial: results.partial,
+      labelMap: { ...this.analysis.labelMap },
       files: [panelFile(document.uri, document.getText(), results.units)],
     };
   }

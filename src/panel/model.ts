@@ -30,4 +30,6 @@ export interface PanelModel {
   files: PanelFile[];
   /** True while only part of the document (e.g. the visible units) has been scored; the page says so. */
   partial?: boolean;
+  /** The labelMap setting: how label names that do not say their polarity read. */
+  labelMap?: Record<string, Polarity>;
 }

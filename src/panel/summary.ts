@@ -2,7 +2,7 @@
  * What the summary page draws, computed from a PanelModel. Pure TypeScript (no `vscode`, no DOM): the page bundle
  * draws from it, the host's tests and the unit tests check it.
  */
-import { labelPolarity } from "../core/polarity";
+import { labelPolarity, type LabelMap } from "../core/polarity";
 import type { Polarity } from "../core/types";
 import type { PanelModel, PanelUnit } from "./model";
 import type { PolarityFilter } from "./protocol";
@@ -52,9 +52,9 @@ export interface FileGroup {
 }
 
 /** Sum of the probabilities of the labels `labelPolarity` reads as `polarity`. */
-function probabilityOf(probabilities: Record<string, number>, polarity: Polarity): number {
+function probabilityOf(probabilities: Record<string, number>, polarity: Polarity, map?: LabelMap): number {
   let sum = 0;
-  for (const [label, p] of Object.entries(probabilities)) if (labelPolarity(label) === polarity) sum += p;
+  for (const [label, p] of Object.entries(probabilities)) if (labelPolarity(label, map) === polarity) sum += p;
   return sum;
 }
 
@@ -62,15 +62,15 @@ function probabilityOf(probabilities: Record<string, number>, polarity: Polarity
  * Signed sentiment of a unit: P(positive labels) − P(negative labels). Labels that read as neither (LABEL_0, "3 stars")
  * count for neither side, so a three-way model's neutral mass pulls the value to zero, as it should.
  */
-export function signedSentiment(unit: PanelUnit): number {
-  const value = probabilityOf(unit.probabilities, "positive") - probabilityOf(unit.probabilities, "negative");
+export function signedSentiment(unit: PanelUnit, map?: LabelMap): number {
+  const value = probabilityOf(unit.probabilities, "positive", map) - probabilityOf(unit.probabilities, "negative", map);
   return Math.max(-1, Math.min(1, value));
 }
 
 /** True when at least one of the model's labels reads as negative, so P(negative) is a meaningful sort key. */
 export function hasNegativeLabel(model: PanelModel): boolean {
   return model.files.some((file) =>
-    file.units.some((unit) => Object.keys(unit.probabilities).some((label) => labelPolarity(label) === "negative")),
+    file.units.some((unit) => Object.keys(unit.probabilities).some((label) => labelPolarity(label, model.labelMap) === "negative")),
   );
 }
 
@@ -79,8 +79,8 @@ export function hasNegativeLabel(model: PanelModel): boolean {
  * polarity helper cannot read) the probabilities say nothing about negativity, so the shown polarity and its score
  * decide: confident negatives first, then neutrals, then positives with the most confident last.
  */
-export function negativityOf(unit: PanelUnit, negativeLabel: boolean): number {
-  if (negativeLabel) return probabilityOf(unit.probabilities, "negative");
+export function negativityOf(unit: PanelUnit, negativeLabel: boolean, map?: LabelMap): number {
+  if (negativeLabel) return probabilityOf(unit.probabilities, "negative", map);
   if (unit.polarity === "negative") return 1 + unit.score;
   if (unit.polarity === "positive") return -1 - unit.score;
   return 0;
@@ -98,8 +98,8 @@ export function entriesOf(model: PanelModel): UnitEntry[] {
         fileName: file.name,
         fileIndex,
         index: entries.length,
-        signed: signedSentiment(unit),
-        negativity: negativityOf(unit, negativeLabel),
+        signed: signedSentiment(unit, model.labelMap),
+        negativity: negativityOf(unit, negativeLabel, model.labelMap),
       });
     }
   });

@@ -259,3 +259,21 @@ describe("panel page shell", () => {
     }
   });
 });
+
+describe("label map (custom models whose label names do not say their polarity)", () => {
+  it("reads mapped labels first, then names", async () => {
+    const { labelPolarity, polarityOf } = await import("../../src/core/polarity");
+    const map = { LABEL_0: "negative", LABEL_1: "neutral", LABEL_2: "positive" } as const;
+    assert.deepEqual(["LABEL_0", "LABEL_1", "LABEL_2", "POSITIVE"].map((label) => labelPolarity(label, map)), ["negative", "neutral", "positive", "positive"]);
+    assert.equal(labelPolarity("LABEL_0"), "neutral", "unmapped, the name says nothing");
+    const result = { label: "LABEL_2", score: 0.9, probabilities: { LABEL_0: 0.05, LABEL_1: 0.05, LABEL_2: 0.9 }, windows: 1, tokens: 3 };
+    assert.equal(polarityOf(result, 0.75, map), "positive");
+    assert.equal(polarityOf(result, 0.95, map), "neutral");
+  });
+
+  it("signed sentiment and the negativity order follow the map", () => {
+    const unit = { startLine: 1, endLine: 1, text: "x", label: "LABEL_0", score: 0.8, polarity: "negative" as const, probabilities: { LABEL_0: 0.8, LABEL_1: 0.1, LABEL_2: 0.1 } };
+    assert.ok(Math.abs(signedSentiment(unit, { LABEL_0: "negative", LABEL_2: "positive" }) - -0.7) < 1e-9);
+    assert.equal(signedSentiment(unit), 0, "without the map no label reads as either side");
+  });
+});
