@@ -105,6 +105,7 @@ runMain(async () => {
     "screenshot docs/screenshots/hover-why.png",
     "the summary panel lists every unit, most negative first, with its charts",
     "screenshot docs/screenshots/panel.png",
+    "the summary panel comes back after a window reload, with its rows",
   ];
   const fatal = async (name, fn) => {
     remaining.splice(remaining.indexOf(name), 1);
@@ -243,6 +244,24 @@ runMain(async () => {
     } else {
       check("screenshot docs/screenshots/panel.png", false, "not taken: no panel");
     }
+
+    const reloadName = "the summary panel comes back after a window reload, with its rows";
+    let restored;
+    let reloadError = panelError;
+    if (!panelError) {
+      try {
+        // Wait for the reload itself, so the checks below cannot read the page from before it.
+        const reloaded = page.waitForEvent("framenavigated", { predicate: (frame) => frame === page.mainFrame(), timeout: 60_000 });
+        await runCommand(page, "Developer: Reload Window");
+        await reloaded;
+        await waitForWorkbench(page);
+        restored = await panelState(page, 120_000);
+        if (restored.rows.length < 8) throw new Error(`${restored.rows.length} rows after the reload`);
+      } catch (error) {
+        reloadError = error;
+      }
+    }
+    check(reloadName, !reloadError, reloadError ? firstLine(reloadError) : `${restored.rows.length} rows`);
   }
 
   if (isExiting()) return new Promise(() => {});
