@@ -35,9 +35,3 @@ export interface ScoredUnit extends Unit, Classification {
   /** Polarity after the neutral threshold is applied. */
   polarity: Polarity;
 }
-
-/** The minimal document shape core functions need; `vscode.TextDocument` satisfies it. */
-export interface TextSource {
-  getText(): string;
-  readonly languageId: string;
-}

@@ -39,22 +39,20 @@ export class AnalysisService implements vscode.Disposable {
   private readonly results = new Map<string, DocumentResults>();
   private readonly cache = new LruCache<string, Classification>(CACHE_ENTRIES);
   private readonly explanations = new LruCache<string, Explanation>(EXPLANATION_ENTRIES);
-  /** The latest run per document: an older run stops at its next await, and its queued model work is cancelled. */
-  private readonly generation = new Map<string, number>();
+  /**
+   * The latest run per document. Starting a new run, cancelling or closing aborts the previous one: it stops at its
+   * next await and its queued model work is cancelled.
+   */
   private readonly controllers = new Map<string, AbortController>();
   /** Per document: keeps the last run's parsed chunks, so an edit re-parses only what it touched. */
   private readonly segmenters = new Map<string, DocumentSegmenter>();
   private readonly changed = new vscode.EventEmitter<DocumentResults>();
-  private readonly forgotten = new vscode.EventEmitter<vscode.Uri>();
   private readonly progress = new vscode.EventEmitter<Progress | undefined>();
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
-  private nextGeneration = 1;
 
   /** Fires when a document's results are stored (or re-labelled after a threshold change). */
   readonly onDidChangeResults = this.changed.event;
-  /** Fires when a document's results are dropped (document closed). */
-  readonly onDidForget = this.forgotten.event;
   /** Progress of the running analyses; undefined when idle. */
   readonly onDidProgress = this.progress.event;
 
@@ -127,13 +125,11 @@ export class AnalysisService implements vscode.Disposable {
     options: { selection?: vscode.Range; visible?: readonly vscode.Range[]; retryOnChange?: boolean } = {},
   ): Promise<DocumentResults | undefined> {
     const key = document.uri.toString();
-    const generation = this.nextGeneration++;
-    this.generation.set(key, generation);
     this.controllers.get(key)?.abort();
     const controller = new AbortController();
     this.controllers.set(key, controller);
     const { signal } = controller;
-    const superseded = () => this.generation.get(key) !== generation || document.isClosed;
+    const superseded = () => signal.aborted || document.isClosed;
     this.begin();
     try {
       for (;;) {
@@ -179,9 +175,7 @@ export class AnalysisService implements vscode.Disposable {
 
   /** Stops the document's running analysis (its queued model work is cancelled); stored results stay. */
   cancel(uri: vscode.Uri): void {
-    const key = uri.toString();
-    this.generation.set(key, this.nextGeneration++);
-    this.controllers.get(key)?.abort();
+    this.controllers.get(uri.toString())?.abort();
   }
 
   /** The words that move a unit's score most; cached by text. */
@@ -219,10 +213,8 @@ export class AnalysisService implements vscode.Disposable {
 
   forget(uri: vscode.Uri): void {
     const key = uri.toString();
-    this.generation.delete(key);
     this.segmenters.delete(key);
-    this.controllers.get(key)?.abort();
-    this.controllers.delete(key);
+    this.cancel(uri);
     const results = this.results.get(key);
     if (!results) return;
     this.results.delete(key);
@@ -233,7 +225,6 @@ export class AnalysisService implements vscode.Disposable {
       this.cache.delete(text);
       this.explanations.delete(text);
     }
-    this.forgotten.fire(uri);
   }
 
   /** Marks work that is scheduled but not started (a debounce), so whenIdle waits for it. */
@@ -255,7 +246,6 @@ export class AnalysisService implements vscode.Disposable {
 
   dispose(): void {
     this.changed.dispose();
-    this.forgotten.dispose();
     this.progress.dispose();
     this.results.clear();
     this.cache.clear();

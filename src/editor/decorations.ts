@@ -56,23 +56,14 @@ export class DecorationController implements vscode.Disposable {
     }
   }
 
-  /** Removes decorations of a document from its editors. */
-  clear(uri: vscode.Uri): void {
-    for (const editor of vscode.window.visibleTextEditors) {
-      if (editor.document.uri.toString() === uri.toString()) this.paint(editor, []);
-    }
-  }
-
   /** A new indicator style: only the decoration types change; what is painted is painted again. */
   setIndicator(indicator: Indicator): void {
     if (indicator === this.indicator) return;
     this.indicator = indicator;
     this.disposeTypes();
     this.createTypes();
-    for (const [editor, units] of this.painted) {
-      if (vscode.window.visibleTextEditors.includes(editor)) this.paint(editor, units);
-      else this.painted.delete(editor);
-    }
+    this.prune();
+    for (const [editor, units] of this.painted) this.paint(editor, units);
   }
 
   dispose(): void {

@@ -3,11 +3,11 @@
  * user analyses a single document again. Implements the panel's PanelSource.
  */
 import * as vscode from "vscode";
-import { lineAt, lineStarts } from "../core/lines";
+import { lineSpan, lineStarts } from "../core/lines";
 import type { ScoredUnit } from "../core/types";
 import type { PanelFile, PanelModel } from "../panel/model";
 import type { PanelSource } from "../panel/summaryPanel";
-import type { AnalysisService, DocumentResults } from "./analysisService";
+import type { AnalysisService } from "./analysisService";
 
 export class ReviewState implements PanelSource, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -65,8 +65,7 @@ export class ReviewState implements PanelSource, vscode.Disposable {
     });
   }
 
-  forget(results: DocumentResults | vscode.Uri): void {
-    const uri = results instanceof vscode.Uri ? results : results.uri;
+  forget(uri: vscode.Uri): void {
     if (this.lastDocument?.toString() === uri.toString()) this.lastDocument = undefined;
     this.changed.fire();
   }
@@ -83,8 +82,7 @@ export function panelFile(uri: vscode.Uri, text: string, units: readonly ScoredU
     uri: uri.toString(),
     name: vscode.workspace.asRelativePath(uri),
     units: units.map((unit) => ({
-      startLine: lineAt(starts, unit.start) + 1,
-      endLine: lineAt(starts, unit.end) + 1,
+      ...lineSpan(starts, unit),
       text: unit.text,
       label: unit.label,
       score: unit.score,
