@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { lineAt, lineStarts } from "./core/lines";
+import { lineSpan, lineStarts, looksBinary } from "./core/lines";
 import { polarityOf } from "./core/polarity";
 import { segment } from "./core/segment";
 import type { Classification, ScoredUnit } from "./core/types";
@@ -145,8 +145,7 @@ async function analyze(engine: EnginePool, files: string[], format: "table" | "j
         ...unit,
         ...results[i],
         polarity: polarityOf(results[i], threshold),
-        startLine: lineAt(starts, unit.start) + 1,
-        endLine: lineAt(starts, unit.end) + 1,
+        ...lineSpan(starts, unit),
       })),
     });
   }
@@ -157,7 +156,7 @@ async function analyze(engine: EnginePool, files: string[], format: "table" | "j
 /** Reads a text file; binary files are refused with a reason rather than scored as noise. */
 function readDocument(file: string): string {
   const bytes = readFileSync(file);
-  if (bytes.subarray(0, 8000).includes(0)) throw new Error("looks like a binary file (it holds NUL bytes); not analysed");
+  if (looksBinary(bytes)) throw new Error("looks like a binary file (it holds NUL bytes); not analysed");
   return bytes.toString("utf8");
 }
 

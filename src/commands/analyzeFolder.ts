@@ -1,5 +1,6 @@
 /** "Analyze Folder…": every markdown and plaintext file under a folder, with progress and cancel; results in the panel. */
 import * as vscode from "vscode";
+import { looksBinary } from "../core/lines";
 import type { PanelFile, PanelModel } from "../panel/model";
 import type { AnalysisService } from "../editor/analysisService";
 import { panelFile, type ReviewState } from "../editor/reviewState";
@@ -61,6 +62,6 @@ async function readText(uri: vscode.Uri): Promise<string> {
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   if (open) return open.getText();
   const bytes = await vscode.workspace.fs.readFile(uri);
-  if (bytes.subarray(0, 8000).includes(0)) throw new Error("looks like a binary file (NUL bytes)");
+  if (looksBinary(bytes)) throw new Error("looks like a binary file (NUL bytes)");
   return new TextDecoder("utf-8").decode(bytes);
 }
