@@ -23,7 +23,10 @@ export class LiveScheduler implements vscode.Disposable {
     private readonly onError: (message: string) => void,
   ) {}
 
-  /** True when the document is highlighted live; otherwise tells onNote why not (when that is worth saying). */
+  /**
+   * True when the document is highlighted live, by the checks that cost nothing per keystroke; tells onNote when it is
+   * too large. (Whether it looks binary needs its whole text: checked once per run, when the debounce fires.)
+   */
   isLive(document: vscode.TextDocument): boolean {
     const settings = this.settings();
     if (!settings["live.enabled"] || !settings["live.languages"].includes(document.languageId)) return false;
@@ -37,11 +40,6 @@ export class LiveScheduler implements vscode.Disposable {
       );
       return false;
     }
-    if (document.getText().includes("\u0000")) {
-      this.onNote(document.uri, "Live highlighting is off for this document: it holds NUL bytes, so it looks binary.");
-      return false;
-    }
-    this.onNote(document.uri, undefined);
     return true;
   }
 
@@ -53,6 +51,11 @@ export class LiveScheduler implements vscode.Disposable {
     const release = this.analysis.hold();
     const timer = setTimeout(() => {
       this.pending.delete(key);
+      if (document.getText().includes("\u0000")) {
+        this.onNote(document.uri, "Live highlighting is off for this document: it holds NUL bytes, so it looks binary.");
+        return release();
+      }
+      this.onNote(document.uri, undefined);
       const visible = vscode.window.visibleTextEditors
         .filter((editor) => editor.document === document)
         .flatMap((editor) => editor.visibleRanges);
