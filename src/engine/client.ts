@@ -79,33 +79,27 @@ export class EngineClient {
   async classify(texts: readonly string[], options: { priority?: Priority; signal?: AbortSignal } = {}): Promise<Classification[]> {
     if (texts.length === 0) return [];
     if (options.signal?.aborted) throw new CancelledError();
-    // The worker runs a load before any classify, so chunks sent now run on the loaded model, even after a restart.
-    const loaded = this.modelInfo();
     const ids: number[] = [];
-    const chunks: Promise<Classification[]>[] = [];
-    for (let i = 0; i < texts.length; i += CHUNK) {
-      const chunk = this.send({ type: "classify", texts: texts.slice(i, i + CHUNK) }, PRIORITY[options.priority ?? "low"], ids);
-      chunk.catch(() => undefined);
-      chunks.push(chunk as Promise<Classification[]>);
-    }
-    this.textsSent += texts.length;
     const abort = () => this.cancel(ids);
     options.signal?.addEventListener("abort", abort, { once: true });
     try {
-      await loaded;
-      return (await Promise.all(chunks)).flat();
+      const chunks = await this.afterLoad(() => {
+        this.textsSent += texts.length;
+        const sent: Promise<Classification[]>[] = [];
+        for (let i = 0; i < texts.length; i += CHUNK) {
+          sent.push(this.send({ type: "classify", texts: texts.slice(i, i + CHUNK) }, PRIORITY[options.priority ?? "low"], ids) as Promise<Classification[]>);
+        }
+        return Promise.all(sent);
+      });
+      return chunks.flat();
     } finally {
       options.signal?.removeEventListener("abort", abort);
     }
   }
 
   /** The words that move a text's score most (leave-one-word-out in the worker). */
-  async explain(text: string): Promise<Explanation> {
-    const loaded = this.modelInfo();
-    const result = this.send({ type: "explain", text }, PRIORITY.high) as Promise<Explanation>;
-    result.catch(() => undefined);
-    await loaded;
-    return result;
+  explain(text: string): Promise<Explanation> {
+    return this.afterLoad(() => this.send({ type: "explain", text }, PRIORITY.high) as Promise<Explanation>);
   }
 
   /** Stops the worker as a crash would: pending requests are sent again to a new worker. */
@@ -119,6 +113,18 @@ export class EngineClient {
     this.rejectAll(new Error("the sentiment engine was shut down"));
     void this.worker?.terminate();
     this.worker = undefined;
+  }
+
+  /**
+   * Sends a request right after the model's load: the worker runs loads first, so the request runs on the loaded
+   * model, even after a restart. When the load fails, its error is the one the caller sees.
+   */
+  private async afterLoad<T>(send: () => Promise<T>): Promise<T> {
+    const loaded = this.modelInfo();
+    const result = send();
+    result.catch(() => undefined); // a failed load is reported instead
+    await loaded;
+    return result;
   }
 
   private cancel(ids: readonly number[]): void {
