@@ -5,6 +5,7 @@
  */
 import { stringify } from "csv-stringify/sync";
 import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
@@ -41,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
       format: { type: "string", default: "table" },
       threshold: { type: "string", default: String(DEFAULT_THRESHOLD) },
       threads: { type: "string", default: "0" },
-      workers: { type: "string", default: "2" },
+      workers: { type: "string", default: "1" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -57,7 +58,7 @@ async function main(argv: string[]): Promise<number> {
   if (!Number.isInteger(threads) || threads < 0) throw new UsageError(`--threads must be a whole number (0: one per core), not "${values.threads}"`);
   const workers = Number(values.workers);
   if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers must be a whole number from 1, not "${values.workers}"`);
-  const engine = new EnginePool(join(__dirname, "worker.js"), { dir: located.dir, dtype: values.dtype as Dtype, intraOpThreads: threads }, workers);
+  const engine = new EnginePool(join(__dirname, "worker.js"), { dir: located.dir, dtype: values.dtype as Dtype, intraOpThreads: threads, cacheDir: graphCacheDir() }, workers);
   try {
     if (command === "classify") return await classify(engine);
     if (command === "analyze") {
@@ -197,3 +198,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = error instanceof UsageError ? 2 : 1;
   },
 );
+
+/** Where the CLI keeps the row-wise copy of an int8 graph (made on first use): $XDG_CACHE_HOME or ~/.cache. */
+function graphCacheDir(): string {
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "inline-sentiment", "graphs");
+}

@@ -37,7 +37,7 @@ const DEFAULTS: Settings = {
   "live.maxDocumentSize": 2_000_000,
   "diagnostics.enabled": false,
   "engine.threads": 0,
-  "engine.workers": 2,
+  "engine.workers": 1,
   modelPath: "",
   labelMap: {},
 };

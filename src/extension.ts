@@ -43,7 +43,8 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
   let settings = readSettings();
   const downloads = context.globalStorageUri.fsPath;
   const model = locateModel(context.extensionPath, settings.modelPath, process.env, downloads);
-  const engine = new EnginePool(context.asAbsolutePath("dist/worker.js"), modelSpec(model, settings), settings["engine.workers"]);
+  const graphs = vscode.Uri.joinPath(context.globalStorageUri, "graphs").fsPath;
+  const engine = new EnginePool(context.asAbsolutePath("dist/worker.js"), modelSpec(model, settings, graphs), settings["engine.workers"]);
   const analysis = new AnalysisService(engine, settings.neutralThreshold, settings.granularity, modelName(model), settings.labelMap);
   const decorations = new DecorationController(context.extensionUri, settings.indicator);
   const statusBar = new SentimentStatusBar(analysis);
@@ -83,7 +84,7 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
     ...registerCommands(analysis, review),
     vscode.commands.registerCommand(COMMANDS.downloadModel, (request?: unknown) =>
       downloadFullModel(context, isDownloadRequest(request) ? request : {}, async (dir) => {
-        await switchModel(engine, analysis, { dir, kind: "full" }, settings);
+        await switchModel(engine, analysis, { dir, kind: "full" }, settings, graphs);
         reanalyseAll();
       }),
     ),
@@ -125,7 +126,7 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
         reanalyseAll();
       }
       if (affects(event, "live.enabled") || affects(event, "live.languages") || affects(event, "live.maxDocumentSize")) scheduleVisible(0);
-      if (affects(event, "modelPath") || affects(event, "engine.threads")) void switchModel(engine, analysis, locateModel(context.extensionPath, settings.modelPath, process.env, downloads), settings);
+      if (affects(event, "modelPath") || affects(event, "engine.threads")) void switchModel(engine, analysis, locateModel(context.extensionPath, settings.modelPath, process.env, downloads), settings, graphs);
       if (affects(event, "engine.workers")) engine.setWorkers(settings["engine.workers"]);
     }),
   );
@@ -155,9 +156,9 @@ export function deactivate(): void {
 }
 
 /** Loads another model; on failure the previous model stays in use and the user is told why. */
-async function switchModel(engine: EnginePool, analysis: AnalysisService, model: LocatedModel, settings: Settings): Promise<void> {
+async function switchModel(engine: EnginePool, analysis: AnalysisService, model: LocatedModel, settings: Settings, graphs: string): Promise<void> {
   try {
-    await engine.setModel(modelSpec(model, settings));
+    await engine.setModel(modelSpec(model, settings, graphs));
     // Only a different model invalidates cached scores (a thread count change does not).
     if (modelName(model) !== analysis.modelName) analysis.modelName = modelName(model);
   } catch (error) {
@@ -167,8 +168,9 @@ async function switchModel(engine: EnginePool, analysis: AnalysisService, model:
   }
 }
 
-function modelSpec(model: LocatedModel, settings: Settings): ModelSpec {
-  return { dir: model.dir, dtype: "q8", intraOpThreads: settings["engine.threads"] };
+/** cacheDir: where the row-wise copy of the int8 graph is kept (made on first load, about as big as the model). */
+function modelSpec(model: LocatedModel, settings: Settings, cacheDir: string): ModelSpec {
+  return { dir: model.dir, dtype: "q8", intraOpThreads: settings["engine.threads"], cacheDir };
 }
 
 function modelName(model: LocatedModel): string {

@@ -5,11 +5,13 @@
  * Only the worker imports this file: onnxruntime-node is loaded in that one thread.
  */
 import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import type { Classification } from "../core/types";
 import { ModelError, messageOf } from "./errors";
 import type { Explanation, ModelInfo, ModelSpec } from "./protocol";
+import { NotRewritable, rowwiseModelFile } from "./rowwise";
 import { TextTokenizer, readJson } from "./tokenizer";
 
 /** Rows and padded tokens in one session.run: bounded so memory stays flat on any document. */
@@ -17,10 +19,10 @@ const MAX_BATCH_ROWS = 32;
 const MAX_BATCH_TOKENS = 8192;
 /**
  * int8 graphs quantize activations with one scale per tensor (DynamicQuantizeLinear), so rows batched together, and
- * their padding, shift each other's results (by up to 4e-2 measured on SST-2 dev). They run one text per call, which
- * reproduces the reference pipeline; fp32 graphs batch freely (rows are independent to ~1e-7).
+ * their padding, shift each other's results (by up to 4e-2 measured on SST-2 dev). They run as a row-wise copy
+ * (rowwise.ts), in which each row is quantized as it would be alone, and batch like fp32 graphs (rows independent to
+ * ~1e-7). An int8 graph the rewrite does not recognise runs one text per call, which reproduces the reference pipeline.
  */
-const ROWS_PER_DTYPE = { q8: 1, fp32: MAX_BATCH_ROWS } as const;
 /** Tokens shared by consecutive windows of a long text, so no sentence is only ever seen cut in half. */
 const WINDOW_OVERLAP = 128;
 
@@ -55,9 +57,10 @@ export class SentimentModel {
     const tokenizer = TextTokenizer.load(spec.dir);
     const onnxFile = join(spec.dir, ONNX_FILES[spec.dtype]);
     if (!existsSync(onnxFile)) throw new ModelError(onnxFile, `file not found (dtype ${spec.dtype})`);
+    const { file: sessionFile, rowsPerRun, batching } = spec.dtype === "q8" ? int8Graph(onnxFile, spec.cacheDir) : { file: onnxFile, rowsPerRun: MAX_BATCH_ROWS, batching: "fp32: batched by length" };
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(onnxFile, {
+      session = await ort.InferenceSession.create(sessionFile, {
         intraOpNumThreads: spec.intraOpThreads ?? 0,
         interOpNumThreads: 1,
         executionMode: "sequential",
@@ -86,8 +89,8 @@ export class SentimentModel {
     }
     const maxPositions = Number(config.max_position_embeddings) || 512;
     const maxTokens = Math.min(maxPositions, Number(readJson(join(spec.dir, "tokenizer_config.json")).model_max_length) || maxPositions);
-    const info: ModelInfo = { dir: spec.dir, onnxFile, labels, maxTokens };
-    const model = new SentimentModel(info, tokenizer, session, session.inputNames.includes("token_type_ids"), ROWS_PER_DTYPE[spec.dtype]);
+    const info: ModelInfo = { dir: spec.dir, onnxFile, labels, maxTokens, rowsPerRun, batching };
+    const model = new SentimentModel(info, tokenizer, session, session.inputNames.includes("token_type_ids"), rowsPerRun);
     try {
       // One short run checks that the outputs match config.json's labels now, not at the first paragraph (it also
       // warms the session up, so the first real result comes faster).
@@ -212,6 +215,16 @@ export class SentimentModel {
       windows,
       tokens,
     };
+  }
+}
+
+/** The graph an int8 model runs: its row-wise copy (batched), or the file itself, one text per call. */
+function int8Graph(onnxFile: string, cacheDir = join(tmpdir(), "inline-sentiment-graphs")): { file: string; rowsPerRun: number; batching: string } {
+  try {
+    return { file: rowwiseModelFile(onnxFile, cacheDir), rowsPerRun: MAX_BATCH_ROWS, batching: "int8, row-wise quantized copy: batched by length" };
+  } catch (error) {
+    const why = error instanceof NotRewritable ? error.message : `cannot write the row-wise copy (${messageOf(error)})`;
+    return { file: onnxFile, rowsPerRun: 1, batching: `int8, one text per call: ${why}` };
   }
 }
 

@@ -1,6 +1,6 @@
 /**
- * More engine workers for bulk work. int8 models must run one text per call to stay exact (see model.ts), so
- * throughput comes from parallel workers, not from batches: a document of many paragraphs is shared out in chunks
+ * More engine workers for bulk work. One worker batches texts and uses every core (the default); on machines with
+ * more cores than one session uses well, helpers add throughput: a document of many paragraphs is shared out in chunks
  * between the primary worker and helpers, each pulling the next chunk when it is done. Helpers start only for bulk
  * work and stop after a while idle, so an editor that is only being typed in keeps one worker (and one model) in memory.
  * Results do not depend on which worker scored a text.
@@ -28,7 +28,7 @@ export class EnginePool {
   constructor(
     private readonly workerPath: string,
     spec: ModelSpec,
-    private workers = 2,
+    private workers = 1,
   ) {
     this.spec = spec;
     this.primary = new EngineClient(workerPath, spec);

@@ -10,6 +10,8 @@ export interface ModelSpec {
   dtype: Dtype;
   /** Threads for one operator; 0 lets onnxruntime choose. */
   intraOpThreads?: number;
+  /** Where the row-wise copy of an int8 graph is kept (see rowwise.ts); the system's temporary folder if unset. */
+  cacheDir?: string;
 }
 
 /** What a loaded model is. */
@@ -19,6 +21,9 @@ export interface ModelInfo {
   labels: string[];
   /** Longest input the model takes, special tokens included. */
   maxTokens: number;
+  /** Most texts in one session.run, and how the graph batches (or why it does not). */
+  rowsPerRun: number;
+  batching: string;
 }
 
 /** How much one word moves a text's top label: its probability with the word minus without it. */

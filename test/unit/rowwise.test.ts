@@ -1,0 +1,98 @@
+import { strict as assert } from "node:assert";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as ort from "onnxruntime-node";
+import { EngineClient } from "../../src/engine/client";
+import { NotRewritable, rewriteModel, rowwiseModelFile } from "../../src/engine/rowwise";
+import { TextTokenizer } from "../../src/engine/tokenizer";
+import { MINI_MODEL, WORKER, sharedFile } from "./helpers";
+
+const INT8 = join(MINI_MODEL, "onnx", "model_quantized.onnx");
+const OPTIONS: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, extra: { session: { x64quantprecision: "1" } } };
+
+/** p(label 1) of each row, run as one right-padded batch. */
+async function run(session: ort.InferenceSession, rows: number[][]): Promise<number[]> {
+  const width = Math.max(...rows.map((row) => row.length));
+  const ids = new BigInt64Array(rows.length * width);
+  const mask = new BigInt64Array(rows.length * width);
+  rows.forEach((row, r) => row.forEach((id, c) => ((ids[r * width + c] = BigInt(id)), (mask[r * width + c] = 1n))));
+  const dims = [rows.length, width];
+  const { logits } = await session.run({ input_ids: new ort.Tensor("int64", ids, dims), attention_mask: new ort.Tensor("int64", mask, dims) });
+  const data = logits.data as Float32Array;
+  return rows.map((_, r) => 1 / (1 + Math.exp(data[2 * r] - data[2 * r + 1])));
+}
+
+async function aloneAndBatched(file: string, rows: number[][]): Promise<{ alone: number[]; batched: number[] }> {
+  const session = await ort.InferenceSession.create(file, OPTIONS);
+  try {
+    const alone: number[] = [];
+    for (const row of rows) alone.push(...(await run(session, [row])));
+    const batched: number[] = [];
+    for (let i = 0; i < rows.length; i += 16) batched.push(...(await run(session, rows.slice(i, i + 16))));
+    return { alone, batched };
+  } finally {
+    await session.release();
+  }
+}
+
+const maxDiff = (a: number[], b: number[]) => Math.max(...a.map((x, i) => Math.abs(x - b[i])));
+
+describe("row-wise int8 graph (batching without changing results)", () => {
+  let cache: string;
+  let rows: number[][];
+  before(function () {
+    cache = mkdtempSync(join(tmpdir(), "inline-sentiment-rowwise-"));
+    const tokenizer = TextTokenizer.load(MINI_MODEL);
+    // Texts of many lengths in one batch: most rows are padded.
+    const texts = (JSON.parse(readFileSync(sharedFile(this, "models", "sentiment-mini", "reference", "sst2-dev.json"), "utf8")) as { text: string }[])
+      .slice(0, 96)
+      .map((row) => row.text);
+    rows = texts.map((text) => [...tokenizer.prefix, ...tokenizer.encode(text), ...tokenizer.suffix]);
+  });
+  after(() => rmSync(cache, { recursive: true, force: true }));
+
+  it("gives each text in a padded batch the result it has alone, where the original graph does not", async () => {
+    const original = await aloneAndBatched(INT8, rows);
+    const rowwise = await aloneAndBatched(rowwiseModelFile(INT8, cache), rows);
+    assert.ok(maxDiff(original.alone, original.batched) > 1e-3, "the original graph's batches shift results (per-tensor quantization)");
+    assert.ok(maxDiff(rowwise.alone, rowwise.batched) < 1e-6, `row-wise batched vs alone: ${maxDiff(rowwise.alone, rowwise.batched)}`);
+    assert.ok(maxDiff(rowwise.alone, original.alone) < 1e-4, `row-wise vs original, alone: ${maxDiff(rowwise.alone, original.alone)}`);
+  });
+
+  it("rewrites the tiny random DistilBERT of ../shared exactly as well", async function () {
+    const dir = join(cache, "tiny");
+    mkdirSync(dir);
+    const file = join(dir, "model_quantized.onnx");
+    copyFileSync(sharedFile(this, "models", "distilbert-sst2-random", "tiny_quantized.onnx"), file);
+    const { rewritten } = rewriteModel(readFileSync(file), dir);
+    assert.equal(rewritten, 2 * 4 + 2, "4 quantizers per layer (Q/K/V, output, two FFN) and 2 in the head");
+    const tiny = await aloneAndBatched(rowwiseModelFile(file, cache), rows);
+    assert.ok(maxDiff(tiny.alone, tiny.batched) < 1e-6, `batched vs alone: ${maxDiff(tiny.alone, tiny.batched)}`);
+  });
+
+  it("keeps one copy per source file and version, and refuses a graph without dynamic quantization", function () {
+    const first = rowwiseModelFile(INT8, cache);
+    assert.equal(rowwiseModelFile(INT8, cache), first);
+    assert.ok(existsSync(first));
+    const fp32 = sharedFile(this, "models", "sentiment-mini", "onnx", "model.onnx");
+    assert.throws(() => rewriteModel(readFileSync(fp32), MINI_MODEL), NotRewritable);
+  });
+
+  it("runs an int8 file it cannot rewrite one text per call, and says why", async function () {
+    const dir = mkdtempSync(join(cache, "fp32-as-int8-"));
+    mkdirSync(join(dir, "onnx"));
+    for (const file of ["config.json", "tokenizer.json", "tokenizer_config.json"]) copyFileSync(join(MINI_MODEL, file), join(dir, file));
+    copyFileSync(sharedFile(this, "models", "sentiment-mini", "onnx", "model.onnx"), join(dir, "onnx", "model_quantized.onnx"));
+    const engine = new EngineClient(WORKER, { dir, dtype: "q8", cacheDir: cache });
+    try {
+      const info = await engine.modelInfo();
+      assert.equal(info.rowsPerRun, 1);
+      assert.match(info.batching, /one text per call: no DynamicQuantizeLinear/);
+      const [result] = await engine.classify(["a lovely, warm film"]);
+      assert.equal(result.label, "POSITIVE");
+    } finally {
+      engine.dispose();
+    }
+  });
+});
