@@ -42,7 +42,13 @@ const SLICE_MS = 8;
  * document on one core), so `segmentAsync` also yields to the event loop between chunks to keep the editor responsive.
  */
 export class DocumentSegmenter {
-  private previous = new Map<string, Block[]>();
+  /** The last run: its text and its chunks, each with its units (absolute offsets). */
+  private last: { text: string; chunks: Chunk[] } = { text: "", chunks: [] };
+  /**
+   * Units of chunks seen, by the chunk's source, with offsets relative to the chunk: a chunk moved or restored (undo)
+   * is not parsed again. Pruned to the current chunks when it holds twice as many.
+   */
+  private known = new Map<string, Unit[]>();
   /** Chunks parsed (not reused) by the last run. */
   parsedChunks = 0;
 
@@ -52,47 +58,79 @@ export class DocumentSegmenter {
   ) {}
 
   segmentSync(text: string): Unit[] {
-    this.parsedChunks = 0;
-    const blocks: Block[] = [];
-    const next = new Map<string, Block[]>();
-    for (const [start, end] of chunksOf(text, this.markdown)) blocks.push(...this.chunk(text, start, end, next));
-    this.previous = next;
-    return this.unitsOf(blocks);
+    const run = this.begin(text);
+    for (const range of run.ranges) if (run.add(range)) break;
+    return run.finish();
   }
 
   /** Like segmentSync, yielding every few milliseconds; returns undefined as soon as `cancelled()` says so. */
   async segmentAsync(text: string, cancelled: () => boolean = () => false): Promise<Unit[] | undefined> {
-    this.parsedChunks = 0;
-    const blocks: Block[] = [];
-    const next = new Map<string, Block[]>();
+    const run = this.begin(text);
     let slice = performance.now();
-    for (const [start, end] of chunksOf(text, this.markdown)) {
-      blocks.push(...this.chunk(text, start, end, next));
+    for (const range of run.ranges) {
+      if (run.add(range)) break;
       if (performance.now() - slice > SLICE_MS) {
         await new Promise((resolve) => setImmediate(resolve));
         if (cancelled()) return undefined;
         slice = performance.now();
       }
     }
-    this.previous = next;
-    return this.unitsOf(blocks);
+    return run.finish();
   }
 
   private get markdown(): boolean {
     return MARKDOWN_LANGUAGES.has(this.languageId);
   }
 
-  private chunk(text: string, start: number, end: number, next: Map<string, Block[]>): Block[] {
+  /**
+   * A run over `text` that starts where it first differs from the last run's text and stops where the rest is the
+   * last run's, shifted. Chunk boundaries are where the chunker has no open fence, HTML block or front matter, so the
+   * chunker can start again at any earlier boundary, and once a new boundary falls in the unchanged tail at an old
+   * boundary's place, every later chunk is an old one moved by the length change.
+   */
+  private begin(text: string) {
+    this.parsedChunks = 0;
+    const old = this.last;
+    const [prefix, suffix] = commonEnds(old.text, text);
+    const delta = text.length - old.text.length;
+    // Keep the chunks that end before the first change (a chunk ending at it could join what the change brings);
+    // start chunking again where the first chunk not kept began.
+    let kept = 0;
+    while (kept < old.chunks.length && old.chunks[kept].end < prefix) kept++;
+    const from = kept < old.chunks.length ? old.chunks[kept].start : 0;
+    const chunks = old.chunks.slice(0, kept);
+    return {
+      ranges: chunksOf(text, this.markdown, from),
+      /** Adds one chunk; true once the rest of the document is known (old chunks, shifted). */
+      add: ([start, end]: [number, number]): boolean => {
+        const same = start > from && start >= text.length - suffix ? chunkStartingAt(old.chunks, start - delta) : -1;
+        if (same >= 0) {
+          for (const chunk of old.chunks.slice(same)) chunks.push(moved(chunk, delta));
+          return true;
+        }
+        chunks.push(this.chunk(text, start, end));
+        return false;
+      },
+      finish: (): Unit[] => {
+        if (this.known.size > 2 * chunks.length + 64) this.known = new Map(chunks.map((chunk) => [chunk.key, chunk.relative]));
+        this.last = { text, chunks };
+        return chunks.flatMap((chunk) => chunk.units);
+      },
+    };
+  }
+
+  /** The chunk text[start, end): parsed again only if no chunk of the last run had its source. */
+  private chunk(text: string, start: number, end: number): Chunk {
     const source = text.slice(start, end);
     // Front matter is recognised only at the very start of a document.
     const key = (start === 0 ? "0" : "1") + source;
-    let blocks = this.previous.get(key) ?? next.get(key);
-    if (!blocks) {
-      blocks = this.markdown ? markdownBlocks(source, start === 0) : plaintextBlocks(source);
+    let relative = this.known.get(key);
+    if (!relative) {
+      relative = this.unitsOf(this.markdown ? markdownBlocks(source, start === 0) : plaintextBlocks(source));
+      this.known.set(key, relative);
       this.parsedChunks++;
     }
-    next.set(key, blocks);
-    return blocks.map((block) => shift(block, start));
+    return { start, end, key, relative, units: relative.map((unit) => shifted(unit, start)) };
   }
 
   private unitsOf(blocks: readonly Block[]): Unit[] {
@@ -101,19 +139,55 @@ export class DocumentSegmenter {
   }
 }
 
+interface Chunk {
+  start: number;
+  end: number;
+  key: string;
+  /** Units with offsets relative to the chunk's start, and with offsets in the document. */
+  relative: Unit[];
+  units: Unit[];
+}
+
+/** Index of the chunk that starts at `offset`, or -1 (chunks are in document order). */
+function chunkStartingAt(chunks: readonly Chunk[], offset: number): number {
+  let lo = 0;
+  let hi = chunks.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (chunks[mid].start === offset) return mid;
+    if (chunks[mid].start < offset) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** Lengths of the common prefix and of the common suffix (not overlapping it) of two texts. */
+function commonEnds(a: string, b: string): [number, number] {
+  const limit = Math.min(a.length, b.length);
+  // Native comparison of whole blocks first, then characters within the first block that differs.
+  const BLOCK = 4096;
+  let prefix = 0;
+  while (prefix + BLOCK <= limit && a.slice(prefix, prefix + BLOCK) === b.slice(prefix, prefix + BLOCK)) prefix += BLOCK;
+  while (prefix < limit && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  const room = limit - prefix;
+  while (suffix + BLOCK <= room && a.slice(a.length - suffix - BLOCK, a.length - suffix) === b.slice(b.length - suffix - BLOCK, b.length - suffix)) suffix += BLOCK;
+  while (suffix < room && a.charCodeAt(a.length - 1 - suffix) === b.charCodeAt(b.length - 1 - suffix)) suffix++;
+  return [prefix, suffix];
+}
+
+function shifted(unit: Unit, by: number): Unit {
+  return by === 0 ? unit : { ...unit, start: unit.start + by, end: unit.end + by };
+}
+
+function moved(chunk: Chunk, by: number): Chunk {
+  if (by === 0) return chunk;
+  return { ...chunk, start: chunk.start + by, end: chunk.end + by, units: chunk.units.map((unit) => shifted(unit, by)) };
+}
+
 /** The whole document parsed at once, without chunks: the reference the chunked path must equal (tests use it). */
 export function segmentWhole(text: string, languageId: string): Unit[] {
   return (MARKDOWN_LANGUAGES.has(languageId) ? markdownBlocks(text, true) : plaintextBlocks(text)).map(toUnit);
-}
-
-function shift(block: Block, by: number): Block {
-  if (by === 0) return block;
-  return {
-    ...block,
-    start: block.start + by,
-    end: block.end + by,
-    leaves: block.leaves.map((leaf) => ({ ...leaf, start: leaf.start + by, end: leaf.end + by })),
-  };
 }
 
 /** Blocks that may span blank lines, with the line that closes them. */
@@ -130,14 +204,16 @@ const HTML_BLOCKS: [RegExp, RegExp][] = [
  * line, unless a fenced code block, a multi-line HTML block or the front matter is open. A loose list cut this way
  * parses as several lists with the same items, so its units do not change.
  */
-export function* chunksOf(text: string, markdown: boolean): Generator<[number, number]> {
-  let chunkStart = 0;
+export function* chunksOf(text: string, markdown: boolean, from = 0): Generator<[number, number]> {
+  let chunkStart = from;
   let previousBlank = false;
   let fence: { char: string; length: number } | undefined;
   let htmlEnd: RegExp | undefined;
-  let frontMatter = markdown && /^(---|\+\+\+)[ \t]*(\r\n|\r|\n)/.test(text);
+  let frontMatter = from === 0 && markdown && /^(---|\+\+\+)[ \t]*(\r\n|\r|\n)/.test(text);
   let first = true;
-  for (const match of text.matchAll(LINE)) {
+  const lines = new RegExp(LINE.source, "g");
+  lines.lastIndex = from;
+  for (let match = lines.exec(text); match; match = lines.exec(text)) {
     const start = match.index;
     const line = match[0].slice(0, match[0].length - match[1].length);
     if (frontMatter) {

@@ -200,6 +200,26 @@ describe("chunked segmentation (incremental, for large documents)", () => {
     assert.deepEqual(second, segmentWhole(paragraphs.join("\n\n"), "markdown"));
   });
 
+  it("after any sequence of edits, equals parsing the whole document at once", () => {
+    // Seeded random edits that open and close fences, comments and front matter, join and split chunks, and land on
+    // chunk boundaries: the incremental run restarts at an earlier boundary and stops where the old tail resumes.
+    let seed = 7;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const snippets = ["\n\n", "```\n", "~~~\n", "<!-- ", " -->", "---\n", "- item\n", "> q\n", "x", "Word. ", "\n", "  ", "<script>\n", "</script>\n", "\r\n"];
+    for (const language of ["markdown", "plaintext"]) {
+      const segmenter = new DocumentSegmenter(language, "paragraph");
+      let doc = tricky.join("\n\n");
+      for (let edit = 0; edit < 400; edit++) {
+        const at = random(doc.length + 1);
+        if (random(3) === 0) doc = doc.slice(0, at) + doc.slice(Math.min(doc.length, at + 1 + random(12)));
+        else doc = doc.slice(0, at) + snippets[random(snippets.length)] + doc.slice(at);
+        if (edit % 50 === 0) doc = `---\ntitle: t\n---\n\n${doc}`;
+        assert.deepEqual(segmenter.segmentSync(doc), segmentWhole(doc, language), `${language}, edit ${edit}: ${JSON.stringify(doc)}`);
+      }
+      assert.deepEqual(segmenter.segmentSync(doc), segmentWhole(doc, language), "the same text again");
+    }
+  });
+
   it("stops when cancelled", async () => {
     const doc = Array.from({ length: 3000 }, (_, i) => `Paragraph ${i} *here*.`).join("\n\n");
     let asked = 0;
