@@ -21,6 +21,8 @@ interface Pending {
 
 /** Texts per classify request: small enough for a high-priority request to pass between chunks of a long document. */
 const CHUNK = 64;
+/** How long a disposed worker may take to finish its current run and exit before it is terminated. */
+const CLOSE_TIMEOUT_MS = 30_000;
 /** Sends of one request: the first, and one retry on a restarted worker. */
 const MAX_ATTEMPTS = 2;
 
@@ -111,8 +113,17 @@ export class EngineClient {
     if (this.disposed) return;
     this.disposed = true;
     this.rejectAll(new Error("the sentiment engine was shut down"));
-    void this.worker?.terminate();
+    const worker = this.worker;
     this.worker = undefined;
+    if (!worker) return;
+    // The worker finishes the session.run in progress, releases the model and exits: terminating it during a run
+    // aborts the whole process (onnxruntime-node's completion callback throws into a stopped thread). A worker that
+    // does not exit in time (a hung run) is terminated all the same.
+    worker.postMessage({ id: 0, priority: PRIORITY.load, type: "close" } satisfies Request);
+    worker.unref();
+    const timer = setTimeout(() => void worker.terminate(), CLOSE_TIMEOUT_MS);
+    timer.unref();
+    worker.once("exit", () => clearTimeout(timer));
   }
 
   /**

@@ -51,8 +51,10 @@ export type Request =
   | { id: number; priority: number; type: "load"; spec: ModelSpec }
   | { id: number; priority: number; type: "classify"; texts: string[] }
   | { id: number; priority: number; type: "explain"; text: string }
-  /** Drops queued requests that have not started; each is answered with `cancelled`. */
-  | { id: number; priority: number; type: "cancel"; ids: number[] };
+  /** Drops requests, also half-done ones; each is answered with `cancelled`. */
+  | { id: number; priority: number; type: "cancel"; ids: number[] }
+  /** Drops everything queued, waits for the run in progress, releases the model and ends the worker. */
+  | { id: number; priority: number; type: "close" };
 
 export type Response =
   | { id: number; ok: true; result: ModelInfo | Classification[] | Explanation }

@@ -181,6 +181,50 @@ describe("engine (worker thread, mini model)", () => {
     assert.equal(after.label, "POSITIVE");
   });
 
+  it("runs an urgent text in the next batch, before the rest of a request already started, which can still be cancelled", async () => {
+    // One request (one chunk) of texts of many lengths: several batches.
+    const texts = Array.from({ length: 64 }, (_, i) => `Background paragraph ${i} about ${"late deliveries and missing refunds ".repeat(i % 7)}.`);
+    const controller = new AbortController();
+    let backgroundSettled = false;
+    const background = engine.classify(texts, { signal: controller.signal });
+    background.then(
+      () => (backgroundSettled = true),
+      () => (backgroundSettled = true),
+    );
+    const [urgent] = await engine.classify(["The screen I am looking at is lovely."], { priority: "high" });
+    assert.equal(urgent.label, "POSITIVE");
+    assert.equal(backgroundSettled, false, "the urgent text did not wait for the whole request");
+    controller.abort();
+    await assert.rejects(background, (error: Error) => error.name === "CancelledError");
+  });
+
+  it("batches texts across requests and answers each with the results it has alone", async () => {
+    const texts = Array.from({ length: 40 }, (_, i) => `Order ${i} ${i % 2 ? "was terrible, awful and broken" : "was wonderful, I love it"}${"!".repeat(i % 5)}`);
+    const alone: number[] = [];
+    for (const text of texts.slice(0, 8)) alone.push((await engine.classify([text]))[0].probabilities.POSITIVE);
+    // Five requests of eight texts sent at once: the worker forms batches from all of them.
+    const together = (await Promise.all([0, 8, 16, 24, 32].map((i) => engine.classify(texts.slice(i, i + 8))))).flat();
+    assert.equal(together.length, 40);
+    alone.forEach((p, i) => assert.ok(Math.abs(p - together[i].probabilities.POSITIVE) < 1e-6, `text ${i}: ${p} vs ${together[i].probabilities.POSITIVE}`));
+    assert.equal(together[1].label, "NEGATIVE");
+    assert.equal(together[2].label, "POSITIVE");
+  });
+
+  it("shuts down cleanly while a batch is running (terminating a worker mid-run would abort the whole process)", async () => {
+    const texts = Array.from({ length: 64 }, (_, i) => `A long review number ${i}: ${"the room was fine but the breakfast was cold ".repeat(8)}`);
+    for (let round = 0; round < 5; round++) {
+      const client = new EngineClient(WORKER, { dir: MINI_MODEL, dtype: "q8" });
+      await client.modelInfo();
+      const running = client.classify(texts);
+      // Dispose once the first batch is surely running: the urgent request below is answered between two batches.
+      await client.classify(["ok"], { priority: "high" });
+      client.dispose();
+      await assert.rejects(running, /shut down/);
+    }
+    const [after] = await engine.classify(["still here: a lovely day"]);
+    assert.equal(after.label, "POSITIVE");
+  });
+
   it("rejects pending requests on dispose", async () => {
     const pending = engine.classify(["anything"]);
     engine.dispose();
