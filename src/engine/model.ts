@@ -16,12 +16,13 @@ import { NotRewritable, rowwiseModelFile } from "./rowwise";
 import { TextTokenizer, readJson } from "./tokenizer";
 
 /**
- * Rows and padded tokens in one session.run. Measured on the full-size int8 graph (2 cores, AVX2): batches of 8-16
- * short texts run ~25 % faster per text than one text per run, 32 no faster than 16; and a batch is what an edit may
- * wait for behind bulk work, so it stays small (1,024 tokens: ~0.3 s on 2 cores). Memory stays flat on any document.
+ * Batches: measured on the full-size int8 graph (2 cores, AVX2, onnxruntime 1.30), 8-16 texts of ~30 tokens run ~25 %
+ * faster per text in one session.run than one by one, 32 no faster than 16, and texts of ~70 tokens ~10 % slower: the
+ * matmuls are already large enough. So only windows of up to 48 tokens share a run, at most 16 of them; longer ones run
+ * alone. A batch is also what an edit may wait for behind bulk work, so it stays short (16 x 48 tokens: ~0.2 s).
  */
 const MAX_BATCH_ROWS = 16;
-const MAX_BATCH_TOKENS = 1024;
+const MAX_BATCHED_WIDTH = 48;
 /** Padding allowed in a batch: rows at most this much longer (in tokens) than the shortest, 4 tokens or 25 %. */
 const paddingRoom = (shortest: number) => Math.max(4, shortest >> 2);
 /**
@@ -59,18 +60,14 @@ export interface Prepared {
  */
 export function batchAround(sorted: readonly { ids: readonly number[] }[], at: number, maxRows: number): [number, number] {
   const shortest = sorted[at].ids.length;
+  const fits = (length: number) => length <= MAX_BATCHED_WIDTH && length <= shortest + paddingRoom(shortest);
+  if (!fits(shortest)) return [at, at + 1];
   let end = at + 1;
-  while (
-    end < sorted.length &&
-    end - at < maxRows &&
-    sorted[end].ids.length <= shortest + paddingRoom(shortest) &&
-    (end - at + 1) * sorted[end].ids.length <= MAX_BATCH_TOKENS
-  ) {
-    end++;
-  }
+  while (end < sorted.length && end - at < maxRows && fits(sorted[end].ids.length)) end++;
+  // Shorter neighbours join as long as the batch's width stays within their padding room.
   const width = sorted[end - 1].ids.length;
   let begin = at;
-  while (begin > 0 && end - begin < maxRows && (end - begin + 1) * width <= MAX_BATCH_TOKENS && width <= sorted[begin - 1].ids.length + paddingRoom(sorted[begin - 1].ids.length)) begin--;
+  while (begin > 0 && end - begin < maxRows && width <= sorted[begin - 1].ids.length + paddingRoom(sorted[begin - 1].ids.length)) begin--;
   return [begin, end];
 }
 

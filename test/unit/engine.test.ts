@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EngineClient } from "../../src/engine/client";
 import { EnginePool } from "../../src/engine/pool";
-import { softmax } from "../../src/engine/model";
+import { batchAround, softmax } from "../../src/engine/model";
 import { MINI_MODEL, WORKER, sharedFile } from "./helpers";
 import { identityModel } from "./onnxFixture";
 
@@ -229,6 +229,23 @@ describe("engine (worker thread, mini model)", () => {
     const pending = engine.classify(["anything"]);
     engine.dispose();
     await assert.rejects(pending, /shut down/);
+  });
+});
+
+describe("batch forming (windows sorted by length)", () => {
+  const rows = (...lengths: number[]) => lengths.map((n) => ({ ids: new Array<number>(n).fill(0) }));
+  it("groups similar lengths, at most the row limit, and always holds the window asked for", () => {
+    const sorted = rows(10, 10, 11, 12, 13, 14, 15, 30, 31, 40);
+    assert.deepEqual(batchAround(sorted, 0, 16), [0, 6], "10..14 tokens: 4 tokens (or 25 %) of padding at most");
+    assert.deepEqual(batchAround(sorted, 7, 16), [7, 9], "30 and 31; 40 is too much padding");
+    assert.deepEqual(batchAround(sorted, 3, 16), [2, 7], "12..15, and 11 joins (15 is within its room), 10 does not");
+    assert.deepEqual(batchAround(sorted, 0, 4), [0, 4]);
+    assert.deepEqual(batchAround(sorted, 2, 1), [2, 3], "one row per run for graphs that cannot batch");
+  });
+  it("runs windows longer than 48 tokens alone (batching them is slower on CPUs measured)", () => {
+    const sorted = rows(49, 49, 50, 500);
+    assert.deepEqual(batchAround(sorted, 0, 16), [0, 1]);
+    assert.deepEqual(batchAround(sorted, 3, 16), [3, 4]);
   });
 });
 
