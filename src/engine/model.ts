@@ -12,6 +12,7 @@ import * as ort from "onnxruntime-node";
 import type { Classification } from "../core/types";
 import { ModelError, messageOf } from "./errors";
 import type { Explanation, ModelInfo, ModelSpec } from "./protocol";
+import { lowerPriority, threadIds } from "./priority";
 import { NotRewritable, rowwiseModelFile } from "./rowwise";
 import { TextTokenizer, readJson } from "./tokenizer";
 
@@ -91,6 +92,7 @@ export class SentimentModel {
     if (!existsSync(onnxFile)) throw new ModelError(onnxFile, `file not found (dtype ${spec.dtype})`);
     const { file: sessionFile, rowsPerRun, batching } = spec.dtype === "q8" ? int8Graph(onnxFile, spec.cacheDir) : { file: onnxFile, rowsPerRun: MAX_BATCH_ROWS, batching: "fp32: batched by length" };
     let session: ort.InferenceSession;
+    const threadsBefore = threadIds();
     try {
       session = await ort.InferenceSession.create(sessionFile, {
         intraOpNumThreads: spec.intraOpThreads ?? 0,
@@ -111,6 +113,8 @@ export class SentimentModel {
     } catch (error) {
       throw new ModelError(onnxFile, `onnxruntime cannot load it (${messageOf(error)})`);
     }
+    // This thread and the session's thread pool yield to the editor's threads.
+    lowerPriority(threadsBefore);
     const missing = ["input_ids", "attention_mask"].filter((name) => !session.inputNames.includes(name));
     if (missing.length || !session.outputNames.includes("logits")) {
       await session.release();

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EngineClient } from "../../src/engine/client";
@@ -223,6 +223,16 @@ describe("engine (worker thread, mini model)", () => {
     }
     const [after] = await engine.classify(["still here: a lovely day"]);
     assert.equal(after.label, "POSITIVE");
+  });
+
+  it("runs the engine's threads at a lower OS priority than the host's thread (Linux)", async function () {
+    if (process.platform !== "linux") this.skip();
+    await engine.classify(["load the model"]);
+    // Field 19 of /proc/PID/task/TID/stat is the thread's nice value (after the parenthesised name).
+    const niceOf = (tid: string) => Number(readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1].split(" ")[16]);
+    const nice = readdirSync("/proc/self/task").map(niceOf);
+    assert.equal(niceOf(String(process.pid)), 0, "the host's main thread keeps its priority");
+    assert.ok(nice.filter((n) => n === 10).length >= 2, `threads at nice 10: the worker's and onnxruntime's (${nice.join(",")})`);
   });
 
   it("rejects pending requests on dispose", async () => {
