@@ -19,11 +19,12 @@ import { locateModel } from "./engine/modelLocator";
 import type { Dtype } from "./engine/protocol";
 
 const USAGE = `usage:
-  inline-sentiment classify [--model DIR] [--dtype q8|fp32] [--threads N] [--workers N] < texts.jsonl
+  inline-sentiment classify [--model DIR] [--dtype q8|fp32] [--threads N] [--workers N] [--batching] < texts.jsonl
       reads {"text": "..."} per line, writes {"label","score","probabilities"} per line, in input order
-  inline-sentiment analyze [--model DIR] [--dtype q8|fp32] [--threads N] [--workers N] [--format table|json|csv] [--threshold T] FILE...
+  inline-sentiment analyze [--model DIR] [--dtype q8|fp32] [--threads N] [--workers N] [--batching] [--format table|json|csv] [--threshold T] FILE...
       prints every scored paragraph with its lines, label and score
 
+  --batching: int8 models share runs between short texts (a row-wise copy of the graph, kept in ~/.cache).
   Model: --model DIR, else $INLINE_SENTIMENT_MODEL, else the full model if installed, else the bundled mini model.`;
 
 /** Texts sent to the worker at once while streaming stdin: large enough to batch well, small enough to stream. */
@@ -42,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
       format: { type: "string", default: "table" },
       threshold: { type: "string", default: String(DEFAULT_THRESHOLD) },
       threads: { type: "string", default: "0" },
+      batching: { type: "boolean", default: false },
       workers: { type: "string", default: "1" },
       help: { type: "boolean", short: "h" },
     },
@@ -58,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
   if (!Number.isInteger(threads) || threads < 0) throw new UsageError(`--threads must be a whole number (0: one per core), not "${values.threads}"`);
   const workers = Number(values.workers);
   if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers must be a whole number from 1, not "${values.workers}"`);
-  const engine = new EnginePool(join(__dirname, "worker.js"), { dir: located.dir, dtype: values.dtype as Dtype, intraOpThreads: threads, cacheDir: graphCacheDir() }, workers);
+  const engine = new EnginePool(join(__dirname, "worker.js"), { dir: located.dir, dtype: values.dtype as Dtype, intraOpThreads: threads, batchInt8: values.batching, cacheDir: graphCacheDir() }, workers);
   try {
     if (command === "classify") return await classify(engine);
     if (command === "analyze") {

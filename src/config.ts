@@ -21,6 +21,8 @@ export interface Settings {
   "engine.threads": number;
   /** Workers for bulk analyses, the primary included. */
   "engine.workers": number;
+  /** Batch int8 models through their row-wise graph copy. */
+  "engine.batching": boolean;
   /** A model folder chosen by the user; empty for the bundled one. */
   modelPath: string;
   /** Label name -> polarity for labels whose names do not say it. */
@@ -38,6 +40,7 @@ const DEFAULTS: Settings = {
   "diagnostics.enabled": false,
   "engine.threads": 0,
   "engine.workers": 1,
+  "engine.batching": false,
   modelPath: "",
   labelMap: {},
 };

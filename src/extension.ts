@@ -126,7 +126,7 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
         reanalyseAll();
       }
       if (affects(event, "live.enabled") || affects(event, "live.languages") || affects(event, "live.maxDocumentSize")) scheduleVisible(0);
-      if (affects(event, "modelPath") || affects(event, "engine.threads")) void switchModel(engine, analysis, locateModel(context.extensionPath, settings.modelPath, process.env, downloads), settings, graphs);
+      if (affects(event, "modelPath") || affects(event, "engine.threads") || affects(event, "engine.batching")) void switchModel(engine, analysis, locateModel(context.extensionPath, settings.modelPath, process.env, downloads), settings, graphs);
       if (affects(event, "engine.workers")) engine.setWorkers(settings["engine.workers"]);
     }),
   );
@@ -170,7 +170,7 @@ async function switchModel(engine: EnginePool, analysis: AnalysisService, model:
 
 /** cacheDir: where the row-wise copy of the int8 graph is kept (made on first load, about as big as the model). */
 function modelSpec(model: LocatedModel, settings: Settings, cacheDir: string): ModelSpec {
-  return { dir: model.dir, dtype: "q8", intraOpThreads: settings["engine.threads"], cacheDir };
+  return { dir: model.dir, dtype: "q8", intraOpThreads: settings["engine.threads"], batchInt8: settings["engine.batching"], cacheDir };
 }
 
 function modelName(model: LocatedModel): string {

@@ -28,9 +28,10 @@ const MAX_BATCHED_WIDTH = 48;
 const paddingRoom = (shortest: number) => Math.max(4, shortest >> 2);
 /**
  * int8 graphs quantize activations with one scale per tensor (DynamicQuantizeLinear), so rows batched together, and
- * their padding, shift each other's results (by up to 4e-2 measured on SST-2 dev). They run as a row-wise copy
- * (rowwise.ts), in which each row is quantized as it would be alone, and batch like fp32 graphs (rows independent to
- * ~1e-7). An int8 graph the rewrite does not recognise runs one text per call, which reproduces the reference pipeline.
+ * their padding, shift each other's results (by up to 4e-2 measured on SST-2 dev). By default they run one text per
+ * call, which reproduces the reference pipeline. With spec.batchInt8 they run as a row-wise copy (rowwise.ts), in
+ * which each row is quantized as it would be alone, and batch like fp32 graphs (rows independent to ~1e-7); an int8
+ * graph the rewrite does not recognise then still runs one text per call.
  */
 /** Tokens shared by consecutive windows of a long text, so no sentence is only ever seen cut in half. */
 const WINDOW_OVERLAP = 128;
@@ -90,7 +91,12 @@ export class SentimentModel {
     const tokenizer = TextTokenizer.load(spec.dir);
     const onnxFile = join(spec.dir, ONNX_FILES[spec.dtype]);
     if (!existsSync(onnxFile)) throw new ModelError(onnxFile, `file not found (dtype ${spec.dtype})`);
-    const { file: sessionFile, rowsPerRun, batching } = spec.dtype === "q8" ? int8Graph(onnxFile, spec.cacheDir) : { file: onnxFile, rowsPerRun: MAX_BATCH_ROWS, batching: "fp32: batched by length" };
+    const { file: sessionFile, rowsPerRun, batching } =
+      spec.dtype === "fp32"
+        ? { file: onnxFile, rowsPerRun: MAX_BATCH_ROWS, batching: "fp32: batched by length" }
+        : spec.batchInt8
+          ? int8Graph(onnxFile, spec.cacheDir)
+          : { file: onnxFile, rowsPerRun: 1, batching: "int8, one text per call (batching is off)" };
     let session: ort.InferenceSession;
     const threadsBefore = threadIds();
     try {

@@ -19,7 +19,7 @@
  * text per call, as before.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, openSync, readFileSync, readSync, closeSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, basename } from "node:path";
 import protobuf from "protobufjs/light";
 
@@ -382,5 +382,8 @@ export function rowwiseModelFile(onnxFile: string, cacheDir: string): string {
   const temporary = `${target}.${randomUUID()}.tmp`;
   writeFileSync(temporary, out);
   renameSync(temporary, target);
+  // Copies of an older rewrite or an older source are not used again.
+  const stale = new RegExp(`^${basename(onnxFile, ".onnx").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.rowwise-[0-9a-f]{16}\\.onnx$`);
+  for (const name of readdirSync(dir)) if (stale.test(name) && join(dir, name) !== target) rmSync(join(dir, name), { force: true });
   return target;
 }

@@ -203,7 +203,10 @@ describe("engine (worker thread, mini model)", () => {
     const alone: number[] = [];
     for (const text of texts.slice(0, 8)) alone.push((await engine.classify([text]))[0].probabilities.POSITIVE);
     // Five requests of eight texts sent at once: the worker forms batches from all of them.
-    const together = (await Promise.all([0, 8, 16, 24, 32].map((i) => engine.classify(texts.slice(i, i + 8))))).flat();
+    const batching = new EngineClient(WORKER, { dir: MINI_MODEL, dtype: "q8", batchInt8: true });
+    const together = (await Promise.all([0, 8, 16, 24, 32].map((i) => batching.classify(texts.slice(i, i + 8))))).flat();
+    assert.ok((await batching.modelInfo()).rowsPerRun > 1);
+    batching.dispose();
     assert.equal(together.length, 40);
     alone.forEach((p, i) => assert.ok(Math.abs(p - together[i].probabilities.POSITIVE) < 1e-6, `text ${i}: ${p} vs ${together[i].probabilities.POSITIVE}`));
     assert.equal(together[1].label, "NEGATIVE");

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
@@ -72,9 +72,13 @@ describe("row-wise int8 graph (batching without changing results)", () => {
   });
 
   it("keeps one copy per source file and version, and refuses a graph without dynamic quantization", function () {
-    const first = rowwiseModelFile(INT8, cache);
-    assert.equal(rowwiseModelFile(INT8, cache), first);
+    const own = mkdtempSync(join(cache, "copies-"));
+    const stale = join(own, "model_quantized.rowwise-0123456789abcdef.onnx");
+    writeFileSync(stale, "an older rewrite");
+    const first = rowwiseModelFile(INT8, own);
+    assert.equal(rowwiseModelFile(INT8, own), first);
     assert.ok(existsSync(first));
+    assert.ok(!existsSync(stale), "older copies are removed");
     const fp32 = sharedFile(this, "models", "sentiment-mini", "onnx", "model.onnx");
     assert.throws(() => rewriteModel(readFileSync(fp32), MINI_MODEL), NotRewritable);
   });
@@ -84,7 +88,7 @@ describe("row-wise int8 graph (batching without changing results)", () => {
     mkdirSync(join(dir, "onnx"));
     for (const file of ["config.json", "tokenizer.json", "tokenizer_config.json"]) copyFileSync(join(MINI_MODEL, file), join(dir, file));
     copyFileSync(sharedFile(this, "models", "sentiment-mini", "onnx", "model.onnx"), join(dir, "onnx", "model_quantized.onnx"));
-    const engine = new EngineClient(WORKER, { dir, dtype: "q8", cacheDir: cache });
+    const engine = new EngineClient(WORKER, { dir, dtype: "q8", batchInt8: true, cacheDir: cache });
     try {
       const info = await engine.modelInfo();
       assert.equal(info.rowsPerRun, 1);
