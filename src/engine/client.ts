@@ -21,6 +21,8 @@ interface Pending {
 
 /** Texts per classify request: small enough for a high-priority request to pass between chunks of a long document. */
 const CHUNK = 64;
+/** Chunks of one classify call in the worker's queue at a time. */
+const IN_FLIGHT = 4;
 /** How long a disposed worker may take to finish its current run and exit before it is terminated. */
 const CLOSE_TIMEOUT_MS = 30_000;
 /** Sends of one request: the first, and one retry on a restarted worker. */
@@ -85,15 +87,22 @@ export class EngineClient {
     const abort = () => this.cancel(ids);
     options.signal?.addEventListener("abort", abort, { once: true });
     try {
-      const chunks = await this.afterLoad(() => {
-        this.textsSent += texts.length;
-        const sent: Promise<Classification[]>[] = [];
-        for (let i = 0; i < texts.length; i += CHUNK) {
-          sent.push(this.send({ type: "classify", texts: texts.slice(i, i + CHUNK) }, PRIORITY[options.priority ?? "low"], ids) as Promise<Classification[]>);
+      const priority = PRIORITY[options.priority ?? "low"];
+      const results: Classification[][] = new Array(Math.ceil(texts.length / CHUNK));
+      let next = 0;
+      // A few chunks in flight, the next one sent as one comes back: a large document is not copied to the worker in
+      // one go (10,000 paragraphs at once held the host's event loop for ~30 ms), and the worker still has enough
+      // texts to form batches from.
+      const lane = async () => {
+        for (let chunk = next++; chunk < results.length; chunk = next++) {
+          if (options.signal?.aborted) throw new CancelledError();
+          const slice = texts.slice(chunk * CHUNK, (chunk + 1) * CHUNK);
+          this.textsSent += slice.length;
+          results[chunk] = (await this.send({ type: "classify", texts: slice }, priority, ids)) as Classification[];
         }
-        return Promise.all(sent);
-      });
-      return chunks.flat();
+      };
+      await this.afterLoad(() => Promise.all(Array.from({ length: Math.min(IN_FLIGHT, results.length) }, lane)));
+      return results.flat();
     } finally {
       options.signal?.removeEventListener("abort", abort);
     }

@@ -238,6 +238,21 @@ describe("engine (worker thread, mini model)", () => {
     assert.ok(nice.filter((n) => n === 10).length >= 2, `threads at nice 10: the worker's and onnxruntime's (${nice.join(",")})`);
   });
 
+  it("keeps a few chunks of a large request in flight instead of sending the whole document at once", async () => {
+    await engine.modelInfo();
+    const texts = Array.from({ length: 1000 }, (_, i) => `Ticket ${i}: ${i % 2 ? "resolved quickly, thank you" : "still waiting, very annoyed"}.`);
+    const before = engine.textsSent;
+    const running = engine.classify(texts);
+    assert.equal(engine.textsSent - before, 4 * 64, "four chunks of 64 texts sent right away");
+    const results = await running;
+    assert.equal(engine.textsSent - before, 1000);
+    assert.equal(results.length, 1000);
+    for (const i of [0, 1, 511, 999]) {
+      const [alone] = await engine.classify([texts[i]]);
+      assert.ok(Math.abs(alone.score - results[i].score) < 1e-6 && alone.label === results[i].label, `text ${i} in input order`);
+    }
+  });
+
   it("rejects pending requests on dispose", async () => {
     const pending = engine.classify(["anything"]);
     engine.dispose();
