@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { segment } from "../src/core/segment";
-import { rowwiseModelFile } from "../src/engine/rowwise";
+import { DEFAULT_GRAPH_CACHE, rowwiseModelFile } from "../src/engine/rowwise";
 import { BENCH_DIR, RANDOM_MODEL, ROOT, ensureRandomModel, fmt, loadSst2, loadTokenizer, loadTweets, machineInfo, readJsonFile } from "./lib.mjs";
 
 const argv = process.argv.slice(2);
@@ -37,7 +37,7 @@ ensureRandomModel(log);
 {
   // The row-wise int8 graph the engine runs (src/engine/rowwise.ts), made now as a user's first load makes it once.
   const t = performance.now();
-  const file = rowwiseModelFile(join(RANDOM_MODEL, "onnx", "model_quantized.onnx"), join(os.tmpdir(), "inline-sentiment-graphs"));
+  const file = rowwiseModelFile(join(RANDOM_MODEL, "onnx", "model_quantized.onnx"), DEFAULT_GRAPH_CACHE);
   log(`row-wise graph: ${file} (${fmt(performance.now() - t, 0)} ms; made once per model)`);
 }
 if (!existsSync(join(ROOT, "dist", "worker.js"))) throw new Error('dist/worker.js not found: run "npm run build" first');

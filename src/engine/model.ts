@@ -6,14 +6,13 @@
  * Only the worker imports this file: onnxruntime-node is loaded in that one thread.
  */
 import { existsSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import type { Classification } from "../core/types";
 import { ModelError, messageOf } from "./errors";
 import type { Explanation, ModelInfo, ModelSpec } from "./protocol";
 import { lowerPriority, threadIds } from "./priority";
-import { NotRewritable, rowwiseModelFile } from "./rowwise";
+import { DEFAULT_GRAPH_CACHE, NotRewritable, rowwiseModelFile } from "./rowwise";
 import { TextTokenizer, readJson } from "./tokenizer";
 
 /**
@@ -79,7 +78,6 @@ export class SentimentModel {
     private readonly tokenizer: TextTokenizer,
     private readonly session: ort.InferenceSession,
     private readonly feedsTokenTypes: boolean,
-    private readonly maxRows: number,
   ) {}
 
   /** Loads a model folder. Every failure names the file at fault. */
@@ -132,7 +130,7 @@ export class SentimentModel {
     const maxPositions = Number(config.max_position_embeddings) || 512;
     const maxTokens = Math.min(maxPositions, Number(readJson(join(spec.dir, "tokenizer_config.json")).model_max_length) || maxPositions);
     const info: ModelInfo = { dir: spec.dir, onnxFile, labels, maxTokens, rowsPerRun, batching };
-    const model = new SentimentModel(info, tokenizer, session, session.inputNames.includes("token_type_ids"), rowsPerRun);
+    const model = new SentimentModel(info, tokenizer, session, session.inputNames.includes("token_type_ids"));
     try {
       // One short run checks that the outputs match config.json's labels now, not at the first paragraph (it also
       // warms the session up, so the first real result comes faster).
@@ -151,7 +149,7 @@ export class SentimentModel {
     const sorted = order.map((i) => prepared.windows[i]);
     const probabilities: number[][] = new Array(sorted.length);
     for (let begin = 0; begin < sorted.length; ) {
-      const [, end] = batchAround(sorted, begin, this.maxRows);
+      const [, end] = batchAround(sorted, begin, this.info.rowsPerRun);
       const batch = await this.runRows(sorted.slice(begin, end).map((window) => window.ids));
       batch.forEach((p, row) => (probabilities[order[begin + row]] = p));
       begin = end;
@@ -168,11 +166,6 @@ export class SentimentModel {
       return ids.length;
     });
     return { windows, tokens };
-  }
-
-  /** Most windows in one run (1 for an int8 graph that could not be made row-wise). */
-  get rowsPerRun(): number {
-    return this.maxRows;
   }
 
   /** Each text's classification from its windows' label probabilities (token-weighted mean over windows). */
@@ -266,7 +259,7 @@ export class SentimentModel {
 }
 
 /** The graph an int8 model runs: its row-wise copy (batched), or the file itself, one text per call. */
-function int8Graph(onnxFile: string, cacheDir = join(tmpdir(), "inline-sentiment-graphs")): { file: string; rowsPerRun: number; batching: string } {
+function int8Graph(onnxFile: string, cacheDir = DEFAULT_GRAPH_CACHE): { file: string; rowsPerRun: number; batching: string } {
   try {
     return { file: rowwiseModelFile(onnxFile, cacheDir), rowsPerRun: MAX_BATCH_ROWS, batching: "int8, row-wise quantized copy: batched by length" };
   } catch (error) {

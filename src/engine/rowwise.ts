@@ -20,7 +20,8 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, basename } from "node:path";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
 import protobuf from "protobufjs/light";
 
 /** Bump when the rewrite changes: cached graphs of older rewrites are then made again. */
@@ -105,12 +106,14 @@ const GRAPH_INITIALIZER = 5;
 const GRAPH_INPUT = 11;
 const GRAPH_VALUE_INFO = 13;
 
+/** Where row-wise copies go when the caller names no folder (and the weights are inside the graph file). */
+export const DEFAULT_GRAPH_CACHE = join(tmpdir(), "inline-sentiment-graphs");
+
 /** Why a graph was not rewritten (it then runs one text per call). */
 export class NotRewritable extends Error {}
 
 interface Field {
   id: number;
-  wire: number;
   /** The whole field, tag included, as it was in the file. */
   raw: Uint8Array;
   /** Contents of a length-delimited field. */
@@ -128,7 +131,7 @@ function fieldsOf(buffer: Uint8Array): Field[] {
     let body: Uint8Array | undefined;
     if (wire === 2) body = reader.bytes();
     else reader.skipType(wire);
-    fields.push({ id, wire, raw: buffer.subarray(start, reader.pos), body });
+    fields.push({ id, raw: buffer.subarray(start, reader.pos), body });
   }
   return fields;
 }
@@ -220,7 +223,6 @@ function rewriteGraph(graph: Uint8Array, modelDir: string, opset: number): Rewri
   const added: Node[] = [];
   const addedTensors: Uint8Array[] = [];
   const replaced = new Set<Node>();
-  const unique = (base: string) => `${base}/rowwise`;
   const constant = (name: string, dataType: number, dims: number[], values: ArrayBufferView) => {
     addedTensors.push(newTensor(name, dataType, dims, values));
     return name;
@@ -288,7 +290,7 @@ function rewriteGraph(graph: Uint8Array, modelDir: string, opset: number): Rewri
       throw new NotRewritable(`${quantizer.name}: its output does not feed MatMulInteger as A`);
     }
     if (users.length !== matmuls.length) throw new NotRewritable(`${quantizer.name}: zero point used outside MatMulInteger`);
-    const p = unique(quantizer.name);
+    const p = `${quantizer.name}/rowwise`;
     const axes = rank === 3 ? [1, 2] : [1];
     const masked = rank === 3 ? node("Mul", [x, mask3], [`${p}/masked`]) : x;
     // Opset 18 moved ReduceMin/ReduceMax's axes from an attribute to an input.

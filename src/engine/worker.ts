@@ -96,7 +96,7 @@ async function runBatch(current: SentimentModel): Promise<void> {
   candidates.sort((a, b) => a.window.ids.length - b.window.ids.length);
   // The batch holds the head request's shortest waiting window, so the oldest request always moves on.
   const at = candidates.findIndex((c) => c.job.request === head);
-  const [begin, end] = batchAround(candidates.map((c) => c.window), at, current.rowsPerRun);
+  const [begin, end] = batchAround(candidates.map((c) => c.window), at, current.info.rowsPerRun);
   const batch = candidates.slice(begin, end);
   let probabilities: number[][];
   try {
