@@ -1,5 +1,5 @@
 /**
- * More engine workers for bulk work. One worker batches texts and uses every core (the default); on machines with
+ * More engine workers for bulk work. One worker uses every core through onnxruntime's threads (the default); on machines with
  * more cores than one session uses well, helpers add throughput: a document of many paragraphs is shared out in chunks
  * between the primary worker and helpers, each pulling the next chunk when it is done. Helpers start only for bulk
  * work and stop after a while idle, so an editor that is only being typed in keeps one worker (and one model) in memory.
