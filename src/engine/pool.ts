@@ -1,9 +1,9 @@
 /**
- * More engine workers for bulk work. One worker uses every core through onnxruntime's threads (the default); on machines with
- * more cores than one session uses well, helpers add throughput: a document of many paragraphs is shared out in chunks
- * between the primary worker and helpers, each pulling the next chunk when it is done. Helpers start only for bulk
- * work and stop after a while idle, so an editor that is only being typed in keeps one worker (and one model) in memory.
- * Results do not depend on which worker scored a text.
+ * More engine workers for bulk work. One worker uses every core through onnxruntime's threads (the default); on
+ * machines with more cores than one session uses well, helpers add throughput: a document of many paragraphs is shared
+ * out in chunks between the primary worker and helpers, each pulling the next chunk when it is done. Helpers start only
+ * for bulk work and stop after a while idle, so an editor that is only being typed in keeps one worker (and one model)
+ * in memory. Results do not depend on which worker scored a text.
  */
 import type { Classification } from "../core/types";
 import { EngineClient, type Priority } from "./client";
