@@ -52,9 +52,14 @@ export class DocumentSegmenter {
   /** Chunks parsed (not reused) by the last run. */
   parsedChunks = 0;
 
+  /**
+   * @param plainLines markdown chunks that are one line of plain prose skip micromark (they parse to one paragraph that
+   * is the line itself); off only in the tests that compare the two paths.
+   */
   constructor(
     readonly languageId: string,
     readonly granularity: Granularity,
+    private readonly plainLines = true,
   ) {}
 
   segmentSync(text: string): Unit[] {
@@ -126,7 +131,8 @@ export class DocumentSegmenter {
     const key = (start === 0 ? "0" : "1") + source;
     let relative = this.known.get(key);
     if (!relative) {
-      relative = this.unitsOf(this.markdown ? markdownBlocks(source, start === 0) : plaintextBlocks(source));
+      const blocks = !this.markdown ? plaintextBlocks(source) : this.plainLines && isPlainLine(source) ? plainLineBlocks(source) : markdownBlocks(source, start === 0);
+      relative = this.unitsOf(blocks);
       this.known.set(key, relative);
       this.parsedChunks++;
     }
@@ -188,6 +194,36 @@ function moved(chunk: Chunk, by: number): Chunk {
 /** The whole document parsed at once, without chunks: the reference the chunked path must equal (tests use it). */
 export function segmentWhole(text: string, languageId: string): Unit[] {
   return (MARKDOWN_LANGUAGES.has(languageId) ? markdownBlocks(text, true) : plaintextBlocks(text)).map(toUnit);
+}
+
+/**
+ * Line starts that open block syntax: headings, quotes, bullet lists, thematic breaks, setext underlines, front
+ * matter, ordered list markers (up to 9 digits, then "." or ")"). Fences, tables, HTML blocks and link definitions
+ * start with characters INLINE_SYNTAX excludes anywhere: escapes, entities, code, emphasis, strikethrough, links,
+ * autolinks, HTML.
+ */
+const BLOCK_START = /^(?:[#>\-+=]|\d{1,9}[.)])/;
+const INLINE_SYNTAX = /[`*_[\]<>\\&~|]/;
+/** White space micromark keeps as text but String.trim removes (no-break and other Unicode spaces). */
+const OTHER_SPACE = /[^\S \t\r\n]/;
+
+/**
+ * True when `chunk` is a single line of prose (then blank lines) in which no character can open markdown syntax, so
+ * micromark would make it one paragraph whose text is the line: plainLineBlocks gives the same block without parsing.
+ * Feedback documents are mostly such lines. Tests compare both paths on every SST-2 sentence and airline tweet.
+ */
+export function isPlainLine(chunk: string): boolean {
+  const end = chunk.search(/\r|\n/);
+  const line = end < 0 ? chunk : chunk.slice(0, end);
+  if (end >= 0 && /\S/.test(chunk.slice(end))) return false;
+  return /^\S/.test(line) && !BLOCK_START.test(line) && !INLINE_SYNTAX.test(line) && !OTHER_SPACE.test(line);
+}
+
+/** The paragraph micromark makes of a plain line: it ends after the line's trailing blanks, its text before them. */
+function plainLineBlocks(chunk: string): Block[] {
+  const line = /^[^\r\n]*/.exec(chunk)![0];
+  const text = line.trimEnd();
+  return [{ start: 0, end: line.length, kind: "paragraph", leaves: [{ text, start: 0, end: text.length, exact: true }] }];
 }
 
 /** Blocks that may span blank lines, with the line that closes them. */

@@ -1,6 +1,9 @@
 import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import { parse } from "csv-parse/sync";
 import { lineAt, lineStarts } from "../../src/core/lines";
-import { chunksOf, DocumentSegmenter, segment, segmentMarkdown, segmentPlaintext, segmentWhole } from "../../src/core/segment";
+import { chunksOf, DocumentSegmenter, isPlainLine, segment, segmentMarkdown, segmentPlaintext, segmentWhole } from "../../src/core/segment";
+import { sharedFile } from "./helpers";
 
 /** Each unit as [text the model reads, exact slice of the document]. */
 function spans(text: string, languageId: string): [string, string][] {
@@ -218,6 +221,37 @@ describe("chunked segmentation (incremental, for large documents)", () => {
       }
       assert.deepEqual(segmenter.segmentSync(doc), segmentWhole(doc, language), "the same text again");
     }
+  });
+
+  it("plain prose lines skip micromark and come out as micromark makes them", function () {
+    // Every SST-2 dev sentence and airline tweet, and lines built to sit on the edge of markdown syntax, as the first,
+    // a middle and the last paragraph, LF and CRLF, each granularity: the fast path equals micromark's.
+    const sst2 = readFileSync(sharedFile(this, "data", "sst2-dev.tsv"), "utf8").split("\n").slice(1).map((line) => line.split("\t")[0]);
+    const tweets = (parse(readFileSync(sharedFile(this, "data", "airline-tweets.csv")), { columns: true, bom: true }) as { text: string }[]).map((row) => row.text);
+    const edges = ["trailing blanks \t ", "1) a list", "12. a list", "1234567890. not a list", "2 stars, awful", "#tag", "a #tag and @someone",
+      "mail a@b.co or www.x.test or http://x.test/y.", "no-break space\u00a0", "\u00a0leading", "a ~x~ b", "a_b", "x &amp; y", "= x", "---", "| a |",
+      "<b>", "[x]", "café \u{1F600} 你好", "\ufeffbom"];
+    const lines = [...sst2, ...tweets, ...edges].map((text) => text.replace(/[\r\n]+/g, " ")).filter((text) => text.trim());
+    assert.ok(lines.length > 15_000);
+    const same = (doc: string, granularity: "paragraph" | "line" | "sentence") =>
+      assert.deepEqual(new DocumentSegmenter("markdown", granularity).segmentSync(doc), new DocumentSegmenter("markdown", granularity, false).segmentSync(doc), `${granularity}: ${JSON.stringify(doc.slice(0, 200))}`);
+    // All lines as one document, then the edge cases and every 25th line first, in the middle and last, LF and CRLF.
+    same(lines.join("\n\n"), "paragraph");
+    same(lines.join("\n\n"), "sentence");
+    for (const line of [...edges, ...lines.filter((_, i) => i % 25 === 0)]) {
+      for (const eol of ["\n\n", "\r\n\r\n"]) {
+        for (const doc of [`${line}${eol}Next.`, `First.${eol}${line}${eol}Last.${eol}`, `First.${eol}${line}`]) {
+          for (const granularity of ["paragraph", "line", "sentence"] as const) same(doc, granularity);
+        }
+      }
+    }
+    const fast = lines.filter((line) => isPlainLine(`${line}\n\n`)).length;
+    // Most feedback lines take the fast path (so the comparison above tests it), and syntax never does.
+    assert.ok(fast > 0.9 * lines.length, `${fast} of ${lines.length} lines took the fast path`);
+    for (const line of ["1) a list", "- item", "> quote", "# Heading", "x &amp; y", "a *b*", "[x](y)", "`c`", "<b>", "\u00a0x", "---"]) {
+      assert.equal(isPlainLine(line), false, line);
+    }
+    assert.equal(isPlainLine("Two lines\nof prose"), false);
   });
 
   it("stops when cancelled", async () => {
