@@ -117,26 +117,34 @@ export class DocumentSegmenter {
         return false;
       },
       finish: (): Unit[] => {
-        if (this.known.size > 2 * chunks.length + 64) this.known = new Map(chunks.map((chunk) => [chunk.key, chunk.relative]));
+        if (this.known.size > 2 * chunks.length + 64) this.known = new Map(chunks.flatMap((chunk) => (chunk.parsed ? [[chunk.parsed.key, chunk.parsed.relative]] : [])));
         this.last = { text, chunks };
         return chunks.flatMap((chunk) => chunk.units);
       },
     };
   }
 
-  /** The chunk text[start, end): parsed again only if no chunk of the last run had its source. */
+  /**
+   * The chunk text[start, end). Micromark chunks are parsed again only if no chunk of the last run had their source;
+   * plaintext and plain markdown lines are cut again (cheaper than remembering them: a 10,000-paragraph document's
+   * remembered sources would add ~2.5 MB to the host's heap, and its garbage-collection pauses grow with it).
+   */
   private chunk(text: string, start: number, end: number): Chunk {
     const source = text.slice(start, end);
+    if (!this.markdown || (this.plainLines && isPlainLine(source))) {
+      this.parsedChunks++;
+      const units = this.unitsOf(this.markdown ? plainLineBlocks(source) : plaintextBlocks(source));
+      return { start, end, units: units.map((unit) => shifted(unit, start)) };
+    }
     // Front matter is recognised only at the very start of a document.
     const key = (start === 0 ? "0" : "1") + source;
     let relative = this.known.get(key);
     if (!relative) {
-      const blocks = !this.markdown ? plaintextBlocks(source) : this.plainLines && isPlainLine(source) ? plainLineBlocks(source) : markdownBlocks(source, start === 0);
-      relative = this.unitsOf(blocks);
+      relative = this.unitsOf(markdownBlocks(source, start === 0));
       this.known.set(key, relative);
       this.parsedChunks++;
     }
-    return { start, end, key, relative, units: relative.map((unit) => shifted(unit, start)) };
+    return { start, end, parsed: { key, relative }, units: relative.map((unit) => shifted(unit, start)) };
   }
 
   private unitsOf(blocks: readonly Block[]): Unit[] {
@@ -148,9 +156,9 @@ export class DocumentSegmenter {
 interface Chunk {
   start: number;
   end: number;
-  key: string;
-  /** Units with offsets relative to the chunk's start, and with offsets in the document. */
-  relative: Unit[];
+  /** A micromark chunk's source (the key of DocumentSegmenter.known) and units relative to the chunk's start. */
+  parsed?: { key: string; relative: Unit[] };
+  /** Units with offsets in the document. */
   units: Unit[];
 }
 
