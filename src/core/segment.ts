@@ -119,7 +119,10 @@ export class DocumentSegmenter {
       finish: (): Unit[] => {
         if (this.known.size > 2 * chunks.length + 64) this.known = new Map(chunks.flatMap((chunk) => (chunk.parsed ? [[chunk.parsed.key, chunk.parsed.relative]] : [])));
         this.last = { text, chunks };
-        return chunks.flatMap((chunk) => chunk.units);
+        // A loop, not flatMap: flatMap over 10,000 one-unit arrays takes ~2 ms, a third of an edit's segmentation.
+        const units: Unit[] = [];
+        for (const chunk of chunks) for (const unit of chunk.units) units.push(unit);
+        return units;
       },
     };
   }
@@ -191,12 +194,12 @@ function commonEnds(a: string, b: string): [number, number] {
 }
 
 function shifted(unit: Unit, by: number): Unit {
-  return by === 0 ? unit : { ...unit, start: unit.start + by, end: unit.end + by };
+  return by === 0 ? unit : { start: unit.start + by, end: unit.end + by, text: unit.text, kind: unit.kind };
 }
 
 function moved(chunk: Chunk, by: number): Chunk {
   if (by === 0) return chunk;
-  return { ...chunk, start: chunk.start + by, end: chunk.end + by, units: chunk.units.map((unit) => shifted(unit, by)) };
+  return { start: chunk.start + by, end: chunk.end + by, parsed: chunk.parsed, units: chunk.units.map((unit) => shifted(unit, by)) };
 }
 
 /** The whole document parsed at once, without chunks: the reference the chunked path must equal (tests use it). */
