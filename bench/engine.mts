@@ -89,6 +89,20 @@ rss.peak = rssMB().peak;
   log(`engine with batching on, ${n} paragraphs: ${((units.length / ms(t)) * 1000).toFixed(1)} paragraphs/s (segmentation not timed)`);
   batching.dispose();
 }
+// The same with inlineSentiment.engine.workers 2: a helper worker with its own copy of the model (one thread) shares
+// bulk work with the primary, on the smaller document. Memory is not measured here (other engines' memory is still in
+// this process); a second session of this model adds ~66 MB.
+{
+  const two = new EnginePool(WORKER, { dir: RANDOM_MODEL, dtype: "q8" }, 2);
+  await two.classify(Array.from({ length: 200 }, (_, i) => `warm up the engine ${i}`));
+  const n = Math.min(...sizes);
+  const units = segment(readFileSync(join(docs, `doc-${n}.md`), "utf8"), "markdown");
+  const t = performance.now();
+  await two.classify(units.map((unit) => unit.text));
+  result.twoWorkers = { paragraphs: units.length, paragraphsPerSecond: (units.length / ms(t)) * 1000, workersRunning: two.workersRunning };
+  log(`engine with engine.workers 2, ${n} paragraphs: ${((units.length / ms(t)) * 1000).toFixed(1)} paragraphs/s (segmentation not timed)`);
+  two.dispose();
+}
 /** classify([text]) latency, `repeat` times over the given texts, after one warm-up each. */
 let client: EngineClient | EnginePool = pool;
 async function latency(texts: string[], repeat: number) {

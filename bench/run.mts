@@ -202,6 +202,7 @@ const lines = [
   `| 1. limit: raw onnxruntime-node, ${limit.best} | ${fmt(rate(limit, SMALL))} /s | ${fmt(rate(limit, LARGE))} /s |`,
   `| 2. our engine end to end (segmentation, tokenization, one worker, int8 one text per run: the default) | ${fmt(rate(engine, SMALL))} /s | ${fmt(rate(engine, LARGE))} /s |`,
   `| 2b. our engine, batching on (row-wise int8 graph; segmentation not timed) | ${fmt(engine.batchingOn.paragraphsPerSecond)} /s | |`,
+  `| 2c. our engine, engine.workers 2 (a helper worker with its own model copy, one thread; segmentation not timed) | ${fmt(engine.twoWorkers.paragraphsPerSecond)} /s | |`,
   `| 3. anchor: transformers.js pipeline, one call per paragraph | ${fmt(rate(anchor, SMALL))} /s${anchorNote(SMALL)} | ${fmt(rate(anchor, LARGE))} /s${anchorNote(LARGE)} |`,
   `| 2/1 (target >= ${TARGETS.engineVsLimit}) | ${fmt(ratios[SMALL].engineVsLimit, 2)} | ${fmt(ratios[LARGE].engineVsLimit, 2)} |`,
   `| 2/3 (target >= ${TARGETS.engineVsAnchor}) | ${fmt(ratios[SMALL].engineVsAnchor, 2)} | ${fmt(ratios[LARGE].engineVsAnchor, 2)} |`,
