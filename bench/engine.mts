@@ -76,33 +76,29 @@ for (const n of sizes) {
 result.runs = runs;
 rss.peak = rssMB().peak;
 
-// The same with inlineSentiment.engine.batching on (the row-wise int8 graph, short texts batched), on the smaller
-// document. bench/run.mts made the row-wise copy beforehand, as a user's first load does once.
-{
-  const batching = new EnginePool(WORKER, { dir: RANDOM_MODEL, dtype: "q8", batchInt8: true });
-  await batching.classify(Array.from({ length: 200 }, (_, i) => `warm up the engine ${i}`));
+/**
+ * Paragraphs per second of `engine` on the smaller document, after a warm-up (segmentation not timed): the rows for
+ * settings other than the defaults. The engine is disposed afterwards.
+ */
+async function bulkRate(engine: EnginePool, label: string) {
+  await engine.classify(Array.from({ length: 200 }, (_, i) => `warm up the engine ${i}`));
   const n = Math.min(...sizes);
   const units = segment(readFileSync(join(docs, `doc-${n}.md`), "utf8"), "markdown");
   const t = performance.now();
-  await batching.classify(units.map((unit) => unit.text));
-  result.batchingOn = { paragraphs: units.length, paragraphsPerSecond: (units.length / ms(t)) * 1000, batching: (await batching.modelInfo()).batching };
-  log(`engine with batching on, ${n} paragraphs: ${((units.length / ms(t)) * 1000).toFixed(1)} paragraphs/s (segmentation not timed)`);
-  batching.dispose();
+  await engine.classify(units.map((unit) => unit.text));
+  const paragraphsPerSecond = (units.length / ms(t)) * 1000;
+  log(`engine with ${label}, ${n} paragraphs: ${paragraphsPerSecond.toFixed(1)} paragraphs/s (segmentation not timed)`);
+  const row = { paragraphs: units.length, paragraphsPerSecond, batching: (await engine.modelInfo()).batching, workersRunning: engine.workersRunning };
+  engine.dispose();
+  return row;
 }
-// The same with inlineSentiment.engine.workers 2: a helper worker with its own copy of the model (one thread) shares
-// bulk work with the primary, on the smaller document. Memory is not measured here (other engines' memory is still in
-// this process); a second session of this model adds ~66 MB.
-{
-  const two = new EnginePool(WORKER, { dir: RANDOM_MODEL, dtype: "q8" }, 2);
-  await two.classify(Array.from({ length: 200 }, (_, i) => `warm up the engine ${i}`));
-  const n = Math.min(...sizes);
-  const units = segment(readFileSync(join(docs, `doc-${n}.md`), "utf8"), "markdown");
-  const t = performance.now();
-  await two.classify(units.map((unit) => unit.text));
-  result.twoWorkers = { paragraphs: units.length, paragraphsPerSecond: (units.length / ms(t)) * 1000, workersRunning: two.workersRunning };
-  log(`engine with engine.workers 2, ${n} paragraphs: ${((units.length / ms(t)) * 1000).toFixed(1)} paragraphs/s (segmentation not timed)`);
-  two.dispose();
-}
+// inlineSentiment.engine.batching on: the row-wise int8 graph, short texts batched. bench/run.mts made the row-wise
+// copy beforehand, as a user's first load does once.
+result.batchingOn = await bulkRate(new EnginePool(WORKER, { dir: RANDOM_MODEL, dtype: "q8", batchInt8: true }), "batching on");
+// inlineSentiment.engine.workers 2: a helper worker with its own copy of the model (one thread) shares bulk work with
+// the primary. Memory is not measured here (other engines' memory is still in this process); a second session of this
+// model adds ~66 MB.
+result.twoWorkers = await bulkRate(new EnginePool(WORKER, { dir: RANDOM_MODEL, dtype: "q8" }, 2), "engine.workers 2");
 /** classify([text]) latency, `repeat` times over the given texts, after one warm-up each. */
 let client: EngineClient | EnginePool = pool;
 async function latency(texts: string[], repeat: number) {
