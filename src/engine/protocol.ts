@@ -12,8 +12,8 @@ export interface ModelSpec {
   intraOpThreads?: number;
   /**
    * int8 only: run the row-wise copy of the graph (rowwise.ts), so texts can share a session.run. Off: one text per
-   * call with the graph as it is (on 2-core AVX2 CPUs this is as fast for bulk work, faster for one paragraph, and
-   * uses less memory).
+   * call with the graph as it is (on 2-core AVX2 CPUs this is faster for one paragraph and uses less memory; for bulk
+   * work the row-wise copy measured faster, within the machine's run-to-run drift).
    */
   batchInt8?: boolean;
   /** Where the row-wise copy of an int8 graph is kept; the system's temporary folder if unset. */
