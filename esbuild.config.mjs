@@ -24,7 +24,7 @@ const common = {
 };
 
 const builds = [
-  { ...common, entryPoints: { extension: "src/extension.ts", worker: "src/engine/worker.ts" }, outdir: "dist" },
+  { ...common, entryPoints: { extension: "src/extension.ts", worker: "src/engine/worker/worker.ts" }, outdir: "dist" },
   { ...common, entryPoints: { cli: "src/cli.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
   { ...common, entryPoints: { "test/integration/index": "test/integration/index.ts" }, outdir: "dist" },
   // The summary panel's page script runs in the webview (a browser), loaded by nonce under a strict CSP.

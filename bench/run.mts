@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { segment } from "../src/core/segment";
-import { DEFAULT_GRAPH_CACHE, rowwiseModelFile } from "../src/engine/rowwise";
+import { DEFAULT_GRAPH_CACHE, rowwiseModelFile } from "../src/engine/graph/rowwise";
 import { BENCH_DIR, RANDOM_MODEL, ROOT, ensureRandomModel, fmt, loadSst2, loadTokenizer, loadTweets, machineInfo, readJsonFile } from "./lib.mjs";
 
 const argv = process.argv.slice(2);

@@ -1,29 +1,35 @@
 /**
  * `inline-sentiment`: the extension's engine from a terminal.
  *   inline-sentiment classify [--model DIR] [--dtype q8|fp32]       JSON Lines in, one JSON line out per input
- *   inline-sentiment analyze [--model DIR] [--format table|json|csv] [--threshold T] FILE...
+ *   inline-sentiment analyze [--model DIR] [--format table|json|csv|markdown] [--threshold T] FILE...
+ * It uses core, engine and models only (no `vscode`); its reports are core/report.ts's, as the editor's export is.
  */
-import { stringify } from "csv-stringify/sync";
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { lineSpan, lineStarts, looksBinary } from "./core/lines";
+import { messageOf } from "./core/errors";
+import { BINARY_REASON, languageOfPath, looksBinary } from "./core/files";
+import { lineSpan, lineStarts } from "./core/lines";
 import { polarityOf } from "./core/polarity";
+import { renderReport, reportRows, type ReportFormat } from "./core/report";
+import type { PanelFile, PanelModel } from "./core/review";
 import { segment } from "./core/segment";
-import type { Classification, ScoredUnit } from "./core/types";
+import type { Classification } from "./core/types";
 import { EnginePool } from "./engine/pool";
-import { messageOf } from "./engine/errors";
-import { locateModel } from "./engine/modelLocator";
-import type { Dtype } from "./engine/protocol";
+import { runtimeOf } from "./engine/runtime";
+import type { Dtype, ModelInfo } from "./engine/protocol";
+import { locateModel, modelDisplayName } from "./models/locate";
 
 const USAGE = `usage:
   inline-sentiment classify [--model DIR] [--dtype q8|fp32] [--threads N] [--workers N] [--batching] < texts.jsonl
       reads {"text": "..."} per line, writes {"label","score","probabilities"} per line, in input order
-  inline-sentiment analyze [--model DIR] [--dtype q8|fp32] [--threads N] [--workers N] [--batching] [--format table|json|csv] [--threshold T] FILE...
-      prints every scored paragraph with its lines, label and score
+  inline-sentiment analyze [--model DIR] [--dtype q8|fp32] [--threads N] [--workers N] [--batching] [--format table|json|csv|markdown] [--threshold T] FILE...
+      prints every scored paragraph with its lines, label and score (json, csv and markdown: the editor's report)
 
+  --verbose: says on stderr which model, runtime and int8 kernels run.
   --batching: int8 models share runs between short texts (a row-wise copy of the graph, kept in ~/.cache).
   Model: --model DIR, else $INLINE_SENTIMENT_MODEL, else the full model if installed, else the bundled mini model.`;
 
@@ -45,6 +51,7 @@ async function main(argv: string[]): Promise<number> {
       threads: { type: "string", default: "0" },
       batching: { type: "boolean", default: false },
       workers: { type: "string", default: "1" },
+      verbose: { type: "boolean", short: "v", default: false },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -60,12 +67,16 @@ async function main(argv: string[]): Promise<number> {
   if (!Number.isInteger(threads) || threads < 0) throw new UsageError(`--threads must be a whole number (0: one per core), not "${values.threads}"`);
   const workers = Number(values.workers);
   if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers must be a whole number from 1, not "${values.workers}"`);
-  const engine = new EnginePool(join(__dirname, "worker.js"), { dir: located.dir, dtype: values.dtype as Dtype, intraOpThreads: threads, batchInt8: values.batching, cacheDir: graphCacheDir() }, workers);
+  const spec = { dir: located.dir, kind: located.kind, dtype: values.dtype as Dtype, intraOpThreads: threads, batchInt8: values.batching, cacheDir: engineCacheDir() };
+  const engine = new EnginePool(join(__dirname, "worker.js"), spec, workers);
   try {
+    if (values.verbose) console.error(`inline-sentiment: ${describe(await engine.modelInfo())}`);
     if (command === "classify") return await classify(engine);
     if (command === "analyze") {
       const format = values.format;
-      if (format !== "table" && format !== "json" && format !== "csv") throw new UsageError(`--format must be table, json or csv, not "${format}"`);
+      if (format !== "table" && format !== "json" && format !== "csv" && format !== "markdown") {
+        throw new UsageError(`--format must be table, json, csv or markdown, not "${format}"`);
+      }
       const threshold = Number(values.threshold);
       if (!(threshold >= 0 && threshold <= 1)) throw new UsageError(`--threshold must be a number from 0 to 1, not "${values.threshold}"`);
       if (files.length === 0) throw new UsageError("analyze needs at least one FILE");
@@ -122,13 +133,8 @@ function toJson(result: Classification): object {
   return windows > 1 ? { label, score, probabilities, windows } : { label, score, probabilities };
 }
 
-interface FileReport {
-  file: string;
-  units: (ScoredUnit & { startLine: number; endLine: number })[];
-}
-
-async function analyze(engine: EnginePool, files: string[], format: "table" | "json" | "csv", threshold: number): Promise<number> {
-  const reports: FileReport[] = [];
+async function analyze(engine: EnginePool, files: string[], format: ReportFormat | "table", threshold: number): Promise<number> {
+  const scored: PanelFile[] = [];
   let failed = 0;
   for (const file of files) {
     let text: string;
@@ -139,46 +145,49 @@ async function analyze(engine: EnginePool, files: string[], format: "table" | "j
       console.error(`inline-sentiment: ${file}: ${messageOf(error)}`);
       continue;
     }
-    const units = segment(text, /\.(md|markdown|mdx)$/i.test(file) ? "markdown" : "plaintext");
+    const units = segment(text, languageOfPath(file));
     const results = await engine.classify(units.map((unit) => unit.text));
     const starts = lineStarts(text);
-    reports.push({
-      file,
+    scored.push({
+      uri: pathToFileURL(resolve(file)).toString(),
+      name: file,
       units: units.map((unit, i) => ({
-        ...unit,
-        ...results[i],
-        polarity: polarityOf(results[i], threshold),
         ...lineSpan(starts, unit),
+        text: unit.text,
+        label: results[i].label,
+        score: results[i].score,
+        polarity: polarityOf(results[i], threshold),
+        probabilities: results[i].probabilities,
       })),
     });
   }
-  process.stdout.write(render(reports, format));
+  const report: PanelModel = {
+    kind: scored.length === 1 ? "document" : "folder",
+    title: scored.length === 1 ? scored[0].name : `${scored.length} files`,
+    model: modelDisplayName(await engine.modelInfo()),
+    files: scored,
+  };
+  process.stdout.write(format === "table" ? tableOf(report) : renderReport(report, format));
   return failed ? 1 : 0;
 }
 
 /** Reads a text file; binary files are refused with a reason rather than scored as noise. */
 function readDocument(file: string): string {
   const bytes = readFileSync(file);
-  if (looksBinary(bytes)) throw new Error("looks like a binary file (it holds NUL bytes); not analysed");
+  if (looksBinary(bytes)) throw new Error(BINARY_REASON);
   return bytes.toString("utf8");
 }
 
-function render(reports: FileReport[], format: "table" | "json" | "csv"): string {
-  if (format === "json") {
-    const json = reports.map(({ file, units }) => ({
-      file,
-      units: units.map(({ startLine, endLine, kind, label, score, polarity, probabilities, windows, text }) =>
-        ({ startLine, endLine, kind, label, score, polarity, probabilities, windows, text })),
-    }));
-    return JSON.stringify(json, null, 2) + "\n";
-  }
-  const rows = reports.flatMap(({ file, units }) =>
-    units.map((u) => [file, u.startLine, u.endLine, u.label, u.score.toFixed(4), u.polarity, u.windows, u.text]),
-  );
-  const header = ["file", "start_line", "end_line", "label", "score", "polarity", "windows", "text"];
-  if (format === "csv") return stringify([header, ...rows]);
-  return table(["file", "lines", "sentiment", "score", "text"], rows.map(([file, start, end, , score, polarity, , text]) =>
-    [String(file), start === end ? `${start}` : `${start}-${end}`, String(polarity), String(score), excerpt(String(text))]));
+/** The terminal's view of the report's rows: file, lines, sentiment, score, an excerpt of the text. */
+function tableOf(report: PanelModel): string {
+  const rows = reportRows(report).map(([file, start, end, , score, polarity, text]) => [
+    String(file),
+    start === end ? `${start}` : `${start}-${end}`,
+    String(polarity),
+    Number(score).toFixed(4),
+    excerpt(String(text)),
+  ]);
+  return table(["file", "lines", "sentiment", "score", "text"], rows);
 }
 
 function table(header: string[], rows: string[][]): string {
@@ -201,7 +210,12 @@ main(process.argv.slice(2)).then(
   },
 );
 
-/** Where the CLI keeps the row-wise copy of an int8 graph (made on first use): $XDG_CACHE_HOME or ~/.cache. */
-function graphCacheDir(): string {
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "inline-sentiment", "graphs");
+/** Where the CLI's engine keeps what it makes once per model and machine: $XDG_CACHE_HOME or ~/.cache. */
+function engineCacheDir(): string {
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "inline-sentiment", "engine");
+}
+
+/** The model line of --verbose. */
+function describe(info: ModelInfo): string {
+  return `model ${modelDisplayName(info)} (${info.onnxFile}); ${runtimeOf(info)}; ${info.batching}`;
 }

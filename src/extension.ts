@@ -4,9 +4,9 @@
  */
 import * as vscode from "vscode";
 import { downloadFullModel, type DownloadRequest } from "./commands/downloadModel";
-import { COMMANDS } from "./commands/ids";
 import { registerCommands } from "./commands/index";
 import { affects, readSettings, type Settings } from "./config";
+import { messageOf } from "./core/errors";
 import type { ScoredUnit } from "./core/types";
 import { AnalysisService } from "./editor/analysisService";
 import { DecorationController } from "./editor/decorations";
@@ -15,10 +15,10 @@ import { SentimentHoverProvider } from "./editor/hover";
 import { LiveScheduler } from "./editor/liveScheduler";
 import { ReviewState } from "./editor/reviewState";
 import { SentimentStatusBar } from "./editor/statusBar";
+import { openDocument } from "./editor/documents";
 import { EnginePool } from "./engine/pool";
-import { messageOf } from "./engine/errors";
-import { locateModel, type LocatedModel } from "./engine/modelLocator";
-import type { ModelSpec } from "./engine/protocol";
+import type { ModelInfo, ModelSpec } from "./engine/protocol";
+import { locateModel, type LocatedModel } from "./models/locate";
 import { SummaryPanel } from "./panel/summaryPanel";
 
 /** What activate returns: lets tests await the extension's own signals instead of sleeping. */
@@ -26,7 +26,7 @@ export interface InlineSentimentApi {
   /** Resolves when no analysis is running or scheduled (live debounce included). */
   whenIdle(): Promise<void>;
   /** The stored results of a document, if it was analysed. */
-  results(uri: vscode.Uri): { version: number; units: readonly ScoredUnit[]; model: string; partial: boolean } | undefined;
+  results(uri: vscode.Uri): { version: number; units: readonly ScoredUnit[]; model: ModelInfo; partial: boolean } | undefined;
   /** Texts sent to the model since activation. */
   readonly textsScored: number;
   /** Fires after a document's results are stored. */
@@ -35,6 +35,11 @@ export interface InlineSentimentApi {
   liveNote(uri: vscode.Uri): string | undefined;
   /** The open summary panel (tests are bundled apart and cannot reach the extension's own SummaryPanel class). */
   readonly summaryPanel: SummaryPanel | undefined;
+  /** Hooks for the extension's own tests; present only in ExtensionMode.Test, never in an installed extension. */
+  readonly testing?: {
+    /** Download the Full Model from another origin or manifest (a local server). */
+    downloadModel(request: DownloadRequest): Promise<string | undefined>;
+  };
 }
 
 const SELECTOR: vscode.DocumentSelector = [{ language: "markdown" }, { language: "plaintext" }];
@@ -42,10 +47,11 @@ const SELECTOR: vscode.DocumentSelector = [{ language: "markdown" }, { language:
 export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
   let settings = readSettings();
   const downloads = context.globalStorageUri.fsPath;
-  const model = locateModel(context.extensionPath, settings.modelPath, process.env, downloads);
-  const graphs = vscode.Uri.joinPath(context.globalStorageUri, "graphs").fsPath;
-  const engine = new EnginePool(context.asAbsolutePath("dist/worker.js"), modelSpec(model, settings, graphs), settings["engine.workers"]);
-  const analysis = new AnalysisService(engine, settings.neutralThreshold, settings.granularity, modelName(model), settings.labelMap);
+  const locate = () => locateModel(context.extensionPath, settings.modelPath, process.env, downloads);
+  // What the engine makes once per model and machine (the row-wise copy of an int8 graph) is kept here.
+  const engineCache = vscode.Uri.joinPath(context.globalStorageUri, "engine").fsPath;
+  const engine = new EnginePool(context.asAbsolutePath("dist/worker.js"), modelSpec(locate(), settings, engineCache), settings["engine.workers"]);
+  const analysis = new AnalysisService(engine, settings.neutralThreshold, settings.granularity, settings.labelMap);
   const decorations = new DecorationController(context.extensionUri, settings.indicator);
   const statusBar = new SentimentStatusBar(analysis);
   const diagnostics = new NegativeDiagnostics(settings["diagnostics.enabled"]);
@@ -61,9 +67,13 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
   const live = new LiveScheduler(analysis, () => settings, (uri, note) => statusBar.setNote(uri, note), reportError);
   const reanalyseAll = () => {
     for (const results of analysis.all()) {
-      const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === results.uri.toString());
+      const document = openDocument(results.uri);
       if (document) void analysis.analyze(document, { retryOnChange: true }).catch((e: unknown) => reportError(messageOf(e)));
     }
+  };
+  /** Loads another model (or the same one with other engine settings) and re-scores what is shown with it. */
+  const useModel = async (model: LocatedModel) => {
+    if (await switchModel(engine, model, settings, engineCache)) reanalyseAll();
   };
   const scheduleVisible = (delay?: number) => {
     for (const editor of vscode.window.visibleTextEditors) {
@@ -81,14 +91,8 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
     diagnostics,
     review,
     live,
-    ...registerCommands(analysis, review),
-    vscode.commands.registerCommand(COMMANDS.downloadModel, (request?: unknown) =>
-      downloadFullModel(context, isDownloadRequest(request) ? request : {}, async (dir) => {
-        await switchModel(engine, analysis, { dir, kind: "full" }, settings, graphs);
-        reanalyseAll();
-      }),
-    ),
-    ...SummaryPanel.register(context, review),
+    ...registerCommands({ context, analysis, review, onModelInstalled: (dir) => useModel({ dir, kind: "full" }) }),
+    ...SummaryPanel.register(context.extensionUri, review),
     vscode.languages.registerHoverProvider(SELECTOR, new SentimentHoverProvider(analysis)),
     analysis.onDidChangeResults((results) => {
       decorations.show(results);
@@ -126,7 +130,7 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
         reanalyseAll();
       }
       if (affects(event, "live.enabled") || affects(event, "live.languages") || affects(event, "live.maxDocumentSize")) scheduleVisible(0);
-      if (affects(event, "modelPath") || affects(event, "engine.threads") || affects(event, "engine.batching")) void switchModel(engine, analysis, locateModel(context.extensionPath, settings.modelPath, process.env, downloads), settings, graphs);
+      if (affects(event, "modelPath") || affects(event, "engine.threads") || affects(event, "engine.batching")) void useModel(locate());
       if (affects(event, "engine.workers")) engine.setWorkers(settings["engine.workers"]);
     }),
   );
@@ -148,6 +152,10 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
         undefined,
         disposables,
       ),
+    testing:
+      context.extensionMode === vscode.ExtensionMode.Test
+        ? { downloadModel: (request) => downloadFullModel(context, request, (dir) => useModel({ dir, kind: "full" })) }
+        : undefined,
   };
 }
 
@@ -155,34 +163,21 @@ export function deactivate(): void {
   // Everything is disposed through context.subscriptions.
 }
 
-/** Loads another model; on failure the previous model stays in use and the user is told why. */
-async function switchModel(engine: EnginePool, analysis: AnalysisService, model: LocatedModel, settings: Settings, graphs: string): Promise<void> {
+/** Loads another model; true when it is in use. On failure the previous model stays in use and the user is told why. */
+async function switchModel(engine: EnginePool, model: LocatedModel, settings: Settings, cacheDir: string): Promise<boolean> {
   try {
-    await engine.setModel(modelSpec(model, settings, graphs));
-    // Only a different model invalidates cached scores (a thread count change does not).
-    if (modelName(model) !== analysis.modelName) analysis.modelName = modelName(model);
+    await engine.setModel(modelSpec(model, settings, cacheDir));
+    return true;
   } catch (error) {
     void vscode.window.showErrorMessage(
       `Inline Sentiment: cannot use the model in ${model.dir}: ${messageOf(error)}. The previous model stays in use.`,
     );
+    return false;
   }
 }
 
-/** cacheDir: where the row-wise copy of the int8 graph is kept (made on first load, about as big as the model). */
 function modelSpec(model: LocatedModel, settings: Settings, cacheDir: string): ModelSpec {
-  return { dir: model.dir, dtype: "q8", intraOpThreads: settings["engine.threads"], batchInt8: settings["engine.batching"], cacheDir };
-}
-
-function modelName(model: LocatedModel): string {
-  if (model.kind === "mini") return "sentiment-mini (bundled stand-in, less accurate; full model not installed)";
-  if (model.kind === "full") return "DistilBERT SST-2 (int8)";
-  return `custom (${model.dir})`;
-}
-
-function isDownloadRequest(value: unknown): value is DownloadRequest {
-  if (typeof value !== "object" || value === null) return false;
-  const { baseUrl, manifestPath } = value as Record<string, unknown>;
-  return (baseUrl === undefined || typeof baseUrl === "string") && (manifestPath === undefined || typeof manifestPath === "string");
+  return { dir: model.dir, kind: model.kind, dtype: "q8", intraOpThreads: settings["engine.threads"], batchInt8: settings["engine.batching"], cacheDir };
 }
 
 /** Shows each distinct message once per session: live analysis must not repeat the same error on every keystroke. */

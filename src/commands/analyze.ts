@@ -2,8 +2,9 @@
 import * as vscode from "vscode";
 import type { AnalysisService, DocumentResults } from "../editor/analysisService";
 import type { ReviewState } from "../editor/reviewState";
-import { messageOf } from "../engine/errors";
-import { documentLength } from "../editor/liveScheduler";
+import { messageOf } from "../core/errors";
+import { BINARY_REASON } from "../core/files";
+import { documentLength, documentLooksBinary } from "../editor/documents";
 
 /** Above this many characters the analysis shows a notification with a Cancel button instead of a status bar spinner. */
 const LARGE_DOCUMENT = 200_000;
@@ -23,8 +24,8 @@ export async function analyzeActiveDocument(analysis: AnalysisService, review: R
     );
     return undefined;
   }
-  if (document.getText().includes("\u0000")) {
-    void vscode.window.showWarningMessage("Inline Sentiment: this document holds NUL bytes, so it looks binary; it is not analysed.");
+  if (documentLooksBinary(document)) {
+    void vscode.window.showWarningMessage(`Inline Sentiment: this document ${BINARY_REASON}.`);
     return undefined;
   }
   review.showDocuments();

@@ -1,13 +1,13 @@
 /**
  * "Download the Full Model": fetches the real DistilBERT SST-2 (model/manifest.json) into the extension's global
  * storage with a cancellable progress notification, verifies every file (size, sha256), and switches the engine to
- * it without reloading the window. A half download is never used (src/engine/download.ts).
+ * it without reloading the window. A half download is never used (src/models/download.ts).
  */
 import { readFileSync } from "node:fs";
 import * as vscode from "vscode";
-import { downloadModel, type ModelManifest } from "../engine/download";
-import { messageOf } from "../engine/errors";
-import { FULL_MODEL_FOLDER } from "../engine/modelLocator";
+import { messageOf } from "../core/errors";
+import { downloadModel } from "../models/download";
+import { FULL_MODEL_FOLDER, type ModelManifest } from "../models/manifest";
 
 export interface DownloadRequest {
   /** Another origin for the manifest's URLs (a mirror; tests use a local server). */

@@ -2,7 +2,7 @@
 import * as vscode from "vscode";
 import type { AnalysisService } from "../editor/analysisService";
 import type { Explanation } from "../engine/protocol";
-import { messageOf } from "../engine/errors";
+import { messageOf } from "../core/errors";
 
 export async function explainUnit(analysis: AnalysisService, uri: unknown, offset: unknown): Promise<Explanation | undefined> {
   // Arguments come from a command link: check them like any input.

@@ -1,17 +1,27 @@
-/** Registers every command in one place. */
+/** Registers every command of the extension, in one place. */
 import * as vscode from "vscode";
 import type { AnalysisService } from "../editor/analysisService";
 import type { ReviewState } from "../editor/reviewState";
+import { SummaryPanel } from "../panel/summaryPanel";
 import { analyzeActiveDocument } from "./analyze";
 import { analyzeFolder } from "./analyzeFolder";
+import { downloadFullModel } from "./downloadModel";
 import { explainUnit } from "./explain";
 import { exportReport } from "./exportReport";
 import { COMMANDS } from "./ids";
 
-/** Every command but showPanel, which the panel registers with its serializer. */
-export function registerCommands(analysis: AnalysisService, review: ReviewState): vscode.Disposable[] {
+export interface CommandDeps {
+  context: vscode.ExtensionContext;
+  analysis: AnalysisService;
+  review: ReviewState;
+  /** Switches the engine to a freshly installed full model and re-analyses what is shown. */
+  onModelInstalled: (dir: string) => Promise<void>;
+}
+
+export function registerCommands({ context, analysis, review, onModelInstalled }: CommandDeps): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(COMMANDS.analyze, () => analyzeActiveDocument(analysis, review)),
+    vscode.commands.registerCommand(COMMANDS.showPanel, () => SummaryPanel.show(context.extensionUri, review)),
     vscode.commands.registerCommand(COMMANDS.explain, (uri: unknown, offset: unknown) => explainUnit(analysis, uri, offset)),
     vscode.commands.registerCommand(COMMANDS.exportReport, (target?: unknown) =>
       exportReport(review, target instanceof vscode.Uri ? target : undefined),
@@ -19,5 +29,8 @@ export function registerCommands(analysis: AnalysisService, review: ReviewState)
     vscode.commands.registerCommand(COMMANDS.analyzeFolder, (folder?: unknown) =>
       analyzeFolder(analysis, review, folder instanceof vscode.Uri ? folder : undefined),
     ),
+    // No arguments: a command link (the hover trusts this command) cannot point the download elsewhere. Tests reach
+    // another origin through the API activate returns in ExtensionMode.Test only.
+    vscode.commands.registerCommand(COMMANDS.downloadModel, () => downloadFullModel(context, {}, onModelInstalled)),
   ];
 }

@@ -25,11 +25,3 @@ export function lineAt(starts: readonly number[], offset: number): number {
 export function lineSpan(starts: readonly number[], span: { start: number; end: number }): { startLine: number; endLine: number } {
   return { startLine: lineAt(starts, span.start) + 1, endLine: lineAt(starts, span.end) + 1 };
 }
-
-/** Bytes read before deciding a file is binary. */
-const BINARY_SNIFF_BYTES = 8000;
-
-/** True for a file that holds NUL bytes near its start: scored, it would be noise. */
-export function looksBinary(bytes: Uint8Array): boolean {
-  return bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0);
-}

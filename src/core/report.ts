@@ -1,6 +1,6 @@
 /** Sentiment reports (CSV, JSON, Markdown) from panel data. Pure TypeScript: the CLI and the extension share it. */
 import { stringify } from "csv-stringify/sync";
-import type { PanelModel } from "../panel/model";
+import type { PanelModel } from "../core/review";
 
 export type ReportFormat = "csv" | "json" | "markdown";
 

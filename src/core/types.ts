@@ -35,3 +35,6 @@ export interface ScoredUnit extends Unit, Classification {
   /** Polarity after the neutral threshold is applied. */
   polarity: Polarity;
 }
+
+/** Where a model comes from: the bundled stand-in, the full DistilBERT SST-2 (bundled or downloaded), or the user's own. */
+export type ModelKind = "full" | "mini" | "custom";

@@ -12,14 +12,14 @@ import { DocumentSegmenter, type Granularity } from "../core/segment";
 import type { Classification, ScoredUnit, Unit } from "../core/types";
 import { CancelledError, type Priority } from "../engine/client";
 import type { EnginePool } from "../engine/pool";
-import type { Explanation } from "../engine/protocol";
+import type { Explanation, ModelInfo } from "../engine/protocol";
 
 export interface DocumentResults {
   uri: vscode.Uri;
   version: number;
   units: ScoredUnit[];
-  /** Which model scored these units, as shown to the user. */
-  model: string;
+  /** The model that scored these units. */
+  model: ModelInfo;
   /** True while only part of the document (the visible units) has been scored. */
   partial: boolean;
   /** Set when only a selection was analysed. */
@@ -49,6 +49,8 @@ export class AnalysisService implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<DocumentResults>();
   private readonly progress = new vscode.EventEmitter<Progress | undefined>();
   private inFlight = 0;
+  /** The model whose scores the cache holds. */
+  private scoredBy: ModelInfo | undefined;
   private idleWaiters: (() => void)[] = [];
 
   /** Fires when a document's results are stored (or re-labelled after a threshold change). */
@@ -60,8 +62,6 @@ export class AnalysisService implements vscode.Disposable {
     private readonly engine: EnginePool,
     private threshold: number,
     private granularity: Granularity,
-    /** How the current model is named in hovers and the status bar. */
-    private modelLabel: string,
     private labels: LabelMap = {},
   ) {}
 
@@ -69,15 +69,20 @@ export class AnalysisService implements vscode.Disposable {
     return this.labels;
   }
 
-  get modelName(): string {
-    return this.modelLabel;
-  }
-
-  /** A new model: cached scores belong to the old one. */
-  set modelName(name: string) {
-    this.modelLabel = name;
-    this.cache.clear();
-    this.explanations.clear();
+  /**
+   * The model scores come from, loading it if need be. Cached scores and explanations belong to one model file (its
+   * sha256): when another one is loaded, they are dropped. A reload of the same file (a thread count change) keeps them.
+   */
+  async model(): Promise<ModelInfo> {
+    const info = await this.engine.modelInfo();
+    if (info.sha256 !== this.scoredBy?.sha256) {
+      if (this.scoredBy) {
+        this.cache.clear();
+        this.explanations.clear();
+      }
+    }
+    this.scoredBy = info;
+    return info;
   }
 
   get(uri: vscode.Uri): DocumentResults | undefined {
@@ -90,6 +95,7 @@ export class AnalysisService implements vscode.Disposable {
 
   /** Scores texts, asking the model only for those not in the cache (each distinct text once). */
   async classifyTexts(texts: readonly string[], options: { priority?: Priority; signal?: AbortSignal } = {}): Promise<Classification[]> {
+    const model = await this.model();
     const known = new Map<string, Classification>();
     const wanted = new Set<string>();
     for (const text of texts) {
@@ -101,19 +107,31 @@ export class AnalysisService implements vscode.Disposable {
     const missing = [...wanted];
     if (missing.length) {
       const scores = await this.engine.classify(missing, options);
+      // Scores from a model that was replaced meanwhile are returned to this caller (whose run is superseded by the
+      // re-analysis a model change starts) but not cached.
+      const current = this.scoredBy === model;
       missing.forEach((text, i) => {
-        this.cache.set(text, scores[i]);
+        if (current) this.cache.set(text, scores[i]);
         known.set(text, scores[i]);
       });
     }
     return texts.map((text) => known.get(text)!);
   }
 
-  /** Scores units of a text (not necessarily an open document) with the current settings. */
-  async scoreText(text: string, languageId: string): Promise<ScoredUnit[]> {
-    const units = (await new DocumentSegmenter(languageId, this.granularity).segmentAsync(text)) ?? [];
-    const scores = await this.classifyTexts(units.map((unit) => unit.text));
-    return units.map((unit, i) => this.scored(unit, scores[i]));
+  /**
+   * Scores units of a text (not necessarily an open document) with the current settings. Counted by whenIdle; an
+   * aborted signal stops it, also in the middle of the text (its queued model work is cancelled).
+   */
+  async scoreText(text: string, languageId: string, signal?: AbortSignal): Promise<ScoredUnit[]> {
+    this.begin();
+    try {
+      const units = (await new DocumentSegmenter(languageId, this.granularity).segmentAsync(text, () => signal?.aborted ?? false)) ?? [];
+      if (signal?.aborted) throw new CancelledError();
+      const scores = await this.classifyTexts(units.map((unit) => unit.text), { signal });
+      return units.map((unit, i) => this.scored(unit, scores[i]));
+    } finally {
+      this.end();
+    }
   }
 
   /**
@@ -280,7 +298,8 @@ export class AnalysisService implements vscode.Disposable {
     const result: DocumentResults = {
       uri: document.uri,
       version,
-      model: this.modelLabel,
+      // Set by classifyTexts, which every run awaits before it stores.
+      model: this.scoredBy!,
       partial,
       selection: selection && !selection.isEmpty ? selection : undefined,
       units: units.map((unit, i) => this.scored(unit, scores[i])),

@@ -1,6 +1,7 @@
 /** Opt-in: negative units as Information diagnostics, so the Problems panel and screen readers list them. */
 import * as vscode from "vscode";
 import type { DocumentResults } from "./analysisService";
+import { openDocument } from "./documents";
 
 export class NegativeDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection("inlineSentiment");
@@ -15,7 +16,7 @@ export class NegativeDiagnostics implements vscode.Disposable {
 
   update(results: DocumentResults): void {
     if (!this.enabled) return;
-    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === results.uri.toString());
+    const document = openDocument(results.uri);
     if (!document || document.version !== results.version) return;
     const diagnostics = results.units
       .filter((unit) => unit.polarity === "negative")

@@ -4,9 +4,10 @@
  */
 import * as vscode from "vscode";
 import type { ScoredUnit } from "../core/types";
-import type { Explanation } from "../engine/protocol";
 import { COMMANDS } from "../commands/ids";
-import { MINI_MODEL_FOLDER } from "../engine/modelLocator";
+import type { Explanation, ModelInfo } from "../engine/protocol";
+import { runtimeOf } from "../engine/runtime";
+import { modelDisplayName } from "../models/locate";
 import type { AnalysisService } from "./analysisService";
 
 export class SentimentHoverProvider implements vscode.HoverProvider {
@@ -25,12 +26,13 @@ export class SentimentHoverProvider implements vscode.HoverProvider {
 }
 
 /**
- * Hover text. Trusted for our explain command only; everything from the document (words of the explanation) goes
+ * Hover text. Trusted for two commands of ours, "Why?" (explain) and the full model's download (which takes no
+ * arguments); everything from the document (words of the explanation) goes
  * through appendText, so markdown, HTML and command links in a paragraph show as text.
  */
 export function hoverMarkdown(
   unit: ScoredUnit,
-  model: string,
+  model: ModelInfo,
   context: { uri: vscode.Uri; explanation?: Explanation },
 ): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
@@ -47,8 +49,8 @@ export function hoverMarkdown(
   }
   md.appendMarkdown("\n");
   const windows = unit.windows > 1 ? `, scored in ${unit.windows} overlapping windows` : "";
-  md.appendText(`Model: ${model} · ${unit.tokens} tokens${windows}`);
-  if (model.startsWith(MINI_MODEL_FOLDER)) md.appendMarkdown(` · [$(cloud-download) Download the full model (67 MB)](command:${COMMANDS.downloadModel})`);
+  md.appendText(`Model: ${modelDisplayName(model)} · ${unit.tokens} tokens${windows} · ${runtimeOf(model)}`);
+  if (model.kind === "mini") md.appendMarkdown(` · [$(cloud-download) Download the full model (67 MB)](command:${COMMANDS.downloadModel})`);
   md.appendMarkdown("\n\n");
   if (context.explanation) {
     appendExplanation(md, context.explanation);
@@ -82,3 +84,4 @@ function bar(p: number): string {
   const filled = Math.round(p * 10);
   return "█".repeat(filled) + "░".repeat(10 - filled);
 }
+

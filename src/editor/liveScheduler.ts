@@ -4,7 +4,8 @@
  */
 import * as vscode from "vscode";
 import type { Settings } from "../config";
-import { messageOf } from "../engine/errors";
+import { messageOf } from "../core/errors";
+import { documentLength, documentLooksBinary } from "./documents";
 import type { AnalysisService } from "./analysisService";
 
 interface Pending {
@@ -25,7 +26,7 @@ export class LiveScheduler implements vscode.Disposable {
 
   /**
    * True when the document is highlighted live, by the checks that cost nothing per keystroke; tells onNote when it is
-   * too large. (Whether it looks binary needs its whole text: checked once per run, when the debounce fires.)
+   * too large. (Whether it looks binary is checked once per run, when the debounce fires.)
    */
   isLive(document: vscode.TextDocument): boolean {
     const settings = this.settings();
@@ -51,7 +52,7 @@ export class LiveScheduler implements vscode.Disposable {
     const release = this.analysis.hold();
     const timer = setTimeout(() => {
       this.pending.delete(key);
-      if (document.getText().includes("\u0000")) {
+      if (documentLooksBinary(document)) {
         this.onNote(document.uri, "Live highlighting is off for this document: it holds NUL bytes, so it looks binary.");
         return release();
       }
@@ -83,9 +84,4 @@ export class LiveScheduler implements vscode.Disposable {
     }
     this.pending.clear();
   }
-}
-
-/** Characters in a document, without copying its text. */
-export function documentLength(document: vscode.TextDocument): number {
-  return document.offsetAt(document.lineAt(document.lineCount - 1).range.end);
 }

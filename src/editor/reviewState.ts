@@ -5,9 +5,11 @@
 import * as vscode from "vscode";
 import { lineSpan, lineStarts } from "../core/lines";
 import type { ScoredUnit } from "../core/types";
-import type { PanelFile, PanelModel } from "../panel/model";
+import type { PanelFile, PanelModel } from "../core/review";
 import type { PanelSource } from "../panel/summaryPanel";
 import type { AnalysisService } from "./analysisService";
+import { openDocument } from "./documents";
+import { modelDisplayName } from "../models/locate";
 
 export class ReviewState implements PanelSource, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -42,12 +44,12 @@ export class ReviewState implements PanelSource, vscode.Disposable {
   current(): PanelModel | undefined {
     if (this.folderRun) return this.folderRun;
     const results = this.lastDocument && this.analysis.get(this.lastDocument);
-    const document = results && vscode.workspace.textDocuments.find((d) => d.uri.toString() === results.uri.toString());
+    const document = results && openDocument(results.uri);
     if (!results || !document) return undefined;
     return {
       kind: "document",
       title: vscode.workspace.asRelativePath(document.uri),
-      model: results.model,
+      model: modelDisplayName(results.model),
       partial: results.partial,
       labelMap: { ...this.analysis.labelMap },
       files: [panelFile(document.uri, document.getText(), results.units)],

@@ -2,7 +2,8 @@
 import * as vscode from "vscode";
 import type { Polarity } from "../core/types";
 import { COMMANDS } from "../commands/ids";
-import { MINI_MODEL_FOLDER } from "../engine/modelLocator";
+import { modelDisplayName } from "../models/locate";
+import { runtimeOf } from "../engine/runtime";
 import type { AnalysisService, Progress } from "./analysisService";
 
 export class SentimentStatusBar implements vscode.Disposable {
@@ -58,10 +59,10 @@ export class SentimentStatusBar implements vscode.Disposable {
     tooltip.isTrusted = { enabledCommands: [COMMANDS.downloadModel, COMMANDS.showPanel] };
     tooltip.appendText(
       `${counts.positive} positive, ${counts.negative} negative, ${counts.neutral} neutral (${results.units.length} units${scope}). ` +
-        `Model: ${results.model}.${note ? " " + note : ""}`,
+        `Model: ${modelDisplayName(results.model)} (${runtimeOf(results.model)}).${note ? " " + note : ""}`,
     );
     tooltip.appendMarkdown(`\n\n[Show the summary](command:${COMMANDS.showPanel})`);
-    if (results.model.startsWith(MINI_MODEL_FOLDER)) {
+    if (results.model.kind === "mini") {
       tooltip.appendMarkdown(` · [$(cloud-download) Download the full model (67 MB)](command:${COMMANDS.downloadModel})`);
     }
     this.item.tooltip = tooltip;

@@ -1,5 +1,6 @@
 /** The typed messages between the host (extension or CLI) and the engine worker. */
-import type { Classification } from "../core/types";
+import type { Int8Kernels } from "./worker/backend";
+import type { Classification, ModelKind } from "../core/types";
 
 /** Which ONNX file of a model folder to load: int8 (`onnx/model_quantized.onnx`) or fp32 (`onnx/model.onnx`). */
 export type Dtype = "q8" | "fp32";
@@ -7,6 +8,8 @@ export type Dtype = "q8" | "fp32";
 /** A model folder in the Hugging Face ONNX layout, and how to run it. */
 export interface ModelSpec {
   dir: string;
+  /** Where the folder came from (bundled mini, full, the user's own): carried into ModelInfo for the UI. */
+  kind: ModelKind;
   dtype: Dtype;
   /** Threads for one operator; 0 lets onnxruntime choose. */
   intraOpThreads?: number;
@@ -16,20 +19,27 @@ export interface ModelSpec {
    * work the row-wise copy measured faster, within the machine's run-to-run drift).
    */
   batchInt8?: boolean;
-  /** Where the row-wise copy of an int8 graph is kept; the system's temporary folder if unset. */
-  cacheDir?: string;
+  /** Where the engine keeps what it makes once per model and machine (the row-wise copy of an int8 graph). */
+  cacheDir: string;
 }
 
-/** What a loaded model is. */
+/** What a loaded model is; results carry it, so what scored them is known. */
 export interface ModelInfo {
   dir: string;
+  kind: ModelKind;
   onnxFile: string;
+  /** sha256 of the graph file: the model's identity. Cached scores belong to one identity. */
+  sha256: string;
   labels: string[];
   /** Longest input the model takes, special tokens included. */
   maxTokens: number;
   /** Most texts in one session.run, and how the graph batches (or why it does not). */
   rowsPerRun: number;
   batching: string;
+  /** The runtime that runs the graph (backend.ts). */
+  backend: string;
+  /** Which int8 kernels run ("fp32" for fp32 graphs). */
+  kernels: Int8Kernels | "fp32";
 }
 
 /** How much one word moves a text's top label: its probability with the word minus without it. */

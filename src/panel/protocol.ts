@@ -7,7 +7,7 @@
  * from an older version of the extension comes back through the same door.
  */
 import type { Polarity } from "../core/types";
-import type { PanelFile, PanelModel, PanelUnit } from "./model";
+import type { PanelFile, PanelModel, PanelUnit } from "../core/review";
 
 /** Host → page: the model to draw; `undefined` draws the empty state. */
 export interface UpdateMessage {

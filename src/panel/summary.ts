@@ -4,7 +4,7 @@
  */
 import { labelPolarity, type LabelMap } from "../core/polarity";
 import type { Polarity } from "../core/types";
-import type { PanelModel, PanelUnit } from "./model";
+import type { PanelModel, PanelUnit } from "../core/review";
 import type { PolarityFilter } from "./protocol";
 
 /**

@@ -5,13 +5,9 @@
  */
 import { randomBytes } from "node:crypto";
 import * as vscode from "vscode";
-import { COMMANDS } from "../commands/ids";
 import { pageHtml } from "./html";
-import type { PanelModel } from "./model";
+import type { PanelModel } from "../core/review";
 import { isPageMessage, type HostMessage, type PageMessage } from "./protocol";
-
-/** Command id, as contributed in package.json. */
-
 
 /** What the panel draws from; the composition root implements it over the analysis service and folder runs. */
 export interface PanelSource {
@@ -30,13 +26,12 @@ export class SummaryPanel implements vscode.Disposable {
   static current: SummaryPanel | undefined;
 
   /**
-   * Registers the show command and the serializer that brings the panel back after a window reload. Returns the
-   * disposables for `context.subscriptions`; disposing them also closes the open panel.
+   * Registers the serializer that brings the panel back after a window reload (the show command is registered with the
+   * others in commands/index.ts). Returns the disposables for `context.subscriptions`; disposing them also closes the
+   * open panel.
    */
-  static register(context: vscode.ExtensionContext, source: PanelSource): vscode.Disposable[] {
-    const { extensionUri } = context;
+  static register(extensionUri: vscode.Uri, source: PanelSource): vscode.Disposable[] {
     return [
-      vscode.commands.registerCommand(COMMANDS.showPanel, () => SummaryPanel.show(extensionUri, source)),
       vscode.window.registerWebviewPanelSerializer(SummaryPanel.viewType, {
         // The saved state is the page's own (filters); a revived page reads it back itself with getState(), so the
         // host only has to rebuild the shell and send the current model once the page reports ready.

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as vscode from "vscode";
@@ -67,6 +67,20 @@ async function replaceText(document: vscode.TextDocument, needle: string, replac
   assert.ok(await vscode.workspace.applyEdit(edit));
 }
 
+type Results = NonNullable<ReturnType<InlineSentimentApi["results"]>>;
+
+/** Resolves at the first analysis of `uri` after this call whose stored results satisfy `check`. */
+function nextAnalysis(sentiment: InlineSentimentApi, uri: vscode.Uri, check: (results: Results) => boolean): Promise<Results> {
+  return new Promise((resolve) => {
+    const listener = sentiment.onDidAnalyze((event) => {
+      const results = sentiment.results(uri);
+      if (event.uri.toString() !== uri.toString() || event.partial || !results || !check(results)) return;
+      listener.dispose();
+      resolve(results);
+    });
+  });
+}
+
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "inline-sentiment-it-"));
 }
@@ -96,6 +110,7 @@ describe("Inline Sentiment in a real VS Code", () => {
     assert.match(negative, /NEGATIVE \d+\.\d %/);
     assert.match(negative, /POSITIVE \d+\.\d %/);
     assert.match(negative, /Model: sentiment-mini/);
+    assert.match(negative, /native \(onnxruntime-node\), int8 kernels u8(s8|u8)/, "the runtime and kernels that scored it");
     assert.match(negative, /\d+ tokens/);
 
     const positive = await hoverText(document, positionOf(document, "Thank you for the quick refund"));
@@ -233,6 +248,36 @@ describe("Inline Sentiment in a real VS Code", () => {
     });
     await withSetting("indicator", "gutter", () => sentiment.whenIdle());
     assert.equal(sentiment.textsScored, sentBefore);
+  });
+
+  it("a new model path or engine setting re-analyses open documents with that model at once, without an edit", async () => {
+    const sentiment = await api();
+    const { document } = await open("feedback.md");
+    await analyze(sentiment);
+    const before = sentiment.results(document.uri)!;
+    assert.equal(before.model.kind, "mini");
+    // A copy of the bundled model in another folder: a custom model (the same graph file, so cached scores stay valid).
+    const dir = tempDir();
+    cpSync(join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, "model", "sentiment-mini"), dir, { recursive: true });
+    const config = vscode.workspace.getConfiguration("inlineSentiment");
+    const custom = nextAnalysis(sentiment, document.uri, (results) => results.model.dir === dir);
+    await config.update("modelPath", dir, vscode.ConfigurationTarget.Global);
+    const switched = await custom;
+    assert.equal(switched.model.kind, "custom");
+    assert.equal(switched.version, before.version, "no edit was made");
+    await sentiment.whenIdle();
+    assert.match(await hoverText(document, positionOf(document, "Support never")), /Model: custom \(/);
+
+    const bundled = nextAnalysis(sentiment, document.uri, (results) => results.model.kind === "mini");
+    await config.update("modelPath", undefined, vscode.ConfigurationTarget.Global);
+    const back = await bundled;
+    // The thread count reloads the same model with other options: re-analysed too, with the new load's model info.
+    const reloaded = nextAnalysis(sentiment, document.uri, (results) => results.model !== back.model);
+    await withSetting("engine.threads", 1, async () => {
+      assert.equal((await reloaded).model.kind, "mini");
+      await sentiment.whenIdle();
+    });
+    await sentiment.whenIdle();
   });
 
   it("granularity: line makes each line a unit, sentence each sentence", async () => {

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as vscode from "vscode";
 import type { InlineSentimentApi } from "../../src/extension";
-import type { PanelModel } from "../../src/panel/model";
+import type { PanelModel } from "../../src/core/review";
 import type { HostMessage } from "../../src/panel/protocol";
 import { summarize } from "../../src/panel/summary";
 import type { SummaryPanel } from "../../src/panel/summaryPanel";

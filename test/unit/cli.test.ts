@@ -52,11 +52,12 @@ describe("CLI", () => {
     assert.doesNotMatch(stderr, /bundled mini model/);
   });
 
-  it("analyze --format json: every scored unit with its 1-based lines", () => {
+  it("analyze --format json: the editor's report, every scored unit with its 1-based lines", () => {
     const { code, stdout } = cli(["analyze", "--model", MINI_MODEL, "--format", "json", join(ROOT, "test/fixtures/workspace/feedback.md")]);
     assert.equal(code, 0);
-    const [report] = JSON.parse(stdout);
-    const lines = report.units.map((u: { startLine: number; endLine: number }) => [u.startLine, u.endLine]);
+    const report = JSON.parse(stdout);
+    assert.deepEqual(Object.keys(report), ["title", "model", "units"]);
+    const lines = report.units.map((u: { start_line: number; end_line: number }) => [u.start_line, u.end_line]);
     assert.deepEqual(lines, [[7, 7], [9, 9], [13, 13], [14, 14], [15, 15], [17, 17], [28, 28], [30, 30]]);
     const support = report.units[1];
     assert.match(support.text, /^Support never answered/);
@@ -75,7 +76,8 @@ describe("CLI", () => {
       assert.equal(csv.code, 1);
       assert.match(csv.stderr, /image\.txt: looks like a binary file/);
       const rows = csv.stdout.trimEnd().split("\n");
-      assert.equal(rows[0], "file,start_line,end_line,label,score,polarity,windows,text");
+      // The same columns as the editor's export (core/report.ts), scores as numbers.
+      assert.equal(rows[0], "file,start_line,end_line,label,score,polarity,text");
       assert.equal(rows.length, 4, "header, a two-line unit quoted across lines, one more unit");
       assert.ok(rows[1].startsWith(`${notes},1,2,POSITIVE,`));
       assert.ok(rows[3].startsWith(`${notes},4,4,NEGATIVE,`));
@@ -98,7 +100,7 @@ describe("CLI", () => {
         env: { ...process.env, INLINE_SENTIMENT_MODEL: "", NO_NETWORK_LOG: log },
       });
       assert.equal(result.status, 0, result.stderr);
-      assert.equal(JSON.parse(result.stdout)[0].units.length, 8);
+      assert.equal(JSON.parse(result.stdout).units.length, 8);
       assert.equal(readFileSync(log, "utf8"), "", "no network use");
       // The guard itself works: a fetch under it is refused and logged.
       const probe = spawnSync(process.execPath, ["--require", preload, "-e", "fetch('http://127.0.0.1:9/').catch(() => {})"], {
@@ -112,10 +114,16 @@ describe("CLI", () => {
     }
   });
 
+  it("--verbose names the model, the runtime and the int8 kernels on stderr", () => {
+    const { code, stderr } = cli(["classify", "--verbose", "--model", MINI_MODEL], '{"text":"fine"}\n');
+    assert.equal(code, 0);
+    assert.match(stderr, /model sentiment-mini \(bundled.*\) \(.*model_quantized\.onnx\); native \(onnxruntime-node\), int8 kernels u8(s8|u8); int8, one text per call/);
+  });
+
   it("usage errors exit 2 with a clear message", () => {
     const bad = cli(["analyze", "--format", "xml", "x.md"]);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--format must be table, json or csv, not "xml"/);
+    assert.match(bad.stderr, /--format must be table, json, csv or markdown, not "xml"/);
     assert.equal(cli(["frobnicate"]).code, 2);
   });
 });

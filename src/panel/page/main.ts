@@ -7,7 +7,7 @@
  * parsing: paragraphs may contain markup, scripts or command links, and must show as the text they are.
  */
 import type { Polarity } from "../../core/types";
-import type { PanelModel } from "../model";
+import type { PanelModel } from "../../core/review";
 import { isHostMessage, readPanelState, type PageMessage, type PanelState } from "../protocol";
 import {
   OVERALL_THRESHOLD,

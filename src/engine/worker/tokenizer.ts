@@ -6,7 +6,7 @@
 import { Tokenizer } from "@huggingface/tokenizers";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ModelError, messageOf } from "./errors";
+import { ModelError, messageOf } from "../../core/errors";
 
 export class TextTokenizer {
   /** Ids the tokenizer puts before and after a single sequence (e.g. [CLS] ... [SEP]). */

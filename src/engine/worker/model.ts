@@ -1,39 +1,28 @@
 /**
- * A sentiment model loaded in the worker: the folder's tokenizer, an onnxruntime-node session and config.json's labels.
- * Follows the reference text-classification pipeline (tokenize, run, softmax, id2label), plus two things it lacks:
- * batches of similar lengths (little padding; the worker forms them across requests), and overlapping windows for
- * texts longer than the model's input.
- * Only the worker imports this file: onnxruntime-node is loaded in that one thread.
+ * A sentiment model loaded in the worker: the folder's tokenizer, a graph session from the backend (backend.ts) and
+ * config.json's labels. Follows the reference text-classification pipeline (tokenize, run, softmax, id2label), plus
+ * two things it lacks: batches of similar lengths (little padding; the worker forms them across requests), and
+ * overlapping windows for texts longer than the model's input.
  */
-import { existsSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { createReadStream, existsSync } from "node:fs";
 import { join } from "node:path";
-import * as ort from "onnxruntime-node";
-import type { Classification } from "../core/types";
-import { ModelError, messageOf } from "./errors";
-import type { Explanation, ModelInfo, ModelSpec } from "./protocol";
-import { lowerPriority, threadIds } from "./priority";
-import { DEFAULT_GRAPH_CACHE, NotRewritable, rowwiseModelFile } from "./rowwise";
+import { pipeline } from "node:stream/promises";
+import { ModelError, messageOf } from "../../core/errors";
+import type { Classification } from "../../core/types";
+import { NotRewritable, rowwiseModelFile } from "../graph/rowwise";
+import type { Explanation, ModelInfo, ModelSpec } from "../protocol";
+import type { GraphSession, InferenceBackend, Int8Kernels } from "./backend";
+import { MAX_BATCH_ROWS, batchAround, softmax, windowsOf, type Prepared, type Window } from "./batching";
 import { TextTokenizer, readJson } from "./tokenizer";
 
 /**
- * Batches: measured on the full-size int8 graph (2 cores, AVX2, onnxruntime 1.30), 8-16 texts of ~30 tokens run ~25 %
- * faster per text in one session.run than one by one, 32 no faster than 16, and texts of ~70 tokens ~10 % slower: the
- * matmuls are already large enough. So only windows of up to 48 tokens share a run, at most 16 of them; longer ones run
- * alone. A batch is also what an edit may wait for behind bulk work, so it stays short (16 x 48 tokens: ~0.2 s).
- */
-const MAX_BATCH_ROWS = 16;
-const MAX_BATCHED_WIDTH = 48;
-/** Padding allowed in a batch: rows at most this much longer (in tokens) than the shortest, 4 tokens or 25 %. */
-const paddingRoom = (shortest: number) => Math.max(4, shortest >> 2);
-/**
  * int8 graphs quantize activations with one scale per tensor (DynamicQuantizeLinear), so rows batched together, and
  * their padding, shift each other's results (by up to 4e-2 measured on SST-2 dev). By default they run one text per
- * call, which reproduces the reference pipeline. With spec.batchInt8 they run as a row-wise copy (rowwise.ts), in
- * which each row is quantized as it would be alone, and batch like fp32 graphs (rows independent to ~1e-7); an int8
+ * call, which reproduces the reference pipeline. With spec.batchInt8 they run as a row-wise copy (graph/rowwise.ts),
+ * in which each row is quantized as it would be alone, and batch like fp32 graphs (rows independent to ~1e-7); an int8
  * graph the rewrite does not recognise then still runs one text per call.
  */
-/** Tokens shared by consecutive windows of a long text, so no sentence is only ever seen cut in half. */
-const WINDOW_OVERLAP = 128;
 
 /** Leave-one-word-out costs one model call per word: long paragraphs are explained by their first words only. */
 const MAX_EXPLAINED_WORDS = 64;
@@ -41,47 +30,18 @@ const EXPLAINED_TOP = 5;
 
 const ONNX_FILES = { q8: "onnx/model_quantized.onnx", fp32: "onnx/model.onnx" } as const;
 
-export interface Window {
-  text: number;
-  ids: number[];
-  /** Content tokens in this window: the window's weight in its text's mean. */
-  weight: number;
-}
-
-/** Texts tokenized and cut into windows, ready to run in any batches. */
-export interface Prepared {
-  windows: Window[];
-  /** Content tokens of each text. */
-  tokens: number[];
-}
-
-/**
- * One batch from `sorted` (windows in ascending length): the run of consecutive windows that holds sorted[at], grows
- * towards longer windows while padding stays small, then towards shorter ones. Returns [begin, end).
- */
-export function batchAround(sorted: readonly { ids: readonly number[] }[], at: number, maxRows: number): [number, number] {
-  const shortest = sorted[at].ids.length;
-  const fits = (length: number) => length <= MAX_BATCHED_WIDTH && length <= shortest + paddingRoom(shortest);
-  if (!fits(shortest)) return [at, at + 1];
-  let end = at + 1;
-  while (end < sorted.length && end - at < maxRows && fits(sorted[end].ids.length)) end++;
-  // Shorter neighbours join as long as the batch's width stays within their padding room.
-  const width = sorted[end - 1].ids.length;
-  let begin = at;
-  while (begin > 0 && end - begin < maxRows && width <= sorted[begin - 1].ids.length + paddingRoom(sorted[begin - 1].ids.length)) begin--;
-  return [begin, end];
-}
+export type { Prepared, Window };
 
 export class SentimentModel {
   private constructor(
     readonly info: ModelInfo,
     private readonly tokenizer: TextTokenizer,
-    private readonly session: ort.InferenceSession,
+    private readonly session: GraphSession,
     private readonly feedsTokenTypes: boolean,
   ) {}
 
   /** Loads a model folder. Every failure names the file at fault. */
-  static async load(spec: ModelSpec): Promise<SentimentModel> {
+  static async load(spec: ModelSpec, backend: InferenceBackend): Promise<SentimentModel> {
     if (!existsSync(spec.dir)) throw new ModelError(spec.dir, "model folder not found");
     const configFile = join(spec.dir, "config.json");
     const config = readJson(configFile);
@@ -89,36 +49,20 @@ export class SentimentModel {
     const tokenizer = TextTokenizer.load(spec.dir);
     const onnxFile = join(spec.dir, ONNX_FILES[spec.dtype]);
     if (!existsSync(onnxFile)) throw new ModelError(onnxFile, `file not found (dtype ${spec.dtype})`);
+    const sha256 = await sha256Of(onnxFile);
+    const kernels: Int8Kernels = "u8u8";
     const { file: sessionFile, rowsPerRun, batching } =
       spec.dtype === "fp32"
         ? { file: onnxFile, rowsPerRun: MAX_BATCH_ROWS, batching: "fp32: batched by length" }
         : spec.batchInt8
           ? int8Graph(onnxFile, spec.cacheDir)
           : { file: onnxFile, rowsPerRun: 1, batching: "int8, one text per call (batching is off)" };
-    let session: ort.InferenceSession;
-    const threadsBefore = threadIds();
+    let session: GraphSession;
     try {
-      session = await ort.InferenceSession.create(sessionFile, {
-        intraOpNumThreads: spec.intraOpThreads ?? 0,
-        interOpNumThreads: 1,
-        executionMode: "sequential",
-        graphOptimizationLevel: "all",
-        extra: {
-          session: {
-            // Idle pool threads must sleep, not spin: the worker sits idle between edits.
-            intra_op: { allow_spinning: "0" },
-            inter_op: { allow_spinning: "0" },
-            // On AVX2 CPUs without VNNI, the default u8s8 int8 kernels saturate 16-bit sums and move probabilities by
-            // up to 2e-3; the exact u8u8 path matches the reference (AVX-512 VNNI) to 4e-6 on 871 of 872 SST-2 rows.
-            x64quantprecision: "1",
-          },
-        },
-      });
+      session = await backend.load(sessionFile, { intraOpThreads: spec.intraOpThreads ?? 0, kernels });
     } catch (error) {
-      throw new ModelError(onnxFile, `onnxruntime cannot load it (${messageOf(error)})`);
+      throw new ModelError(onnxFile, `${backend.name} cannot load it (${messageOf(error)})`);
     }
-    // This thread and the session's thread pool yield to the editor's threads.
-    lowerPriority(threadsBefore);
     const missing = ["input_ids", "attention_mask"].filter((name) => !session.inputNames.includes(name));
     if (missing.length || !session.outputNames.includes("logits")) {
       await session.release();
@@ -129,7 +73,18 @@ export class SentimentModel {
     }
     const maxPositions = Number(config.max_position_embeddings) || 512;
     const maxTokens = Math.min(maxPositions, Number(readJson(join(spec.dir, "tokenizer_config.json")).model_max_length) || maxPositions);
-    const info: ModelInfo = { dir: spec.dir, onnxFile, labels, maxTokens, rowsPerRun, batching };
+    const info: ModelInfo = {
+      dir: spec.dir,
+      kind: spec.kind,
+      onnxFile,
+      sha256,
+      labels,
+      maxTokens,
+      rowsPerRun,
+      batching,
+      backend: backend.name,
+      kernels: spec.dtype === "fp32" ? "fp32" : kernels,
+    };
     const model = new SentimentModel(info, tokenizer, session, session.inputNames.includes("token_type_ids"));
     try {
       // One short run checks that the outputs match config.json's labels now, not at the first paragraph (it also
@@ -162,7 +117,7 @@ export class SentimentModel {
     const windows: Window[] = [];
     const tokens = texts.map((text, index) => {
       const ids = this.tokenizer.encode(text);
-      for (const window of this.windowsOf(ids)) windows.push({ text: index, ...window });
+      for (const window of windowsOf(ids, this.info.maxTokens, this.tokenizer.prefix, this.tokenizer.suffix)) windows.push({ text: index, ...window });
       return ids.length;
     });
     return { windows, tokens };
@@ -205,42 +160,24 @@ export class SentimentModel {
     await this.session.release();
   }
 
-  /** Splits content ids into windows that fit the model, overlapping by WINDOW_OVERLAP tokens. */
-  private *windowsOf(ids: number[]): Generator<{ ids: number[]; weight: number }> {
-    const { prefix, suffix } = this.tokenizer;
-    const room = this.info.maxTokens - prefix.length - suffix.length;
-    const stride = room - Math.min(WINDOW_OVERLAP, room >> 1);
-    for (let start = 0; ; start += stride) {
-      const content = ids.slice(start, start + room);
-      yield { ids: [...prefix, ...content, ...suffix], weight: Math.max(content.length, 1) };
-      if (start + room >= ids.length) return;
-    }
-  }
-
   /** One session.run over rows of token ids (right-padded); each row's label probabilities. */
   async runRows(rows: readonly number[][]): Promise<number[][]> {
     const width = Math.max(...rows.map((row) => row.length));
-    const ids = new BigInt64Array(rows.length * width).fill(BigInt(this.tokenizer.padId));
-    const mask = new BigInt64Array(rows.length * width);
+    const inputIds = new BigInt64Array(rows.length * width).fill(BigInt(this.tokenizer.padId));
+    const attentionMask = new BigInt64Array(rows.length * width);
     rows.forEach((row, r) =>
       row.forEach((id, c) => {
-        ids[r * width + c] = BigInt(id);
-        mask[r * width + c] = 1n;
+        inputIds[r * width + c] = BigInt(id);
+        attentionMask[r * width + c] = 1n;
       }),
     );
-    const dims = [rows.length, width];
-    const feeds: Record<string, ort.Tensor> = {
-      input_ids: new ort.Tensor("int64", ids, dims),
-      attention_mask: new ort.Tensor("int64", mask, dims),
-    };
-    if (this.feedsTokenTypes) feeds.token_type_ids = new ort.Tensor("int64", new BigInt64Array(ids.length), dims);
-    const { logits } = await this.session.run(feeds);
+    const tokenTypeIds = this.feedsTokenTypes ? new BigInt64Array(inputIds.length) : undefined;
+    const { logits, dims } = await this.session.run({ rows: rows.length, width, inputIds, attentionMask, tokenTypeIds });
     const classes = this.info.labels.length;
-    if (logits.dims.length !== 2 || logits.dims[1] !== classes) {
-      throw new ModelError(this.info.onnxFile, `logits have shape [${logits.dims.join(", ")}], config.json has ${classes} labels`);
+    if (dims.length !== 2 || dims[1] !== classes) {
+      throw new ModelError(this.info.onnxFile, `logits have shape [${dims.join(", ")}], config.json has ${classes} labels`);
     }
-    const data = logits.data as Float32Array;
-    return rows.map((_, r) => softmax(Array.from(data.subarray(r * classes, (r + 1) * classes))));
+    return rows.map((_, r) => softmax(logits.subarray(r * classes, (r + 1) * classes)));
   }
 
   private toClassification(probabilities: number[], windows: number, tokens: number): Classification {
@@ -259,7 +196,7 @@ export class SentimentModel {
 }
 
 /** The graph an int8 model runs: its row-wise copy (batched), or the file itself, one text per call. */
-function int8Graph(onnxFile: string, cacheDir = DEFAULT_GRAPH_CACHE): { file: string; rowsPerRun: number; batching: string } {
+function int8Graph(onnxFile: string, cacheDir: string): { file: string; rowsPerRun: number; batching: string } {
   try {
     return { file: rowwiseModelFile(onnxFile, cacheDir), rowsPerRun: MAX_BATCH_ROWS, batching: "int8, row-wise quantized copy: batched by length" };
   } catch (error) {
@@ -268,12 +205,11 @@ function int8Graph(onnxFile: string, cacheDir = DEFAULT_GRAPH_CACHE): { file: st
   }
 }
 
-/** Numerically stable softmax. */
-export function softmax(logits: readonly number[]): number[] {
-  const max = Math.max(...logits);
-  const exps = logits.map((x) => Math.exp(x - max));
-  const total = exps.reduce((a, b) => a + b, 0);
-  return exps.map((x) => x / total);
+/** sha256 of the graph file: the model's identity (cached scores belong to it) and the key of what is remembered for it. */
+async function sha256Of(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  await pipeline(createReadStream(file), hash);
+  return hash.digest("hex");
 }
 
 /** Labels in class order, from config.json's id2label. */

@@ -7,9 +7,11 @@
  * also half-done. A failed load keeps the model it had. Every failure goes back to the caller as a message, never a hang.
  */
 import { parentPort } from "node:worker_threads";
-import { messageOf } from "./errors";
-import { SentimentModel, batchAround, type Prepared, type Window } from "./model";
-import type { Request, Response } from "./protocol";
+import { messageOf } from "../../core/errors";
+import type { Request, Response } from "../protocol";
+import { batchAround } from "./batching";
+import { SentimentModel, type Prepared, type Window } from "./model";
+import { nativeBackend } from "./nativeBackend";
 
 const port = parentPort;
 if (!port) throw new Error("worker.js runs only as a worker thread");
@@ -39,7 +41,7 @@ let pumping: Promise<void> | undefined;
 async function handle(request: Exclude<Queued, ClassifyRequest>): Promise<Response> {
   try {
     if (request.type === "load") {
-      const next = await SentimentModel.load(request.spec);
+      const next = await SentimentModel.load(request.spec, nativeBackend);
       const previous = model;
       model = next;
       jobs.clear(); // windows were cut for the previous model's tokenizer

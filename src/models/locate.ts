@@ -6,8 +6,8 @@
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-
-export type ModelKind = "full" | "mini" | "custom";
+import type { ModelKind } from "../core/types";
+import { FULL_MODEL_FOLDER, MINI_MODEL_FOLDER } from "./manifest";
 
 export interface LocatedModel {
   dir: string;
@@ -15,10 +15,6 @@ export interface LocatedModel {
   /** Set when the fallback is in use: say it where the user will read it. */
   warning?: string;
 }
-
-/** Folder names under the extension's model/ directory. */
-export const FULL_MODEL_FOLDER = "distilbert-sst2";
-export const MINI_MODEL_FOLDER = "sentiment-mini";
 
 export function locateModel(extensionRoot: string, explicit?: string, env = process.env, downloadRoot?: string): LocatedModel {
   const chosen = explicit || env.INLINE_SENTIMENT_MODEL;
@@ -42,4 +38,11 @@ function kindOf(dir: string, extensionRoot: string, downloadRoot?: string): Mode
   if (dir === join(extensionRoot, "model", FULL_MODEL_FOLDER)) return "full";
   if (downloadRoot && dir === join(downloadRoot, FULL_MODEL_FOLDER)) return "full";
   return "custom";
+}
+
+/** How a model is named in hovers, the status bar, the panel and reports. */
+export function modelDisplayName(model: { kind: ModelKind; dir: string }): string {
+  if (model.kind === "mini") return "sentiment-mini (bundled stand-in, less accurate; full model not installed)";
+  if (model.kind === "full") return "DistilBERT SST-2 (int8)";
+  return `custom (${model.dir})`;
 }

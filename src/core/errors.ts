@@ -1,3 +1,5 @@
+/** Errors every layer uses. Pure. */
+
 /** An error that names the file at fault, so messages read "config.json: ..." wherever they surface. */
 export class ModelError extends Error {
   constructor(

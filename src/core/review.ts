@@ -1,5 +1,5 @@
 /** What the summary panel shows: plain data, posted to the webview as JSON. No `vscode` import. */
-import type { Polarity } from "../core/types";
+import type { Polarity } from "./types";
 
 export interface PanelUnit {
   /** 1-based first and last line of the unit in its file. */

@@ -1,0 +1,61 @@
+// The layer rules of the code base, enforced (`npm run lint`, part of `npm test`):
+//   core (pure) <- engine, models (no vscode) <- editor, panel, commands <- extension.ts (wiring); the CLI uses core,
+//   engine and models only; only the engine's native backend loads onnxruntime-node; the panel's page runs in a
+//   browser. Plus typescript-eslint's recommended rules.
+import tseslint from "typescript-eslint";
+
+/** An import of another layer's folder, at any depth of `../`. */
+const layer = (...names) => ({ regex: `^(\\.{1,2}/)+(${names.join("|")})(/|$)` });
+const vscode = { name: "vscode", message: "This layer does not use the VS Code API." };
+const nativeRuntime = { name: "onnxruntime-node", message: "Only src/engine/worker/nativeBackend.ts loads the native runtime." };
+
+/** no-restricted-imports for a layer: the named modules, and imports of the named folders. */
+function restrict(message, paths, ...folders) {
+  return {
+    "no-restricted-imports": ["error", { paths, patterns: folders.length ? [{ ...layer(...folders), message }] : [] }],
+  };
+}
+
+export default tseslint.config(
+  { ignores: ["dist/**", "node_modules/**", "bench/**", "scripts/**", "test/codeServer/**", "**/*.mjs", "**/*.cjs"] },
+  ...tseslint.configs.recommended,
+  { rules: { "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }] } },
+  {
+    files: ["src/core/**/*.ts"],
+    rules: restrict(
+      "core/ is pure: it imports no other layer.",
+      [vscode, nativeRuntime],
+      "engine", "models", "editor", "panel", "commands", "extension", "config", "cli",
+    ),
+  },
+  {
+    files: ["src/engine/**/*.ts", "src/models/**/*.ts"],
+    ignores: ["src/engine/worker/nativeBackend.ts"],
+    rules: restrict("engine/ and models/ run without VS Code (the CLI and the worker use them).", [vscode, nativeRuntime], "editor", "panel", "commands", "extension", "config", "cli"),
+  },
+  {
+    files: ["src/engine/worker/nativeBackend.ts"],
+    rules: restrict("engine/ runs without VS Code.", [vscode], "editor", "panel", "commands", "extension", "config", "cli"),
+  },
+  {
+    files: ["src/cli.ts"],
+    rules: restrict("The CLI uses core, engine and models only.", [vscode, nativeRuntime], "editor", "panel", "commands", "extension", "config"),
+  },
+  {
+    files: ["src/editor/**/*.ts", "src/panel/**/*.ts", "src/commands/**/*.ts", "src/config.ts"],
+    rules: restrict("Only extension.ts wires the layers together.", [nativeRuntime], "extension", "cli"),
+  },
+  {
+    // The summary page's script runs in the webview: a browser, without Node or the VS Code API.
+    files: ["src/panel/page/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { paths: [vscode, nativeRuntime], patterns: [{ regex: "^node:", message: "The page runs in a browser." }] }],
+    },
+  },
+  {
+    // The in-editor suite requires its files after mocha's pre-require, and a unit test loads an ESM script with
+    // require: both on purpose.
+    files: ["test/**/*.ts"],
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+);

@@ -1,0 +1,66 @@
+/**
+ * Granularity: what one scored unit is. A block (paragraph, list item, block quote) as a whole, each of its lines (one
+ * feedback item per line), or each sentence (Intl.Segmenter). Pieces map back to exact source offsets. Pure.
+ */
+import type { Unit } from "../types";
+import { proseOf, toUnit, type Block, type Leaf } from "./blocks";
+
+export type Granularity = "paragraph" | "line" | "sentence";
+
+/** The units of blocks at a granularity. */
+export function unitsOf(blocks: readonly Block[], granularity: Granularity): Unit[] {
+  if (granularity === "paragraph") return blocks.map(toUnit);
+  return blocks.flatMap(granularity === "line" ? splitLines : splitSentences);
+}
+
+/**
+ * Maps a range of a block's prose back to the source: exact inside exact leaves, otherwise to the ends of the leaves
+ * it touches.
+ */
+function sourceRange(leaves: readonly Leaf[], from: number, to: number): { start: number; end: number } {
+  let start = -1;
+  let end = -1;
+  let at = 0;
+  for (const leaf of leaves) {
+    const leafFrom = at;
+    const leafTo = at + leaf.text.length;
+    at = leafTo;
+    if (leafTo <= from || leafFrom >= to || leaf.text === "\n") continue;
+    const localStart = Math.max(from, leafFrom) - leafFrom;
+    const localEnd = Math.min(to, leafTo) - leafFrom;
+    if (start < 0) start = leaf.exact ? leaf.start + localStart : leaf.start;
+    end = leaf.exact ? leaf.start + localEnd : leaf.end;
+  }
+  return { start, end };
+}
+
+/** Cuts a block's prose into the pieces `pieces` finds, trimmed, each mapped back to the source. */
+function split(block: Block, pieces: (prose: string) => Iterable<{ index: number; segment: string }>): Unit[] {
+  const prose = proseOf(block.leaves);
+  const units: Unit[] = [];
+  for (const piece of pieces(prose)) {
+    const segment = prose.slice(piece.index, piece.index + piece.segment.length);
+    const lead = segment.length - segment.trimStart().length;
+    const index = piece.index;
+    const text = segment.trim();
+    if (!text) continue;
+    const { start, end } = sourceRange(block.leaves, index + lead, index + lead + text.length);
+    if (start >= 0) units.push({ start, end, text, kind: block.kind });
+  }
+  return units;
+}
+
+function splitLines(block: Block): Unit[] {
+  return split(block, (prose) => {
+    const lines: { index: number; segment: string }[] = [];
+    for (const match of prose.matchAll(/[^\r\n]+/g)) lines.push({ index: match.index, segment: match[0] });
+    return lines;
+  });
+}
+
+const sentences = new Intl.Segmenter(undefined, { granularity: "sentence" });
+
+/** Sentences; a line break alone does not end one (hard-wrapped prose), so breaks are read as spaces. */
+function splitSentences(block: Block): Unit[] {
+  return split(block, (prose) => sentences.segment(prose.replace(/[\r\n]/g, " ")));
+}

@@ -1,0 +1,41 @@
+/**
+ * The seam between the engine and an inference runtime. The worker holds one backend; everything above it
+ * (tokenizer, windows, batches, priorities, cancellation) is the same whichever runtime runs the graph. Today:
+ * onnxruntime-node (nativeBackend.ts). A WebAssembly backend (onnxruntime-web) plugs in here for platforms without a
+ * native binary and for VS Code for the Web.
+ */
+
+/** How int8 matrix products run (see kernels.ts): onnxruntime's default u8s8 kernels, or its exact u8u8 path. */
+export type Int8Kernels = "u8s8" | "u8u8";
+
+export interface GraphOptions {
+  /** Threads for one operator; 0 lets the runtime choose. */
+  intraOpThreads: number;
+  /** Which int8 kernels to use (ignored by runtimes that have one kind only). */
+  kernels: Int8Kernels;
+}
+
+/** Token ids of rows right-padded to one width, row-major; token_type_ids only for graphs that take them. */
+export interface GraphFeeds {
+  rows: number;
+  width: number;
+  inputIds: BigInt64Array;
+  attentionMask: BigInt64Array;
+  tokenTypeIds?: BigInt64Array;
+}
+
+/** A graph loaded in a runtime. */
+export interface GraphSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  /** Runs the graph; returns its `logits` output, row-major, and that output's shape. */
+  run(feeds: GraphFeeds): Promise<{ logits: Float32Array; dims: readonly number[] }>;
+  release(): Promise<void>;
+}
+
+export interface InferenceBackend {
+  /** Shown to the user: which runtime scores their text. */
+  readonly name: string;
+  /** Loads an ONNX file (external weights beside it are found by the runtime). Throws what the runtime says. */
+  load(onnxFile: string, options: GraphOptions): Promise<GraphSession>;
+}
