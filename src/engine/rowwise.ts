@@ -25,7 +25,14 @@ import { basename, dirname, join } from "node:path";
 import protobuf from "protobufjs/light";
 
 /** Bump when the rewrite changes: cached graphs of older rewrites are then made again. */
-const REWRITE_VERSION = 2;
+const REWRITE_VERSION = 3;
+
+/**
+ * How the rewrite stores the weights (B) of its MatMulInteger nodes. "int8": as the source has them, so onnxruntime runs
+ * its default u8s8 kernels (exact with VNNI and on ARM, ~2x the u8u8 speed there). "uint8": shifted by 128, so it runs
+ * the u8u8 kernels, the exact ones on x64 CPUs without VNNI (kernels.ts decides which a machine needs).
+ */
+export type RowwiseWeights = "int8" | "uint8";
 
 const DESCRIPTOR = {
   nested: {
@@ -195,7 +202,7 @@ interface Rewritten {
 }
 
 /** Rewrites a GraphProto's bytes. */
-function rewriteGraph(graph: Uint8Array, modelDir: string, opset: number): Rewritten {
+function rewriteGraph(graph: Uint8Array, modelDir: string, opset: number, weights: RowwiseWeights): Rewritten {
   const fields = fieldsOf(graph);
   const nodes: Node[] = [];
   const nodeOf = new Map<Field, Node>();
@@ -241,9 +248,11 @@ function rewriteGraph(graph: Uint8Array, modelDir: string, opset: number): Rewri
   const mask3 = node("Unsqueeze", [maskF, axis2], ["rowwise/mask_3d"]);
 
   /**
-   * B of a MatMulInteger as uint8 (int8 + 128, zero point + 128), with its column sums less the zero point. onnxruntime
-   * runs a uint8 x uint8 MatMulInteger exactly on every x64 CPU; uint8 x int8 saturates 16-bit sums on AVX2 CPUs
-   * without VNNI (session.x64quantprecision reaches only the fused kernels this rewrite replaces).
+   * B of a MatMulInteger, with its column sums less the zero point. With weights "uint8", an int8 B is stored as uint8
+   * (int8 + 128, zero point + 128): onnxruntime runs a uint8 x uint8 MatMulInteger exactly on every x64 CPU, while
+   * uint8 x int8 saturates 16-bit sums on x64 CPUs without VNNI (session.x64quantprecision reaches only the fused
+   * kernels this rewrite replaces). With weights "int8", B stays as it is (the u8s8 kernels: exact with VNNI and on
+   * ARM, and faster there).
    */
   const unsigned = new Map<string, [{ name: string; columnSums: string }, string]>();
   const unsignedWeight = (w: string, wZeroPoint: string | undefined) => {
@@ -258,23 +267,26 @@ function rewriteGraph(graph: Uint8Array, modelDir: string, opset: number): Rewri
     if (zeroTensor && zeroTensor.dataType !== weight.dataType) throw new NotRewritable(`${w}: zero point of another type`);
     const zeros = zeroTensor ? tensorValues(zeroTensor, modelDir) : new Int32Array([0]);
     if (zeros.length !== 1 && zeros.length !== n) throw new NotRewritable(`${w}: zero point of ${zeros.length} values`);
+    const keep = weights === "int8" || weight.dataType === ELEM.UINT8;
     const shift = weight.dataType === ELEM.INT8 ? 128 : 0;
     const columnSums = new Int32Array(n);
-    const shifted = new Uint8Array(values.length);
+    const shifted = keep ? undefined : new Uint8Array(values.length);
     for (let row = 0; row < k; row++) {
       for (let col = 0; col < n; col++) {
         const i = row * n + col;
-        shifted[i] = values[i] + shift;
+        if (shifted) shifted[i] = values[i] + shift;
         columnSums[col] += values[i] - zeros[zeros.length === 1 ? 0 : col];
       }
     }
-    const result: [{ name: string; columnSums: string }, string] = [
-      {
-        name: constant(`${w}/rowwise_u8`, ELEM.UINT8, [k, n], shifted),
-        columnSums: constant(`${w}/rowwise_column_sums`, ELEM.INT32, [n], columnSums),
-      },
-      constant(`${w}/rowwise_u8_zero_point`, ELEM.UINT8, zeros.length === 1 ? [] : [n], Uint8Array.from(zeros, (z) => z + shift)),
-    ];
+    const sums = constant(`${w}/rowwise_column_sums`, ELEM.INT32, [n], columnSums);
+    // MatMulInteger needs a zero point for B here (A's zero point is the 4th input's neighbour): 0 of B's type.
+    const keptZero = () => wZeroPoint ?? constant(`${w}/rowwise_zero_point`, weight.dataType, [], weight.dataType === ELEM.INT8 ? new Int8Array(1) : new Uint8Array(1));
+    const result: [{ name: string; columnSums: string }, string] = shifted
+      ? [
+          { name: constant(`${w}/rowwise_u8`, ELEM.UINT8, [k, n], shifted), columnSums: sums },
+          constant(`${w}/rowwise_u8_zero_point`, ELEM.UINT8, zeros.length === 1 ? [] : [n], Uint8Array.from(zeros, (z) => z + shift)),
+        ]
+      : [{ name: w, columnSums: sums }, keptZero()];
     unsigned.set(w, result);
     return result;
   };
@@ -322,7 +334,7 @@ function rewriteGraph(graph: Uint8Array, modelDir: string, opset: number): Rewri
     replaced.add(quantizer);
   }
 
-  // The int8 weights now unused (replaced by their uint8 copies) are left out: the new file holds each weight once.
+  // Weights now unused (int8 ones replaced by their uint8 copies) are left out: the new file holds each weight once.
   const used = new Set([...nodes.filter((n) => !replaced.has(n)), ...added].flatMap((n) => n.input));
   const parts: Uint8Array[] = [];
   for (const field of fields) {
@@ -349,7 +361,7 @@ function concat(parts: Uint8Array[]): Uint8Array {
 }
 
 /** Rewrites a ModelProto (bytes of an .onnx file whose external data, if any, lies in modelDir). */
-export function rewriteModel(model: Uint8Array, modelDir: string): Rewritten {
+export function rewriteModel(model: Uint8Array, modelDir: string, weights: RowwiseWeights = "uint8"): Rewritten {
   const fields = fieldsOf(model);
   const opsets = fields.filter((f) => f.id === MODEL_OPSET_IMPORT && f.body).map((f) => OperatorSetIdProto.decode(f.body!) as unknown as { domain: string; version: number | protobuf.Long });
   const opset = Number(opsets.find((o) => !o.domain || o.domain === "ai.onnx")?.version ?? 0);
@@ -357,7 +369,7 @@ export function rewriteModel(model: Uint8Array, modelDir: string): Rewritten {
   let graph: Rewritten | undefined;
   const parts = fields.map((field) => {
     if (field.id !== MODEL_GRAPH || !field.body) return field.raw;
-    graph = rewriteGraph(field.body, modelDir, opset);
+    graph = rewriteGraph(field.body, modelDir, opset, weights);
     return lengthDelimited(MODEL_GRAPH, graph.bytes);
   });
   if (!graph) throw new NotRewritable("no graph");
@@ -365,27 +377,30 @@ export function rewriteModel(model: Uint8Array, modelDir: string): Rewritten {
 }
 
 /**
- * The row-wise copy of an int8 .onnx file: made once and kept, keyed by the source's path, size and time. Weights
- * stored outside the file must stay beside the graph that names them, so such a copy is written next to the source;
- * others go to cacheDir. Throws NotRewritable (or a file system error) when no copy can be made.
+ * The row-wise copy of an int8 .onnx file: made once and kept, keyed by the source's path, size and time and by how
+ * the weights are stored (`weights`, see RowwiseWeights; both kinds of copy may sit side by side). Weights stored
+ * outside the file must stay beside the graph that names them, so such a copy is written next to the source; others
+ * go to cacheDir. Throws NotRewritable (or a file system error) when no copy can be made.
  */
-export function rowwiseModelFile(onnxFile: string, cacheDir: string): string {
+export function rowwiseModelFile(onnxFile: string, cacheDir: string, weights: RowwiseWeights = "uint8"): string {
   const stat = statSync(onnxFile);
   const key = createHash("sha256")
-    .update(`${REWRITE_VERSION}\0${onnxFile}\0${stat.size}\0${stat.mtimeMs}`)
+    .update(`${REWRITE_VERSION}\0${weights}\0${onnxFile}\0${stat.size}\0${stat.mtimeMs}`)
     .digest("hex")
     .slice(0, 16);
-  const name = `${basename(onnxFile, ".onnx")}.rowwise-${key}.onnx`;
+  const kind = weights === "int8" ? "i8" : "u8";
+  const name = `${basename(onnxFile, ".onnx")}.rowwise-${kind}-${key}.onnx`;
   for (const dir of [cacheDir, dirname(onnxFile)]) if (existsSync(join(dir, name))) return join(dir, name);
-  const { bytes: out, external } = rewriteModel(readFileSync(onnxFile), dirname(onnxFile));
+  const { bytes: out, external } = rewriteModel(readFileSync(onnxFile), dirname(onnxFile), weights);
   const dir = external ? dirname(onnxFile) : cacheDir;
   const target = join(dir, name);
   mkdirSync(dir, { recursive: true });
   const temporary = `${target}.${randomUUID()}.tmp`;
   writeFileSync(temporary, out);
   renameSync(temporary, target);
-  // Copies of an older rewrite or an older source are not used again.
-  const stale = new RegExp(`^${basename(onnxFile, ".onnx").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.rowwise-[0-9a-f]{16}\\.onnx$`);
+  // Copies of an older rewrite or an older source (of this weight kind, or from before kinds were named) are not used
+  // again.
+  const stale = new RegExp(`^${basename(onnxFile, ".onnx").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.rowwise-(${kind}-)?[0-9a-f]{16}\\.onnx$`);
   for (const name of readdirSync(dir)) if (stale.test(name) && join(dir, name) !== target) rmSync(join(dir, name), { force: true });
   return target;
 }

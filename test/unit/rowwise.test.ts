@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { EngineClient } from "../../src/engine/client";
+import { chooseKernels, rowwiseWeightsFor, sessionKernelOptions } from "../../src/engine/kernels";
 import { NotRewritable, rewriteModel, rowwiseModelFile } from "../../src/engine/rowwise";
 import { TextTokenizer } from "../../src/engine/tokenizer";
 import { MINI_MODEL, WORKER, sharedFile } from "./helpers";
@@ -23,8 +24,8 @@ async function run(session: ort.InferenceSession, rows: number[][]): Promise<num
   return rows.map((_, r) => 1 / (1 + Math.exp(data[2 * r] - data[2 * r + 1])));
 }
 
-async function aloneAndBatched(file: string, rows: number[][]): Promise<{ alone: number[]; batched: number[] }> {
-  const session = await ort.InferenceSession.create(file, OPTIONS);
+async function aloneAndBatched(file: string, rows: number[][], options = OPTIONS): Promise<{ alone: number[]; batched: number[] }> {
+  const session = await ort.InferenceSession.create(file, options);
   try {
     const alone: number[] = [];
     for (const row of rows) alone.push(...(await run(session, [row])));
@@ -58,6 +59,28 @@ describe("row-wise int8 graph (batching without changing results)", () => {
     assert.ok(maxDiff(original.alone, original.batched) > 1e-3, "the original graph's batches shift results (per-tensor quantization)");
     assert.ok(maxDiff(rowwise.alone, rowwise.batched) < 1e-6, `row-wise batched vs alone: ${maxDiff(rowwise.alone, rowwise.batched)}`);
     assert.ok(maxDiff(rowwise.alone, original.alone) < 1e-4, `row-wise vs original, alone: ${maxDiff(rowwise.alone, original.alone)}`);
+  });
+
+  it("keeps int8 weights for this machine's kernels when they are u8s8, and stays exact with the kernels chosen here", async () => {
+    const choice = await chooseKernels(ort);
+    const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, extra: { session: sessionKernelOptions(choice.kernels) } };
+    const original = await aloneAndBatched(INT8, rows, options);
+    const rowwise = await aloneAndBatched(rowwiseModelFile(INT8, cache, rowwiseWeightsFor(choice.kernels)), rows, options);
+    assert.ok(maxDiff(rowwise.alone, rowwise.batched) < 1e-6, `${choice.kernels}: row-wise batched vs alone: ${maxDiff(rowwise.alone, rowwise.batched)}`);
+    assert.ok(maxDiff(rowwise.alone, original.alone) < 1e-4, `${choice.kernels}: row-wise vs original, alone: ${maxDiff(rowwise.alone, original.alone)}`);
+  });
+
+  it("stores weights as asked: int8 as the source has them, uint8 shifted by 128; both copies side by side", () => {
+    const signed = rewriteModel(readFileSync(INT8), MINI_MODEL, "int8").bytes;
+    const unsigned = rewriteModel(readFileSync(INT8), MINI_MODEL, "uint8").bytes;
+    const text = (bytes: Uint8Array) => Buffer.from(bytes).toString("latin1");
+    assert.ok(!text(signed).includes("/rowwise_u8"), "int8 copy has no uint8 weights");
+    assert.ok(text(unsigned).includes("/rowwise_u8"), "uint8 copy has uint8 weights");
+    const own = mkdtempSync(join(cache, "kinds-"));
+    const i8 = rowwiseModelFile(INT8, own, "int8");
+    const u8 = rowwiseModelFile(INT8, own, "uint8");
+    assert.notEqual(i8, u8);
+    assert.ok(existsSync(i8) && existsSync(u8), "making one kind does not remove the other");
   });
 
   it("rewrites the tiny random DistilBERT of ../shared exactly as well", async function () {
