@@ -8,11 +8,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { EngineClient } from "../src/engine/client";
-import { EnginePool } from "../src/engine/pool";
-import { LruCache } from "../src/core/cache";
-import { DocumentSegmenter, segment } from "../src/core/segment";
-import type { Classification } from "../src/core/types";
+import { type Classification, DocumentSegmenter, EngineClient, EnginePool, LruCache } from "./engineImports";
 import { RANDOM_MODEL, ROOT, quantile, readJsonFile, rssMB } from "./lib.mjs";
 
 const [docs, out] = process.argv.slice(2);
@@ -76,29 +72,8 @@ for (const n of sizes) {
 result.runs = runs;
 rss.peak = rssMB().peak;
 
-/**
- * Paragraphs per second of `engine` on the smaller document, after a warm-up (segmentation not timed): the rows for
- * settings other than the defaults. The engine is disposed afterwards.
- */
-async function bulkRate(engine: EnginePool, label: string) {
-  await engine.classify(Array.from({ length: 200 }, (_, i) => `warm up the engine ${i}`));
-  const n = Math.min(...sizes);
-  const units = segment(readFileSync(join(docs, `doc-${n}.md`), "utf8"), "markdown");
-  const t = performance.now();
-  await engine.classify(units.map((unit) => unit.text));
-  const paragraphsPerSecond = (units.length / ms(t)) * 1000;
-  log(`engine with ${label}, ${n} paragraphs: ${paragraphsPerSecond.toFixed(1)} paragraphs/s (segmentation not timed)`);
-  const row = { paragraphs: units.length, paragraphsPerSecond, batching: (await engine.modelInfo()).batching, workersRunning: engine.workersRunning };
-  engine.dispose();
-  return row;
-}
-// inlineSentiment.engine.batching on: the row-wise int8 graph, short texts batched. bench/run.mts made the row-wise
-// copy beforehand, as a user's first load does once.
-result.batchingOn = await bulkRate(new EnginePool(WORKER, { dir: RANDOM_MODEL, dtype: "q8", batchInt8: true }), "batching on");
-// inlineSentiment.engine.workers 2: a helper worker with its own copy of the model (one thread) shares bulk work with
-// the primary. Memory is not measured here (other engines' memory is still in this process); a second session of this
-// model adds ~66 MB.
-result.twoWorkers = await bulkRate(new EnginePool(WORKER, { dir: RANDOM_MODEL, dtype: "q8" }, 2), "engine.workers 2");
+// Bulk throughput of the engine's settings against raw onnxruntime and the anchor is measured interleaved by
+// bench/run.mts; this process measures what needs a process of its own (memory, event loop, latency, live edit).
 /** classify([text]) latency, `repeat` times over the given texts, after one warm-up each. */
 let client: EngineClient | EnginePool = pool;
 async function latency(texts: string[], repeat: number) {
