@@ -7,7 +7,11 @@ import tseslint from "typescript-eslint";
 /** An import of another layer's folder, at any depth of `../`. */
 const layer = (...names) => ({ regex: `^(\\.{1,2}/)+(${names.join("|")})(/|$)` });
 const vscode = { name: "vscode", message: "This layer does not use the VS Code API." };
-const nativeRuntime = { name: "onnxruntime-node", message: "Only src/engine/worker/nativeBackend.ts loads the native runtime." };
+const nativeRuntime = {
+  name: "onnxruntime-node",
+  allowTypeImports: true,
+  message: "Only src/engine/worker/nativeBackend.ts loads the native runtime (type imports are fine).",
+};
 
 /** no-restricted-imports for a layer: the named modules, and imports of the named folders. */
 function restrict(message, paths, ...folders) {

@@ -8,11 +8,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { EngineClient } from "../src/engine/client";
-import { EnginePool } from "../src/engine/pool";
-import { LruCache } from "../src/core/cache";
-import { DocumentSegmenter, segment } from "../src/core/segment";
-import type { Classification } from "../src/core/types";
+import { type Classification, DocumentSegmenter, EngineClient, LruCache } from "./engineImports";
 import { RANDOM_MODEL, ROOT, quantile, readJsonFile, rssMB } from "./lib.mjs";
 
 const [docs, out] = process.argv.slice(2);
@@ -28,7 +24,7 @@ const rss: Record<string, number> = { beforeWorker: rssMB().current };
 
 // Default engine settings, as in the extension: int8 one text per call, one worker, intra-op threads chosen by
 // onnxruntime (0 = one per core).
-const pool = new EnginePool(WORKER, { dir: RANDOM_MODEL, dtype: "q8" });
+const pool = new EngineClient(WORKER, { dir: RANDOM_MODEL, kind: "custom", dtype: "q8" });
 let start = performance.now();
 const info = await pool.modelInfo();
 result.loadMs = ms(start);
@@ -76,31 +72,10 @@ for (const n of sizes) {
 result.runs = runs;
 rss.peak = rssMB().peak;
 
-/**
- * Paragraphs per second of `engine` on the smaller document, after a warm-up (segmentation not timed): the rows for
- * settings other than the defaults. The engine is disposed afterwards.
- */
-async function bulkRate(engine: EnginePool, label: string) {
-  await engine.classify(Array.from({ length: 200 }, (_, i) => `warm up the engine ${i}`));
-  const n = Math.min(...sizes);
-  const units = segment(readFileSync(join(docs, `doc-${n}.md`), "utf8"), "markdown");
-  const t = performance.now();
-  await engine.classify(units.map((unit) => unit.text));
-  const paragraphsPerSecond = (units.length / ms(t)) * 1000;
-  log(`engine with ${label}, ${n} paragraphs: ${paragraphsPerSecond.toFixed(1)} paragraphs/s (segmentation not timed)`);
-  const row = { paragraphs: units.length, paragraphsPerSecond, batching: (await engine.modelInfo()).batching, workersRunning: engine.workersRunning };
-  engine.dispose();
-  return row;
-}
-// inlineSentiment.engine.batching on: the row-wise int8 graph, short texts batched. bench/run.mts made the row-wise
-// copy beforehand, as a user's first load does once.
-result.batchingOn = await bulkRate(new EnginePool(WORKER, { dir: RANDOM_MODEL, dtype: "q8", batchInt8: true }), "batching on");
-// inlineSentiment.engine.workers 2: a helper worker with its own copy of the model (one thread) shares bulk work with
-// the primary. Memory is not measured here (other engines' memory is still in this process); a second session of this
-// model adds ~66 MB.
-result.twoWorkers = await bulkRate(new EnginePool(WORKER, { dir: RANDOM_MODEL, dtype: "q8" }, 2), "engine.workers 2");
+// Bulk throughput of the engine's settings against raw onnxruntime and the anchor is measured interleaved by
+// bench/run.mts; this process measures what needs a process of its own (memory, event loop, latency, live edit).
 /** classify([text]) latency, `repeat` times over the given texts, after one warm-up each. */
-let client: EngineClient | EnginePool = pool;
+let client: EngineClient = pool;
 async function latency(texts: string[], repeat: number) {
   const times: number[] = [];
   for (const text of texts) await client.classify([text]);
@@ -120,7 +95,7 @@ const editTexts = readJsonFile(join(docs, "edits.json")) as { texts: string[]; t
 for (const threads of [0, 1]) {
   if (threads === 1) {
     pool.dispose();
-    client = new EngineClient(WORKER, { dir: RANDOM_MODEL, dtype: "q8", intraOpThreads: 1 });
+    client = new EngineClient(WORKER, { dir: RANDOM_MODEL, kind: "custom", dtype: "q8", intraOpThreads: 1 });
     await client.modelInfo();
   }
   const key = threads === 0 ? "default threads" : "1 thread";

@@ -54,6 +54,33 @@ export function loadSst2() {
     .map((line) => line.split("\t")[0].trim());
 }
 
+/** A seeded random number generator (mulberry32): the documents are the same in every run. */
+export function mulberry32(seed) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Feedback paragraphs: airline tweets (deduplicated) and SST-2 dev sentences, blank lines folded, shuffled with a
+ * fixed seed; only texts that `segment` (src/core/segment's, passed in so this file stays plain ESM) sees as exactly
+ * one markdown unit.
+ */
+export function feedbackParagraphs(segment) {
+  const random = mulberry32(20240611);
+  const pool = [...loadTweets(), ...loadSst2()]
+    .map((text) => text.replace(/\r\n?/g, "\n").replace(/\n[ \t]*(\n[ \t]*)+/g, "\n").trim())
+    .filter((text) => text && !/^\s*(<|```|~~~)/m.test(text) && segment(text, "markdown").length === 1);
+  for (let i = pool.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [pool[i], pool[j]] = [pool[j], pool[i]];
+  }
+  return pool;
+}
+
 /** Value at quantile q (0..1) of numbers, nearest-rank. */
 export function quantile(values, q) {
   if (!values.length) return NaN;
@@ -79,7 +106,9 @@ export function machineInfo() {
     cores: cpus.length,
     avx2: has("avx2"),
     avx512vnni: has("avx512_vnni"),
-    avxVnni: has("avx_vnni"),
+    avxVnni: has("avx_vnni") || has("avxvnni"),
+    avx512bw: has("avx512bw"),
+    arm: os.arch() === "arm64" || os.arch() === "arm",
     totalMemoryMB: Math.round(os.totalmem() / 2 ** 20),
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     node: process.version,

@@ -5,7 +5,6 @@
  * It uses core, engine and models only (no `vscode`); its reports are core/report.ts's, as the editor's export is.
  */
 import { readFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
@@ -18,19 +17,18 @@ import { renderReport, reportRows, type ReportFormat } from "./core/report";
 import type { PanelFile, PanelModel } from "./core/review";
 import { segment } from "./core/segment";
 import type { Classification } from "./core/types";
-import { EnginePool } from "./engine/pool";
+import { EngineClient } from "./engine/client";
 import { runtimeOf } from "./engine/runtime";
 import type { Dtype, ModelInfo } from "./engine/protocol";
 import { locateModel, modelDisplayName } from "./models/locate";
 
 const USAGE = `usage:
-  inline-sentiment classify [--model DIR] [--dtype q8|fp32] [--threads N] [--workers N] [--batching] < texts.jsonl
+  inline-sentiment classify [--model DIR] [--dtype q8|fp32] [--threads N] [--verbose] < texts.jsonl
       reads {"text": "..."} per line, writes {"label","score","probabilities"} per line, in input order
-  inline-sentiment analyze [--model DIR] [--dtype q8|fp32] [--threads N] [--workers N] [--batching] [--format table|json|csv|markdown] [--threshold T] FILE...
+  inline-sentiment analyze [--model DIR] [--dtype q8|fp32] [--threads N] [--verbose] [--format table|json|csv|markdown] [--threshold T] FILE...
       prints every scored paragraph with its lines, label and score (json, csv and markdown: the editor's report)
 
-  --verbose: says on stderr which model, runtime and int8 kernels run.
-  --batching: int8 models share runs between short texts (a row-wise copy of the graph, kept in ~/.cache).
+  --verbose: says on stderr which model, runtime and int8 kernels run, and why those kernels.
   Model: --model DIR, else $INLINE_SENTIMENT_MODEL, else the full model if installed, else the bundled mini model.`;
 
 /** Texts sent to the worker at once while streaming stdin: large enough to batch well, small enough to stream. */
@@ -49,8 +47,6 @@ async function main(argv: string[]): Promise<number> {
       format: { type: "string", default: "table" },
       threshold: { type: "string", default: String(DEFAULT_THRESHOLD) },
       threads: { type: "string", default: "0" },
-      batching: { type: "boolean", default: false },
-      workers: { type: "string", default: "1" },
       verbose: { type: "boolean", short: "v", default: false },
       help: { type: "boolean", short: "h" },
     },
@@ -65,10 +61,7 @@ async function main(argv: string[]): Promise<number> {
   if (located.warning) console.error(`inline-sentiment: ${located.warning}`);
   const threads = Number(values.threads);
   if (!Number.isInteger(threads) || threads < 0) throw new UsageError(`--threads must be a whole number (0: one per core), not "${values.threads}"`);
-  const workers = Number(values.workers);
-  if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers must be a whole number from 1, not "${values.workers}"`);
-  const spec = { dir: located.dir, kind: located.kind, dtype: values.dtype as Dtype, intraOpThreads: threads, batchInt8: values.batching, cacheDir: engineCacheDir() };
-  const engine = new EnginePool(join(__dirname, "worker.js"), spec, workers);
+  const engine = new EngineClient(join(__dirname, "worker.js"), { dir: located.dir, kind: located.kind, dtype: values.dtype as Dtype, intraOpThreads: threads });
   try {
     if (values.verbose) console.error(`inline-sentiment: ${describe(await engine.modelInfo())}`);
     if (command === "classify") return await classify(engine);
@@ -89,7 +82,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** JSON Lines in, JSON Lines out. A bad line gets an {"error"} line in its place; the rest still run. */
-async function classify(engine: EnginePool): Promise<number> {
+async function classify(engine: EngineClient): Promise<number> {
   let failed = 0;
   let lineNumber = 0;
   let chunk: ({ text: string } | { error: string })[] = [];
@@ -133,7 +126,7 @@ function toJson(result: Classification): object {
   return windows > 1 ? { label, score, probabilities, windows } : { label, score, probabilities };
 }
 
-async function analyze(engine: EnginePool, files: string[], format: ReportFormat | "table", threshold: number): Promise<number> {
+async function analyze(engine: EngineClient, files: string[], format: ReportFormat | "table", threshold: number): Promise<number> {
   const scored: PanelFile[] = [];
   let failed = 0;
   for (const file of files) {
@@ -210,12 +203,7 @@ main(process.argv.slice(2)).then(
   },
 );
 
-/** Where the CLI's engine keeps what it makes once per model and machine: $XDG_CACHE_HOME or ~/.cache. */
-function engineCacheDir(): string {
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "inline-sentiment", "engine");
-}
-
 /** The model line of --verbose. */
 function describe(info: ModelInfo): string {
-  return `model ${modelDisplayName(info)} (${info.onnxFile}); ${runtimeOf(info)}; ${info.batching}`;
+  return `model ${modelDisplayName(info)} (${info.onnxFile}); ${runtimeOf(info)}; ${info.batching}; ${info.kernelsReason}`;
 }

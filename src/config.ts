@@ -19,10 +19,6 @@ export interface Settings {
   "diagnostics.enabled": boolean;
   /** onnxruntime intra-op threads; 0 lets it choose (one per core). */
   "engine.threads": number;
-  /** Workers for bulk analyses, the primary included. */
-  "engine.workers": number;
-  /** Batch int8 models through their row-wise graph copy. */
-  "engine.batching": boolean;
   /** A model folder chosen by the user; empty for the bundled one. */
   modelPath: string;
   /** Label name -> polarity for labels whose names do not say it. */
@@ -39,8 +35,6 @@ const DEFAULTS: Settings = {
   "live.maxDocumentSize": 2_000_000,
   "diagnostics.enabled": false,
   "engine.threads": 0,
-  "engine.workers": 1,
-  "engine.batching": false,
   modelPath: "",
   labelMap: {},
 };

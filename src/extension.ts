@@ -16,7 +16,7 @@ import { LiveScheduler } from "./editor/liveScheduler";
 import { ReviewState } from "./editor/reviewState";
 import { SentimentStatusBar } from "./editor/statusBar";
 import { openDocument } from "./editor/documents";
-import { EnginePool } from "./engine/pool";
+import { EngineClient } from "./engine/client";
 import type { ModelInfo, ModelSpec } from "./engine/protocol";
 import { locateModel, type LocatedModel } from "./models/locate";
 import { SummaryPanel } from "./panel/summaryPanel";
@@ -48,9 +48,7 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
   let settings = readSettings();
   const downloads = context.globalStorageUri.fsPath;
   const locate = () => locateModel(context.extensionPath, settings.modelPath, process.env, downloads);
-  // What the engine makes once per model and machine (the row-wise copy of an int8 graph) is kept here.
-  const engineCache = vscode.Uri.joinPath(context.globalStorageUri, "engine").fsPath;
-  const engine = new EnginePool(context.asAbsolutePath("dist/worker.js"), modelSpec(locate(), settings, engineCache), settings["engine.workers"]);
+  const engine = new EngineClient(context.asAbsolutePath("dist/worker.js"), modelSpec(locate(), settings));
   const analysis = new AnalysisService(engine, settings.neutralThreshold, settings.granularity, settings.labelMap);
   const decorations = new DecorationController(context.extensionUri, settings.indicator);
   const statusBar = new SentimentStatusBar(analysis);
@@ -73,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
   };
   /** Loads another model (or the same one with other engine settings) and re-scores what is shown with it. */
   const useModel = async (model: LocatedModel) => {
-    if (await switchModel(engine, model, settings, engineCache)) reanalyseAll();
+    if (await switchModel(engine, model, settings)) reanalyseAll();
   };
   const scheduleVisible = (delay?: number) => {
     for (const editor of vscode.window.visibleTextEditors) {
@@ -130,8 +128,7 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
         reanalyseAll();
       }
       if (affects(event, "live.enabled") || affects(event, "live.languages") || affects(event, "live.maxDocumentSize")) scheduleVisible(0);
-      if (affects(event, "modelPath") || affects(event, "engine.threads") || affects(event, "engine.batching")) void useModel(locate());
-      if (affects(event, "engine.workers")) engine.setWorkers(settings["engine.workers"]);
+      if (affects(event, "modelPath") || affects(event, "engine.threads")) void useModel(locate());
     }),
   );
   scheduleVisible(0);
@@ -164,9 +161,9 @@ export function deactivate(): void {
 }
 
 /** Loads another model; true when it is in use. On failure the previous model stays in use and the user is told why. */
-async function switchModel(engine: EnginePool, model: LocatedModel, settings: Settings, cacheDir: string): Promise<boolean> {
+async function switchModel(engine: EngineClient, model: LocatedModel, settings: Settings): Promise<boolean> {
   try {
-    await engine.setModel(modelSpec(model, settings, cacheDir));
+    await engine.setModel(modelSpec(model, settings));
     return true;
   } catch (error) {
     void vscode.window.showErrorMessage(
@@ -176,8 +173,8 @@ async function switchModel(engine: EnginePool, model: LocatedModel, settings: Se
   }
 }
 
-function modelSpec(model: LocatedModel, settings: Settings, cacheDir: string): ModelSpec {
-  return { dir: model.dir, kind: model.kind, dtype: "q8", intraOpThreads: settings["engine.threads"], batchInt8: settings["engine.batching"], cacheDir };
+function modelSpec(model: LocatedModel, settings: Settings): ModelSpec {
+  return { dir: model.dir, kind: model.kind, dtype: "q8", intraOpThreads: settings["engine.threads"] };
 }
 
 /** Shows each distinct message once per session: live analysis must not repeat the same error on every keystroke. */

@@ -10,8 +10,7 @@ import { LruCache } from "../core/cache";
 import { polarityOf, type LabelMap } from "../core/polarity";
 import { DocumentSegmenter, type Granularity } from "../core/segment";
 import type { Classification, ScoredUnit, Unit } from "../core/types";
-import { CancelledError, type Priority } from "../engine/client";
-import type { EnginePool } from "../engine/pool";
+import { CancelledError, type EngineClient, type Priority } from "../engine/client";
 import type { Explanation, ModelInfo } from "../engine/protocol";
 
 export interface DocumentResults {
@@ -59,7 +58,7 @@ export class AnalysisService implements vscode.Disposable {
   readonly onDidProgress = this.progress.event;
 
   constructor(
-    private readonly engine: EnginePool,
+    private readonly engine: EngineClient,
     private threshold: number,
     private granularity: Granularity,
     private labels: LabelMap = {},

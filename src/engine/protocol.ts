@@ -13,14 +13,6 @@ export interface ModelSpec {
   dtype: Dtype;
   /** Threads for one operator; 0 lets onnxruntime choose. */
   intraOpThreads?: number;
-  /**
-   * int8 only: run the row-wise copy of the graph (rowwise.ts), so texts can share a session.run. Off: one text per
-   * call with the graph as it is (on 2-core AVX2 CPUs this is faster for one paragraph and uses less memory; for bulk
-   * work the row-wise copy measured faster, within the machine's run-to-run drift).
-   */
-  batchInt8?: boolean;
-  /** Where the engine keeps what it makes once per model and machine (the row-wise copy of an int8 graph). */
-  cacheDir: string;
 }
 
 /** What a loaded model is; results carry it, so what scored them is known. */
@@ -38,8 +30,9 @@ export interface ModelInfo {
   batching: string;
   /** The runtime that runs the graph (backend.ts). */
   backend: string;
-  /** Which int8 kernels run ("fp32" for fp32 graphs). */
+  /** Which int8 kernels run ("fp32" for fp32 graphs), and how that was decided on this machine. */
   kernels: Int8Kernels | "fp32";
+  kernelsReason: string;
 }
 
 /** How much one word moves a text's top label: its probability with the word minus without it. */

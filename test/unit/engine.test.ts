@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { EngineClient } from "../../src/engine/client";
-import { EnginePool } from "../../src/engine/pool";
 import { batchAround, softmax } from "../../src/engine/worker/batching";
 import { MINI_MODEL, WORKER, sharedFile, spec } from "./helpers";
 import { identityModel } from "./onnxFixture";
@@ -199,19 +198,31 @@ describe("engine (worker thread, mini model)", () => {
     await assert.rejects(background, (error: Error) => error.name === "CancelledError");
   });
 
-  it("batches texts across requests and answers each with the results it has alone", async () => {
-    const texts = Array.from({ length: 40 }, (_, i) => `Order ${i} ${i % 2 ? "was terrible, awful and broken" : "was wonderful, I love it"}${"!".repeat(i % 5)}`);
-    const alone: number[] = [];
-    for (const text of texts.slice(0, 8)) alone.push((await engine.classify([text]))[0].probabilities.POSITIVE);
-    // Five requests of eight texts sent at once: the worker forms batches from all of them.
-    const batching = new EngineClient(WORKER, spec(MINI_MODEL, { batchInt8: true }));
-    const together = (await Promise.all([0, 8, 16, 24, 32].map((i) => batching.classify(texts.slice(i, i + 8))))).flat();
-    assert.ok((await batching.modelInfo()).rowsPerRun > 1);
-    batching.dispose();
-    assert.equal(together.length, 40);
-    alone.forEach((p, i) => assert.ok(Math.abs(p - together[i].probabilities.POSITIVE) < 1e-6, `text ${i}: ${p} vs ${together[i].probabilities.POSITIVE}`));
-    assert.equal(together[1].label, "NEGATIVE");
-    assert.equal(together[2].label, "POSITIVE");
+  it("batches texts across requests (fp32 graph) and answers each with the results it has alone", async function () {
+    // int8 graphs run one text per call (their per-tensor quantization couples batched rows); fp32 graphs batch. The
+    // mini model's fp32 graph (18 MB) is not committed: it comes from ../shared.
+    const dir = mkdtempSync(join(tmpdir(), "inline-sentiment-fp32-"));
+    mkdirSync(join(dir, "onnx"));
+    copyFileSync(sharedFile(this, "models", "sentiment-mini", "onnx", "model.onnx"), join(dir, "onnx", "model.onnx"));
+    for (const file of ["config.json", "tokenizer.json", "tokenizer_config.json"]) copyFileSync(join(MINI_MODEL, file), join(dir, file));
+    const fp32 = new EngineClient(WORKER, spec(dir, { dtype: "fp32" }));
+    try {
+      const texts = Array.from({ length: 40 }, (_, i) => `Order ${i} ${i % 2 ? "was terrible, awful and broken" : "was wonderful, I love it"}${"!".repeat(i % 5)}`);
+      const alone: number[] = [];
+      for (const text of texts.slice(0, 8)) alone.push((await fp32.classify([text]))[0].probabilities.POSITIVE);
+      // Five requests of eight texts sent at once: the worker forms batches from all of them.
+      const together = (await Promise.all([0, 8, 16, 24, 32].map((i) => fp32.classify(texts.slice(i, i + 8))))).flat();
+      const info = await fp32.modelInfo();
+      assert.ok(info.rowsPerRun > 1, info.batching);
+      assert.equal(info.kernels, "fp32");
+      assert.equal(together.length, 40);
+      alone.forEach((p, i) => assert.ok(Math.abs(p - together[i].probabilities.POSITIVE) < 1e-6, `text ${i}: ${p} vs ${together[i].probabilities.POSITIVE}`));
+      assert.equal(together[1].label, "NEGATIVE");
+      assert.equal(together[2].label, "POSITIVE");
+    } finally {
+      fp32.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("shuts down cleanly while a batch is running (terminating a worker mid-run would abort the whole process)", async () => {
@@ -363,30 +374,6 @@ describe("explain (leave-one-word-out)", () => {
       assert.deepEqual(sorted, [...sorted].sort((a, b) => b - a));
     } finally {
       engine.dispose();
-    }
-  });
-});
-
-describe("engine pool (bulk work shared between workers)", () => {
-  it("gives exactly the single worker's results, in order, using a helper worker for bulk work", async () => {
-    const texts = Array.from({ length: 300 }, (_, i) => `Order ${i} arrived ${i % 3 ? "broken and late" : "early and in perfect shape"}.`);
-    const single = new EngineClient(WORKER, spec(MINI_MODEL, { intraOpThreads: 1 }));
-    const pool = new EnginePool(WORKER, spec(MINI_MODEL, { intraOpThreads: 1 }), 2);
-    try {
-      const expected = await single.classify(texts);
-      assert.equal(pool.workersRunning, 1, "helpers start only for bulk work");
-      await pool.classify(texts.slice(0, 10));
-      assert.equal(pool.workersRunning, 1);
-      const results = await pool.classify(texts);
-      assert.equal(pool.workersRunning, 2);
-      assert.deepEqual(results, expected);
-      assert.equal(pool.textsSent, 310);
-      pool.setWorkers(1);
-      assert.equal(pool.workersRunning, 1);
-      assert.deepEqual(await pool.classify(texts), expected);
-    } finally {
-      single.dispose();
-      pool.dispose();
     }
   });
 });

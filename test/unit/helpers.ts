@@ -1,6 +1,5 @@
 /** Paths and fixtures shared by the unit tests. */
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { ModelSpec } from "../../src/engine/protocol";
 
@@ -21,10 +20,7 @@ export function sharedFile(context: Mocha.Context, ...parts: string[]): string {
   context.skip();
 }
 
-/** Where the unit tests' engines keep what they make once per model (one folder for the whole run). */
-export const ENGINE_CACHE = mkdtempSync(join(tmpdir(), "inline-sentiment-engine-"));
-
-/** A ModelSpec for a test: int8 by default, a custom model, the run's engine cache. */
+/** A ModelSpec for a test: int8 by default, a custom model. */
 export function spec(dir: string, options: Partial<ModelSpec> = {}): ModelSpec {
-  return { dir, kind: "custom", dtype: "q8", cacheDir: ENGINE_CACHE, ...options };
+  return { dir, kind: "custom", dtype: "q8", ...options };
 }

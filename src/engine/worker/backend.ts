@@ -5,8 +5,9 @@
  * native binary and for VS Code for the Web.
  */
 
-/** How int8 matrix products run (see kernels.ts): onnxruntime's default u8s8 kernels, or its exact u8u8 path. */
-export type Int8Kernels = "u8s8" | "u8u8";
+import type { Int8Kernels, KernelChoice } from "./kernels";
+
+export type { Int8Kernels, KernelChoice };
 
 export interface GraphOptions {
   /** Threads for one operator; 0 lets the runtime choose. */
@@ -36,6 +37,8 @@ export interface GraphSession {
 export interface InferenceBackend {
   /** Shown to the user: which runtime scores their text. */
   readonly name: string;
+  /** Which int8 kernels are exact and fastest on this machine with this runtime (asked once per model load). */
+  chooseKernels(): Promise<KernelChoice>;
   /** Loads an ONNX file (external weights beside it are found by the runtime). Throws what the runtime says. */
   load(onnxFile: string, options: GraphOptions): Promise<GraphSession>;
 }

@@ -10,19 +10,11 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { ModelError, messageOf } from "../../core/errors";
 import type { Classification } from "../../core/types";
-import { NotRewritable, rowwiseModelFile } from "../graph/rowwise";
 import type { Explanation, ModelInfo, ModelSpec } from "../protocol";
-import type { GraphSession, InferenceBackend, Int8Kernels } from "./backend";
+import type { GraphSession, InferenceBackend } from "./backend";
 import { MAX_BATCH_ROWS, batchAround, softmax, windowsOf, type Prepared, type Window } from "./batching";
+import { describeKernels } from "./kernels";
 import { TextTokenizer, readJson } from "./tokenizer";
-
-/**
- * int8 graphs quantize activations with one scale per tensor (DynamicQuantizeLinear), so rows batched together, and
- * their padding, shift each other's results (by up to 4e-2 measured on SST-2 dev). By default they run one text per
- * call, which reproduces the reference pipeline. With spec.batchInt8 they run as a row-wise copy (graph/rowwise.ts),
- * in which each row is quantized as it would be alone, and batch like fp32 graphs (rows independent to ~1e-7); an int8
- * graph the rewrite does not recognise then still runs one text per call.
- */
 
 /** Leave-one-word-out costs one model call per word: long paragraphs are explained by their first words only. */
 const MAX_EXPLAINED_WORDS = 64;
@@ -50,16 +42,16 @@ export class SentimentModel {
     const onnxFile = join(spec.dir, ONNX_FILES[spec.dtype]);
     if (!existsSync(onnxFile)) throw new ModelError(onnxFile, `file not found (dtype ${spec.dtype})`);
     const sha256 = await sha256Of(onnxFile);
-    const kernels: Int8Kernels = "u8u8";
-    const { file: sessionFile, rowsPerRun, batching } =
-      spec.dtype === "fp32"
-        ? { file: onnxFile, rowsPerRun: MAX_BATCH_ROWS, batching: "fp32: batched by length" }
-        : spec.batchInt8
-          ? int8Graph(onnxFile, spec.cacheDir)
-          : { file: onnxFile, rowsPerRun: 1, batching: "int8, one text per call (batching is off)" };
+    // Decided on this machine at every load (a probe of the runtime's own kernels), never on the build machine.
+    const kernels = spec.dtype === "q8" ? await backend.chooseKernels() : undefined;
+    // int8 graphs quantize activations with one scale per tensor (DynamicQuantizeLinear), so rows batched together,
+    // and their padding, shift each other's results (by up to 4e-2 measured on SST-2 dev): they run one text per call,
+    // which reproduces the reference pipeline. fp32 rows are independent (to ~1e-7) and batch by length.
+    const { rowsPerRun, batching } =
+      spec.dtype === "fp32" ? { rowsPerRun: MAX_BATCH_ROWS, batching: "fp32: batched by length" } : { rowsPerRun: 1, batching: "int8, one text per call" };
     let session: GraphSession;
     try {
-      session = await backend.load(sessionFile, { intraOpThreads: spec.intraOpThreads ?? 0, kernels });
+      session = await backend.load(onnxFile, { intraOpThreads: spec.intraOpThreads ?? 0, kernels: kernels?.kernels ?? "u8s8" });
     } catch (error) {
       throw new ModelError(onnxFile, `${backend.name} cannot load it (${messageOf(error)})`);
     }
@@ -83,7 +75,8 @@ export class SentimentModel {
       rowsPerRun,
       batching,
       backend: backend.name,
-      kernels: spec.dtype === "fp32" ? "fp32" : kernels,
+      kernels: kernels?.kernels ?? "fp32",
+      kernelsReason: kernels ? describeKernels(kernels) : "fp32 graph",
     };
     const model = new SentimentModel(info, tokenizer, session, session.inputNames.includes("token_type_ids"));
     try {
@@ -192,16 +185,6 @@ export class SentimentModel {
       windows,
       tokens,
     };
-  }
-}
-
-/** The graph an int8 model runs: its row-wise copy (batched), or the file itself, one text per call. */
-function int8Graph(onnxFile: string, cacheDir: string): { file: string; rowsPerRun: number; batching: string } {
-  try {
-    return { file: rowwiseModelFile(onnxFile, cacheDir), rowsPerRun: MAX_BATCH_ROWS, batching: "int8, row-wise quantized copy: batched by length" };
-  } catch (error) {
-    const why = error instanceof NotRewritable ? error.message : `cannot write the row-wise copy (${messageOf(error)})`;
-    return { file: onnxFile, rowsPerRun: 1, batching: `int8, one text per call: ${why}` };
   }
 }
 

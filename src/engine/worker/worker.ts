@@ -12,9 +12,12 @@ import type { Request, Response } from "../protocol";
 import { batchAround } from "./batching";
 import { SentimentModel, type Prepared, type Window } from "./model";
 import { nativeBackend } from "./nativeBackend";
+import { lowerOwnPriority } from "./priority";
 
 const port = parentPort;
 if (!port) throw new Error("worker.js runs only as a worker thread");
+// Before any runtime starts: the threads this thread creates (onnxruntime's pools) inherit its lower priority.
+lowerOwnPriority();
 
 /** Windows considered for one batch: the requests of one priority, in order, until this many windows are waiting. */
 const HORIZON = 512;

@@ -1,0 +1,8 @@
+/**
+ * The one place the benchmarks import the engine from: when src/ moves, only these paths change.
+ */
+export { LruCache } from "../src/core/cache";
+export { DocumentSegmenter, segment } from "../src/core/segment";
+export type { Classification } from "../src/core/types";
+export { EngineClient } from "../src/engine/client";
+export { chooseKernels, describeKernels, sessionKernelOptions } from "../src/engine/worker/kernels";
