@@ -1,0 +1,263 @@
+import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import {
+  chooseTextColumn,
+  decodeText,
+  detectDelimiter,
+  MissingColumnError,
+  parseTable,
+  sampleValues,
+  tableFormatOf,
+  textUnits,
+  type Table,
+} from "../../src/core/tabular";
+import { sharedFile } from "./helpers";
+
+/** Each row's cell sources, as the text holds them, by column. */
+function sources(text: string, table: Table): Record<string, string>[] {
+  return table.rows.map((row) => Object.fromEntries(Object.entries(row.spans).map(([c, s]) => [c, text.slice(s.start, s.end)])));
+}
+
+const utf16le = (text: string, bom: boolean) => {
+  const bytes = new Uint8Array((bom ? 2 : 0) + text.length * 2);
+  if (bom) bytes.set([0xff, 0xfe]);
+  for (let i = 0; i < text.length; i++) {
+    bytes[(bom ? 2 : 0) + i * 2] = text.charCodeAt(i) & 0xff;
+    bytes[(bom ? 2 : 0) + i * 2 + 1] = text.charCodeAt(i) >> 8;
+  }
+  return bytes;
+};
+
+describe("decodeText", () => {
+  it("UTF-8 without and with a byte order mark", () => {
+    assert.deepEqual(decodeText(new TextEncoder().encode("a,b\né,ü")), { text: "a,b\né,ü", encoding: "utf-8", bom: false });
+    const withBom = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode("a,b")]);
+    assert.deepEqual(decodeText(withBom), { text: "a,b", encoding: "utf-8", bom: true });
+  });
+
+  it("UTF-16LE with a BOM, as spreadsheets save 'Unicode text', and the table it holds", () => {
+    const source = "id\tcomment\r\n1\tSehr gut, danke – très bien\r\n2\tSlow\r\n";
+    const decoded = decodeText(utf16le(source, true));
+    assert.equal(decoded.encoding, "utf-16le");
+    assert.equal(decoded.bom, true);
+    assert.equal(decoded.text, source);
+    const table = parseTable(decoded.text, { format: "csv" });
+    assert.equal(table.delimiter, "\t");
+    assert.deepEqual(table.columns, ["id", "comment"]);
+    assert.deepEqual(table.rows.map((r) => r.cells.comment), ["Sehr gut, danke – très bien", "Slow"]);
+    assert.deepEqual(table.problems, []);
+  });
+
+  it("UTF-16BE by its BOM", () => {
+    const le = utf16le("x,y", false);
+    const be = new Uint8Array([0xfe, 0xff, ...Array.from({ length: le.length }, (_, i) => le[i ^ 1])]);
+    assert.deepEqual(decodeText(be), { text: "x,y", encoding: "utf-16be", bom: true });
+  });
+
+  it("UTF-16LE without a BOM is guessed from its NUL bytes, with a note", () => {
+    const decoded = decodeText(utf16le("name,text\nA,hello there\n", false));
+    assert.equal(decoded.encoding, "utf-16le");
+    assert.equal(decoded.text, "name,text\nA,hello there\n");
+    assert.match(decoded.note ?? "", /UTF-16LE/);
+  });
+
+  it("bytes that are not UTF-8 are read as Windows-1252, with a note", () => {
+    const decoded = decodeText(new Uint8Array([0x63, 0x61, 0x66, 0xe9])); // "café" in Windows-1252
+    assert.equal(decoded.text, "café");
+    assert.equal(decoded.encoding, "windows-1252");
+    assert.match(decoded.note ?? "", /offset 3/);
+  });
+});
+
+describe("parseTable: CSV", () => {
+  it("detects , ; and tab, with quotes respected", () => {
+    assert.equal(detectDelimiter('a,b,c\n1,"x;y;z",3\n'), ",");
+    assert.equal(detectDelimiter('a;b;c\n1;"x,y,z,w";3\n4;5;6\n'), ";");
+    assert.equal(detectDelimiter("a\tb\n1,5\t2,5\n"), "\t");
+    assert.equal(detectDelimiter("just one column\nno delimiters\n"), ",");
+  });
+
+  it("a semicolon file with a BOM, CRLF and a blank line", () => {
+    const text = '\uFEFFname;comment\r\nAnna;"Gut; sehr ""gut"""\r\n\r\nBen;schlecht\r\n';
+    const table = parseTable(text, { format: "csv" });
+    assert.equal(table.delimiter, ";");
+    assert.deepEqual(table.columns, ["name", "comment"]);
+    assert.deepEqual(table.rows.map((r) => r.cells), [
+      { name: "Anna", comment: 'Gut; sehr "gut"' },
+      { name: "Ben", comment: "schlecht" },
+    ]);
+    assert.deepEqual(sources(text, table), [
+      { name: "Anna", comment: '"Gut; sehr ""gut"""' },
+      { name: "Ben", comment: "schlecht" },
+    ]);
+    assert.deepEqual(table.rows.map((r) => [r.line, r.endLine]), [[2, 2], [4, 4]]);
+    assert.deepEqual(table.problems, []);
+    assert.ok(table.notes.some((n) => /Byte order mark/.test(n)));
+  });
+
+  it("a quoted multi-line cell: exact offsets and the lines it spans", () => {
+    const text = 'id,text,airline\n1,"First line\nsecond, with comma\nthird ""quoted""",United\n2,short,Delta\n';
+    const table = parseTable(text, { format: "csv" });
+    assert.deepEqual(table.problems, []);
+    const [first, second] = table.rows;
+    assert.equal(first.cells.text, 'First line\nsecond, with comma\nthird "quoted"');
+    assert.equal(text.slice(first.spans.text.start, first.spans.text.end), '"First line\nsecond, with comma\nthird ""quoted"""');
+    assert.equal(first.spans.text.quoted, true);
+    assert.equal(text.slice(first.start, first.end), '1,"First line\nsecond, with comma\nthird ""quoted""",United');
+    assert.deepEqual([first.line, first.endLine, second.line, second.endLine], [2, 4, 5, 5]);
+    const { units } = textUnits(table, "text");
+    assert.equal(text.slice(units[0].start, units[0].end), 'First line\nsecond, with comma\nthird ""quoted""');
+    assert.deepEqual([units[0].line, units[0].endLine, units[1].line], [2, 4, 5]);
+  });
+
+  it("ragged rows: each named by line, kept, the missing cell absent", () => {
+    const text = "id,text,airline\n1,fine,United\n2,too short\n3,one,two,three\n4,last,Delta";
+    const table = parseTable(text, { format: "csv" });
+    assert.deepEqual(table.rows.map((r) => r.cells.id), ["1", "2", "3", "4"]);
+    assert.deepEqual(table.rows[1].cells, { id: "2", text: "too short" });
+    assert.deepEqual(table.problems.map((p) => p.line), [3, 4]);
+    assert.match(table.problems[0].message, /^Line 3: 2 fields where the header has 3; no cell for "airline"/);
+    assert.match(table.problems[1].message, /^Line 4: 4 fields .* 1 extra ignored/);
+    assert.equal(textUnits(table, "text").units.length, 4);
+    const missing = textUnits(table, "airline").problems;
+    assert.deepEqual(missing.map((p) => p.message), ['Line 3: the row has no "airline" cell; nothing to score.']);
+  });
+
+  it("an unclosed quote names the line it opened on; rows before and after it are kept", () => {
+    const text = 'id,text\n1,good\n2,"never closed\n3,after\n4,"also fine"\n';
+    const table = parseTable(text, { format: "csv" });
+    assert.deepEqual(table.rows.map((r) => r.cells.text), ["good", "after", "also fine"]);
+    assert.deepEqual(table.rows.map((r) => r.line), [2, 4, 5]);
+    assert.equal(table.problems.length, 1);
+    assert.equal(table.problems[0].line, 3);
+    assert.match(table.problems[0].message, /^Line 3: a quoted field opens here/);
+  });
+
+  it("a closing quote followed by more text makes that row unreadable, by line", () => {
+    const text = 'id,text\n1,"ok"junk\n2,fine\n';
+    const table = parseTable(text, { format: "csv" });
+    assert.deepEqual(table.rows.map((r) => r.cells.text), ["fine"]);
+    assert.deepEqual(table.problems.map((p) => p.line), [2]);
+  });
+
+  it("an empty text cell is a problem naming its line; the others are scored", () => {
+    const table = parseTable('id,text\n1,hello\n2,\n3,"  "\n4,bye\n', { format: "csv" });
+    const { units, problems } = textUnits(table, "text");
+    assert.deepEqual(units.map((u) => u.text), ["hello", "bye"]);
+    assert.deepEqual(problems.map((p) => p.message), [
+      'Line 3: the "text" cell is empty; nothing to score.',
+      'Line 4: the "text" cell is empty; nothing to score.',
+    ]);
+  });
+
+  it("a column that does not exist: an error naming it and the columns there are", () => {
+    const table = parseTable("id,text\n1,a\n", { format: "csv" });
+    assert.throws(() => textUnits(table, "comment"), (e: unknown) => {
+      assert.ok(e instanceof MissingColumnError);
+      assert.equal(e.message, 'Column "comment" does not exist; the columns are "id", "text".');
+      return true;
+    });
+  });
+
+  it("a 1 MB cell is kept whole, with its offsets", () => {
+    const big = "word ".repeat(200_000);
+    const text = `id,text\n1,"${big}"\n2,small\n`;
+    const table = parseTable(text, { format: "csv" });
+    assert.deepEqual(table.problems, []);
+    assert.equal(table.rows[0].cells.text, big);
+    const { units } = textUnits(table, "text");
+    assert.equal(units[0].text.length, 1_000_000);
+    assert.equal(text.slice(units[0].start, units[0].end), big);
+    assert.equal(units[1].line, 3);
+  });
+
+  it("blank and duplicate header names are made unique, the duplicate named as a problem", () => {
+    const table = parseTable("text,,text\na,b,c\n", { format: "csv" });
+    assert.deepEqual(table.columns, ["text", "column 2", "text (2)"]);
+    assert.match(table.problems[0].message, /^Line 1: column "text" appears twice/);
+  });
+
+  it("TSV reads tabs only", () => {
+    const table = parseTable("a\tb\n1,2\t3\n", { format: "tsv" });
+    assert.deepEqual(table.rows[0].cells, { a: "1,2", b: "3" });
+  });
+
+  it("an empty file has no columns and says so", () => {
+    const table = parseTable("", { format: "csv" });
+    assert.deepEqual(table.columns, []);
+    assert.equal(table.problems[0].line, 1);
+  });
+});
+
+describe("parseTable: JSON Lines and JSON", () => {
+  it("JSONL: offsets per object and value, bad lines listed with their numbers", () => {
+    const text = '{"id":1,"text":"Great \\"crew\\""}\n\nnot json\n[1,2]\r\n{"id":2,"text":"Late","extra":{"k":null}}\n{"id":3,';
+    const table = parseTable(text, { format: "jsonl" });
+    assert.deepEqual(table.columns, ["id", "text", "extra"]);
+    assert.deepEqual(table.rows.map((r) => r.cells), [
+      { id: "1", text: 'Great "crew"' },
+      { id: "2", text: "Late", extra: '{"k":null}' },
+    ]);
+    assert.deepEqual(table.rows.map((r) => r.line), [1, 5]);
+    assert.equal(text.slice(table.rows[1].start, table.rows[1].end), '{"id":2,"text":"Late","extra":{"k":null}}');
+    assert.deepEqual(sources(text, table)[0], { id: "1", text: '"Great \\"crew\\""' });
+    assert.deepEqual(table.problems.map((p) => p.line), [3, 4, 6]);
+    assert.match(table.problems[0].message, /^Line 3: not valid JSON/);
+    assert.match(table.problems[1].message, /^Line 4: a JSON array where an object was expected/);
+    const { units } = textUnits(table, "text");
+    assert.equal(text.slice(units[0].start, units[0].end), 'Great \\"crew\\"');
+  });
+
+  it("JSON array: one row per object with its lines; non-objects and broken objects listed by line", () => {
+    const text = '[\n  {"text": "one\\ntwo", "n": 1},\n  42,\n  {"text": "bad" "n": 2},\n  {\n    "text": "multi",\n    "n": 3\n  }\n]';
+    const table = parseTable(text, { format: "json" });
+    assert.deepEqual(table.rows.map((r) => r.cells.text), ["one\ntwo", "multi"]);
+    assert.deepEqual(table.rows.map((r) => [r.line, r.endLine]), [[2, 2], [5, 8]]);
+    assert.equal(text.slice(table.rows[1].spans.text.start, table.rows[1].spans.text.end), '"multi"');
+    const lines = table.problems.map((p) => p.line);
+    assert.ok(lines.includes(3) && lines.includes(4), JSON.stringify(table.problems));
+  });
+
+  it("JSON that is not an array says what it holds", () => {
+    const table = parseTable('{"text": "x"}', { format: "json" });
+    assert.equal(table.rows.length, 0);
+    assert.match(table.problems[0].message, /holds a JSON object; an array of objects was expected/);
+  });
+});
+
+describe("choosing the text column", () => {
+  it("prefers prose to long ids and timestamps; samples are distinct, flattened and cut", () => {
+    const text =
+      "uuid,created,comment,score\n" +
+      '0b9f1c2e-4a57-4c1e-9f0e-2d8c3a1b7e55,2015-02-24 11:35:52 -0800,"Great crew,\nfriendly",5\n' +
+      "7c1d2e3f-1111-4222-8333-944455556666,2015-02-24 11:15:59 -0800,Lost my bag,1\n" +
+      "7c1d2e3f-1111-4222-8333-944455556667,2015-02-25 09:00:00 -0800,Lost my bag,1\n";
+    const table = parseTable(text, { format: "csv" });
+    assert.equal(chooseTextColumn(table), "comment");
+    assert.deepEqual(sampleValues(table, "comment", 5), ["Great crew, friendly", "Lost my bag"]);
+    assert.deepEqual(sampleValues(table, "uuid", 1, 10), ["0b9f1c2e-…"]);
+  });
+
+  it("file names map to formats", () => {
+    assert.deepEqual(["a.CSV", "b.tsv", "c.jsonl", "d.ndjson", "e.json", "f.txt"].map(tableFormatOf), ["csv", "tsv", "jsonl", "jsonl", "json", undefined]);
+  });
+});
+
+describe("the airline tweets (../shared/data/airline-tweets.csv)", () => {
+  it("14,640 rows, no problems, text column `text`", function () {
+    const file = sharedFile(this, "data", "airline-tweets.csv");
+    const decoded = decodeText(readFileSync(file));
+    const table = parseTable(decoded.text, { format: "csv" });
+    assert.equal(table.rows.length, 14_640);
+    assert.deepEqual(table.problems, []);
+    assert.equal(table.delimiter, ",");
+    assert.equal(chooseTextColumn(table), "text");
+    const { units, problems } = textUnits(table, "text");
+    assert.equal(units.length, 14_640);
+    assert.deepEqual(problems, []);
+    for (const unit of units.slice(0, 500)) {
+      const source = decoded.text.slice(unit.start, unit.end).replaceAll('""', '"');
+      assert.equal(source, unit.text);
+    }
+  });
+});
