@@ -11,6 +11,8 @@ export interface PanelUnit {
   score: number;
   polarity: Polarity;
   probabilities: Record<string, number>;
+  /** A tabular source's row: its other columns (group by them, show them). */
+  fields?: Record<string, string>;
 }
 
 export interface PanelFile {
@@ -19,6 +21,11 @@ export interface PanelFile {
   /** Path shown to the user (workspace-relative where possible). */
   name: string;
   units: PanelUnit[];
+  /** A tabular source: its columns, and the one whose cells were scored. */
+  columns?: string[];
+  textColumn?: string;
+  /** Rows or lines that could not be read, each named by its 1-based line: listed, never dropped silently. */
+  problems?: { line: number; message: string }[];
 }
 
 export interface PanelModel {

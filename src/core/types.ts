@@ -9,9 +9,12 @@ export interface Unit {
   /** What the model reads: the unit's prose, with markdown syntax removed. */
   text: string;
   kind: UnitKind;
+  /** A row of a tabular source (CSV, TSV, JSON Lines, JSON array): its other columns, shown beside the score. */
+  fields?: Record<string, string>;
 }
 
-export type UnitKind = "paragraph" | "listItem" | "blockquote";
+/** "row": the text cell of one row of a tabular source. */
+export type UnitKind = "paragraph" | "listItem" | "blockquote" | "row";
 
 /** What the model says of one text. */
 export interface Classification {

@@ -90,6 +90,7 @@ export function panelFile(uri: vscode.Uri, text: string, units: readonly ScoredU
       score: unit.score,
       polarity: unit.polarity,
       probabilities: unit.probabilities,
+      ...(unit.fields && { fields: unit.fields }),
     })),
   };
 }
