@@ -4,9 +4,11 @@
  */
 import * as vscode from "vscode";
 import { downloadFullModel, type DownloadRequest } from "./commands/downloadModel";
+import { analyzeFolder } from "./commands/analyzeFolder";
 import { registerCommands } from "./commands/index";
 import { affects, readSettings, type Settings } from "./config";
 import { messageOf } from "./core/errors";
+import type { PanelModel } from "./core/review";
 import type { ScoredUnit } from "./core/types";
 import { AnalysisService } from "./editor/analysisService";
 import { DecorationController } from "./editor/decorations";
@@ -31,6 +33,8 @@ export interface InlineSentimentApi {
   readonly textsScored: number;
   /** Fires after a document's results are stored. */
   readonly onDidAnalyze: vscode.Event<{ uri: vscode.Uri; version: number; partial: boolean }>;
+  /** Progress of the running analyses (a document, or a file of a folder run: `total` units); undefined when idle. */
+  readonly onDidProgress: vscode.Event<{ done: number; total: number } | undefined>;
   /** Why a document is not highlighted live (too large, binary), as the status bar tooltip says it. */
   liveNote(uri: vscode.Uri): string | undefined;
   /** The open summary panel (tests are bundled apart and cannot reach the extension's own SummaryPanel class). */
@@ -39,6 +43,8 @@ export interface InlineSentimentApi {
   readonly testing?: {
     /** Download the Full Model from another origin or manifest (a local server). */
     downloadModel(request: DownloadRequest): Promise<string | undefined>;
+    /** Analyze Folder with a cancellation the test controls (the notification's Cancel button cannot be clicked). */
+    analyzeFolder(folder: vscode.Uri, cancel: vscode.CancellationToken): Promise<PanelModel | undefined>;
   };
 }
 
@@ -149,9 +155,13 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
         undefined,
         disposables,
       ),
+    onDidProgress: analysis.onDidProgress,
     testing:
       context.extensionMode === vscode.ExtensionMode.Test
-        ? { downloadModel: (request) => downloadFullModel(context, request, (dir) => useModel({ dir, kind: "full" })) }
+        ? {
+            downloadModel: (request) => downloadFullModel(context, request, (dir) => useModel({ dir, kind: "full" })),
+            analyzeFolder: (folder, cancel) => analyzeFolder(analysis, review, folder, cancel),
+          }
         : undefined,
   };
 }

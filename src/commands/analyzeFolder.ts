@@ -12,7 +12,13 @@ import { COMMANDS } from "./ids";
 
 const EXCLUDE = "**/{node_modules,.git}/**";
 
-export async function analyzeFolder(analysis: AnalysisService, review: ReviewState, folder?: vscode.Uri): Promise<PanelModel | undefined> {
+/** `cancel`: another way to cancel besides the notification's button (the extension's tests use it). */
+export async function analyzeFolder(
+  analysis: AnalysisService,
+  review: ReviewState,
+  folder?: vscode.Uri,
+  cancel?: vscode.CancellationToken,
+): Promise<PanelModel | undefined> {
   const chosen =
     folder ??
     (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: "Analyze Folder" }))?.[0];
@@ -37,7 +43,8 @@ export async function analyzeFolder(analysis: AnalysisService, review: ReviewSta
       async (progress, token) => {
         // Cancel stops the file being scored too: its queued model work is dropped.
         const controller = new AbortController();
-        const onCancel = token.onCancellationRequested(() => controller.abort());
+        const listeners = [token, cancel].map((t) => t?.onCancellationRequested(() => controller.abort()));
+        if (cancel?.isCancellationRequested) controller.abort();
         try {
           for (const [i, uri] of files.entries()) {
             if (controller.signal.aborted) break;
@@ -52,7 +59,7 @@ export async function analyzeFolder(analysis: AnalysisService, review: ReviewSta
           }
         } finally {
           cancelled = controller.signal.aborted;
-          onCancel.dispose();
+          listeners.forEach((listener) => listener?.dispose());
         }
       },
     );

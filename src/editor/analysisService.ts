@@ -126,6 +126,7 @@ export class AnalysisService implements vscode.Disposable {
     try {
       const units = (await new DocumentSegmenter(languageId, this.granularity).segmentAsync(text, () => signal?.aborted ?? false)) ?? [];
       if (signal?.aborted) throw new CancelledError();
+      this.progress.fire({ done: 0, total: units.length });
       const scores = await this.classifyTexts(units.map((unit) => unit.text), { signal });
       return units.map((unit, i) => this.scored(unit, scores[i]));
     } finally {

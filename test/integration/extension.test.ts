@@ -360,6 +360,42 @@ describe("Inline Sentiment in a real VS Code", () => {
     assert.equal(report.units.length, 4);
   });
 
+  it("Analyze Folder… skips an open document that looks binary, counts in whenIdle until its last file, and Cancel stops it inside a file", async function () {
+    const sentiment = await api();
+    // Cancel goes through the test hook (ExtensionMode.Test only): the notification's Cancel button cannot be clicked.
+    if (!sentiment.testing) this.skip();
+    const { testing } = sentiment;
+    const dir = tempDir();
+    writeFileSync(join(dir, "a.txt"), "Great service.\n");
+    writeFileSync(join(dir, "b.md"), Array.from({ length: 4000 }, (_, i) => `Ticket ${i}: the parcel came ${i % 2 ? "late and broken" : "early"}.`).join("\n\n"));
+    writeFileSync(join(dir, "c.md"), "Awful.\n");
+    // a.txt is open with a NUL typed into it (unsaved): the folder run reads the open text, and must refuse it too.
+    const { document } = await open(vscode.Uri.file(join(dir, "a.txt")));
+    await replaceText(document, "Great", "Gr\u0000eat");
+    const source = new vscode.CancellationTokenSource();
+    const before = sentiment.textsScored;
+    // b.md's 4,000 paragraphs start: cancel then, inside the file.
+    const started = new Promise<void>((resolve) => {
+      const listener = sentiment.onDidProgress((progress) => {
+        if (!progress || progress.total < 4000) return;
+        listener.dispose();
+        resolve();
+      });
+    });
+    let settled = false;
+    const run = testing.analyzeFolder(vscode.Uri.file(dir), source.token).finally(() => (settled = true));
+    await started;
+    source.cancel();
+    await sentiment.whenIdle();
+    assert.ok(settled, "whenIdle waited for the folder run to end");
+    const model = (await run)!;
+    assert.match(model.title, /cancelled/);
+    assert.deepEqual(model.files.map((f) => f.name.split("/").pop()), [], "a.txt refused as binary, b.md cancelled, c.md never read");
+    const sent = sentiment.textsScored - before;
+    assert.ok(sent < 4000, `${sent} texts went to the model: the rest of b.md was cancelled`);
+    await vscode.commands.executeCommand("workbench.action.revertAndCloseActiveEditor");
+  });
+
   it("diagnostics mode lists negative units as Information diagnostics", async () => {
     const sentiment = await api();
     const { document } = await open("feedback.md");
