@@ -13,7 +13,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { REPO_ROOT, writeResult } from "./codeServer.mjs";
+import { REPO_ROOT, displayPath, writeResult } from "./codeServer.mjs";
 
 const { positionals } = parseArgs({ allowPositionals: true, options: {} });
 if (positionals.length > 1) {
@@ -48,7 +48,7 @@ finish(results);
 
 /** Runs one stage with its output streamed; returns its exit code and the totals it wrote (undefined when none). */
 function stage(name, command, stageEnv = process.env) {
-  process.stdout.write(`\n=== vsix ${name}: ${command.map((c) => path.relative(process.cwd(), c) || c).join(" ")}\n`);
+  process.stdout.write(`\n=== vsix ${name}: ${command.map(displayPath).join(" ")}\n`);
   const resultFile = path.join(resultDir, `${name}.json`);
   return new Promise((resolve) => {
     const child = spawn(command[0], command.slice(1), { stdio: "inherit", env: { ...stageEnv, IS_RESULT_FILE: resultFile } });
