@@ -12,6 +12,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs as parseCommandLine } from "node:util";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const EXIT = { ok: 0, failed: 1, usage: 2, offline: 3, network: 4, cancelled: 130 };
@@ -112,25 +113,28 @@ async function main(argv) {
 }
 
 function parseArgs(argv) {
-  const args = { fp32: false, force: false, help: false };
-  const value = (i, flag) => {
-    if (i >= argv.length || argv[i].startsWith("--")) throw new Error(`${flag} needs a value`);
-    return argv[i];
+  const { values } = parseCommandLine({
+    args: argv,
+    options: {
+      fp32: { type: "boolean", default: false },
+      force: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+      dest: { type: "string" },
+      "base-url": { type: "string" },
+      manifest: { type: "string" },
+      retries: { type: "string" },
+    },
+  });
+  if (values.retries !== undefined && !/^\d+$/.test(values.retries)) throw new Error("--retries needs a whole number >= 0");
+  return {
+    fp32: values.fp32,
+    force: values.force,
+    help: values.help,
+    dest: values.dest,
+    baseUrl: values["base-url"],
+    manifest: values.manifest,
+    retries: values.retries === undefined ? undefined : Number(values.retries),
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--fp32") args.fp32 = true;
-    else if (arg === "--force") args.force = true;
-    else if (arg === "--help" || arg === "-h") args.help = true;
-    else if (arg === "--dest") args.dest = value(++i, arg);
-    else if (arg === "--base-url") args.baseUrl = value(++i, arg);
-    else if (arg === "--manifest") args.manifest = value(++i, arg);
-    else if (arg === "--retries") {
-      args.retries = Number(value(++i, arg));
-      if (!Number.isInteger(args.retries) || args.retries < 0) throw new Error("--retries needs a whole number >= 0");
-    } else throw new Error(`unknown argument ${arg}`);
-  }
-  return args;
 }
 
 /** One updating line on a terminal; a line per 10 % (and per file) otherwise, so CI logs stay short. */

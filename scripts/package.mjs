@@ -1,13 +1,14 @@
 // Builds one VSIX per platform: `npm run package` (all targets) or `npm run package -- --target linux-x64`.
 //
-//   node scripts/package.mjs [--target T]... [--no-build] [--out DIR] [--keep-stage]
+//   node scripts/package.mjs [--target T]... [--no-build] [--out DIR] [--keep-stage] [--skip-model-check]
 //
 // Steps: production build (esbuild --production: minified, no source maps); then, per target, a clean staging folder
-// with what the VSIX may hold (dist bundles, media, models, README and its screenshots, package.json, and a
-// node_modules with onnxruntime-node + onnxruntime-common holding ONLY that target's native binary folder); `vsce
-// package --target T` on it with .vscodeignore plus that target's binary line; then the VSIX is listed and checked:
-// it fails when it holds another platform's binary, src/, test/, TypeScript sources, source maps or dev files, or lacks
-// a file the extension needs. Prints each package's size. See docs/PACKAGING.md.
+// with what the VSIX may hold (dist bundles, media, models, README and its screenshots, LICENSE, CHANGELOG.md,
+// package.json, and a node_modules with onnxruntime-node + onnxruntime-common holding ONLY that target's native binary
+// folder); `vsce package --target T` on it with .vscodeignore plus that target's binary line; then the VSIX is read
+// (yauzl) and checked: it fails when it holds another platform's binary, src/, test/, TypeScript sources, source maps
+// or dev files, or lacks a file the extension needs (the LICENSE among them). Prints each package's size.
+// See docs/PACKAGING.md.
 //
 // Needs @vscode/vsce (a devDependency, pinned) and Node >= 22 for it: this script runs vsce under the Node 24 that
 // scripts/setup-code-server.sh installs ($INLINE_SENTIMENT_CACHE or ~/.cache/inline-sentiment, node24/bin/node) when
@@ -18,7 +19,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import zlib from "node:zlib";
+import { parseArgs as parseCommandLine } from "node:util";
+import yauzl from "yauzl";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -46,6 +48,7 @@ const RUNTIME_PACKAGES = ["onnxruntime-node", "onnxruntime-common"];
 const REQUIRED_ENTRIES = [
   "package.json",
   "readme.md", // vsce stores README.md under this name
+  "LICENSE.txt", // and LICENSE (no extension) under this one
   "dist/extension.js",
   "dist/worker.js",
   "dist/panel/main.js",
@@ -103,47 +106,29 @@ export function checkVsixEntries(entries, { target, fullModel = false }) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// A small zip reader (central directory only, plus one entry's content): no unzip binary needed.
+// Reading a VSIX (a zip file)
 
-/** Entry names, sizes and offsets of a zip file, from its central directory. */
-export function listZip(file) {
-  const buf = fs.readFileSync(file);
-  const min = Math.max(0, buf.length - 65_557);
-  let eocd = -1;
-  for (let i = buf.length - 22; i >= min; i--) {
-    if (buf.readUInt32LE(i) === 0x06054b50) {
-      eocd = i;
-      break;
+/**
+ * The entries of a zip file (name, uncompressed and compressed size, from its central directory) and the content of
+ * the entries named in `read`, through yauzl.
+ * @param {string} file
+ * @param {string[]} [read] entry names whose content is wanted
+ * @returns {Promise<{ entries: { name: string, size: number, compressedSize: number }[], contents: Map<string, Buffer> }>}
+ */
+export async function readZip(file, read = []) {
+  const zip = await yauzl.openPromise(file);
+  const entries = [];
+  const contents = new Map();
+  // autoClose: the file is closed when the iteration ends, after the streams opened during it.
+  for await (const entry of zip.eachEntry()) {
+    entries.push({ name: entry.fileName, size: entry.uncompressedSize, compressedSize: entry.compressedSize });
+    if (read.includes(entry.fileName)) {
+      const chunks = [];
+      for await (const chunk of await zip.openReadStreamPromise(entry)) chunks.push(chunk);
+      contents.set(entry.fileName, Buffer.concat(chunks));
     }
   }
-  if (eocd < 0) throw new Error(`${file}: not a zip file (no end of central directory)`);
-  const count = buf.readUInt16LE(eocd + 10);
-  let offset = buf.readUInt32LE(eocd + 16);
-  if (count === 0xffff || offset === 0xffffffff) throw new Error(`${file}: zip64 archives are not supported by this reader`);
-  const entries = [];
-  for (let n = 0; n < count; n++) {
-    if (buf.readUInt32LE(offset) !== 0x02014b50) throw new Error(`${file}: corrupt central directory at entry ${n}`);
-    const method = buf.readUInt16LE(offset + 10);
-    const compressedSize = buf.readUInt32LE(offset + 20);
-    const size = buf.readUInt32LE(offset + 24);
-    const nameLength = buf.readUInt16LE(offset + 28);
-    const extraLength = buf.readUInt16LE(offset + 30);
-    const commentLength = buf.readUInt16LE(offset + 32);
-    const localOffset = buf.readUInt32LE(offset + 42);
-    const name = buf.toString("utf8", offset + 46, offset + 46 + nameLength);
-    entries.push({ name, method, compressedSize, size, localOffset });
-    offset += 46 + nameLength + extraLength + commentLength;
-  }
-  return { entries, read: (name) => readEntry(buf, entries.find((e) => e.name === name), file, name) };
-}
-
-function readEntry(buf, entry, file, name) {
-  if (!entry) throw new Error(`${file}: no entry ${name}`);
-  const start = entry.localOffset + 30 + buf.readUInt16LE(entry.localOffset + 26) + buf.readUInt16LE(entry.localOffset + 28);
-  const data = buf.subarray(start, start + entry.compressedSize);
-  if (entry.method === 0) return data;
-  if (entry.method === 8) return zlib.inflateRawSync(data);
-  throw new Error(`${file}: ${name} uses zip method ${entry.method}`);
+  return { entries, contents };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -208,7 +193,7 @@ function stage(target, stageDir, { fullModel }) {
   pkg.dependencies = { "onnxruntime-node": pkg.dependencies["onnxruntime-node"] };
   delete pkg.devDependencies;
   fs.writeFileSync(path.join(stageDir, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
-  for (const file of ["README.md", "LICENSE"]) {
+  for (const file of ["README.md", "LICENSE", "CHANGELOG.md"]) {
     if (fs.existsSync(path.join(ROOT, file))) fs.copyFileSync(path.join(ROOT, file), path.join(stageDir, file));
   }
   copy(path.join(ROOT, "dist"), path.join(stageDir, "dist"), (src) => !/\.map$/.test(src) && !src.includes(`${path.sep}vsix`) && !src.includes(`dist${path.sep}test`));
@@ -303,23 +288,31 @@ export function checkFullModel(modelRoot = path.join(ROOT, "model")) {
 // ---------------------------------------------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const args = { targets: [], build: true, out: path.join(ROOT, "dist", "vsix"), keepStage: false, skipModelCheck: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--target") args.targets.push(...String(argv[++i] ?? "").split(",").filter(Boolean));
-    else if (arg === "--no-build") args.build = false;
-    else if (arg === "--out") args.out = path.resolve(argv[++i] ?? "");
-    else if (arg === "--keep-stage") args.keepStage = true;
-    // For size measurements with a stand-in model folder (docs/PACKAGING.md): skips the sha256 check only.
-    else if (arg === "--skip-model-check") args.skipModelCheck = true;
-    else throw new Error(`unknown argument ${arg}`);
-  }
-  if (!args.targets.length) args.targets = Object.keys(TARGETS);
-  for (const t of args.targets) {
+  const { values } = parseCommandLine({
+    args: argv,
+    options: {
+      target: { type: "string", multiple: true, default: [] },
+      "no-build": { type: "boolean", default: false },
+      out: { type: "string", default: path.join(ROOT, "dist", "vsix") },
+      "keep-stage": { type: "boolean", default: false },
+      // For size measurements with a stand-in model folder (docs/PACKAGING.md): skips the sha256 check only.
+      "skip-model-check": { type: "boolean", default: false },
+    },
+  });
+  // `--target a,b` and `--target a --target b` both work.
+  let targets = values.target.flatMap((t) => t.split(",")).filter(Boolean);
+  if (!targets.length) targets = Object.keys(TARGETS);
+  for (const t of targets) {
     if (UNSUPPORTED_TARGETS[t]) throw new Error(`no package for ${t}: ${UNSUPPORTED_TARGETS[t]}`);
     if (!TARGETS[t]) throw new Error(`unknown target ${t} (one of ${Object.keys(TARGETS).join(", ")})`);
   }
-  return args;
+  return {
+    targets,
+    build: !values["no-build"],
+    out: path.resolve(values.out),
+    keepStage: values["keep-stage"],
+    skipModelCheck: values["skip-model-check"],
+  };
 }
 
 async function main(argv) {
@@ -327,6 +320,8 @@ async function main(argv) {
   const node = findNode22();
   const vsce = findVsce();
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+  // vsce would otherwise stop and ask whether to go on without one; every package ships the licence.
+  if (!fs.existsSync(path.join(ROOT, "LICENSE"))) throw new Error("LICENSE is missing at the repository root: every VSIX ships it");
   for (const target of args.targets) {
     const binding = path.join(ROOT, BIN_PREFIX, TARGETS[target], "onnxruntime_binding.node");
     if (!fs.existsSync(binding)) throw new Error(`${binding} is missing: onnxruntime-node is not fully installed (npm ci)`);
@@ -365,12 +360,11 @@ async function main(argv) {
       const vsceArgs = [vsce, "package", "--target", target, "--out", vsix, "--ignoreFile", ignoreFile, "--no-yarn", "--dependencies",
         // Relative README links stay relative: the screenshots ship in the VSIX, so the Extensions view shows them offline.
         "--no-rewrite-relative-links", "--allow-missing-repository"];
-      if (!fs.existsSync(path.join(ROOT, "LICENSE"))) vsceArgs.push("--skip-license");
       await run(node, vsceArgs, { cwd: stageDir, env: { ...process.env, VSCE_TELEMETRY: "off" } });
 
-      const { entries, read } = listZip(vsix);
+      const { entries, contents } = await readZip(vsix, ["extension.vsixmanifest"]);
       const problems = checkVsixEntries(entries.map((e) => e.name), { target, fullModel: !!fullModel });
-      const vsixManifest = read("extension.vsixmanifest").toString("utf8");
+      const vsixManifest = contents.get("extension.vsixmanifest")?.toString("utf8") ?? "";
       if (!vsixManifest.includes(`TargetPlatform="${target}"`)) problems.push(`extension.vsixmanifest does not say TargetPlatform="${target}"`);
       if (problems.length) throw new Error(`${path.relative(ROOT, vsix)} failed its checks:\n  ${problems.join("\n  ")}`);
       const size = fs.statSync(vsix).size;

@@ -1,10 +1,20 @@
-// Shared helpers for running the extension in a real VS Code: code-server (VS Code in the browser, with a real
-// Node extension host) driven by Debian chromium through playwright-core. See ../../../shared/REAL-VSCODE.md.
+// Shared helpers for running the extension in a real VS Code: code-server 4.139.1 (VS Code 1.139.1 in the browser,
+// with a real Node extension host) driven by Debian chromium through playwright-core (never `playwright install`).
+//
+// How code-server is driven here: it starts in its own process group (setsid) with EXTENSIONS_GALLERY='{}' (no calls
+// to the unreachable marketplace) and private XDG and user-data folders; /healthz answers when it is up. The extension
+// under development and the in-host test suite are passed in the page address's `payload` (code-server refuses
+// --extensionDevelopmentPath on its command line), which it honours only with `--vscode-option
+// enable-smoke-test-driver`. The page calls window.codeAutomationLog / codeAutomationExit, which the driver exposes
+// (playwright's page.exposeFunction), to forward the extension host's console and the suite's exit code.
 //
 // These scripts run under the machine's Node (20+). code-server itself needs Node 24, which
 // scripts/setup-code-server.sh installs into the cache next to code-server:
 //   $INLINE_SENTIMENT_CACHE (default ~/.cache/inline-sentiment)/node24/bin/node
 //   $INLINE_SENTIMENT_CACHE/code-server/bin/code-server
+//
+// Totals: with IS_RESULT_FILE set (scripts/test.mjs and runVsix.mjs set it), each runner writes its counts there as
+// JSON, {"passed": N, "failed": M, "skipped": K} (writeResult below).
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -558,6 +568,18 @@ export function requireBuilt(file, what) {
   if (!fs.existsSync(file)) {
     throw new HarnessError(`${what} not found at ${displayPath(file)}: run \`npm run build\` first`);
   }
+}
+
+/**
+ * Writes a runner's totals as JSON to the file named by IS_RESULT_FILE, when set: what scripts/test.mjs and
+ * runVsix.mjs add up (instead of reading counts back from the console text).
+ * @param {{ passed: number, failed: number, skipped?: number }} totals
+ */
+export function writeResult({ passed, failed, skipped = 0 }) {
+  const file = process.env.IS_RESULT_FILE;
+  if (!file) return;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify({ passed, failed, skipped }) + "\n");
 }
 
 /** Runs `main` and turns a HarnessError into a one-line message, any other error into a stack; always cleans up. */

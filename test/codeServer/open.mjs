@@ -11,6 +11,7 @@
 // IS_EXTENSION_DIR overrides the extension folder (default: the repository).
 import fs from "node:fs";
 import path from "node:path";
+import { parseArgs } from "node:util";
 import {
   REPO_ROOT,
   SCREENSHOT_SETTINGS,
@@ -27,10 +28,15 @@ import {
 import { runCommand, waitForDecorations, waitForWorkbench } from "./workbench.mjs";
 
 runMain(async () => {
-  const arg = process.argv[2];
-  if (!arg || arg === "-h" || arg === "--help") {
-    throw new HarnessError("usage: node test/codeServer/open.mjs <file or folder>   (e.g. samples/feedback.md)");
+  const usage = "usage: node test/codeServer/open.mjs <file or folder>   (e.g. samples/feedback.md)";
+  let parsed;
+  try {
+    parsed = parseArgs({ allowPositionals: true, options: { help: { type: "boolean", short: "h" } } });
+  } catch (error) {
+    throw new HarnessError(`${error.message}\n${usage}`);
   }
+  const [arg, ...extra] = parsed.positionals;
+  if (!arg || extra.length || parsed.values.help) throw new HarnessError(usage);
   const target = resolveFromCwd(arg);
   if (!fs.existsSync(target)) throw new HarnessError(`${target} not found`);
   const isFolder = fs.statSync(target).isDirectory();

@@ -4,8 +4,8 @@
 //
 //   node test/codeServer/runE2e.mjs
 //
-// Prints "ok - ..." / "not ok - ..." per check and "N passed, M failed"; exits 1 if any check failed (and saves
-// docs/screenshots/failure-e2e.png).
+// Prints "ok - ..." / "not ok - ..." per check and "N passed, M failed" (also written as JSON to $IS_RESULT_FILE when
+// set); exits 1 if any check failed (and saves docs/screenshots/failure-e2e.png).
 // Env: E2E_DECORATION_TIMEOUT_MS (default 180000) for the analysis to be painted; E2E_TIMEOUT_MS (default 600000)
 // overall; IS_EXTENSION_DIR / IS_WORKSPACE override the extension folder and workspace (for testing the harness);
 // IS_VERBOSE=1 prints browser console messages. IS_VSIX=path/to/x.vsix checks that package instead of the source folder
@@ -31,6 +31,7 @@ import {
   resolveFromCwd,
   runMain,
   startCodeServer,
+  writeResult,
 } from "./codeServer.mjs";
 import {
   decorationState,
@@ -83,6 +84,7 @@ runMain(async () => {
     process.stderr.write(`error: the e2e check did not finish within ${overallTimeout} ms (E2E_TIMEOUT_MS)\n`);
     printDiagnostics(server);
     process.stdout.write(`${passed} passed, ${failed + 1} failed\n`);
+    writeResult({ passed, failed: failed + 1 });
     void exit(1);
   }, overallTimeout);
   overall.unref();
@@ -274,6 +276,7 @@ runMain(async () => {
   }
   process.stdout.write(`# ${elapsed()} in all\n`);
   process.stdout.write(`${passed} passed, ${failed} failed\n`);
+  writeResult({ passed, failed });
   return failed ? 1 : 0;
 });
 

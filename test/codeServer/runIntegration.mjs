@@ -1,5 +1,8 @@
 // Runs the in-editor mocha suite (dist/test/integration/index.js) inside a real VS Code extension host:
 // code-server + headless chromium, the way VS Code runs its own browser integration tests. Exits with the suite's code.
+// Its totals (written as JSON to $IS_RESULT_FILE when set) are the ones mocha's reporter prints when the suite ends,
+// "N passing / N failing / N pending": the suite runs in the extension host, and its console output is all that
+// reaches this process besides the exit code.
 //
 //   node test/codeServer/runIntegration.mjs
 //
@@ -24,6 +27,7 @@ import {
   resolveFromCwd,
   runMain,
   startCodeServer,
+  writeResult,
 } from "./codeServer.mjs";
 
 const timeoutMs = Number(process.env.INTEGRATION_TIMEOUT_MS || 300_000);
@@ -61,8 +65,10 @@ runMain(async () => {
   browser.on("disconnected", () => settle({ browserGone: true }));
   const page = await newPage(browser);
   // The workbench forwards the extension host's console (mocha's reporter) here while extensionTestsPath runs.
+  const totals = {};
   await page.exposeFunction("codeAutomationLog", (type, args) => {
     const text = Array.isArray(args) ? format(...args) : String(args ?? "");
+    for (const [, n, kind] of stripVTControlCharacters(text).matchAll(/^\s*(\d+) (passing|failing|pending)\b/gm)) totals[kind] = Number(n);
     if (!verbose && WORKBENCH_NOISE.test(text)) return;
     const line = process.env.NO_COLOR ? stripVTControlCharacters(text) : text;
     process.stdout.write(line.endsWith("\n") ? line : line + "\n");
@@ -85,6 +91,8 @@ runMain(async () => {
   if (isExiting()) return new Promise(() => {}); // interrupted (Ctrl+C): cleanup is exiting
   if ("code" in outcome) {
     log(`integration suite finished with exit code ${outcome.code} in ${ms(started)}`);
+    // mocha prints "N failing" and "N pending" only when N > 0; without "N passing" the suite did not report.
+    if (totals.passing !== undefined) writeResult({ passed: totals.passing, failed: totals.failing ?? 0, skipped: totals.pending ?? 0 });
     if (outcome.code !== 0) printDiagnostics(server, { tails: false });
     return outcome.code;
   }

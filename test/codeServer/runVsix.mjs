@@ -6,14 +6,26 @@
 //
 // Env: IS_VSIX=path/to/x.vsix is the same as the argument. Without either, `node scripts/package.mjs --target <this
 // platform>` runs first (a production build; needs @vscode/vsce and Node 24, see docs/PACKAGING.md).
-// Closes with "vsix: N passed, M failed"; exit code 1 if either stage failed.
+// Closes with "vsix: N passed, M failed, K skipped" (also written as JSON to $IS_RESULT_FILE when set), added up from
+// the JSON totals each stage writes; exit code 1 if either stage failed.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
-import { REPO_ROOT } from "./codeServer.mjs";
+import { parseArgs } from "node:util";
+import { REPO_ROOT, displayPath, writeResult } from "./codeServer.mjs";
 
-const given = process.argv[2] ?? process.env.IS_VSIX;
+const { positionals } = parseArgs({ allowPositionals: true, options: {} });
+if (positionals.length > 1) {
+  process.stderr.write("usage: node test/codeServer/runVsix.mjs [path/to/x.vsix]\n");
+  process.exit(2);
+}
+const given = positionals[0] ?? process.env.IS_VSIX;
 let vsix = given ? path.resolve(process.cwd(), given) : undefined;
+const resultDir = fs.mkdtempSync(path.join(os.tmpdir(), "inline-sentiment-vsix-"));
+process.on("exit", () => fs.rmSync(resultDir, { recursive: true, force: true }));
+// Ctrl+C reaches the children directly (same process group); they stop code-server themselves.
+process.on("SIGINT", () => {});
 
 if (!vsix) {
   const target = `${process.platform}-${process.arch}`;
@@ -34,43 +46,36 @@ const results = [
 ];
 finish(results);
 
-/** Runs one stage with its output streamed; returns its exit code and the counts it printed. */
+/** Runs one stage with its output streamed; returns its exit code and the totals it wrote (undefined when none). */
 function stage(name, command, stageEnv = process.env) {
-  process.stdout.write(`\n=== vsix ${name}: ${command.map((c) => path.relative(process.cwd(), c) || c).join(" ")}\n`);
+  process.stdout.write(`\n=== vsix ${name}: ${command.map(displayPath).join(" ")}\n`);
+  const resultFile = path.join(resultDir, `${name}.json`);
   return new Promise((resolve) => {
-    const child = spawn(command[0], command.slice(1), { stdio: ["ignore", "pipe", "inherit"], env: stageEnv });
-    let output = "";
-    child.stdout.on("data", (chunk) => {
-      process.stdout.write(chunk);
-      output += chunk;
-    });
-    // Ctrl+C reaches the children directly (same process group); they stop code-server themselves.
-    process.on("SIGINT", () => {});
-    child.on("close", (code) => resolve({ name, code, ...counts(output) }));
+    const child = spawn(command[0], command.slice(1), { stdio: "inherit", env: { ...stageEnv, IS_RESULT_FILE: resultFile } });
+    child.on("close", (code, signal) => resolve({ name, code: code ?? signal, totals: readTotals(resultFile) }));
   });
 }
 
-/** mocha's "N passing / N failing" or the harness's "N passed, M failed". */
-function counts(output) {
-  const last = (re) => {
-    const all = [...output.matchAll(re)];
-    return all.length ? Number(all[all.length - 1][1]) : undefined;
-  };
-  return {
-    passed: last(/^\s*(\d+) passing/gm) ?? last(/^\s*(?:\w+: )?(\d+) passed,/gm),
-    failed: last(/^\s*(\d+) failing/gm) ?? last(/(\d+) failed/gm) ?? 0,
-  };
+function readTotals(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch {
+    return undefined;
+  }
 }
 
 function finish(list) {
   let passed = 0;
   let failed = 0;
-  for (const r of list) {
-    passed += r.passed ?? 0;
+  let skipped = 0;
+  for (const { name, code, totals } of list) {
+    passed += totals?.passed ?? 0;
+    skipped += totals?.skipped ?? 0;
     // A stage that failed without counting a failing test still counts as one failure.
-    failed += r.failed || (r.code !== 0 || r.passed === undefined ? 1 : 0);
-    process.stdout.write(`${r.name}: exit ${r.code}${r.passed === undefined ? "" : `, ${r.passed} passed, ${r.failed} failed`}\n`);
+    failed += totals?.failed || (code !== 0 || !totals ? 1 : 0);
+    process.stdout.write(`${name}: exit ${code}${totals ? `, ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped ?? 0} skipped` : ""}\n`);
   }
-  process.stdout.write(`vsix: ${passed} passed, ${failed} failed\n`);
+  process.stdout.write(`vsix: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+  writeResult({ passed, failed, skipped });
   process.exit(failed ? 1 : 0);
 }

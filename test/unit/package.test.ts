@@ -1,13 +1,14 @@
 /**
  * Packaging rules (scripts/package.mjs, .vscodeignore) without running vsce: the allowlist is applied with vsce's own
  * algorithm (minimatch, dot: true; a file is kept when no ignore line matches it or any `!` line does) to the files of
- * this checkout plus a few that must stay out; the VSIX checker is fed file lists; the zip reader reads a zip built here.
+ * this checkout plus a few that must stay out; the VSIX checker is fed file lists; the VSIX reader (yauzl) reads a zip
+ * written here with yazl, the zip writer vsce itself uses.
  */
 import { strict as assert } from "node:assert";
-import { deflateRawSync } from "node:zlib";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
+import { finished } from "node:stream/promises";
 import { minimatch } from "minimatch";
 import { ROOT } from "./helpers";
 
@@ -17,8 +18,18 @@ const packaging = require("../../scripts/package.mjs") as {
   UNSUPPORTED_TARGETS: Record<string, string>;
   checkVsixEntries: (entries: string[], options: { target: string; fullModel?: boolean }) => string[];
   ignoreFileFor: (target: string) => string;
-  listZip: (file: string) => { entries: { name: string; size: number }[]; read: (name: string) => Buffer };
+  readZip: (file: string, read?: string[]) => Promise<{ entries: { name: string; size: number }[]; contents: Map<string, Buffer> }>;
 };
+
+// yazl (the zip writer vsce uses) ships no type declarations: the part used here.
+const { ZipFile } = require("yazl") as {
+  ZipFile: new () => { addBuffer(data: Buffer, name: string): void; end(): void; outputStream: NodeJS.ReadableStream };
+};
+
+/** Where vsce stores a root file inside the VSIX: README.md as readme.md, a LICENSE without extension as LICENSE.txt. */
+function vsixPath(file: string): string {
+  return `extension/${file === "README.md" ? "readme.md" : file === "LICENSE" ? "LICENSE.txt" : file}`;
+}
 
 /** vsce 4.1.0's collectFiles filter (out/package.js), for the parts this project uses. */
 function vsceFilter(files: string[], ignoreText: string): string[] {
@@ -50,7 +61,8 @@ describe("packaging: .vscodeignore allowlist and VSIX checks", () => {
   // This checkout's files (node_modules only for the two runtime packages, to keep it quick) plus files that must
   // never ship, whether or not they exist here.
   const files = [
-    ...walk(ROOT, (rel) => /^(\.git|\.test-run|bench\/models)(\/|$)/.test(rel) || (/^node_modules\/[^/]+$/.test(rel) && !/onnxruntime-(node|common)$/.test(rel))),
+    ...walk(ROOT, (rel) => /^(\.git|\.test-run|bench\/models)(\/|$)/.test(rel) || (/^node_modules\/[^/]+$/.test(rel) && !/onnxruntime-(node|common)$/.test(rel)) || rel === "LICENSE"),
+    "LICENSE",
     "node_modules/adm-zip/adm-zip.js",
     "model/distilbert-sst2/config.json",
     "model/distilbert-sst2/onnx/model_quantized.onnx",
@@ -68,7 +80,7 @@ describe("packaging: .vscodeignore allowlist and VSIX checks", () => {
     it(`${target}: keeps the run-time files and only ${binary}'s onnxruntime binary`, () => {
       const kept = vsceFilter(files, packaging.ignoreFileFor(target));
       const problems = packaging.checkVsixEntries(
-        kept.map((f) => `extension/${f === "README.md" ? "readme.md" : f}`),
+        kept.map(vsixPath),
         { target, fullModel: true },
       ).filter((p) => !p.startsWith("missing dist/") && !p.startsWith("missing model/sentiment-mini/") && !p.startsWith("missing model/distilbert-sst2/"));
       assert.deepEqual(problems, [], "the allowlist lets nothing through that the VSIX check refuses");
@@ -90,6 +102,7 @@ describe("packaging: .vscodeignore allowlist and VSIX checks", () => {
     const good = [
       "extension/package.json",
       "extension/readme.md",
+      "extension/LICENSE.txt",
       "extension/dist/extension.js",
       "extension/dist/worker.js",
       "extension/dist/panel/main.js",
@@ -104,6 +117,16 @@ describe("packaging: .vscodeignore allowlist and VSIX checks", () => {
       "extension/node_modules/onnxruntime-common/dist/cjs/package.json",
     ];
     assert.deepEqual(packaging.checkVsixEntries(good, { target: "linux-x64" }), []);
+    assert.deepEqual(
+      packaging.checkVsixEntries([...good, "extension/changelog.md", "extension/media/icon.png"], { target: "linux-x64" }),
+      [],
+      "the changelog (vsce stores CHANGELOG.md as changelog.md) and the icon may ship",
+    );
+    assert.deepEqual(
+      packaging.checkVsixEntries(good.filter((e) => e !== "extension/LICENSE.txt"), { target: "linux-x64" }),
+      ["missing LICENSE.txt"],
+      "every VSIX carries the licence",
+    );
     assert.deepEqual(packaging.checkVsixEntries(good, { target: "linux-x64", fullModel: true }).length, 3, "the full model's files are required when it is bundled");
     const bad = {
       "extension/node_modules/onnxruntime-node/bin/napi-v6/win32/x64/onnxruntime.dll": "another platform's onnxruntime binary",
@@ -125,55 +148,22 @@ describe("packaging: .vscodeignore allowlist and VSIX checks", () => {
     ]);
   });
 
-  it("reads a zip's entries and content without an unzip binary", () => {
+  it("reads a VSIX's entries and one entry's content", async () => {
     const dir = mkdtempSync(join(tmpdir(), "inline-sentiment-zip-"));
     try {
-      const file = join(dir, "x.zip");
+      const file = join(dir, "x.vsix");
       const manifest = Buffer.from('<PackageManifest><Identity TargetPlatform="linux-x64"/></PackageManifest>');
-      writeFileSync(file, zip([["extension.vsixmanifest", manifest], ["extension/package.json", Buffer.from("{}")]]));
-      const { entries, read } = packaging.listZip(file);
+      const zip = new ZipFile();
+      zip.addBuffer(manifest, "extension.vsixmanifest");
+      zip.addBuffer(Buffer.from("{}"), "extension/package.json");
+      zip.end();
+      await finished(zip.outputStream.pipe(createWriteStream(file)));
+      const { entries, contents } = await packaging.readZip(file, ["extension.vsixmanifest"]);
       assert.deepEqual(entries.map((e) => [e.name, e.size]), [["extension.vsixmanifest", manifest.length], ["extension/package.json", 2]]);
-      assert.equal(read("extension.vsixmanifest").toString(), manifest.toString());
+      assert.equal(contents.get("extension.vsixmanifest")?.toString(), manifest.toString());
+      assert.deepEqual([...contents.keys()], ["extension.vsixmanifest"], "only the entries asked for are read");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 });
-
-/** A minimal deflate zip (no CRC check by the reader, so the CRC fields stay 0). */
-function zip(files: [string, Buffer][]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const [name, data] of files) {
-    const packed = deflateRawSync(data);
-    const nameBuf = Buffer.from(name);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBuf.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(packed.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(nameBuf.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, nameBuf, packed);
-    centrals.push(central, nameBuf);
-    offset += 30 + nameBuf.length + packed.length;
-  }
-  const centralDir = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(files.length, 8);
-  end.writeUInt16LE(files.length, 10);
-  end.writeUInt32LE(centralDir.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, centralDir, end]);
-}
