@@ -52,7 +52,9 @@ function freshAnalysis(text: string, extension: string): { startLine: number; en
     env: { ...process.env, INLINE_SENTIMENT_MODEL: "", ELECTRON_RUN_AS_NODE: "1" },
     stdio: ["ignore", "pipe", "ignore"],
   });
-  return JSON.parse(out)[0].units;
+  // The CLI's JSON is the editor's report (core/report.ts): one entry per unit, lines as start_line / end_line.
+  const report = JSON.parse(out) as { units: { start_line: number; end_line: number; label: string; score: number }[] };
+  return report.units.map((unit) => ({ startLine: unit.start_line, endLine: unit.end_line, label: unit.label, score: unit.score }));
 }
 
 describe("Reliability in a real VS Code", () => {
