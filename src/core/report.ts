@@ -43,14 +43,15 @@ export function reportRows(model: PanelModel): (string | number)[][] {
 }
 
 /**
- * The names of tabular rows' other fields over all files: each file's columns in source order (its text column left
- * out, as the text is the `text` column), then field names seen on units but not among the file's columns, first
+ * The names of tabular rows' other fields over all files: each scored file's columns in source order (its text column
+ * left out, as the text is the `text` column), then field names seen on units but not among the file's columns, first
  * seen first. Files without fields (markdown, plain text) add none.
  */
 export function fieldNames(model: PanelModel): string[] {
   const names = new Set<string>();
   for (const file of model.files) {
-    for (const column of file.columns ?? []) if (column !== file.textColumn) names.add(column);
+    // A file without a text column (it was missing) scored nothing: its columns are no report's fields.
+    if (file.textColumn !== undefined) for (const column of file.columns ?? []) if (column !== file.textColumn) names.add(column);
     for (const unit of file.units) {
       for (const name of Object.keys(unit.fields ?? {})) if (name !== file.textColumn) names.add(name);
     }

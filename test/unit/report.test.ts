@@ -66,6 +66,8 @@ describe("report", () => {
     assert.deepEqual(fieldNames(m), ["id", "airline", "score"]);
     assert.deepEqual(reportTable(m).header.slice(-1), ["field:score"]);
     assert.equal(reportTable(m).rows[5].at(-1), "5");
+    m.files.push({ uri: "file:///tmp/c.csv", name: "c.csv", columns: ["body", "extra"], units: [] });
+    assert.deepEqual(fieldNames(m), ["id", "airline", "score"], "a file whose text column was missing adds no fields");
   });
 
   it("JSON without options: units with a fields object where the row has fields, and files with their problems", () => {
