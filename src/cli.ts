@@ -54,9 +54,9 @@ analyze options:
   --summary               table format: only the group table and the themes, not the rows.
   --threshold T           below this confidence a unit reads neutral (default ${DEFAULT_THRESHOLD}).
 
-  Rows that cannot be read or have no text are listed on stderr as FILE:LINE: reason (and in the json report); every
-  other row is still scored.
-  Exit status: 0 all read and scored; 1 a file or some rows could not be read or scored; 2 usage error, including a
+  Rows that cannot be read or have no text are listed on stderr as FILE:LINE: reason (and in the json and markdown
+  reports); every other row is still scored.
+  Exit status: 0 all read and scored; 1 a file could not be read, or a problem was listed; 2 usage error, including a
   --column or --group-by that no file has (the message lists the columns there are).
 
 common options:
