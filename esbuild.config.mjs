@@ -21,6 +21,9 @@ const common = {
   logLevel: "warning",
   // vscode is provided by the host; onnxruntime-node is a native addon loaded from node_modules at run time.
   external: ["vscode", "onnxruntime-node", "mocha"],
+  // jsonc-parser's "main" is a UMD build whose internal requires esbuild cannot follow ("Cannot find module
+  // './impl/format'" at run time); its "module" build is plain ESM and bundles.
+  mainFields: ["module", "main"],
 };
 
 const builds = [

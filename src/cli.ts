@@ -1,84 +1,152 @@
 /**
  * `inline-sentiment`: the extension's engine from a terminal.
  *   inline-sentiment classify [--model DIR] [--dtype q8|fp32]       JSON Lines in, one JSON line out per input
- *   inline-sentiment analyze [--model DIR] [--format table|json|csv|markdown] [--threshold T] FILE...
- * It uses core, engine and models only (no `vscode`); its reports are core/report.ts's, as the editor's export is.
+ *   inline-sentiment analyze [--column C] [--group-by C] [--themes] [--format table|json|csv|markdown] FILE...
+ * It uses core, engine and models only (no `vscode`). Its input is the panel's model (core/review.ts) and its reports
+ * are core/report.ts's, as the editor's export is, so the two say the same.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { messageOf } from "./core/errors";
+import { groupKeyOf, MAX_THEMED_GROUPS, summarize, type ReportSummary } from "./core/feedback/summary";
+import type { PolarityThemes, Theme } from "./core/feedback/themes";
 import { BINARY_REASON, languageOfPath, looksBinary } from "./core/files";
 import { lineSpan, lineStarts } from "./core/lines";
 import { polarityOf } from "./core/polarity";
-import { renderReport, reportRows, type ReportFormat } from "./core/report";
+import { csvTablePath, groupLabel, renderCsvTables, renderReport, type ReportFormat } from "./core/report";
 import type { PanelFile, PanelModel } from "./core/review";
 import { segment } from "./core/segment";
+import { chooseTextColumn, decodeText, MissingColumnError, parseTable, tableFormatOf, textUnits, type Problem } from "./core/tabular";
 import type { Classification } from "./core/types";
 import { EngineClient } from "./engine/client";
 import { runtimeOf } from "./engine/runtime";
 import type { Dtype, ModelInfo } from "./engine/protocol";
 import { locateModel, modelDisplayName } from "./models/locate";
 
-const USAGE = `usage:
-  inline-sentiment classify [--model DIR] [--dtype q8|fp32] [--threads N] [--verbose] < texts.jsonl
-      reads {"text": "..."} per line, writes {"label","score","probabilities"} per line, in input order
-  inline-sentiment analyze [--model DIR] [--dtype q8|fp32] [--threads N] [--verbose] [--format table|json|csv|markdown] [--threshold T] FILE...
-      prints every scored paragraph with its lines, label and score (json, csv and markdown: the editor's report)
-
-  --verbose: says on stderr which model, runtime and int8 kernels run, and why those kernels.
-  Model: --model DIR, else $INLINE_SENTIMENT_MODEL, else the full model if installed, else the bundled mini model.`;
-
 /** Texts sent to the worker at once while streaming stdin: large enough to batch well, small enough to stream. */
 const CHUNK = 256;
 const DEFAULT_THRESHOLD = 0.75;
 
+const USAGE = `usage:
+  inline-sentiment classify [--model DIR] [--dtype q8|fp32] [--threads N] [--verbose] < texts.jsonl
+      reads {"text": "..."} per line, writes {"label","score","probabilities"} per line, in input order
+  inline-sentiment analyze [options] FILE...
+      scores every paragraph of .md/.txt files and every row of .csv/.tsv/.jsonl/.ndjson/.json files (a JSON array of
+      objects), and prints the report: each unit with its file, lines, label, score and polarity (and a row's other
+      fields), plus the group table and the themes when asked for.
+
+analyze options:
+  --column C, --field C   the column (CSV, TSV) or field (JSON Lines, JSON) holding the text; the two are the same
+                          option. Without it each tabular file's column with the most words is used (said on stderr).
+  --group-by C            add the group table: count, share negative / neutral / positive and mean polarity per value
+                          of column C ("file": per file, for several files).
+  --themes                add the themes: the words and two-word phrases that set negative (or positive) items apart,
+                          for all items and, with --group-by, for each of the ${MAX_THEMED_GROUPS} largest groups.
+  --format F              table (default; for reading: rows, then groups and themes), json, markdown, csv.
+                          json and markdown hold everything in one document (json: "units" with "fields", "files"
+                          with the "problems" per file, "groups", "themes"). A CSV file holds one table: the unit
+                          rows, one column per field; with --group-by or --themes give --output, and the group table
+                          and the themes are written beside it as NAME.groups.csv and NAME.themes.csv.
+  -o, --output FILE       write the report to FILE instead of stdout.
+  --summary               table format: only the group table and the themes, not the rows.
+  --threshold T           below this confidence a unit reads neutral (default ${DEFAULT_THRESHOLD}).
+
+  Rows that cannot be read or have no text are listed on stderr as FILE:LINE: reason (and in the json and markdown
+  reports); every other row is still scored.
+  Exit status: 0 all read and scored; 1 a file could not be read, or a problem was listed; 2 usage error, including a
+  --column or --group-by that no file has (the message lists the columns there are).
+
+common options:
+  --model DIR, --dtype q8|fp32, --threads N (0: one per core)
+  --verbose: says on stderr which model, runtime and int8 kernels run and why, and how tabular files were read.
+  Model: --model DIR, else $INLINE_SENTIMENT_MODEL, else the full model if installed, else the bundled mini model.`;
+
 class UsageError extends Error {}
 
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        model: { type: "string" },
+        dtype: { type: "string", default: "q8" },
+        format: { type: "string", default: "table" },
+        threshold: { type: "string", default: String(DEFAULT_THRESHOLD) },
+        threads: { type: "string", default: "0" },
+        column: { type: "string" },
+        field: { type: "string" },
+        "group-by": { type: "string" },
+        themes: { type: "boolean", default: false },
+        output: { type: "string", short: "o" },
+        summary: { type: "boolean", default: false },
+        verbose: { type: "boolean", short: "v", default: false },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    // An unknown option or a missing value is a usage error like any other.
+    throw new UsageError(messageOf(error));
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      model: { type: "string" },
-      dtype: { type: "string", default: "q8" },
-      format: { type: "string", default: "table" },
-      threshold: { type: "string", default: String(DEFAULT_THRESHOLD) },
-      threads: { type: "string", default: "0" },
-      verbose: { type: "boolean", short: "v", default: false },
-      help: { type: "boolean", short: "h" },
-    },
-  });
+  const { values, positionals } = parse(argv);
   const [command, ...files] = positionals;
   if (values.help || !command) {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
+  if (command !== "classify" && command !== "analyze") throw new UsageError(`unknown command "${command}"`);
   if (values.dtype !== "q8" && values.dtype !== "fp32") throw new UsageError(`--dtype must be q8 or fp32, not "${values.dtype}"`);
-  const located = locateModel(join(__dirname, ".."), values.model);
-  if (located.warning) console.error(`inline-sentiment: ${located.warning}`);
   const threads = Number(values.threads);
   if (!Number.isInteger(threads) || threads < 0) throw new UsageError(`--threads must be a whole number (0: one per core), not "${values.threads}"`);
+  // Every usage error is found before the model loads, those of the files' columns included.
+  const options = command === "analyze" ? analyzeOptions(values, files) : undefined;
+  const inputs = options && readInputs(files, options);
+  const located = locateModel(join(__dirname, ".."), values.model);
+  if (located.warning) console.error(`inline-sentiment: ${located.warning}`);
   const engine = new EngineClient(join(__dirname, "worker.js"), { dir: located.dir, kind: located.kind, dtype: values.dtype as Dtype, intraOpThreads: threads });
   try {
     if (values.verbose) console.error(`inline-sentiment: ${describe(await engine.modelInfo())}`);
-    if (command === "classify") return await classify(engine);
-    if (command === "analyze") {
-      const format = values.format;
-      if (format !== "table" && format !== "json" && format !== "csv" && format !== "markdown") {
-        throw new UsageError(`--format must be table, json, csv or markdown, not "${format}"`);
-      }
-      const threshold = Number(values.threshold);
-      if (!(threshold >= 0 && threshold <= 1)) throw new UsageError(`--threshold must be a number from 0 to 1, not "${values.threshold}"`);
-      if (files.length === 0) throw new UsageError("analyze needs at least one FILE");
-      return await analyze(engine, files, format, threshold);
-    }
-    throw new UsageError(`unknown command "${command}"`);
+    return options && inputs ? await analyze(engine, inputs, options) : await classify(engine);
   } finally {
     engine.dispose();
   }
+}
+
+/** The analyze options, checked. */
+function analyzeOptions(values: ReturnType<typeof parse>["values"], files: string[]): AnalyzeOptions {
+  const format = values.format;
+  if (format !== "table" && format !== "json" && format !== "csv" && format !== "markdown") {
+    throw new UsageError(`--format must be table, json, csv or markdown, not "${format}"`);
+  }
+  const threshold = Number(values.threshold);
+  if (!(threshold >= 0 && threshold <= 1)) throw new UsageError(`--threshold must be a number from 0 to 1, not "${values.threshold}"`);
+  if (files.length === 0) throw new UsageError("analyze needs at least one FILE");
+  if (values.column !== undefined && values.field !== undefined && values.column !== values.field) {
+    throw new UsageError(`--column and --field are the same option; "${values.column}" or "${values.field}"?`);
+  }
+  const groupBy = values["group-by"];
+  if (groupBy !== undefined && groupBy.trim() === "") throw new UsageError("--group-by needs a column name");
+  if (format === "csv" && (groupBy !== undefined || values.themes) && values.output === undefined) {
+    throw new UsageError("a CSV file holds one table: with --group-by or --themes, give --output FILE.csv (groups and themes go to FILE.groups.csv and FILE.themes.csv), or use --format json or markdown");
+  }
+  if (values.summary && format !== "table") throw new UsageError("--summary is for the table format; json, csv and markdown always hold the rows");
+  if (values.summary && groupBy === undefined && !values.themes) throw new UsageError("--summary shows the group table and the themes: add --group-by or --themes");
+  return {
+    format,
+    threshold,
+    column: values.column ?? values.field,
+    groupBy,
+    themes: values.themes,
+    output: values.output,
+    summaryOnly: values.summary,
+    verbose: values.verbose,
+  };
 }
 
 /** JSON Lines in, JSON Lines out. A bad line gets an {"error"} line in its place; the rest still run. */
@@ -126,32 +194,83 @@ function toJson(result: Classification): object {
   return windows > 1 ? { label, score, probabilities, windows } : { label, score, probabilities };
 }
 
-async function analyze(engine: EngineClient, files: string[], format: ReportFormat | "table", threshold: number): Promise<number> {
-  const scored: PanelFile[] = [];
-  let failed = 0;
+/** How `analyze` reads, scores and reports. */
+interface AnalyzeOptions {
+  format: ReportFormat | "table";
+  threshold: number;
+  /** The text column of tabular files; chosen per file (and said) when absent. */
+  column?: string;
+  groupBy?: string;
+  themes: boolean;
+  /** Write the report here instead of stdout (CSV: the group and theme tables beside it). */
+  output?: string;
+  /** Table format: the group table and themes only. */
+  summaryOnly: boolean;
+  verbose: boolean;
+}
+
+/** A file read and cut into units, before scoring. */
+interface Source {
+  file: string;
+  units: { text: string; startLine: number; endLine: number; fields?: Record<string, string> }[];
+  columns?: string[];
+  textColumn?: string;
+  problems: Problem[];
+  /** Set when the file has columns but not the text column: listed in the report with the reason, not scored. */
+  missingColumn?: MissingColumnError;
+}
+
+/** The files of an analyze run, read and cut into units before the model loads. */
+interface Inputs {
+  /** In the order given. */
+  sources: Source[];
+  /** Files that could not be read at all (said on stderr). */
+  failed: number;
+}
+
+/**
+ * Reads every file. A --column or --group-by that no file has is a usage error, found here before the model loads;
+ * every other problem is said on stderr and the rest is still read.
+ */
+function readInputs(files: string[], options: AnalyzeOptions): Inputs {
+  const inputs: Inputs = { sources: [], failed: 0 };
   for (const file of files) {
-    let text: string;
     try {
-      text = readDocument(file);
+      inputs.sources.push(readSource(file, options));
     } catch (error) {
-      failed++;
+      inputs.failed++;
       console.error(`inline-sentiment: ${file}: ${messageOf(error)}`);
-      continue;
     }
-    const units = segment(text, languageOfPath(file));
-    const results = await engine.classify(units.map((unit) => unit.text));
-    const starts = lineStarts(text);
+  }
+  // A column that no tabular file has is a mistyped argument, not bad data.
+  const tabular = inputs.sources.filter((source) => source.columns !== undefined);
+  if (tabular.some((source) => source.missingColumn) && tabular.every((source) => source.missingColumn)) {
+    throw new UsageError(`no file has the column "${options.column}" (--column/--field)`);
+  }
+  if (options.groupBy !== undefined) checkGroupBy(options.groupBy, inputs.sources);
+  return inputs;
+}
+
+async function analyze(engine: EngineClient, { sources, failed }: Inputs, options: AnalyzeOptions): Promise<number> {
+  const scored: PanelFile[] = [];
+  for (const source of sources) {
+    const results = await engine.classify(source.units.map((unit) => unit.text));
     scored.push({
-      uri: pathToFileURL(resolve(file)).toString(),
-      name: file,
-      units: units.map((unit, i) => ({
-        ...lineSpan(starts, unit),
+      uri: pathToFileURL(resolve(source.file)).toString(),
+      name: source.file,
+      units: source.units.map((unit, i) => ({
+        startLine: unit.startLine,
+        endLine: unit.endLine,
         text: unit.text,
         label: results[i].label,
         score: results[i].score,
-        polarity: polarityOf(results[i], threshold),
+        polarity: polarityOf(results[i], options.threshold),
         probabilities: results[i].probabilities,
+        ...(unit.fields && { fields: unit.fields }),
       })),
+      ...(source.columns && { columns: source.columns }),
+      ...(source.textColumn !== undefined && !source.missingColumn && { textColumn: source.textColumn }),
+      ...(source.problems.length > 0 && { problems: source.problems }),
     });
   }
   const report: PanelModel = {
@@ -160,27 +279,143 @@ async function analyze(engine: EngineClient, files: string[], format: ReportForm
     model: modelDisplayName(await engine.modelInfo()),
     files: scored,
   };
-  process.stdout.write(format === "table" ? tableOf(report) : renderReport(report, format));
-  return failed ? 1 : 0;
+  writeReport(report, options);
+  const problems = sources.reduce((sum, source) => sum + source.problems.length, 0);
+  return failed || problems ? 1 : 0;
 }
 
-/** Reads a text file; binary files are refused with a reason rather than scored as noise. */
-function readDocument(file: string): string {
+/**
+ * Reads one file into units. Tabular files (by extension) are decoded (BOM, UTF-16), parsed, and their text column's
+ * cells become units with the row's other cells as fields; every parser problem is said on stderr as FILE:LINE.
+ * Markdown and plain text are segmented as in the editor. Throws when the file cannot be read or is binary.
+ */
+function readSource(file: string, options: AnalyzeOptions): Source {
   const bytes = readFileSync(file);
-  if (looksBinary(bytes)) throw new Error(BINARY_REASON);
-  return bytes.toString("utf8");
+  const format = tableFormatOf(file);
+  if (!format) {
+    if (looksBinary(bytes)) throw new Error(BINARY_REASON);
+    const text = bytes.toString("utf8");
+    const starts = lineStarts(text);
+    const units = segment(text, languageOfPath(file)).map((unit) => {
+      const { startLine, endLine } = lineSpan(starts, unit);
+      return { text: unit.text, startLine, endLine };
+    });
+    return { file, units, problems: [] };
+  }
+  // Decoded first: a UTF-16 file is full of NUL bytes, so the binary check runs on the text.
+  const decoded = decodeText(bytes);
+  if (looksBinary(decoded.text)) throw new Error(BINARY_REASON);
+  if (decoded.note) console.error(`inline-sentiment: ${file}: ${decoded.note}`);
+  const table = parseTable(decoded.text, { format });
+  if (options.verbose) for (const note of table.notes) console.error(`inline-sentiment: ${file}: ${note}`);
+  let column = options.column;
+  if (column === undefined) {
+    column = chooseTextColumn(table);
+    if (column !== undefined) {
+      console.error(
+        `inline-sentiment: ${file}: no --column given; scoring column "${column}" (the one with the most words; ` +
+          `the columns are ${table.columns.map((c) => `"${c}"`).join(", ")})`,
+      );
+    }
+  }
+  let cells: ReturnType<typeof textUnits> = { units: [], problems: [] };
+  if (column !== undefined) {
+    try {
+      cells = textUnits(table, column);
+    } catch (error) {
+      if (!(error instanceof MissingColumnError) || table.columns.length === 0) throw error;
+      // Files without their text column are in the report too, with the reason, so a reader sees what was skipped.
+      console.error(`inline-sentiment: ${file}: ${error.message}`);
+      return { file, units: [], columns: table.columns, textColumn: column, problems: [{ line: 1, message: `Line 1: ${error.message}` }], missingColumn: error };
+    }
+  }
+  const problems = [...table.problems, ...cells.problems].sort((a, b) => a.line - b.line);
+  for (const problem of problems) console.error(`inline-sentiment: ${file}:${problem.line}: ${problem.message.replace(/^Line \d+: /, "")}`);
+  if (problems.length > 0) {
+    console.error(`inline-sentiment: ${file}: ${cells.units.length} row${cells.units.length === 1 ? "" : "s"} scored; ${problems.length} problem${problems.length === 1 ? "" : "s"} listed above`);
+  }
+  const units = cells.units.map((unit) => {
+    const fields = { ...table.rows[unit.row].cells };
+    delete fields[column as string];
+    return { text: unit.text, startLine: unit.line, endLine: unit.endLine, fields };
+  });
+  return { file, units, columns: table.columns, textColumn: column, problems };
 }
 
-/** The terminal's view of the report's rows: file, lines, sentiment, score, an excerpt of the text. */
-function tableOf(report: PanelModel): string {
-  const rows = reportRows(report).map(([file, start, end, , score, polarity, text]) => [
-    String(file),
-    start === end ? `${start}` : `${start}-${end}`,
-    String(polarity),
-    Number(score).toFixed(4),
-    excerpt(String(text)),
-  ]);
-  return table(["file", "lines", "sentiment", "score", "text"], rows);
+/**
+ * --group-by must name a column of some file, or "file". Files without the column are said on stderr: their units are
+ * in the group without a value.
+ */
+function checkGroupBy(groupBy: string, sources: Source[]): void {
+  if (groupBy === "file") return;
+  const having = sources.filter((source) => source.columns?.includes(groupBy));
+  if (having.length === 0) {
+    const columns = [...new Set(sources.flatMap((source) => source.columns ?? []))];
+    throw new UsageError(
+      `--group-by: no file has a column "${groupBy}"; ` +
+        (columns.length ? `the columns are ${columns.map((c) => `"${c}"`).join(", ")} (or "file")` : `only "file" groups files without columns`),
+    );
+  }
+  for (const source of sources) {
+    if (!having.includes(source)) console.error(`inline-sentiment: ${source.file}: no column "${groupBy}"; its units are in the (empty) group`);
+  }
+}
+
+/** Writes the report to stdout or --output; a CSV report's group and theme tables go beside --output. */
+function writeReport(report: PanelModel, options: AnalyzeOptions): void {
+  const summary = { groupBy: options.groupBy, themes: options.themes };
+  const write = (text: string, path = options.output) => (path === undefined ? process.stdout.write(text) : writeFileSync(path, text));
+  if (options.format === "table") return void write(tableOf(report, summarize(report, summary), options.summaryOnly));
+  if (options.format !== "csv") return void write(renderReport(report, options.format, summary));
+  const tables = renderCsvTables(report, summary);
+  write(tables.units);
+  for (const name of ["groups", "themes"] as const) {
+    const table = tables[name];
+    if (table === undefined || options.output === undefined) continue;
+    write(table, csvTablePath(options.output, name));
+    console.error(`inline-sentiment: ${name} written to ${csvTablePath(options.output, name)}`);
+  }
+}
+
+/**
+ * The terminal's view: the unit rows (file, lines, sentiment, score, the group's value when grouped, an excerpt of the
+ * text), then the group table and the themes. The json, csv and markdown formats carry every figure and field.
+ */
+function tableOf(report: PanelModel, summary: ReportSummary, summaryOnly: boolean): string {
+  const parts: string[] = [];
+  const groupBy = summary.groupBy;
+  if (!summaryOnly) {
+    const rows = report.files.flatMap((file) => {
+      const keyOf = groupBy === undefined ? undefined : groupKeyOf(file, groupBy);
+      return file.units.map((unit) => [
+        file.name,
+        unit.startLine === unit.endLine ? `${unit.startLine}` : `${unit.startLine}-${unit.endLine}`,
+        unit.polarity,
+        unit.score.toFixed(4),
+        ...(keyOf ? [excerpt(groupLabel(keyOf(unit)), 24)] : []),
+        excerpt(unit.text),
+      ]);
+    });
+    parts.push(table(["file", "lines", "sentiment", "score", ...(groupBy === undefined ? [] : [groupBy]), "text"], rows));
+  }
+  if (summary.groups) {
+    const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+    const rows = summary.groups.map((g) => [groupLabel(g.key), String(g.count), percent(g.share.negative), percent(g.share.neutral), percent(g.share.positive), signed(g.mean)]);
+    parts.push(`Groups by ${groupBy}\n` + table([groupBy ?? "group", "count", "negative", "neutral", "positive", "mean polarity"], rows));
+  }
+  if (summary.themes) {
+    const lines = ["Themes: words and phrases that set negative (or positive) items apart from the others; uses in brackets"];
+    const list = (themes: Theme[]) => (themes.length ? themes.map((t) => `${t.term} (${t.count})`).join(", ") : "none stands out");
+    const section = (title: string, themes: PolarityThemes) => lines.push(title, `  negative: ${list(themes.negative)}`, `  positive: ${list(themes.positive)}`);
+    section("all items", summary.themes.all);
+    for (const { group, themes } of summary.themes.groups ?? []) section(`${groupBy} = ${groupLabel(group)}`, themes);
+    parts.push(lines.join("\n") + "\n");
+  }
+  return parts.join("\n");
+}
+
+function signed(value: number): string {
+  return `${value >= 0 ? "+" : ""}${value.toFixed(3)}`;
 }
 
 function table(header: string[], rows: string[][]): string {
@@ -198,7 +433,7 @@ main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (error: unknown) => {
     console.error(`inline-sentiment: ${messageOf(error)}`);
-    if (error instanceof UsageError) console.error(USAGE);
+    if (error instanceof UsageError) console.error("Run inline-sentiment --help for the usage.");
     process.exitCode = error instanceof UsageError ? 2 : 1;
   },
 );

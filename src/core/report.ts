@@ -1,28 +1,220 @@
-/** Sentiment reports (CSV, JSON, Markdown) from panel data. Pure TypeScript: the CLI and the extension share it. */
+/**
+ * Sentiment reports (CSV, JSON, Markdown) from panel data. Pure TypeScript: the CLI and the extension's export share it,
+ * so a report says the same whichever wrote it.
+ *
+ * A report holds the unit rows (file, lines, label, score, polarity, text, and a tabular row's other fields), the
+ * files with the rows that could not be read, and on request the group table and the themes (core/feedback/summary.ts).
+ * JSON and Markdown hold all of it in one document. A CSV file holds one table, so `renderReport(.., "csv")` is the unit
+ * rows, the table a spreadsheet filters and pivots; the group table and the themes are CSV tables of their own
+ * (`renderCsvTables`), written beside it as NAME.groups.csv and NAME.themes.csv (`csvTablePath`).
+ */
 import { stringify } from "csv-stringify/sync";
-import type { PanelModel } from "../core/review";
+import { summarize, type ReportSummary, type SummaryOptions } from "./feedback/summary";
+import type { Theme } from "./feedback/themes";
+import type { PanelModel } from "./review";
 
 export type ReportFormat = "csv" | "json" | "markdown";
 
+/** What a report carries besides the unit rows: `groupBy` adds the group table, `themes` the themes. */
+export type ReportOptions = SummaryOptions;
+
+/** The columns every unit row has, in order. A tabular row's other fields follow them (see `reportTable`). */
 export const REPORT_COLUMNS = ["file", "start_line", "end_line", "label", "score", "polarity", "text"] as const;
 
-/** One row per unit: file, lines, label, score, polarity, text. */
+/** The group table's columns: shares are fractions of the group's count, mean polarity is in [-1, 1]. */
+export const GROUP_COLUMNS = ["group", "count", "share_negative", "share_neutral", "share_positive", "mean_polarity"] as const;
+
+/** A theme's figures: uses in the set, items of the set holding it, uses in the rest, z-score, log-odds ratio. */
+export const THEME_FIGURES = ["term", "phrase", "count", "items", "rest_count", "z", "log_odds"] as const;
+
+/**
+ * The themes CSV's columns: `scope` is "all" (the whole set) or "group" (`group` names it); `polarity` says which
+ * items the theme sets apart (negative or positive, against all the others of the scope); `rank` is 1 for the best.
+ */
+export const THEME_COLUMNS = ["scope", "group", "polarity", "rank", ...THEME_FIGURES] as const;
+
+type Cell = string | number | boolean;
+
+/** One row per unit: file, lines, label, score, polarity, text (`REPORT_COLUMNS`). */
 export function reportRows(model: PanelModel): (string | number)[][] {
   return model.files.flatMap((file) =>
-    file.units.map((unit) => [file.name, unit.startLine, unit.endLine, unit.label, Number(unit.score.toFixed(4)), unit.polarity, unit.text]),
+    file.units.map((unit) => [file.name, unit.startLine, unit.endLine, unit.label, round(unit.score, 4), unit.polarity, unit.text]),
   );
 }
 
-export function renderReport(model: PanelModel, format: ReportFormat): string {
-  const rows = reportRows(model);
-  if (format === "csv") return stringify([[...REPORT_COLUMNS], ...rows]);
-  if (format === "json") {
-    const objects = rows.map((row) => Object.fromEntries(REPORT_COLUMNS.map((column, i) => [column, row[i]])));
-    return JSON.stringify({ title: model.title, model: model.model, units: objects }, null, 2) + "\n";
+/**
+ * The names of tabular rows' other fields over all files: each scored file's columns in source order (its text column
+ * left out, as the text is the `text` column), then field names seen on units but not among the file's columns, first
+ * seen first. Files without fields (markdown, plain text) add none.
+ */
+export function fieldNames(model: PanelModel): string[] {
+  const names = new Set<string>();
+  for (const file of model.files) {
+    // A file without a text column (it was missing) scored nothing: its columns are no report's fields.
+    if (file.textColumn !== undefined) for (const column of file.columns ?? []) if (column !== file.textColumn) names.add(column);
+    for (const unit of file.units) {
+      for (const name of Object.keys(unit.fields ?? {})) if (name !== file.textColumn) names.add(name);
+    }
   }
-  const header = `| ${REPORT_COLUMNS.join(" | ")} |\n| ${REPORT_COLUMNS.map(() => "---").join(" | ")} |\n`;
-  const body = rows.map((row) => `| ${row.map((cell) => escapeMarkdownCell(String(cell))).join(" | ")} |`).join("\n");
-  return `# ${escapeMarkdownCell(model.title)}\n\nModel: ${escapeMarkdownCell(model.model)}\n\n${header}${body}\n`;
+  return [...names];
+}
+
+/**
+ * The unit rows as one table: `REPORT_COLUMNS`, then one column per field name (`fieldNames`), "" where a row has no
+ * such field. A field named like a report column is headed `field:NAME` so that no header appears twice.
+ */
+export function reportTable(model: PanelModel): { header: string[]; rows: (string | number)[][] } {
+  const names = fieldNames(model);
+  const reserved = new Set<string>(REPORT_COLUMNS);
+  const header = [...REPORT_COLUMNS, ...names.map((name) => (reserved.has(name) ? `field:${name}` : name))];
+  const base = reportRows(model);
+  let i = 0;
+  const rows = model.files.flatMap((file) => file.units.map((unit) => [...base[i++], ...names.map((name) => unit.fields?.[name] ?? "")]));
+  return { header, rows };
+}
+
+/** The group table's rows (`GROUP_COLUMNS`), largest group first; the group of items without a value is "". */
+export function groupRows(summary: ReportSummary): (string | number)[][] {
+  return (summary.groups ?? []).map((g) => [g.key, g.count, round(g.share.negative, 4), round(g.share.neutral, 4), round(g.share.positive, 4), round(g.mean, 4)]);
+}
+
+/** The themes as rows (`THEME_COLUMNS`): the whole set first, then each themed group; negative before positive. */
+export function themeRows(summary: ReportSummary): Cell[][] {
+  if (!summary.themes) return [];
+  const rows: Cell[][] = [];
+  const add = (scope: "all" | "group", group: string, polarity: "negative" | "positive", list: Theme[]) =>
+    list.forEach((theme, k) => rows.push([scope, group, polarity, k + 1, ...themeFigures(theme)]));
+  add("all", "", "negative", summary.themes.all.negative);
+  add("all", "", "positive", summary.themes.all.positive);
+  for (const { group, themes } of summary.themes.groups ?? []) {
+    add("group", group, "negative", themes.negative);
+    add("group", group, "positive", themes.positive);
+  }
+  return rows;
+}
+
+/** A theme's `THEME_FIGURES`. */
+function themeFigures(theme: Theme): Cell[] {
+  return [theme.term, theme.phrase, theme.count, theme.targetItems, theme.restCount, round(theme.z, 3), round(theme.delta, 4)];
+}
+
+/**
+ * The report in one format. JSON and Markdown carry the rows, the files with their unreadable rows, and (per
+ * `options`) the group table and the themes. CSV carries the unit rows only, as a CSV file holds one table: use
+ * `renderCsvTables` for the group and theme tables.
+ */
+export function renderReport(model: PanelModel, format: ReportFormat, options: ReportOptions = {}): string {
+  if (format === "csv") return csvOf(reportTable(model));
+  const summary = summarize(model, options);
+  return format === "json" ? jsonReport(model, summary) : markdownReport(model, summary);
+}
+
+/** The report as CSV tables: the unit rows, and the group table and the themes when `options` ask for them. */
+export function renderCsvTables(model: PanelModel, options: ReportOptions = {}): { units: string; groups?: string; themes?: string } {
+  const summary = summarize(model, options);
+  return {
+    units: csvOf(reportTable(model)),
+    ...(summary.groups && { groups: csvOf({ header: [...GROUP_COLUMNS], rows: groupRows(summary) }) }),
+    ...(summary.themes && { themes: csvOf({ header: [...THEME_COLUMNS], rows: themeRows(summary) }) }),
+  };
+}
+
+/** Where a CSV report's group or theme table goes: beside it, "report.csv" -> "report.groups.csv". */
+export function csvTablePath(path: string, table: "groups" | "themes"): string {
+  return /\.csv$/i.test(path) ? `${path.slice(0, -4)}.${table}${path.slice(-4)}` : `${path}.${table}.csv`;
+}
+
+function csvOf(table: { header: string[]; rows: Cell[][] }): string {
+  // csv-stringify writes booleans as "1" and ""; a spreadsheet reads "true" and "false" better.
+  return stringify([table.header, ...table.rows], { cast: { boolean: (value) => String(value) } });
+}
+
+function jsonReport(model: PanelModel, summary: ReportSummary): string {
+  const names = fieldNames(model);
+  const rows = reportRows(model);
+  let i = 0;
+  const units = model.files.flatMap((file) =>
+    file.units.map((unit) => {
+      const row = rows[i++];
+      const object: Record<string, unknown> = Object.fromEntries(REPORT_COLUMNS.map((column, c) => [column, row[c]]));
+      if (unit.fields) object.fields = Object.fromEntries(names.filter((name) => name in unit.fields!).map((name) => [name, unit.fields![name]]));
+      return object;
+    }),
+  );
+  const files = model.files.map((file) => ({
+    file: file.name,
+    ...(file.textColumn !== undefined && { text_column: file.textColumn }),
+    ...(file.columns && { columns: file.columns }),
+    units: file.units.length,
+    problems: file.problems ?? [],
+  }));
+  const report: Record<string, unknown> = { title: model.title, model: model.model, units, files };
+  if (summary.groups) {
+    report.group_by = summary.groupBy;
+    report.groups = groupRows(summary).map((row) => Object.fromEntries(GROUP_COLUMNS.map((column, c) => [column, row[c]])));
+  }
+  if (summary.themes) {
+    const list = (themes: Theme[]) => themes.map((theme) => Object.fromEntries(THEME_FIGURES.map((name, c) => [name, themeFigures(theme)[c]])));
+    report.themes = {
+      all: { negative: list(summary.themes.all.negative), positive: list(summary.themes.all.positive) },
+      ...(summary.themes.groups && {
+        groups: summary.themes.groups.map(({ group, themes }) => ({ group, negative: list(themes.negative), positive: list(themes.positive) })),
+      }),
+    };
+  }
+  return JSON.stringify(report, null, 2) + "\n";
+}
+
+function markdownReport(model: PanelModel, summary: ReportSummary): string {
+  const out = [`# ${escapeMarkdownCell(model.title)}`, `Model: ${escapeMarkdownCell(model.model)}`];
+  if (summary.groups) {
+    out.push(`## Groups by ${escapeMarkdownCell(summary.groupBy ?? "")}`);
+    out.push(markdownTable([...GROUP_COLUMNS], groupRows(summary).map(([key, ...rest]) => [groupLabel(String(key)), ...rest])));
+  }
+  if (summary.themes) {
+    out.push("## Themes", themeNote(summary));
+    const section = (title: string, themes: { negative: Theme[]; positive: Theme[] }) => {
+      for (const polarity of ["negative", "positive"] as const) {
+        out.push(`### ${escapeMarkdownCell(title)}: ${polarity}`);
+        out.push(themes[polarity].length ? markdownTable([...THEME_FIGURES], themes[polarity].map(themeFigures)) : "No theme stands out.");
+      }
+    };
+    section("All items", summary.themes.all);
+    for (const { group, themes } of summary.themes.groups ?? []) section(`${summary.groupBy} = ${groupLabel(group)}`, themes);
+  }
+  const problems = model.files.flatMap((file) => (file.problems ?? []).map((p) => `- ${escapeMarkdownCell(`${file.name}:${p.line}`)}: ${escapeMarkdownCell(p.message)}`));
+  if (problems.length) out.push("## Rows not read or not scored", problems.join("\n"));
+  const { header, rows } = reportTable(model);
+  out.push("## Units", markdownTable(header, rows));
+  return out.join("\n\n") + "\n";
+}
+
+/** What the themes tables mean, in one line for a reader of the Markdown report. */
+function themeNote(summary: ReportSummary): string {
+  const groups = summary.themes?.groups;
+  const scope = groups ? `, for all items and for ${groups.length === summary.groups?.length ? "each group" : `the ${groups.length} largest groups`}` : "";
+  return (
+    `Words and two-word phrases that set negative (or positive) items apart from the others${scope}: weighted log-odds ` +
+    "with an informative Dirichlet prior; count = uses in those items, items = how many of them hold it, rest_count = " +
+    "uses in the other items."
+  );
+}
+
+/** The report's own column names, written as they are; other headers (field names) are escaped like any cell. */
+const OWN_COLUMNS = new Set<string>([...REPORT_COLUMNS, ...GROUP_COLUMNS, ...THEME_COLUMNS]);
+
+function markdownTable(header: string[], rows: Cell[][]): string {
+  const head = `| ${header.map((name) => (OWN_COLUMNS.has(name) ? name : escapeMarkdownCell(name))).join(" | ")} |\n| ${header.map(() => "---").join(" | ")} |`;
+  return [head, ...rows.map((row) => `| ${row.map((cell) => (typeof cell === "string" ? escapeMarkdownCell(cell) : String(cell))).join(" | ")} |`)].join("\n");
+}
+
+/** A group's name as shown to a reader: the group of items without a value reads "(empty)". */
+export function groupLabel(key: string): string {
+  return key === "" ? "(empty)" : key;
+}
+
+function round(value: number, digits: number): number {
+  return Number(value.toFixed(digits));
 }
 
 /** A report's format from a file name, or undefined. */

@@ -3,7 +3,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CLI, MINI_MODEL, ROOT } from "./helpers";
+import { parse } from "csv-parse/sync";
+import { isStopWord } from "../../src/core/feedback";
+import { parseTable } from "../../src/core/tabular";
+import { CLI, MINI_MODEL, ROOT, sharedFile } from "./helpers";
 
 function cli(args: string[], input = "", env: NodeJS.ProcessEnv = {}) {
   const result = spawnSync(process.execPath, [CLI, ...args], {
@@ -56,7 +59,8 @@ describe("CLI", () => {
     const { code, stdout } = cli(["analyze", "--model", MINI_MODEL, "--format", "json", join(ROOT, "test/fixtures/workspace/feedback.md")]);
     assert.equal(code, 0);
     const report = JSON.parse(stdout);
-    assert.deepEqual(Object.keys(report), ["title", "model", "units"]);
+    assert.deepEqual(Object.keys(report), ["title", "model", "units", "files"]);
+    assert.deepEqual(report.files, [{ file: join(ROOT, "test/fixtures/workspace/feedback.md"), units: 8, problems: [] }]);
     const lines = report.units.map((u: { start_line: number; end_line: number }) => [u.start_line, u.end_line]);
     assert.deepEqual(lines, [[7, 7], [9, 9], [13, 13], [14, 14], [15, 15], [17, 17], [28, 28], [30, 30]]);
     const support = report.units[1];
@@ -125,5 +129,199 @@ describe("CLI", () => {
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--format must be table, json, csv or markdown, not "xml"/);
     assert.equal(cli(["frobnicate"]).code, 2);
+    const unknown = cli(["analyze", "--colum", "text", "x.csv"]);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /Unknown option '--colum'/);
+    assert.match(cli(["analyze", "--column", "a", "--field", "b", "x.csv"]).stderr, /--column and --field are the same option/);
+    const csv = cli(["analyze", "--format", "csv", "--themes", "x.csv"]);
+    assert.equal(csv.code, 2);
+    assert.match(csv.stderr, /a CSV file holds one table: with --group-by or --themes, give --output FILE\.csv/);
+  });
+});
+
+describe("CLI analyze: CSV, TSV, JSON Lines and JSON sources", () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "inline-sentiment-tabular-"))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Runs the CLI with the mini model in the temp folder; file names are relative to it. */
+  function run(...args: string[]) {
+    const result = spawnSync(process.execPath, [CLI, "analyze", "--model", MINI_MODEL, ...args], {
+      cwd: dir,
+      encoding: "utf8",
+      // A JSON report of 2,000 rows with their fields is more than spawnSync's default 1 MB.
+      maxBuffer: 256 * 1024 * 1024,
+      env: { ...process.env, INLINE_SENTIMENT_MODEL: "" },
+    });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  /** Feedback on two airlines: complaints about delays and lost bags, thanks to the crew; known answers for themes. */
+  function feedback(): string {
+    const rows = ["id,airline,text"];
+    let id = 0;
+    for (const airline of ["United", "Delta", "United"]) {
+      for (let i = 0; i < 6; i++) {
+        rows.push(`${++id},${airline},"@${airline} Terrible service, my flight was delayed again and they lost my bag. Awful."`);
+        rows.push(`${++id},${airline},"@${airline} Thanks to the lovely crew, a wonderful and pleasant flight!"`);
+      }
+    }
+    return rows.join("\n") + "\n";
+  }
+
+  it("CSV with a BOM and `;`: a quoted multi-line cell spans its lines, a ragged row and an empty cell are listed, every good row is scored", () => {
+    const csv = "\uFEFFid;airline;text\n1;United;\"Lost my bag\nagain; terrible service.\"\n2;Delta;A lovely, friendly crew.\n3;United;\n4;Delta;Awful delay;extra\n5;Delta;Great flight, thank you!\n";
+    writeFileSync(join(dir, "survey.csv"), csv);
+    const { code, stdout, stderr } = run("--column", "text", "--format", "json", "survey.csv");
+    assert.equal(code, 1, "rows were listed");
+    const report = JSON.parse(stdout);
+    assert.deepEqual(
+      report.units.map((u: { start_line: number; end_line: number; text: string; fields: object }) => [u.start_line, u.end_line, u.text, u.fields]),
+      [
+        [2, 3, "Lost my bag\nagain; terrible service.", { id: "1", airline: "United" }],
+        [4, 4, "A lovely, friendly crew.", { id: "2", airline: "Delta" }],
+        [6, 6, "Awful delay", { id: "4", airline: "Delta" }],
+        [7, 7, "Great flight, thank you!", { id: "5", airline: "Delta" }],
+      ],
+    );
+    assert.deepEqual(report.units.map((u: { polarity: string }) => u.polarity), ["negative", "positive", "negative", "positive"]);
+    assert.deepEqual(report.files[0].problems.map((p: { line: number }) => p.line), [5, 6]);
+    assert.equal(report.files[0].text_column, "text");
+    assert.match(stderr, /^inline-sentiment: survey\.csv:5: the "text" cell is empty; nothing to score\.$/m);
+    assert.match(stderr, /^inline-sentiment: survey\.csv:6: 4 fields where the header has 3; the 1 extra ignored/m);
+    assert.match(stderr, /^inline-sentiment: survey\.csv: 4 rows scored; 2 problems listed above$/m);
+  });
+
+  it("JSON Lines with a bad line: --field (or --column) names the field; the line is listed and the others scored", () => {
+    writeFileSync(join(dir, "tickets.jsonl"), '{"id":1,"body":"I love this app","team":"A"}\n{"id":2,"body":\n{"id":3,"body":"It crashes all the time, awful","team":"B"}\n');
+    const field = run("--field", "body", "--format", "json", "tickets.jsonl");
+    assert.equal(field.code, 1);
+    const report = JSON.parse(field.stdout);
+    assert.deepEqual(report.units.map((u: { start_line: number; polarity: string }) => [u.start_line, u.polarity]), [[1, "positive"], [3, "negative"]]);
+    assert.deepEqual(report.units[1].fields, { id: "3", team: "B" });
+    assert.deepEqual(report.files[0].problems.map((p: { line: number }) => p.line), [2]);
+    assert.match(field.stderr, /^inline-sentiment: tickets\.jsonl:2: not valid JSON/m);
+    assert.equal(run("--column", "body", "--format", "json", "tickets.jsonl").stdout, field.stdout, "--column is the same option");
+  });
+
+  it("a UTF-16LE TSV without --column: decoded, the wordiest column chosen and said; a JSON array of objects too", () => {
+    const tsv = "name\tcomment\tscore\nAnn\tThe staff were wonderful and kind\t5\nBob\tRude, slow and dirty, never again\t1\n";
+    writeFileSync(join(dir, "export.tsv"), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(tsv, "utf16le")]));
+    writeFileSync(join(dir, "list.json"), JSON.stringify([{ who: "Cy", said: "What a fantastic, delightful stay" }]));
+    const { code, stdout, stderr } = run("--format", "csv", "export.tsv", "list.json");
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /export\.tsv: no --column given; scoring column "comment" \(the one with the most words; the columns are "name", "comment", "score"\)/);
+    assert.match(stderr, /list\.json: no --column given; scoring column "said"/);
+    const rows = parse(stdout, { columns: true }) as Record<string, string>[];
+    assert.deepEqual(Object.keys(rows[0]), ["file", "start_line", "end_line", "label", "score", "polarity", "text", "name", "field:score", "who"]);
+    assert.deepEqual(rows.map((r) => [r.file, r.text, r.name, r["field:score"], r.who, r.polarity]), [
+      ["export.tsv", "The staff were wonderful and kind", "Ann", "5", "", "positive"],
+      ["export.tsv", "Rude, slow and dirty, never again", "Bob", "1", "", "negative"],
+      ["list.json", "What a fantastic, delightful stay", "", "", "Cy", "positive"],
+    ]);
+  });
+
+  it("a missing column names it and lists the columns: exit 2 when no file has it, else that file is listed and the rest scored", () => {
+    writeFileSync(join(dir, "a.csv"), "id,comment\n1,Great\n");
+    writeFileSync(join(dir, "b.csv"), "id,text\n1,Awful service\n");
+    const none = run("--column", "body", "a.csv");
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /a\.csv: Column "body" does not exist; the columns are "id", "comment"\./);
+    assert.match(none.stderr, /no file has the column "body"/);
+    assert.equal(none.stdout, "");
+    const some = run("--column", "text", "--format", "json", "a.csv", "b.csv");
+    assert.equal(some.code, 1);
+    const report = JSON.parse(some.stdout);
+    assert.deepEqual(report.units.map((u: { file: string; text: string }) => [u.file, u.text]), [["b.csv", "Awful service"]]);
+    assert.match(report.files[0].problems[0].message, /Column "text" does not exist; the columns are "id", "comment"/);
+    const group = run("--column", "text", "--group-by", "country", "b.csv");
+    assert.equal(group.code, 2);
+    assert.match(group.stderr, /--group-by: no file has a column "country"; the columns are "id", "text" \(or "file"\)/);
+  });
+
+  it("--group-by and --themes: the same groups and themes in json, csv (beside --output), markdown and table", () => {
+    writeFileSync(join(dir, "feedback.csv"), feedback());
+    const args = ["--column", "text", "--group-by", "airline", "--themes", "feedback.csv"];
+    const json = run(...args, "--format", "json");
+    assert.equal(json.code, 0, json.stderr);
+    const report = JSON.parse(json.stdout);
+    assert.deepEqual(Object.keys(report), ["title", "model", "units", "files", "group_by", "groups", "themes"]);
+    assert.deepEqual(report.groups, [
+      { group: "United", count: 24, share_negative: 0.5, share_neutral: 0, share_positive: 0.5, mean_polarity: report.groups[0].mean_polarity },
+      { group: "Delta", count: 12, share_negative: 0.5, share_neutral: 0, share_positive: 0.5, mean_polarity: report.groups[1].mean_polarity },
+    ]);
+    const negative = report.themes.all.negative.map((t: { term: string }) => t.term);
+    const positive = report.themes.all.positive.map((t: { term: string }) => t.term);
+    for (const term of ["delayed", "lost", "terrible service"]) assert.ok(negative.includes(term), `${term} in ${negative}`);
+    for (const term of ["thanks", "lovely crew"]) assert.ok(positive.includes(term), `${term} in ${positive}`);
+    assert.ok(![...negative, ...positive].some((t: string) => /united|delta|@/i.test(t)), "mentions are left out");
+    assert.deepEqual(report.themes.groups.map((g: { group: string }) => g.group), ["United", "Delta"]);
+
+    const csv = run(...args, "--format", "csv", "--output", "out.csv");
+    assert.equal(csv.code, 0, csv.stderr);
+    assert.equal(csv.stdout, "");
+    assert.match(csv.stderr, /groups written to out\.groups\.csv/);
+    const units = parse(readFileSync(join(dir, "out.csv"), "utf8"), { columns: true }) as Record<string, string>[];
+    assert.equal(units.length, 36);
+    assert.deepEqual(Object.keys(units[0]), ["file", "start_line", "end_line", "label", "score", "polarity", "text", "id", "airline"]);
+    assert.deepEqual(parse(readFileSync(join(dir, "out.groups.csv"), "utf8"), { columns: true, cast: true }), report.groups);
+    const themes = parse(readFileSync(join(dir, "out.themes.csv"), "utf8"), { columns: true }) as Record<string, string>[];
+    assert.deepEqual(
+      themes.filter((t) => t.scope === "all" && t.polarity === "negative").map((t) => t.term),
+      negative,
+    );
+    assert.deepEqual(themes.filter((t) => t.scope === "group" && t.group === "Delta" && t.polarity === "positive").map((t) => t.term), report.themes.groups[1].positive.map((t: { term: string }) => t.term));
+
+    const markdown = run(...args, "--format", "markdown").stdout;
+    assert.match(markdown, /^## Groups by airline$/m);
+    assert.match(markdown, new RegExp(`^\\| United \\| 24 \\| 0\\.5 \\| 0 \\| 0\\.5 \\| ${report.groups[0].mean_polarity} \\|$`, "m"));
+    assert.match(markdown, /^### airline = Delta: negative$/m);
+    assert.match(markdown, /^\| delayed \| false \| \d+ \| \d+ \| 0 \|/m);
+
+    const table = run(...args);
+    const lines = table.stdout.split("\n");
+    assert.match(lines[0], /^file\s+lines\s+sentiment\s+score\s+airline\s+text$/);
+    assert.match(table.stdout, /^Groups by airline\nairline\s+count\s+negative\s+neutral\s+positive\s+mean polarity\nUnited\s+24\s+50\.0%\s+0\.0%\s+50\.0%\s+[+-]0\.\d{3}\n/m);
+    assert.match(table.stdout, /^all items\n {2}negative: .*delayed \(18\)/m);
+    const summary = run(...args, "--summary").stdout;
+    assert.match(summary, /^Groups by airline\n/, "--summary: no rows");
+  });
+
+  it('several files: markdown and CSV together, grouped by "file"', () => {
+    writeFileSync(join(dir, "feedback.csv"), feedback());
+    writeFileSync(join(dir, "notes.md"), "# Notes\n\nThe lounge was awful and dirty.\n\nA wonderful, friendly welcome.\n");
+    const { code, stdout, stderr } = run("--column", "text", "--group-by", "file", "--format", "json", "feedback.csv", "notes.md");
+    assert.equal(code, 0, stderr);
+    const report = JSON.parse(stdout);
+    assert.equal(report.title, "2 files");
+    assert.deepEqual(report.groups.map((g: { group: string; count: number }) => [g.group, g.count]), [["feedback.csv", 36], ["notes.md", 2]]);
+    assert.deepEqual(report.units.slice(-2).map((u: { start_line: number; fields?: object }) => [u.start_line, u.fields]), [[3, undefined], [5, undefined]]);
+  });
+
+  it("the airline tweets (first 2,000 rows): groups per airline, negative themes without stop words or mentions", function () {
+    const source = sharedFile(this, "data", "airline-tweets.csv");
+    const text = readFileSync(source, "utf8");
+    const table = parseTable(text, { format: "csv" });
+    const rows = table.rows.slice(0, 2000);
+    writeFileSync(join(dir, "airline.csv"), text.slice(0, rows[rows.length - 1].end) + "\n");
+    const expected = new Map<string, number>();
+    for (const row of rows) if (row.cells.text?.trim()) expected.set(row.cells.airline, (expected.get(row.cells.airline) ?? 0) + 1);
+
+    const { code, stdout, stderr } = run("--column", "text", "--group-by", "airline", "--themes", "--format", "json", "airline.csv");
+    assert.equal(code, 0, stderr);
+    const report = JSON.parse(stdout);
+    assert.equal(report.units.length, 2000);
+    assert.deepEqual(new Map(report.groups.map((g: { group: string; count: number }) => [g.group, g.count])), expected);
+    for (const g of report.groups) {
+      assert.ok(Math.abs(g.share_negative + g.share_neutral + g.share_positive - 1) < 1e-3);
+      assert.ok(g.mean_polarity >= -1 && g.mean_polarity <= 1);
+    }
+    const negative: { term: string; count: number }[] = report.themes.all.negative;
+    assert.ok(negative.length >= 5, JSON.stringify(negative));
+    for (const { term } of [...negative, ...report.themes.all.positive]) {
+      for (const word of term.split(" ")) assert.ok(!isStopWord(word), `stop word ${word} in ${term}`);
+      assert.doesNotMatch(term, /@|https?:|^\d+$/, term);
+    }
+    assert.ok(report.themes.groups.find((g: { group: string }) => g.group === report.groups[0].group).negative.length > 0);
   });
 });
