@@ -137,6 +137,8 @@ function jsonReport(model: PanelModel, summary: ReportSummary): string {
     file.units.map((unit) => {
       const row = rows[i++];
       const object: Record<string, unknown> = Object.fromEntries(REPORT_COLUMNS.map((column, c) => [column, row[c]]));
+      // JSON is read by programs: the score as computed, not rounded for reading as in CSV and Markdown.
+      object.score = unit.score;
       if (unit.fields) object.fields = Object.fromEntries(names.filter((name) => name in unit.fields!).map((name) => [name, unit.fields![name]]));
       return object;
     }),
