@@ -19,8 +19,9 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: "warning",
-  // vscode is provided by the host; onnxruntime-node is a native addon loaded from node_modules at run time.
-  external: ["vscode", "onnxruntime-node", "mocha"],
+  // vscode is provided by the host; onnxruntime-node is a native addon loaded from node_modules at run time;
+  // onnxruntime-web too: it import()s its .mjs and reads its .wasm from beside itself (or from ModelSpec.wasmDir).
+  external: ["vscode", "onnxruntime-node", "onnxruntime-web", "mocha"],
   // jsonc-parser's "main" is a UMD build whose internal requires esbuild cannot follow ("Cannot find module
   // './impl/format'" at run time); its "module" build is plain ESM and bundles.
   mainFields: ["module", "main"],

@@ -12,6 +12,11 @@ const nativeRuntime = {
   allowTypeImports: true,
   message: "Only src/engine/worker/nativeBackend.ts loads the native runtime (type imports are fine).",
 };
+const wasmRuntime = {
+  name: "onnxruntime-web",
+  allowTypeImports: true,
+  message: "Only src/engine/worker/wasmBackend.ts loads the WebAssembly runtime (type imports are fine).",
+};
 
 /** no-restricted-imports for a layer: the named modules, and imports of the named folders. */
 function restrict(message, paths, ...folders) {
@@ -28,26 +33,30 @@ export default tseslint.config(
     files: ["src/core/**/*.ts"],
     rules: restrict(
       "core/ is pure: it imports no other layer.",
-      [vscode, nativeRuntime],
+      [vscode, nativeRuntime, wasmRuntime],
       "engine", "models", "editor", "panel", "commands", "extension", "config", "cli",
     ),
   },
   {
     files: ["src/engine/**/*.ts", "src/models/**/*.ts"],
-    ignores: ["src/engine/worker/nativeBackend.ts"],
-    rules: restrict("engine/ and models/ run without VS Code (the CLI and the worker use them).", [vscode, nativeRuntime], "editor", "panel", "commands", "extension", "config", "cli"),
+    ignores: ["src/engine/worker/nativeBackend.ts", "src/engine/worker/wasmBackend.ts"],
+    rules: restrict("engine/ and models/ run without VS Code (the CLI and the worker use them).", [vscode, nativeRuntime, wasmRuntime], "editor", "panel", "commands", "extension", "config", "cli"),
   },
   {
     files: ["src/engine/worker/nativeBackend.ts"],
-    rules: restrict("engine/ runs without VS Code.", [vscode], "editor", "panel", "commands", "extension", "config", "cli"),
+    rules: restrict("engine/ runs without VS Code.", [vscode, wasmRuntime], "editor", "panel", "commands", "extension", "config", "cli"),
+  },
+  {
+    files: ["src/engine/worker/wasmBackend.ts"],
+    rules: restrict("engine/ runs without VS Code.", [vscode, nativeRuntime], "editor", "panel", "commands", "extension", "config", "cli"),
   },
   {
     files: ["src/cli.ts"],
-    rules: restrict("The CLI uses core, engine and models only.", [vscode, nativeRuntime], "editor", "panel", "commands", "extension", "config"),
+    rules: restrict("The CLI uses core, engine and models only.", [vscode, nativeRuntime, wasmRuntime], "editor", "panel", "commands", "extension", "config"),
   },
   {
     files: ["src/editor/**/*.ts", "src/panel/**/*.ts", "src/commands/**/*.ts", "src/config.ts"],
-    rules: restrict("Only extension.ts wires the layers together.", [nativeRuntime], "extension", "cli"),
+    rules: restrict("Only extension.ts wires the layers together.", [nativeRuntime, wasmRuntime], "extension", "cli"),
   },
   {
     // The summary page's script runs in the webview: a browser, without Node or the VS Code API.

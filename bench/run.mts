@@ -6,7 +6,7 @@
  * a round:
  *   - raw onnxruntime-node set-ups on the same token ids: the limit is the fastest whose every result stays within 1e-4
  *     of the text alone; "fastest inexact" the fastest of all (batches of the original graph move results);
- *   - our engine (EngineClient on dist/worker.js) with its defaults;
+ *   - our engine (EngineClient on dist/worker.js) with its defaults, and with the WebAssembly backend;
  *   - the anchor: @huggingface/transformers pipeline('text-classification', { dtype: 'q8' }), once per paragraph.
  * Latency, live edit, event loop and worker memory come from bench/engine.mts in a process of its own.
  * Prints the CPU's features and the int8 kernels chosen; writes bench/results/bench-<date>.json.
@@ -192,6 +192,8 @@ function engineContender(id: string, name: string, spec: object) {
 const contenders = [
   ...RAW.map((setup) => rawContender(setup)),
   engineContender("engine", "our engine, defaults", {}),
+  // The WebAssembly backend (onnxruntime-web) with its default threads, for platforms without a native binary.
+  engineContender("engine-wasm", "our engine, WASM backend (onnxruntime-web), default threads", { backend: "wasm" }),
   { ...anchorContender(RANDOM_MODEL), id: "anchor" },
 ];
 log(`throughput, interleaved: ${contenders.length} configurations x ${ROUNDS} rounds on ${SMALL} paragraphs ...`);
@@ -215,6 +217,7 @@ const ratios = {
   engineVsLimit: ratio(get("engine"), get(limitRow.id)),
   engineVsAnchor: ratio(get("engine"), get("anchor")),
   engineVsInexact: ratio(get("engine"), get(inexactRow.id)),
+  wasmVsNative: ratio(get("engine-wasm"), get("engine")),
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -248,6 +251,7 @@ const lines = [
   `| engine / limit (target >= ${TARGETS.engineVsLimit}), median of per-round ratios | ${fmt(ratios.engineVsLimit, 2)} | | |`,
   `| engine / anchor (target >= ${TARGETS.engineVsAnchor}) | ${fmt(ratios.engineVsAnchor, 2)} | | |`,
   `| engine / fastest inexact | ${fmt(ratios.engineVsInexact, 2)} | | |`,
+  `| engine with the WASM backend / engine (native) | ${fmt(ratios.wasmVsNative, 2)} | | |`,
   "",
   `Engine end to end with segmentation, not interleaved (bench/engine.mts): ${sizes.map((n) => `${n.toLocaleString("en-US")} paragraphs ${fmt(engine.runs[n].paragraphsPerSecond)} /s`).join(", ")}.`,
   "",

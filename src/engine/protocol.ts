@@ -5,6 +5,12 @@ import type { Classification, ModelKind } from "../core/types";
 /** Which ONNX file of a model folder to load: int8 (`onnx/model_quantized.onnx`) or fp32 (`onnx/model.onnx`). */
 export type Dtype = "q8" | "fp32";
 
+/**
+ * Which runtime runs the graph: "native" (onnxruntime-node), "wasm" (onnxruntime-web), or "auto": native where
+ * onnxruntime-node loads on this platform, else WebAssembly.
+ */
+export type BackendChoice = "auto" | "native" | "wasm";
+
 /** A model folder in the Hugging Face ONNX layout, and how to run it. */
 export interface ModelSpec {
   dir: string;
@@ -13,6 +19,10 @@ export interface ModelSpec {
   dtype: Dtype;
   /** Threads for one operator; 0 lets onnxruntime choose. */
   intraOpThreads?: number;
+  /** Default "auto". */
+  backend?: BackendChoice;
+  /** Where onnxruntime-web's .wasm files are (default: the installed onnxruntime-web package's dist/). */
+  wasmDir?: string;
 }
 
 /** What a loaded model is; results carry it, so what scored them is known. */
@@ -28,8 +38,10 @@ export interface ModelInfo {
   /** Most texts in one session.run, and how the graph batches (or why it does not). */
   rowsPerRun: number;
   batching: string;
-  /** The runtime that runs the graph (backend.ts). */
+  /** The runtime that runs the graph (backend.ts), e.g. "native (onnxruntime-node)". */
   backend: string;
+  /** Why that runtime: the setting, or what "auto" found (e.g. that onnxruntime-node has no binary here). Set by the worker. */
+  backendReason?: string;
   /** Which int8 kernels run ("fp32" for fp32 graphs), and how that was decided on this machine. */
   kernels: Int8Kernels | "fp32";
   kernelsReason: string;

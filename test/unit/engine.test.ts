@@ -1,12 +1,20 @@
 import { strict as assert } from "node:assert";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
+import protobuf from "protobufjs/light";
 import { EngineClient } from "../../src/engine/client";
+import type { BackendChoice, ModelSpec } from "../../src/engine/protocol";
 import { batchAround, softmax } from "../../src/engine/worker/batching";
-import { MINI_MODEL, WORKER, sharedFile, spec } from "./helpers";
+import { externalFilesOf } from "../../src/engine/worker/wasmBackend";
+import { MINI_MODEL, ROOT, WORKER, sharedFile, spec } from "./helpers";
 import { identityModel } from "./onnxFixture";
+
+/** The engine's tests that depend on the runtime run on both backends; the client's own logic runs once (native). */
+const BACKENDS = ["native", "wasm"] as const;
+/** How each backend names itself in ModelInfo.backend and in load errors. */
+const BACKEND_NAME = { native: /^native \(onnxruntime-node\)$/, wasm: /^WebAssembly \(onnxruntime-web, \d+ threads?\)$/ };
 
 /** A copy of the mini model in a temp folder, for breaking one file at a time. */
 function miniCopy(): string {
@@ -18,7 +26,9 @@ function miniCopy(): string {
   return dir;
 }
 
-describe("engine (worker thread, mini model)", () => {
+for (const backend of BACKENDS) describe(`engine (worker thread, mini model, ${backend} backend)`, () => {
+  const once = backend === "native";
+  const specFor = (dir: string, options: Partial<ModelSpec> = {}) => spec(dir, { backend, ...options });
   let engine: EngineClient;
   const temps: string[] = [];
   const temp = () => {
@@ -26,8 +36,16 @@ describe("engine (worker thread, mini model)", () => {
     temps.push(dir);
     return dir;
   };
-  beforeEach(() => (engine = new EngineClient(WORKER, spec(MINI_MODEL))));
-  afterEach(() => engine.dispose());
+  // A fresh engine per test for the native backend. The WebAssembly engine is shared by the tests of this block: each
+  // start compiles onnxruntime-web's 14 MB .wasm and starts its threads (seconds on a busy 2-core machine), and the
+  // tests that dispose their engine run once, on native.
+  if (once) {
+    beforeEach(() => (engine = new EngineClient(WORKER, specFor(MINI_MODEL))));
+    afterEach(() => engine.dispose());
+  } else {
+    before(() => (engine = new EngineClient(WORKER, specFor(MINI_MODEL))));
+    after(() => engine.dispose());
+  }
   after(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
   it("labels clear praise and clear complaints, in input order, with probabilities that sum to 1", async () => {
@@ -43,10 +61,12 @@ describe("engine (worker thread, mini model)", () => {
     assert.equal(engine.textsSent, 3);
   });
 
-  it("reports the model it loaded", async () => {
+  it("reports the model it loaded, and the backend that runs it", async () => {
     const info = await engine.modelInfo();
     assert.deepEqual([info.labels, info.maxTokens], [["NEGATIVE", "POSITIVE"], 512]);
     assert.match(info.onnxFile, /model_quantized\.onnx$/);
+    assert.match(info.backend, BACKEND_NAME[backend]);
+    assert.equal(info.backendReason, `backend set to ${backend}`);
   });
 
   it("scores a text longer than 512 tokens in overlapping windows instead of truncating it", async () => {
@@ -63,7 +83,8 @@ describe("engine (worker thread, mini model)", () => {
     assert.ok(Math.abs(alone.score - batch[1].score) < 1e-6);
   });
 
-  const failures: [string, (dir: string) => void, RegExp][] = [
+  // The runtime's own failures run on both backends; the files read before the runtime is asked, once.
+  const failures: [string, (dir: string) => void, RegExp, "runtime"?][] = [
     ["a missing config.json", (dir) => rmSync(join(dir, "config.json")), /config\.json: file not found/],
     ["a config.json without id2label", (dir) => writeFileSync(join(dir, "config.json"), "{}"), /config\.json: has no id2label/],
     ["a malformed config.json", (dir) => writeFileSync(join(dir, "config.json"), "{ nope"), /config\.json: not valid JSON/],
@@ -75,32 +96,36 @@ describe("engine (worker thread, mini model)", () => {
         const file = join(dir, "onnx", "model_quantized.onnx");
         writeFileSync(file, readFileSync(file).subarray(0, 100_000));
       },
-      /model_quantized\.onnx: native \(onnxruntime-node\) cannot load it/,
+      backend === "native" ? /model_quantized\.onnx: native \(onnxruntime-node\) cannot load it/ : /model_quantized\.onnx: WebAssembly \(onnxruntime-web, \d threads?\) cannot load it/,
+      "runtime",
     ],
     [
       "a model with the wrong inputs and outputs",
       (dir) => writeFileSync(join(dir, "onnx", "model_quantized.onnx"), identityModel()),
       /model_quantized\.onnx: expected inputs input_ids and attention_mask and output logits; it has inputs pixels and outputs scores/,
+      "runtime",
     ],
     [
       "a config.json whose labels do not match the model's outputs",
       (dir) => writeFileSync(join(dir, "config.json"), JSON.stringify({ id2label: { 0: "NEG", 1: "NEU", 2: "POS" }, max_position_embeddings: 512 })),
       /model_quantized\.onnx: logits have shape \[1, 2\], config\.json has 3 labels/,
+      "runtime",
     ],
   ];
-  for (const [name, breakIt, message] of failures) {
+  for (const [name, breakIt, message, runtime] of failures) {
+    if (!runtime && !once) continue;
     it(`fails with a message naming the file for ${name}, and keeps the model it had`, async () => {
       await engine.classify(["warm up with the good model"]);
       const dir = temp();
       breakIt(dir);
-      await assert.rejects(engine.setModel(spec(dir)), message);
+      await assert.rejects(engine.setModel(specFor(dir)), message);
       const [result] = await engine.classify(["still works: a lovely day"]);
       assert.equal(result.label, "POSITIVE");
     });
   }
 
-  it("fails with a message naming the folder when the model folder is missing", async () => {
-    const broken = new EngineClient(WORKER, spec("/nonexistent/model"));
+  if (once) it("fails with a message naming the folder when the model folder is missing", async () => {
+    const broken = new EngineClient(WORKER, specFor("/nonexistent/model"));
     try {
       await assert.rejects(broken.classify(["x"]), /\/nonexistent\/model: model folder not found/);
     } finally {
@@ -108,12 +133,12 @@ describe("engine (worker thread, mini model)", () => {
     }
   });
 
-  it("rejects every pending request when the worker dies, and restarts on the next request", async () => {
+  if (once) it("rejects every pending request when the worker dies, and restarts on the next request", async () => {
     const dir = mkdtempSync(join(tmpdir(), "inline-sentiment-worker-"));
     temps.push(dir);
     const dying = join(dir, "dying.js");
     writeFileSync(dying, "process.exit(7);");
-    const client = new EngineClient(dying, spec(MINI_MODEL));
+    const client = new EngineClient(dying, specFor(MINI_MODEL));
     try {
       await assert.rejects(client.classify(["a", "b"]), /sentiment engine stopped \(exit code 7\)/);
       assert.equal(client.restarts, 2, "restarted once for the retry, then gave up");
@@ -123,12 +148,12 @@ describe("engine (worker thread, mini model)", () => {
     }
   });
 
-  it("rejects with the worker's own error when the worker throws", async () => {
+  if (once) it("rejects with the worker's own error when the worker throws", async () => {
     const dir = mkdtempSync(join(tmpdir(), "inline-sentiment-worker-"));
     temps.push(dir);
     const throwing = join(dir, "throwing.js");
     writeFileSync(throwing, "throw new Error('boom at start');");
-    const client = new EngineClient(throwing, spec(MINI_MODEL));
+    const client = new EngineClient(throwing, specFor(MINI_MODEL));
     try {
       await assert.rejects(client.classify(["a"]), /sentiment engine failed: boom at start/);
     } finally {
@@ -152,12 +177,12 @@ describe("engine (worker thread, mini model)", () => {
     assert.equal(engine.restarts, 1);
   });
 
-  it("gives up on a request that fails again after its retry", async () => {
+  if (once) it("gives up on a request that fails again after its retry", async () => {
     const dir = mkdtempSync(join(tmpdir(), "inline-sentiment-worker-"));
     temps.push(dir);
     const dying = join(dir, "dying.js");
     writeFileSync(dying, "require('node:worker_threads').parentPort.on('message', () => process.exit(9));");
-    const client = new EngineClient(dying, spec(MINI_MODEL));
+    const client = new EngineClient(dying, specFor(MINI_MODEL));
     const crashes: boolean[] = [];
     client.onCrash = (_, retried) => crashes.push(retried);
     try {
@@ -205,7 +230,7 @@ describe("engine (worker thread, mini model)", () => {
     mkdirSync(join(dir, "onnx"));
     copyFileSync(sharedFile(this, "models", "sentiment-mini", "onnx", "model.onnx"), join(dir, "onnx", "model.onnx"));
     for (const file of ["config.json", "tokenizer.json", "tokenizer_config.json"]) copyFileSync(join(MINI_MODEL, file), join(dir, file));
-    const fp32 = new EngineClient(WORKER, spec(dir, { dtype: "fp32" }));
+    const fp32 = new EngineClient(WORKER, specFor(dir, { dtype: "fp32" }));
     try {
       const texts = Array.from({ length: 40 }, (_, i) => `Order ${i} ${i % 2 ? "was terrible, awful and broken" : "was wonderful, I love it"}${"!".repeat(i % 5)}`);
       const alone: number[] = [];
@@ -227,8 +252,9 @@ describe("engine (worker thread, mini model)", () => {
 
   it("shuts down cleanly while a batch is running (terminating a worker mid-run would abort the whole process)", async () => {
     const texts = Array.from({ length: 64 }, (_, i) => `A long review number ${i}: ${"the room was fine but the breakfast was cold ".repeat(8)}`);
-    for (let round = 0; round < 5; round++) {
-      const client = new EngineClient(WORKER, spec(MINI_MODEL));
+    // Five rounds on native, where the race once aborted the process; two on WebAssembly (its starts are slow).
+    for (let round = 0; round < (once ? 5 : 2); round++) {
+      const client = new EngineClient(WORKER, specFor(MINI_MODEL));
       await client.modelInfo();
       const running = client.classify(texts);
       // Dispose once the first batch is surely running: the urgent request below is answered between two batches.
@@ -250,12 +276,12 @@ describe("engine (worker thread, mini model)", () => {
     assert.ok(nice.filter((n) => n === 10).length >= 2, `threads at nice 10: the worker's and onnxruntime's (${nice.join(",")})`);
   });
 
-  it("lowers only the engine's own threads, never threads the rest of the process starts while it loads (Linux)", async function () {
+  if (once) it("lowers only the engine's own threads, never threads the rest of the process starts while it loads (Linux)", async function () {
     if (process.platform !== "linux") this.skip();
     const niceOf = (tid: number) => Number(readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1].split(" ")[16]);
     // In VS Code the extension host is shared: other extensions start threads at any time. Bystander threads are
     // started one after another for as long as the engine loads its model (and creates onnxruntime's thread pool).
-    const client = new EngineClient(WORKER, spec(MINI_MODEL));
+    const client = new EngineClient(WORKER, specFor(MINI_MODEL));
     let loaded = false;
     const load = client.modelInfo().finally(() => (loaded = true));
     const bystanders: { worker: Worker; tid: number }[] = [];
@@ -279,7 +305,7 @@ describe("engine (worker thread, mini model)", () => {
     }
   });
 
-  it("keeps a few chunks of a large request in flight instead of sending the whole document at once", async () => {
+  if (once) it("keeps a few chunks of a large request in flight instead of sending the whole document at once", async () => {
     await engine.modelInfo();
     const texts = Array.from({ length: 1000 }, (_, i) => `Ticket ${i}: ${i % 2 ? "resolved quickly, thank you" : "still waiting, very annoyed"}.`);
     const before = engine.textsSent;
@@ -294,7 +320,7 @@ describe("engine (worker thread, mini model)", () => {
     }
   });
 
-  it("rejects pending requests on dispose", async () => {
+  if (once) it("rejects pending requests on dispose", async () => {
     const pending = engine.classify(["anything"]);
     engine.dispose();
     await assert.rejects(pending, /shut down/);
@@ -325,7 +351,7 @@ describe("softmax", () => {
   });
 });
 
-describe("engine against external references", () => {
+for (const backend of BACKENDS) describe(`engine against external references (${backend} backend)`, () => {
   it("reproduces the PyTorch logits of the tiny random DistilBERT, with right padding in one fp32 batch", async function () {
     const reference = JSON.parse(readFileSync(sharedFile(this, "models", "distilbert-sst2-random", "tiny_reference.json"), "utf8"));
     const dir = mkdtempSync(join(tmpdir(), "inline-sentiment-tiny-"));
@@ -340,7 +366,7 @@ describe("engine against external references", () => {
       const texts = (reference.input_ids as number[][]).map((ids, row) =>
         ids.filter((_, i) => reference.attention_mask[row][i] === 1).slice(1, -1).map((id) => vocab[id]).join(" "),
       );
-      const engine = new EngineClient(WORKER, spec(dir, { dtype: "fp32" }));
+      const engine = new EngineClient(WORKER, spec(dir, { dtype: "fp32", backend }));
       try {
         const results = await engine.classify(texts);
         for (const row of [0, 1]) {
@@ -359,9 +385,9 @@ describe("engine against external references", () => {
   });
 });
 
-describe("explain (leave-one-word-out)", () => {
+for (const backend of BACKENDS) describe(`explain (leave-one-word-out, ${backend} backend)`, () => {
   it("names the word that carries a sentence's sentiment", async () => {
-    const engine = new EngineClient(WORKER, spec(MINI_MODEL));
+    const engine = new EngineClient(WORKER, spec(MINI_MODEL, { backend }));
     try {
       const text = "The checkout page is terrible.";
       const explanation = await engine.explain(text);
@@ -375,5 +401,129 @@ describe("explain (leave-one-word-out)", () => {
     } finally {
       engine.dispose();
     }
+  });
+});
+
+/**
+ * The mini model with every initializer of more than 1 KiB moved to `weights.bin` beside the graph, as large exports
+ * store them (onnx.proto: TensorProto.raw_data 9 becomes external_data 13 with location/offset/length and
+ * data_location 14 = EXTERNAL). Everything else is copied byte for byte.
+ */
+function withExternalWeights(model: Uint8Array): { graph: Uint8Array; weights: Buffer } {
+  const chunks: Buffer[] = [];
+  let offset = 0;
+  const splice = (bytes: Uint8Array, rewrite: (field: number, payload?: Uint8Array) => Uint8Array | undefined): Uint8Array => {
+    const reader = protobuf.Reader.create(bytes);
+    const parts: Uint8Array[] = [];
+    while (reader.pos < reader.len) {
+      const begin = reader.pos;
+      const tag = reader.uint32();
+      let payload: Uint8Array | undefined;
+      if ((tag & 7) === 2) payload = reader.bytes();
+      else reader.skipType(tag & 7);
+      parts.push(rewrite(tag >>> 3, payload) ?? bytes.subarray(begin, reader.pos));
+    }
+    return Buffer.concat(parts);
+  };
+  const lengthDelimited = (field: number, payload: Uint8Array) => protobuf.Writer.create().uint32((field << 3) | 2).bytes(payload).finish();
+  const entry = (key: string, value: string) => lengthDelimited(13, protobuf.Writer.create().uint32((1 << 3) | 2).string(key).uint32((2 << 3) | 2).string(value).finish());
+  const tensor = (bytes: Uint8Array) => {
+    let moved = false;
+    const rewritten = splice(bytes, (field, payload) => {
+      if (field !== 9 || !payload || payload.length <= 1024) return undefined;
+      moved = true;
+      const at = offset;
+      chunks.push(Buffer.from(payload));
+      offset += payload.length;
+      return Buffer.concat([entry("location", "weights.bin"), entry("offset", String(at)), entry("length", String(payload.length))]);
+    });
+    // data_location: the exporter wrote DEFAULT (0) after raw_data; the last value of a field wins, so it goes last.
+    if (!moved) return rewritten;
+    const withoutLocation = splice(rewritten, (field) => (field === 14 ? new Uint8Array() : undefined));
+    return Buffer.concat([withoutLocation, protobuf.Writer.create().uint32(14 << 3).int32(1).finish()]);
+  };
+  const graph = (bytes: Uint8Array) => splice(bytes, (field, payload) => (field === 5 && payload ? lengthDelimited(5, tensor(payload)) : undefined));
+  const rewritten = splice(model, (field, payload) => (field === 7 && payload ? lengthDelimited(7, graph(payload)) : undefined));
+  return { graph: rewritten, weights: Buffer.concat(chunks) };
+}
+
+describe("backend choice (auto, native, wasm)", () => {
+  const temps: string[] = [];
+  const tempDir = (prefix: string) => {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    temps.push(dir);
+    return dir;
+  };
+  after(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  async function infoOf(worker: string, options: Partial<ModelSpec>) {
+    const client = new EngineClient(worker, spec(MINI_MODEL, options));
+    try {
+      return await client.modelInfo();
+    } finally {
+      client.dispose();
+    }
+  }
+
+  it("auto runs the native backend where onnxruntime-node loads (here)", async () => {
+    const info = await infoOf(WORKER, {});
+    assert.match(info.backend, BACKEND_NAME.native);
+    assert.equal(info.backendReason, "auto: onnxruntime-node loads on this platform");
+  });
+
+  it("wasm runs WebAssembly with the threads asked for, and its int8 kernels pass the saturation probe", async () => {
+    const info = await infoOf(WORKER, { backend: "wasm", intraOpThreads: 2 });
+    assert.equal(info.backend, "WebAssembly (onnxruntime-web, 2 threads)");
+    assert.equal(info.kernels, "u8s8");
+    assert.match(info.kernelsReason, /by probe: WebAssembly SIMD int8 kernels, exact on the probe/);
+  });
+
+  it("auto falls back to WebAssembly where onnxruntime-node cannot load, and native then fails saying why", async () => {
+    // The bundled worker beside a node_modules whose onnxruntime-node throws as a missing binary does (Intel macOS,
+    // Alpine, 32-bit ARM); onnxruntime-web is the real one.
+    const dir = tempDir("inline-sentiment-nonative-");
+    copyFileSync(WORKER, join(dir, "worker.js"));
+    mkdirSync(join(dir, "node_modules", "onnxruntime-node"), { recursive: true });
+    writeFileSync(join(dir, "node_modules", "onnxruntime-node", "package.json"), JSON.stringify({ name: "onnxruntime-node", main: "index.js" }));
+    writeFileSync(join(dir, "node_modules", "onnxruntime-node", "index.js"), "throw new Error('no onnxruntime binary for this platform (test)');");
+    symlinkSync(join(ROOT, "node_modules", "onnxruntime-web"), join(dir, "node_modules", "onnxruntime-web"), "dir");
+    const worker = join(dir, "worker.js");
+    const auto = await infoOf(worker, { backend: "auto", intraOpThreads: 1 });
+    assert.equal(auto.backend, "WebAssembly (onnxruntime-web, 1 thread)");
+    assert.match(auto.backendReason ?? "", /^auto: onnxruntime-node cannot load on \w+-\w+: no onnxruntime binary for this platform \(test\); WebAssembly runs instead$/);
+    await assert.rejects(infoOf(worker, { backend: "native" }), /backend set to native, but onnxruntime-node cannot load on \w+-\w+: no onnxruntime binary/);
+  });
+
+  it("fails with a message when the WebAssembly files are not where it is told to look", async () => {
+    await assert.rejects(infoOf(WORKER, { backend: "wasm", wasmDir: "/nonexistent/wasm" }), /model_quantized\.onnx: WebAssembly \(onnxruntime-web.*\) cannot load it \(.*nonexistent\/wasm/);
+  });
+
+  it("loads a model whose weights are in an external file, with the same results as the inline one (both backends)", async () => {
+    const dir = tempDir("inline-sentiment-external-");
+    mkdirSync(join(dir, "onnx"));
+    for (const file of ["config.json", "tokenizer.json", "tokenizer_config.json"]) copyFileSync(join(MINI_MODEL, file), join(dir, file));
+    const { graph, weights } = withExternalWeights(readFileSync(join(MINI_MODEL, "onnx", "model_quantized.onnx")));
+    writeFileSync(join(dir, "onnx", "model_quantized.onnx"), graph);
+    writeFileSync(join(dir, "onnx", "weights.bin"), weights);
+    assert.ok(weights.length > graph.length * 4, `weights ${weights.length} bytes, graph ${graph.length}`);
+    assert.deepEqual(externalFilesOf(graph), ["weights.bin"]);
+    const texts = ["The staff were wonderful.", "A waste of money and time."];
+    for (const backend of ["native", "wasm"] as BackendChoice[]) {
+      const inline = new EngineClient(WORKER, spec(MINI_MODEL, { backend }));
+      const external = new EngineClient(WORKER, spec(dir, { backend }));
+      try {
+        const [a, b] = await Promise.all([inline.classify(texts), external.classify(texts)]);
+        a.forEach((result, i) => assert.equal(result.probabilities.POSITIVE, b[i].probabilities.POSITIVE, `${backend}, text ${i}`));
+      } finally {
+        inline.dispose();
+        external.dispose();
+      }
+    }
+  });
+
+  it("reads the external weight files a graph names (the full-size random DistilBERT from ../shared)", function () {
+    const graph = readFileSync(sharedFile(this, "models", "distilbert-sst2-random", "base_quantized.graph.onnx"));
+    assert.deepEqual(externalFilesOf(graph), ["base_quantized.weights.bin"]);
+    assert.deepEqual(externalFilesOf(readFileSync(join(MINI_MODEL, "onnx", "model_quantized.onnx"))), []);
   });
 });

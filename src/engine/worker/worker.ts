@@ -8,11 +8,12 @@
  */
 import { parentPort } from "node:worker_threads";
 import { messageOf } from "../../core/errors";
-import type { Request, Response } from "../protocol";
+import type { ModelSpec, Request, Response } from "../protocol";
+import type { InferenceBackend } from "./backend";
 import { batchAround } from "./batching";
 import { SentimentModel, type Prepared, type Window } from "./model";
-import { nativeBackend } from "./nativeBackend";
 import { lowerOwnPriority } from "./priority";
+import { createWasmBackend } from "./wasmBackend";
 
 const port = parentPort;
 if (!port) throw new Error("worker.js runs only as a worker thread");
@@ -36,6 +37,32 @@ interface Job {
   next: number;
 }
 
+/** onnxruntime-node, or why it cannot load here (no binary for this platform, a libc it was not built for). */
+let native: Promise<InferenceBackend | Error> | undefined;
+
+function loadNative(): Promise<InferenceBackend | Error> {
+  // Imported when first asked for, inside a try: a platform without the native binary must not stop the worker.
+  native ??= import("./nativeBackend").then(
+    (module) => module.nativeBackend,
+    (error: unknown) => new Error(`onnxruntime-node cannot load on ${process.platform}-${process.arch}: ${messageOf(error)}`),
+  );
+  return native;
+}
+
+/** The backend a load asks for, and why it is that one. */
+async function backendFor(spec: ModelSpec): Promise<{ backend: InferenceBackend; reason: string }> {
+  const choice = spec.backend ?? "auto";
+  const wasm = () => createWasmBackend({ wasmDir: spec.wasmDir, threads: spec.intraOpThreads ?? 0 });
+  if (choice === "wasm") return { backend: wasm(), reason: "backend set to wasm" };
+  const loaded = await loadNative();
+  if (choice === "native") {
+    if (loaded instanceof Error) throw new Error(`backend set to native, but ${loaded.message}`);
+    return { backend: loaded, reason: "backend set to native" };
+  }
+  if (loaded instanceof Error) return { backend: wasm(), reason: `auto: ${loaded.message}; WebAssembly runs instead` };
+  return { backend: loaded, reason: "auto: onnxruntime-node loads on this platform" };
+}
+
 let model: SentimentModel | undefined;
 const queue: Queued[] = [];
 const jobs = new Map<number, Job>();
@@ -44,12 +71,13 @@ let pumping: Promise<void> | undefined;
 async function handle(request: Exclude<Queued, ClassifyRequest>): Promise<Response> {
   try {
     if (request.type === "load") {
-      const next = await SentimentModel.load(request.spec, nativeBackend);
+      const { backend, reason } = await backendFor(request.spec);
+      const next = await SentimentModel.load(request.spec, backend);
       const previous = model;
       model = next;
       jobs.clear(); // windows were cut for the previous model's tokenizer
       await previous?.dispose();
-      return { id: request.id, ok: true, result: next.info };
+      return { id: request.id, ok: true, result: { ...next.info, backendReason: reason } };
     }
     if (!model) throw new Error("no model is loaded");
     if (request.type === "explain") return { id: request.id, ok: true, result: await model.explain(request.text) };
