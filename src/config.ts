@@ -30,7 +30,8 @@ const DEFAULTS: Settings = {
   granularity: "paragraph",
   indicator: "badge",
   "live.enabled": true,
-  "live.languages": ["markdown", "plaintext"],
+  // csv, tsv, jsonl: the language ids table extensions give those files (VS Code itself opens .csv as plaintext).
+  "live.languages": ["markdown", "plaintext", "csv", "tsv", "jsonl"],
   "live.debounceMs": 300,
   "live.maxDocumentSize": 2_000_000,
   "diagnostics.enabled": false,

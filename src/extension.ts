@@ -16,7 +16,9 @@ import { LiveScheduler } from "./editor/liveScheduler";
 import { ReviewState } from "./editor/reviewState";
 import { SentimentStatusBar } from "./editor/statusBar";
 import { openDocument } from "./editor/documents";
+import { CHOOSE_COLUMN_NOTE, TabularSources, type ColumnPick } from "./editor/tables";
 import { EngineClient } from "./engine/client";
+import { TableClient } from "./engine/tables/client";
 import type { ModelInfo, ModelSpec } from "./engine/protocol";
 import { locateModel, type LocatedModel } from "./models/locate";
 import { SummaryPanel } from "./panel/summaryPanel";
@@ -26,7 +28,16 @@ export interface InlineSentimentApi {
   /** Resolves when no analysis is running or scheduled (live debounce included). */
   whenIdle(): Promise<void>;
   /** The stored results of a document, if it was analysed. */
-  results(uri: vscode.Uri): { version: number; units: readonly ScoredUnit[]; model: ModelInfo; partial: boolean } | undefined;
+  results(uri: vscode.Uri):
+    | {
+        version: number;
+        units: readonly ScoredUnit[];
+        model: ModelInfo;
+        partial: boolean;
+        /** A tabular source: its columns, the text column, and the rows that could not be read (by line). */
+        table?: { columns: string[]; textColumn: string; problems: { line: number; message: string }[] };
+      }
+    | undefined;
   /** Texts sent to the model since activation. */
   readonly textsScored: number;
   /** Fires after a document's results are stored. */
@@ -39,17 +50,22 @@ export interface InlineSentimentApi {
   readonly testing?: {
     /** Download the Full Model from another origin or manifest (a local server). */
     downloadModel(request: DownloadRequest): Promise<string | undefined>;
+    /** Fires when the text-column quick pick of a table is shown (the test then answers it through the quick pick). */
+    readonly onDidShowColumnPick: vscode.Event<ColumnPick>;
   };
 }
 
-const SELECTOR: vscode.DocumentSelector = [{ language: "markdown" }, { language: "plaintext" }];
+/** Hovers: prose documents, and tables (opened as plaintext, or as csv/tsv/jsonl/json by their language ids). */
+const SELECTOR: vscode.DocumentSelector = ["markdown", "plaintext", "csv", "tsv", "jsonl", "json"].map((language) => ({ language }));
 
 export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
   let settings = readSettings();
   const downloads = context.globalStorageUri.fsPath;
   const locate = () => locateModel(context.extensionPath, settings.modelPath, process.env, downloads);
   const engine = new EngineClient(context.asAbsolutePath("dist/worker.js"), modelSpec(locate(), settings));
-  const analysis = new AnalysisService(engine, settings.neutralThreshold, settings.granularity, settings.labelMap);
+  const tableClient = new TableClient(context.asAbsolutePath("dist/tableWorker.js"));
+  const tables = new TabularSources(context.workspaceState, tableClient);
+  const analysis = new AnalysisService(engine, settings.neutralThreshold, settings.granularity, settings.labelMap, tables);
   const decorations = new DecorationController(context.extensionUri, settings.indicator);
   const statusBar = new SentimentStatusBar(analysis);
   const diagnostics = new NegativeDiagnostics(settings["diagnostics.enabled"]);
@@ -62,7 +78,7 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
     const outcome = retried ? "It was restarted and the paragraphs it was scoring were sent again." : "It will restart on the next analysis.";
     void vscode.window.showWarningMessage(`Inline Sentiment: ${message}. ${outcome}`);
   };
-  const live = new LiveScheduler(analysis, () => settings, (uri, note) => statusBar.setNote(uri, note), reportError);
+  const live = new LiveScheduler(analysis, () => settings, (uri, note) => statusBar.setNote(uri, note), reportError, tables);
   const reanalyseAll = () => {
     for (const results of analysis.all()) {
       const document = openDocument(results.uri);
@@ -83,13 +99,18 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
 
   context.subscriptions.push(
     { dispose: () => engine.dispose() },
+    { dispose: () => tableClient.dispose() },
+    tables,
     analysis,
     decorations,
     statusBar,
     diagnostics,
     review,
     live,
-    ...registerCommands({ context, analysis, review, onModelInstalled: (dir) => useModel({ dir, kind: "full" }) }),
+    tables.onDidChooseColumn((uri) => {
+      if (statusBar.noteOf(uri)?.endsWith(CHOOSE_COLUMN_NOTE)) statusBar.setNote(uri, undefined);
+    }),
+    ...registerCommands({ context, analysis, review, tables, onModelInstalled: (dir) => useModel({ dir, kind: "full" }) }),
     ...SummaryPanel.register(context.extensionUri, review),
     vscode.languages.registerHoverProvider(SELECTOR, new SentimentHoverProvider(analysis)),
     analysis.onDidChangeResults((results) => {
@@ -151,7 +172,10 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
       ),
     testing:
       context.extensionMode === vscode.ExtensionMode.Test
-        ? { downloadModel: (request) => downloadFullModel(context, request, (dir) => useModel({ dir, kind: "full" })) }
+        ? {
+            downloadModel: (request) => downloadFullModel(context, request, (dir) => useModel({ dir, kind: "full" })),
+            onDidShowColumnPick: tables.onDidShowColumnPick,
+          }
         : undefined,
   };
 }
