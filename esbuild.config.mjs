@@ -21,15 +21,19 @@ const common = {
   logLevel: "warning",
   // vscode is provided by the host; onnxruntime-node is a native addon loaded from node_modules at run time.
   external: ["vscode", "onnxruntime-node", "mocha"],
+  // jsonc-parser's "main" is a UMD build whose factory requires its own files at run time, which esbuild cannot follow
+  // (the bundle would fail on load with "Cannot find module './impl/format'"): its ES module build is bundled instead.
+  alias: { "jsonc-parser": "jsonc-parser/lib/esm/main.js" },
 };
 
 const builds = [
   { ...common, entryPoints: { extension: "src/extension.ts", worker: "src/engine/worker/worker.ts" }, outdir: "dist" },
-  // The table worker parses CSV/JSON off the extension host's main thread. jsonc-parser's "main" is a UMD build whose
-  // factory requires its own files at run time (esbuild cannot follow that): its ES module build is bundled instead.
-  { ...common, entryPoints: { tableWorker: "src/engine/tables/worker.ts" }, outdir: "dist", mainFields: ["module", "main"] },
+  // The table worker parses CSV/JSON off the extension host's main thread.
+  { ...common, entryPoints: { tableWorker: "src/engine/tables/worker.ts" }, outdir: "dist" },
   { ...common, entryPoints: { cli: "src/cli.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
   { ...common, entryPoints: { "test/integration/index": "test/integration/index.ts" }, outdir: "dist" },
+  // The scale benchmark runs in the editor like the suite (IS_SUITE=dist/test/integration/scaleBench.js).
+  { ...common, entryPoints: { "test/integration/scaleBench": "test/integration/scaleBench.ts" }, outdir: "dist" },
   // The summary panel's page script runs in the webview (a browser), loaded by nonce under a strict CSP.
   {
     bundle: true,
