@@ -127,6 +127,7 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
       statusBar.update();
       review.refresh();
     }),
+    vscode.window.onDidChangeTextEditorVisibleRanges(({ textEditor }) => decorations.scrolled(textEditor)),
     vscode.window.onDidChangeVisibleTextEditors(() => {
       decorations.prune();
       scheduleVisible(0);

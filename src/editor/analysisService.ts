@@ -43,6 +43,9 @@ export interface Progress {
   total: number;
 }
 
+/** Scored units built per event-loop turn: 15,000 at once held the host's loop for tens of milliseconds. */
+const BUILD_SLICE = 2000;
+
 /** Texts remembered per model: enough for a few large documents, small in memory (a result is ~200 bytes). */
 const CACHE_ENTRIES = 50_000;
 const EXPLANATION_ENTRIES = 500;
@@ -209,7 +212,7 @@ export class AnalysisService implements vscode.Disposable {
         if (superseded()) return undefined;
         if (first.length && rest.length && !stale()) {
           const lines = parsed.lines?.filter((_, k) => shown[k >> 1]);
-          this.store(document, version, first, firstScores, true, options.selection, { table: parsed.table, lines });
+          this.store(document, version, await this.scoredAll(first, firstScores), true, options.selection, { table: parsed.table, lines });
           this.progress.fire({ done: first.length, total });
         }
         const restScores = await this.classifyTexts(rest.map((unit) => unit.text), { signal });
@@ -221,7 +224,13 @@ export class AnalysisService implements vscode.Disposable {
         const scores = new Map<Unit, Classification>();
         first.forEach((unit, i) => scores.set(unit, firstScores[i]));
         rest.forEach((unit, i) => scores.set(unit, restScores[i]));
-        return this.store(document, version, units, units.map((unit) => scores.get(unit)!), false, options.selection, parsed);
+        const scored = await this.scoredAll(units, units.map((unit) => scores.get(unit)!));
+        if (superseded()) return undefined;
+        if (stale()) {
+          if (options.retryOnChange) continue;
+          return undefined;
+        }
+        return this.store(document, version, scored, false, options.selection, parsed);
       }
     } catch (error) {
       // A newer run for this document took over and cancelled our queued work: not an error.
@@ -346,8 +355,7 @@ export class AnalysisService implements vscode.Disposable {
   private store(
     document: vscode.TextDocument,
     version: number,
-    units: readonly Unit[],
-    scores: readonly Classification[],
+    units: ScoredUnit[],
     partial: boolean,
     selection: vscode.Range | undefined,
     source: Omit<DocumentUnits, "units">,
@@ -359,13 +367,23 @@ export class AnalysisService implements vscode.Disposable {
       model: this.scoredBy!,
       partial,
       selection: selection && !selection.isEmpty ? selection : undefined,
-      units: units.map((unit, i) => this.scored(unit, scores[i])),
+      units,
       ...(source.table && { table: source.table }),
       ...(source.lines && { lines: source.lines }),
     };
     this.results.set(document.uri.toString(), result);
     this.changed.fire(result);
     return result;
+  }
+
+  /** Scored units, built a slice per event-loop turn. */
+  private async scoredAll(units: readonly Unit[], scores: readonly Classification[]): Promise<ScoredUnit[]> {
+    const out: ScoredUnit[] = [];
+    for (let i = 0; i < units.length; i += BUILD_SLICE) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      for (let k = i; k < Math.min(i + BUILD_SLICE, units.length); k++) out.push(this.scored(units[k], scores[k]));
+    }
+    return out;
   }
 
   private scored(unit: Unit, score: Classification): ScoredUnit {

@@ -81,7 +81,7 @@ export class TabularSources implements vscode.Disposable {
     const format = tableFormatOfDocument(document);
     if (!format) return undefined;
     const remembered = this.column(document.uri);
-    const { summary, problems } = await this.client.read({ key: document.uri.toString(), source: { text: document.getText() }, format });
+    const { summary, problems } = await this.client.read({ key: document.uri.toString(), ...this.sourceOf(document), format });
     if (remembered && summary.columns.includes(remembered)) return remembered;
     if (summary.columns.length === 0) {
       const why = problems[0]?.message ?? "the file holds no columns.";
@@ -101,7 +101,7 @@ export class TabularSources implements vscode.Disposable {
     const format = tableFormatOfDocument(document);
     const column = this.column(document.uri);
     if (!format || !column) throw new ColumnNeededError(CHOOSE_COLUMN_NOTE);
-    const read = await this.client.read({ key: document.uri.toString(), source: { text: document.getText() }, format, column });
+    const read = await this.client.read({ key: document.uri.toString(), ...this.sourceOf(document), format, column });
     if (read.missing || !read.column) {
       throw new ColumnNeededError(`The text column "${column}" is no longer in the file. ${CHOOSE_COLUMN_NOTE}`);
     }
@@ -116,6 +116,11 @@ export class TabularSources implements vscode.Disposable {
       ? [{ line: 1, message: `Line 1: the remembered text column "${read.missing}" is not in the file; "${read.column}" was scored instead.` }, ...read.problems]
       : read.problems;
     return { read, info: { columns: read.summary.columns, textColumn: read.column, problems } };
+  }
+
+  /** A document's text, built only when the worker does not hold this version's yet. */
+  private sourceOf(document: vscode.TextDocument): { source: () => { text: string }; version: number } {
+    return { source: () => ({ text: document.getText() }), version: document.version };
   }
 
   /** Drops the worker's copy of a closed document's table. */

@@ -25,14 +25,19 @@ interface Pending {
   slices: Unit[][];
   lines: number[][];
   resolve: (read: TableRead) => void;
-  reject: (error: Error) => void;
+  reject: (error: Error & { stale?: boolean }) => void;
 }
+
+/** What a caller reads: the source may be given lazily, so a text the worker already holds is not even built. */
+export type ReadOptions = Omit<ReadRequest, "id" | "type" | "source"> & { source: ReadRequest["source"] | (() => ReadRequest["source"]) };
 
 export class TableClient {
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private disposed = false;
+  /** The document version whose text was last sent per key. */
+  private readonly sent = new Map<string, number>();
 
   constructor(private readonly workerPath: string) {}
 
@@ -40,7 +45,22 @@ export class TableClient {
    * Parses the source (or reuses the table the worker kept for `key` when the text is the same) and returns its summary,
    * plus the units of `column` (or of the suggested column with `fallback`).
    */
-  read(request: Omit<ReadRequest, "id" | "type">): Promise<TableRead> {
+  async read(options: ReadOptions): Promise<TableRead> {
+    const { key, version } = options;
+    if (version !== undefined && this.sent.get(key) === version) {
+      try {
+        return await this.send({ ...options, source: { reuse: true } });
+      } catch (error) {
+        if (!(error as { stale?: boolean }).stale) throw error;
+      }
+    }
+    const source = typeof options.source === "function" ? options.source() : options.source;
+    if (version !== undefined) this.sent.set(key, version);
+    else this.sent.delete(key);
+    return this.send({ ...options, source });
+  }
+
+  private send(request: Omit<ReadRequest, "id" | "type">): Promise<TableRead> {
     if (this.disposed) return Promise.reject(new Error("the table reader was shut down"));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -54,6 +74,7 @@ export class TableClient {
 
   /** Lets the worker drop the table it keeps for `key` (a closed document). */
   forget(key: string): void {
+    this.sent.delete(key);
     this.worker?.postMessage({ id: 0, type: "forget", key } satisfies TableRequest);
   }
 
@@ -73,11 +94,12 @@ export class TableClient {
       if (response.type === "units") {
         pending.slices.push(response.units);
         pending.lines.push(response.lines);
+        worker.postMessage({ id: response.id, type: "next" } satisfies TableRequest);
         return;
       }
       this.pending.delete(response.id);
       if (this.pending.size === 0) worker.unref();
-      if (response.type === "error") pending.reject(new Error(response.error));
+      if (response.type === "error") pending.reject(Object.assign(new Error(response.error), { stale: response.stale }));
       else {
         const { summary, column, missing, problems } = response;
         pending.resolve({ summary, units: pending.slices.flat(), lines: pending.lines.flat(), column, missing, problems });

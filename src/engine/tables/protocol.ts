@@ -9,8 +9,14 @@ export interface ReadRequest {
   type: "read";
   /** Which document or file (its uri): the worker keeps the last parsed table per key while its text is unchanged. */
   key: string;
-  /** The text (an open document's), or the file's bytes (transferred), decoded in the worker. */
-  source: { text: string } | { bytes: Uint8Array };
+  /**
+   * The text (an open document's), or the file's bytes, decoded in the worker; or `reuse`: the text of `version` sent
+   * before for this key (a document's text is megabytes: it is not sent twice when the column pick is followed by
+   * the analysis).
+   */
+  source: { text: string } | { bytes: Uint8Array } | { reuse: true };
+  /** The document version the text is from, if any. */
+  version?: number;
   format: TableFormat;
   /** The text column; when absent only the summary comes back (unless `fallback`). */
   column?: string;
@@ -18,10 +24,17 @@ export interface ReadRequest {
   fallback?: boolean;
 }
 
-export type TableRequest = ReadRequest | { id: number; type: "forget"; key: string };
+export type TableRequest =
+  | ReadRequest
+  | { id: number; type: "forget"; key: string }
+  /** The host took in a slice of units: the next one may come (one at a time, see TableResponse "units"). */
+  | { id: number; type: "next" };
 
 export type TableResponse =
-  /** A slice of the units, in order: many small messages, so no single one holds the host's event loop for long. */
+  /**
+   * A slice of the units, in order. The next slice is sent only when the host asks ("next"): Node hands a port's
+   * queued messages to the host in one event-loop turn, so slices sent all at once held it for ~90 ms.
+   */
   | { id: number; type: "units"; units: Unit[]; lines: number[] }
   | {
       id: number;
@@ -34,4 +47,4 @@ export type TableResponse =
       /** What could not be read or has nothing to score, by line. */
       problems: Problem[];
     }
-  | { id: number; type: "error"; error: string };
+  | { id: number; type: "error"; error: string; /** `reuse` asked for a text the worker no longer holds. */ stale?: boolean };

@@ -18,17 +18,24 @@ const SLICE = 500;
 /** Parsed tables kept (the documents being worked on). */
 const KEPT = 4;
 
-const tables = new Map<string, { text: string; format: string; table: Table }>();
+/** Slices still to send, per request, each sent when the host asks for the next. */
+const sending = new Map<number, () => void>();
+
+const tables = new Map<string, { text: string; version?: number; format: string; table: Table }>();
 
 port.on("message", (request: TableRequest) => {
   if (request.type === "forget") {
     tables.delete(request.key);
     return;
   }
+  if (request.type === "next") {
+    sending.get(request.id)?.();
+    return;
+  }
   try {
     read(request);
   } catch (error) {
-    post({ id: request.id, type: "error", error: messageOf(error) });
+    post({ id: request.id, type: "error", error: messageOf(error), stale: error instanceof StaleError });
   }
 });
 
@@ -43,20 +50,38 @@ function read(request: ReadRequest): void {
     return;
   }
   const { units, lines, problems } = rowUnits(table, column);
-  for (let i = 0; i < units.length; i += SLICE) {
-    post({ id: request.id, type: "units", units: units.slice(i, i + SLICE), lines: lines.slice(i * 2, (i + SLICE) * 2) });
-  }
-  post({ id: request.id, type: "done", summary, column, missing, problems });
+  let next = 0;
+  const sendNext = () => {
+    if (next >= units.length) {
+      sending.delete(request.id);
+      post({ id: request.id, type: "done", summary, column, missing, problems });
+      return;
+    }
+    post({ id: request.id, type: "units", units: units.slice(next, next + SLICE), lines: lines.slice(next * 2, (next + SLICE) * 2) });
+    next += SLICE;
+  };
+  sending.set(request.id, sendNext);
+  sendNext();
 }
 
-function tableOf({ key, source, format }: ReadRequest): Table {
+/** Thrown when `reuse` names a text this worker does not hold (evicted, or the worker restarted). */
+class StaleError extends Error {}
+
+function tableOf({ key, source, format, version }: ReadRequest): Table {
+  const kept = tables.get(key);
+  if ("reuse" in source) {
+    if (kept && kept.version === version && version !== undefined && kept.format === format) return kept.table;
+    throw new StaleError(`no text of version ${version} kept for ${key}`);
+  }
   // Bytes are decoded here, off the host's main thread (UTF-16, BOM, Windows-1252), then checked for NULs.
   const text = "text" in source ? source.text : decodeTabular(source.bytes);
-  const kept = tables.get(key);
-  if (kept && kept.text === text && kept.format === format) return kept.table;
+  if (kept && kept.text === text && kept.format === format) {
+    kept.version = version;
+    return kept.table;
+  }
   const table = parseTable(text, { format });
   tables.delete(key);
-  tables.set(key, { text, format, table });
+  tables.set(key, { text, version, format, table });
   // A Map iterates in insertion order: the first key is the one used longest ago.
   if (tables.size > KEPT) tables.delete(tables.keys().next().value!);
   return table;
