@@ -78,6 +78,11 @@ export class TableClient {
     this.worker?.postMessage({ id: 0, type: "forget", key } satisfies TableRequest);
   }
 
+  /** Stops the worker as a crash would (tests): pending reads are rejected, the next read starts a new one. */
+  async restart(): Promise<void> {
+    await this.worker?.terminate();
+  }
+
   dispose(): void {
     this.disposed = true;
     this.rejectAll(new Error("the table reader was shut down"));
