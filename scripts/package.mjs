@@ -51,6 +51,7 @@ const REQUIRED_ENTRIES = [
   "LICENSE.txt", // and LICENSE (no extension) under this one
   "dist/extension.js",
   "dist/worker.js",
+  "dist/tableWorker.js",
   "dist/panel/main.js",
   "dist/panel/style.css",
   "model/sentiment-mini/config.json",
@@ -343,7 +344,7 @@ async function main(argv) {
     log("building with --production");
     await run(process.execPath, ["esbuild.config.mjs", "--production"], { cwd: ROOT });
   }
-  for (const file of ["dist/extension.js", "dist/worker.js", "dist/panel/main.js"]) {
+  for (const file of ["dist/extension.js", "dist/worker.js", "dist/tableWorker.js", "dist/panel/main.js"]) {
     if (!fs.existsSync(path.join(ROOT, file))) throw new Error(`${file} is missing: the build failed or was skipped`);
   }
 

@@ -31,7 +31,7 @@ const CHUNK = 256;
 const DEFAULT_THRESHOLD = 0.75;
 
 const USAGE = `usage:
-  inline-sentiment classify [--model DIR] [--dtype q8|fp32] [--threads N] [--verbose] < texts.jsonl
+  inline-sentiment classify [--model DIR] [--dtype q8|fp32] [--threads N] [--backend auto|native|wasm] [--verbose] < texts.jsonl
       reads {"text": "..."} per line, writes {"label","score","probabilities"} per line, in input order
   inline-sentiment analyze [options] FILE...
       scores every paragraph of .md/.txt files and every row of .csv/.tsv/.jsonl/.ndjson/.json files (a JSON array of
@@ -61,6 +61,7 @@ analyze options:
 
 common options:
   --model DIR, --dtype q8|fp32, --threads N (0: one per core)
+  --backend auto|native|wasm: the runtime (auto: onnxruntime-node where it loads, else WebAssembly)
   --verbose: says on stderr which model, runtime and int8 kernels run and why, and how tabular files were read.
   Model: --model DIR, else $INLINE_SENTIMENT_MODEL, else the full model if installed, else the bundled mini model.`;
 
@@ -77,6 +78,7 @@ function parse(argv: string[]) {
         format: { type: "string", default: "table" },
         threshold: { type: "string", default: String(DEFAULT_THRESHOLD) },
         threads: { type: "string", default: "0" },
+        backend: { type: "string", default: "auto" },
         column: { type: "string" },
         field: { type: "string" },
         "group-by": { type: "string" },
@@ -104,12 +106,14 @@ async function main(argv: string[]): Promise<number> {
   if (values.dtype !== "q8" && values.dtype !== "fp32") throw new UsageError(`--dtype must be q8 or fp32, not "${values.dtype}"`);
   const threads = Number(values.threads);
   if (!Number.isInteger(threads) || threads < 0) throw new UsageError(`--threads must be a whole number (0: one per core), not "${values.threads}"`);
+  const backend = values.backend;
+  if (backend !== "auto" && backend !== "native" && backend !== "wasm") throw new UsageError(`--backend must be auto, native or wasm, not "${backend}"`);
   // Every usage error is found before the model loads, those of the files' columns included.
   const options = command === "analyze" ? analyzeOptions(values, files) : undefined;
   const inputs = options && readInputs(files, options);
   const located = locateModel(join(__dirname, ".."), values.model);
   if (located.warning) console.error(`inline-sentiment: ${located.warning}`);
-  const engine = new EngineClient(join(__dirname, "worker.js"), { dir: located.dir, kind: located.kind, dtype: values.dtype as Dtype, intraOpThreads: threads });
+  const engine = new EngineClient(join(__dirname, "worker.js"), { dir: located.dir, kind: located.kind, dtype: values.dtype as Dtype, intraOpThreads: threads, backend });
   try {
     if (values.verbose) console.error(`inline-sentiment: ${describe(await engine.modelInfo())}`);
     return options && inputs ? await analyze(engine, inputs, options) : await classify(engine);
@@ -440,5 +444,6 @@ main(process.argv.slice(2)).then(
 
 /** The model line of --verbose. */
 function describe(info: ModelInfo): string {
-  return `model ${modelDisplayName(info)} (${info.onnxFile}); ${runtimeOf(info)}; ${info.batching}; ${info.kernelsReason}`;
+  const why = info.backendReason ? ` (${info.backendReason})` : "";
+  return `model ${modelDisplayName(info)} (${info.onnxFile}); ${runtimeOf(info)}${why}; ${info.batching}; ${info.kernelsReason}`;
 }

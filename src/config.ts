@@ -2,6 +2,7 @@
 import * as vscode from "vscode";
 import type { Granularity } from "./core/segment";
 import type { Polarity } from "./core/types";
+import type { BackendChoice } from "./engine/protocol";
 
 export const SECTION = "inlineSentiment";
 
@@ -19,6 +20,8 @@ export interface Settings {
   "diagnostics.enabled": boolean;
   /** onnxruntime intra-op threads; 0 lets it choose (one per core). */
   "engine.threads": number;
+  /** Which runtime scores: native where it loads (auto), native only, or WebAssembly. */
+  "engine.backend": BackendChoice;
   /** A model folder chosen by the user; empty for the bundled one. */
   modelPath: string;
   /** Label name -> polarity for labels whose names do not say it. */
@@ -30,11 +33,13 @@ const DEFAULTS: Settings = {
   granularity: "paragraph",
   indicator: "badge",
   "live.enabled": true,
-  "live.languages": ["markdown", "plaintext"],
+  // csv, tsv, jsonl: the language ids table extensions give those files (VS Code itself opens .csv as plaintext).
+  "live.languages": ["markdown", "plaintext", "csv", "tsv", "jsonl"],
   "live.debounceMs": 300,
   "live.maxDocumentSize": 2_000_000,
   "diagnostics.enabled": false,
   "engine.threads": 0,
+  "engine.backend": "auto",
   modelPath: "",
   labelMap: {},
 };
@@ -47,6 +52,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
   }
   // In an untrusted workspace a workspace setting must not choose the model (it would load files the workspace ships).
   if (!vscode.workspace.isTrusted) settings.modelPath = config.inspect<string>("modelPath")?.globalValue ?? "";
+  if (!["auto", "native", "wasm"].includes(settings["engine.backend"])) settings["engine.backend"] = "auto";
   settings.labelMap = Object.fromEntries(
     Object.entries(settings.labelMap ?? {}).filter(([, polarity]) => ["positive", "neutral", "negative"].includes(polarity)),
   );

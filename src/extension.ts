@@ -18,7 +18,9 @@ import { LiveScheduler } from "./editor/liveScheduler";
 import { ReviewState } from "./editor/reviewState";
 import { SentimentStatusBar } from "./editor/statusBar";
 import { openDocument } from "./editor/documents";
+import { CHOOSE_COLUMN_NOTE, TabularSources, type ColumnPick } from "./editor/tables";
 import { EngineClient } from "./engine/client";
+import { TableClient } from "./engine/tables/client";
 import type { ModelInfo, ModelSpec } from "./engine/protocol";
 import { locateModel, type LocatedModel } from "./models/locate";
 import { SummaryPanel } from "./panel/summaryPanel";
@@ -28,7 +30,16 @@ export interface InlineSentimentApi {
   /** Resolves when no analysis is running or scheduled (live debounce included). */
   whenIdle(): Promise<void>;
   /** The stored results of a document, if it was analysed. */
-  results(uri: vscode.Uri): { version: number; units: readonly ScoredUnit[]; model: ModelInfo; partial: boolean } | undefined;
+  results(uri: vscode.Uri):
+    | {
+        version: number;
+        units: readonly ScoredUnit[];
+        model: ModelInfo;
+        partial: boolean;
+        /** A tabular source: its columns, the text column, and the rows that could not be read (by line). */
+        table?: { columns: string[]; textColumn: string; problems: { line: number; message: string }[] };
+      }
+    | undefined;
   /** Texts sent to the model since activation. */
   readonly textsScored: number;
   /** Fires after a document's results are stored. */
@@ -45,17 +56,22 @@ export interface InlineSentimentApi {
     downloadModel(request: DownloadRequest): Promise<string | undefined>;
     /** Analyze Folder with a cancellation the test controls (the notification's Cancel button cannot be clicked). */
     analyzeFolder(folder: vscode.Uri, cancel: vscode.CancellationToken): Promise<PanelModel | undefined>;
+    /** Fires when the text-column quick pick of a table is shown (the test then answers it through the quick pick). */
+    readonly onDidShowColumnPick: vscode.Event<ColumnPick>;
   };
 }
 
-const SELECTOR: vscode.DocumentSelector = [{ language: "markdown" }, { language: "plaintext" }];
+/** Hovers: prose documents, and tables (opened as plaintext, or as csv/tsv/jsonl/json by their language ids). */
+const SELECTOR: vscode.DocumentSelector = ["markdown", "plaintext", "csv", "tsv", "jsonl", "json"].map((language) => ({ language }));
 
 export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
   let settings = readSettings();
   const downloads = context.globalStorageUri.fsPath;
   const locate = () => locateModel(context.extensionPath, settings.modelPath, process.env, downloads);
   const engine = new EngineClient(context.asAbsolutePath("dist/worker.js"), modelSpec(locate(), settings));
-  const analysis = new AnalysisService(engine, settings.neutralThreshold, settings.granularity, settings.labelMap);
+  const tableClient = new TableClient(context.asAbsolutePath("dist/tableWorker.js"));
+  const tables = new TabularSources(context.workspaceState, tableClient);
+  const analysis = new AnalysisService(engine, settings.neutralThreshold, settings.granularity, settings.labelMap, tables);
   const decorations = new DecorationController(context.extensionUri, settings.indicator);
   const statusBar = new SentimentStatusBar(analysis);
   const diagnostics = new NegativeDiagnostics(settings["diagnostics.enabled"]);
@@ -68,7 +84,7 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
     const outcome = retried ? "It was restarted and the paragraphs it was scoring were sent again." : "It will restart on the next analysis.";
     void vscode.window.showWarningMessage(`Inline Sentiment: ${message}. ${outcome}`);
   };
-  const live = new LiveScheduler(analysis, () => settings, (uri, note) => statusBar.setNote(uri, note), reportError);
+  const live = new LiveScheduler(analysis, () => settings, (uri, note) => statusBar.setNote(uri, note), reportError, tables);
   const reanalyseAll = () => {
     for (const results of analysis.all()) {
       const document = openDocument(results.uri);
@@ -89,13 +105,18 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
 
   context.subscriptions.push(
     { dispose: () => engine.dispose() },
+    { dispose: () => tableClient.dispose() },
+    tables,
     analysis,
     decorations,
     statusBar,
     diagnostics,
     review,
     live,
-    ...registerCommands({ context, analysis, review, onModelInstalled: (dir) => useModel({ dir, kind: "full" }) }),
+    tables.onDidChooseColumn((uri) => {
+      if (statusBar.noteOf(uri)?.endsWith(CHOOSE_COLUMN_NOTE)) statusBar.setNote(uri, undefined);
+    }),
+    ...registerCommands({ context, analysis, review, tables, onModelInstalled: (dir) => useModel({ dir, kind: "full" }) }),
     ...SummaryPanel.register(context.extensionUri, review),
     vscode.languages.registerHoverProvider(SELECTOR, new SentimentHoverProvider(analysis)),
     analysis.onDidChangeResults((results) => {
@@ -112,6 +133,7 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
       statusBar.update();
       review.refresh();
     }),
+    vscode.window.onDidChangeTextEditorVisibleRanges(({ textEditor }) => decorations.scrolled(textEditor)),
     vscode.window.onDidChangeVisibleTextEditors(() => {
       decorations.prune();
       scheduleVisible(0);
@@ -134,7 +156,7 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
         reanalyseAll();
       }
       if (affects(event, "live.enabled") || affects(event, "live.languages") || affects(event, "live.maxDocumentSize")) scheduleVisible(0);
-      if (affects(event, "modelPath") || affects(event, "engine.threads")) void useModel(locate());
+      if (affects(event, "modelPath") || affects(event, "engine.threads") || affects(event, "engine.backend")) void useModel(locate());
     }),
   );
   scheduleVisible(0);
@@ -161,6 +183,7 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
         ? {
             downloadModel: (request) => downloadFullModel(context, request, (dir) => useModel({ dir, kind: "full" })),
             analyzeFolder: (folder, cancel) => analyzeFolder(analysis, review, folder, cancel),
+            onDidShowColumnPick: tables.onDidShowColumnPick,
           }
         : undefined,
   };
@@ -184,7 +207,7 @@ async function switchModel(engine: EngineClient, model: LocatedModel, settings: 
 }
 
 function modelSpec(model: LocatedModel, settings: Settings): ModelSpec {
-  return { dir: model.dir, kind: model.kind, dtype: "q8", intraOpThreads: settings["engine.threads"] };
+  return { dir: model.dir, kind: model.kind, dtype: "q8", intraOpThreads: settings["engine.threads"], backend: settings["engine.backend"] };
 }
 
 /** Shows each distinct message once per session: live analysis must not repeat the same error on every keystroke. */

@@ -1,26 +1,37 @@
-/** "Analyze Sentiment": scores the active markdown or plaintext document, or only its selection when there is one. */
+/**
+ * "Analyze Sentiment": scores the active markdown or plaintext document, or only its selection when there is one. A
+ * tabular source (.csv, .tsv, .jsonl, .json, whatever its language id) is scored row by row: the first time, the user
+ * chooses the text column; rows that could not be read are reported with their lines.
+ */
 import * as vscode from "vscode";
 import type { AnalysisService, DocumentResults } from "../editor/analysisService";
 import type { ReviewState } from "../editor/reviewState";
 import { messageOf } from "../core/errors";
 import { BINARY_REASON } from "../core/files";
+import { describeProblems } from "../core/tabular/units";
 import { documentLength, documentLooksBinary } from "../editor/documents";
+import { tableFormatOfDocument, type TabularSources } from "../editor/tables";
 
 /** Above this many characters the analysis shows a notification with a Cancel button instead of a status bar spinner. */
 const LARGE_DOCUMENT = 200_000;
 
 export const ANALYZED_LANGUAGES = new Set(["markdown", "plaintext"]);
 
-export async function analyzeActiveDocument(analysis: AnalysisService, review: ReviewState): Promise<DocumentResults | undefined> {
+export async function analyzeActiveDocument(
+  analysis: AnalysisService,
+  review: ReviewState,
+  tables: TabularSources,
+): Promise<DocumentResults | undefined> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
     void vscode.window.showInformationMessage("Inline Sentiment: open a markdown or plaintext document first.");
     return undefined;
   }
   const { document, selection } = editor;
-  if (!ANALYZED_LANGUAGES.has(document.languageId)) {
+  const tabular = tableFormatOfDocument(document) !== undefined;
+  if (!tabular && !ANALYZED_LANGUAGES.has(document.languageId)) {
     void vscode.window.showInformationMessage(
-      `Inline Sentiment analyses markdown and plaintext; this document is ${document.languageId}.`,
+      `Inline Sentiment analyses markdown, plaintext and tables (.csv, .tsv, .jsonl, .json); this document is ${document.languageId}.`,
     );
     return undefined;
   }
@@ -28,17 +39,28 @@ export async function analyzeActiveDocument(analysis: AnalysisService, review: R
     void vscode.window.showWarningMessage(`Inline Sentiment: this document ${BINARY_REASON}.`);
     return undefined;
   }
+  if (tabular) {
+    try {
+      const column = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: "Reading the table" }, () =>
+        tables.ensureColumn(document),
+      );
+      if (!column) return undefined;
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Inline Sentiment: ${messageOf(error)}`);
+      return undefined;
+    }
+  }
   review.showDocuments();
   const large = documentLength(document) > LARGE_DOCUMENT;
   try {
-    return await vscode.window.withProgress(
+    const results = await vscode.window.withProgress(
       large
         ? { location: vscode.ProgressLocation.Notification, title: "Analysing sentiment", cancellable: true }
         : { location: vscode.ProgressLocation.Window, title: "Analysing sentiment" },
       (progress, token) => {
         const listeners = [
           token.onCancellationRequested(() => analysis.cancel(document.uri)),
-          analysis.onDidProgress((p) => p?.total && progress.report({ message: `${p.done}/${p.total} paragraphs` })),
+          analysis.onDidProgress((p) => p?.total && progress.report({ message: `${p.done}/${p.total} ${tabular ? "rows" : "paragraphs"}` })),
         ];
         return analysis
           .analyze(document, {
@@ -49,6 +71,13 @@ export async function analyzeActiveDocument(analysis: AnalysisService, review: R
           .finally(() => listeners.forEach((listener) => listener.dispose()));
       },
     );
+    const problems = results?.table?.problems ?? [];
+    if (problems.length) {
+      void vscode.window.showWarningMessage(
+        `Inline Sentiment: ${vscode.workspace.asRelativePath(document.uri)}: ${describeProblems(problems)} Every other row was scored.`,
+      );
+    }
+    return results;
   } catch (error) {
     void vscode.window.showErrorMessage(`Inline Sentiment: ${messageOf(error)}`);
     return undefined;

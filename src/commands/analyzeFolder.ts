@@ -1,7 +1,12 @@
-/** "Analyze Folder…": every markdown and plaintext file under a folder, with progress and cancel; results in the panel. */
+/**
+ * "Analyze Folder…": every markdown, plaintext and tabular file (.csv, .tsv, .jsonl, .json) under a folder, with
+ * progress and cancel; results in the panel. A table is scored by its remembered text column, else the suggested one;
+ * its unreadable rows are listed in the panel and counted in a warning.
+ */
 import * as vscode from "vscode";
 import { messageOf } from "../core/errors";
-import { ANALYZED_EXTENSIONS, ANALYZED_GLOB, BINARY_REASON, languageOfPath, looksBinary } from "../core/files";
+import { ANALYZED_EXTENSIONS, ANALYZED_GLOB, BINARY_REASON, decodeSource, languageOfPath } from "../core/files";
+import { tableFormatOf, type TableFormat } from "../core/tabular";
 import type { PanelFile, PanelModel } from "../core/review";
 import type { AnalysisService } from "../editor/analysisService";
 import { documentLooksBinary, openDocument } from "../editor/documents";
@@ -33,6 +38,8 @@ export async function analyzeFolder(
     return undefined;
   }
   const skipped: string[] = [];
+  /** Tables with rows that could not be read: file -> count. */
+  const unreadable: string[] = [];
   const results: PanelFile[] = [];
   let cancelled = false;
   // Counted by whenIdle from the first file read to the last result, not only while a file is being scored.
@@ -50,8 +57,15 @@ export async function analyzeFolder(
             if (controller.signal.aborted) break;
             progress.report({ message: `${i + 1}/${files.length} ${vscode.workspace.asRelativePath(uri)}`, increment: 100 / files.length });
             try {
-              const text = await readText(uri);
-              results.push(panelFile(uri, text, await analysis.scoreText(text, languageOfPath(uri.path), controller.signal)));
+              const format = tableFormatOf(uri.path);
+              if (format) {
+                const file = await scoreTable(analysis, uri, format, controller.signal);
+                if (file.problems?.length) unreadable.push(`${file.name} (${file.problems.length})`);
+                results.push(file);
+              } else {
+                const text = await readText(uri);
+                results.push(panelFile(uri, text, await analysis.scoreText(text, languageOfPath(uri.path), controller.signal)));
+              }
             } catch (error) {
               if (error instanceof CancelledError) break;
               skipped.push(`${vscode.workspace.asRelativePath(uri)}: ${messageOf(error)}`);
@@ -72,11 +86,30 @@ export async function analyzeFolder(
     };
     review.showFolder(model);
     if (skipped.length) void vscode.window.showWarningMessage(`Inline Sentiment: skipped ${skipped.length} file(s): ${skipped.join("; ")}`);
+    if (unreadable.length) {
+      void vscode.window.showWarningMessage(
+        `Inline Sentiment: some rows could not be read or had no text, listed with their lines in the summary: ${unreadable.join(", ")}. Every other row was scored.`,
+      );
+    }
     await vscode.commands.executeCommand(COMMANDS.showPanel);
     return model;
   } finally {
     release();
   }
+}
+
+/**
+ * A table's rows scored, as a panel file. An open document's current text is read, else the file's bytes, decoded in
+ * the table worker. A file without columns (a JSON file that is no array of objects, an empty CSV) is an error that
+ * says why, so the run lists it as skipped.
+ */
+async function scoreTable(analysis: AnalysisService, uri: vscode.Uri, format: TableFormat, signal: AbortSignal): Promise<PanelFile> {
+  const open = openDocument(uri);
+  if (open && documentLooksBinary(open)) throw new Error(BINARY_REASON);
+  const source = open ? { text: open.getText() } : { bytes: await vscode.workspace.fs.readFile(uri) };
+  const scored = await analysis.scoreTable(uri, source, format, signal);
+  if (!scored.table) throw new Error(scored.problems[0]?.message ?? "no columns to read");
+  return panelFile(uri, "", scored.units, { lines: scored.lines, table: scored.table });
 }
 
 /** An open document's current text, else the file's; binary files (by the one policy of core/files.ts) are refused. */
@@ -86,7 +119,5 @@ async function readText(uri: vscode.Uri): Promise<string> {
     if (documentLooksBinary(open)) throw new Error(BINARY_REASON);
     return open.getText();
   }
-  const bytes = await vscode.workspace.fs.readFile(uri);
-  if (looksBinary(bytes)) throw new Error(BINARY_REASON);
-  return new TextDecoder("utf-8").decode(bytes);
+  return decodeSource(await vscode.workspace.fs.readFile(uri), uri.path);
 }

@@ -2,6 +2,7 @@
 import * as vscode from "vscode";
 import type { AnalysisService } from "../editor/analysisService";
 import type { ReviewState } from "../editor/reviewState";
+import type { TabularSources } from "../editor/tables";
 import { SummaryPanel } from "../panel/summaryPanel";
 import { analyzeActiveDocument } from "./analyze";
 import { analyzeFolder } from "./analyzeFolder";
@@ -14,13 +15,15 @@ export interface CommandDeps {
   context: vscode.ExtensionContext;
   analysis: AnalysisService;
   review: ReviewState;
+  /** Tabular sources: the text column per file. */
+  tables: TabularSources;
   /** Switches the engine to a freshly installed full model and re-analyses what is shown. */
   onModelInstalled: (dir: string) => Promise<void>;
 }
 
-export function registerCommands({ context, analysis, review, onModelInstalled }: CommandDeps): vscode.Disposable[] {
+export function registerCommands({ context, analysis, review, tables, onModelInstalled }: CommandDeps): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand(COMMANDS.analyze, () => analyzeActiveDocument(analysis, review)),
+    vscode.commands.registerCommand(COMMANDS.analyze, () => analyzeActiveDocument(analysis, review, tables)),
     vscode.commands.registerCommand(COMMANDS.showPanel, () => SummaryPanel.show(context.extensionUri, review)),
     vscode.commands.registerCommand(COMMANDS.explain, (uri: unknown, offset: unknown) => explainUnit(analysis, uri, offset)),
     vscode.commands.registerCommand(COMMANDS.exportReport, (target?: unknown) =>

@@ -9,9 +9,11 @@ import * as vscode from "vscode";
 import { LruCache } from "../core/cache";
 import { polarityOf, type LabelMap } from "../core/polarity";
 import { DocumentSegmenter, type Granularity } from "../core/segment";
+import type { Problem, TableFormat } from "../core/tabular";
 import type { Classification, ScoredUnit, Unit } from "../core/types";
 import { CancelledError, type EngineClient, type Priority } from "../engine/client";
 import type { Explanation, ModelInfo } from "../engine/protocol";
+import { tableFormatOfDocument, type TableInfo, type TabularSources } from "./tables";
 
 export interface DocumentResults {
   uri: vscode.Uri;
@@ -23,12 +25,26 @@ export interface DocumentResults {
   partial: boolean;
   /** Set when only a selection was analysed. */
   selection?: vscode.Range;
+  /** A tabular source: its columns, the text column and the rows that could not be read. */
+  table?: TableInfo;
+  /** A tabular source: 1-based first and last line of each unit, two entries per unit. */
+  lines?: readonly number[];
+}
+
+/** Units of a document, with the table they came from when it is a tabular source. */
+interface DocumentUnits {
+  units: Unit[];
+  table?: TableInfo;
+  lines?: number[];
 }
 
 export interface Progress {
   done: number;
   total: number;
 }
+
+/** Scored units built per event-loop turn: 15,000 at once held the host's loop for tens of milliseconds. */
+const BUILD_SLICE = 2000;
 
 /** Texts remembered per model: enough for a few large documents, small in memory (a result is ~200 bytes). */
 const CACHE_ENTRIES = 50_000;
@@ -62,6 +78,8 @@ export class AnalysisService implements vscode.Disposable {
     private threshold: number,
     private granularity: Granularity,
     private labels: LabelMap = {},
+    /** Reads tabular documents (CSV, TSV, JSON Lines, JSON): one unit per row of the text column, never segmented. */
+    private readonly tables?: TabularSources,
   ) {}
 
   get labelMap(): LabelMap {
@@ -125,13 +143,39 @@ export class AnalysisService implements vscode.Disposable {
     this.begin();
     try {
       const units = (await new DocumentSegmenter(languageId, this.granularity).segmentAsync(text, () => signal?.aborted ?? false)) ?? [];
-      if (signal?.aborted) throw new CancelledError();
-      this.progress.fire({ done: 0, total: units.length });
-      const scores = await this.classifyTexts(units.map((unit) => unit.text), { signal });
-      return units.map((unit, i) => this.scored(unit, scores[i]));
+      return await this.scoreUnits(units, signal);
     } finally {
       this.end();
     }
+  }
+
+  /**
+   * Scores the rows of a tabular file (not necessarily open): its remembered text column, else the suggested one.
+   * `table` is undefined when the file holds no columns (`problems` then says why). Counted by whenIdle.
+   */
+  async scoreTable(
+    uri: vscode.Uri,
+    source: { text: string } | { bytes: Uint8Array },
+    format: TableFormat,
+    signal?: AbortSignal,
+  ): Promise<{ units: ScoredUnit[]; lines: number[]; table?: TableInfo; problems: Problem[] }> {
+    if (!this.tables) throw new Error("tabular sources are not read here");
+    this.begin();
+    try {
+      const { read, info } = await this.tables.fileRows(uri, source, format);
+      const units = await this.scoreUnits(read.units, signal);
+      return { units, lines: read.lines, table: info, problems: info?.problems ?? read.problems };
+    } finally {
+      this.end();
+    }
+  }
+
+  private async scoreUnits(units: readonly Unit[], signal?: AbortSignal): Promise<ScoredUnit[]> {
+    if (signal?.aborted) throw new CancelledError();
+    // A file of a folder run starts: its size, for progress (and for the tests, which cancel inside a file).
+    this.progress.fire({ done: 0, total: units.length });
+    const scores = await this.classifyTexts(units.map((unit) => unit.text), { signal });
+    return units.map((unit, i) => this.scored(unit, scores[i]));
   }
 
   /**
@@ -153,21 +197,24 @@ export class AnalysisService implements vscode.Disposable {
       for (;;) {
         const version = document.version;
         const stale = () => superseded() || document.version !== version;
-        const units = await this.unitsOf(document, options.selection, stale);
-        if (!units) {
+        const parsed = await this.unitsOf(document, options.selection, stale);
+        if (!parsed) {
           if (superseded() || !options.retryOnChange) return undefined;
           continue;
         }
+        const { units } = parsed;
         const visible = (options.visible ?? []).map((range) => [document.offsetAt(range.start), document.offsetAt(range.end)]);
         const isVisible = (unit: Unit) => visible.some(([start, end]) => start <= unit.end && unit.start <= end);
-        const first = units.filter(isVisible);
-        const rest = units.filter((unit) => !isVisible(unit));
+        const shown = units.map(isVisible);
+        const first = units.filter((_, i) => shown[i]);
+        const rest = units.filter((_, i) => !shown[i]);
         const total = units.length;
         this.progress.fire({ done: 0, total });
         const firstScores = await this.classifyTexts(first.map((unit) => unit.text), { priority: "high", signal });
         if (superseded()) return undefined;
         if (first.length && rest.length && !stale()) {
-          this.store(document, version, first, firstScores, true, options.selection);
+          const lines = parsed.lines?.filter((_, k) => shown[k >> 1]);
+          this.store(document, version, await this.scoredAll(first, firstScores), true, options.selection, { table: parsed.table, lines });
           this.progress.fire({ done: first.length, total });
         }
         const restScores = await this.classifyTexts(rest.map((unit) => unit.text), { signal });
@@ -179,7 +226,13 @@ export class AnalysisService implements vscode.Disposable {
         const scores = new Map<Unit, Classification>();
         first.forEach((unit, i) => scores.set(unit, firstScores[i]));
         rest.forEach((unit, i) => scores.set(unit, restScores[i]));
-        return this.store(document, version, units, units.map((unit) => scores.get(unit)!), false, options.selection);
+        const scored = await this.scoredAll(units, units.map((unit) => scores.get(unit)!));
+        if (superseded()) return undefined;
+        if (stale()) {
+          if (options.retryOnChange) continue;
+          return undefined;
+        }
+        return this.store(document, version, scored, false, options.selection, parsed);
       }
     } catch (error) {
       // A newer run for this document took over and cancelled our queued work: not an error.
@@ -232,6 +285,7 @@ export class AnalysisService implements vscode.Disposable {
   forget(uri: vscode.Uri): void {
     const key = uri.toString();
     this.segmenters.delete(key);
+    this.tables?.forget(uri);
     this.cancel(uri);
     const results = this.results.get(key);
     if (!results) return;
@@ -271,12 +325,24 @@ export class AnalysisService implements vscode.Disposable {
     this.idleWaiters = [];
   }
 
-  /** Units of the document (or selection), parsed off the hot path; undefined when the version went stale meanwhile. */
-  private async unitsOf(document: vscode.TextDocument, selection: vscode.Range | undefined, stale: () => boolean): Promise<Unit[] | undefined> {
+  /**
+   * Units of the document (or selection), parsed off the hot path; undefined when the version went stale meanwhile.
+   * A tabular document's units are the rows of its text column (those the selection touches, if there is one); it
+   * throws ColumnNeededError while no column is chosen.
+   */
+  private async unitsOf(document: vscode.TextDocument, selection: vscode.Range | undefined, stale: () => boolean): Promise<DocumentUnits | undefined> {
+    if (this.tables && tableFormatOfDocument(document)) {
+      const { read, info } = await this.tables.rows(document);
+      if (stale()) return undefined;
+      if (!selection || selection.isEmpty) return { units: read.units, table: info, lines: read.lines };
+      const [from, to] = [document.offsetAt(selection.start), document.offsetAt(selection.end)];
+      const kept = read.units.flatMap((unit, i) => (unit.start <= to && from <= unit.end ? [i] : []));
+      return { units: kept.map((i) => read.units[i]), table: info, lines: kept.flatMap((i) => [read.lines[i * 2], read.lines[i * 2 + 1]]) };
+    }
     if (selection && !selection.isEmpty) {
       const offset = document.offsetAt(selection.start);
       const units = await new DocumentSegmenter(document.languageId, this.granularity).segmentAsync(document.getText(selection), stale);
-      return units?.map((unit) => ({ ...unit, start: unit.start + offset, end: unit.end + offset }));
+      return units && { units: units.map((unit) => ({ ...unit, start: unit.start + offset, end: unit.end + offset })) };
     }
     const key = document.uri.toString();
     let segmenter = this.segmenters.get(key);
@@ -284,16 +350,17 @@ export class AnalysisService implements vscode.Disposable {
       segmenter = new DocumentSegmenter(document.languageId, this.granularity);
       this.segmenters.set(key, segmenter);
     }
-    return segmenter.segmentAsync(document.getText(), stale);
+    const units = await segmenter.segmentAsync(document.getText(), stale);
+    return units && { units };
   }
 
   private store(
     document: vscode.TextDocument,
     version: number,
-    units: readonly Unit[],
-    scores: readonly Classification[],
+    units: ScoredUnit[],
     partial: boolean,
     selection: vscode.Range | undefined,
+    source: Omit<DocumentUnits, "units">,
   ): DocumentResults {
     const result: DocumentResults = {
       uri: document.uri,
@@ -302,11 +369,23 @@ export class AnalysisService implements vscode.Disposable {
       model: this.scoredBy!,
       partial,
       selection: selection && !selection.isEmpty ? selection : undefined,
-      units: units.map((unit, i) => this.scored(unit, scores[i])),
+      units,
+      ...(source.table && { table: source.table }),
+      ...(source.lines && { lines: source.lines }),
     };
     this.results.set(document.uri.toString(), result);
     this.changed.fire(result);
     return result;
+  }
+
+  /** Scored units, built a slice per event-loop turn. */
+  private async scoredAll(units: readonly Unit[], scores: readonly Classification[]): Promise<ScoredUnit[]> {
+    const out: ScoredUnit[] = [];
+    for (let i = 0; i < units.length; i += BUILD_SLICE) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      for (let k = i; k < Math.min(i + BUILD_SLICE, units.length); k++) out.push(this.scored(units[k], scores[k]));
+    }
+    return out;
   }
 
   private scored(unit: Unit, score: Classification): ScoredUnit {

@@ -2,6 +2,8 @@
  * Paints results: one decoration type per polarity and strength, whole-line backgrounds from contributed theme colours
  * (so themes can override them), overview ruler marks, and (per the `indicator` setting) a badge after each unit and/or
  * a gutter glyph, so the label does not rest on colour alone. Whole-line decorations follow word wrap.
+ * Documents with many units (a 15,000-row table) are painted around the visible lines only, and again as the editor
+ * scrolls: handing VS Code every unit's decoration at once held the extension host's event loop for ~100 ms.
  */
 import * as vscode from "vscode";
 import type { Polarity, ScoredUnit } from "../core/types";
@@ -15,6 +17,15 @@ const STYLES: readonly Style[] = [
   "positiveStrong", "positiveMedium", "positiveWeak", "negativeStrong", "negativeMedium", "negativeWeak", "neutral",
 ];
 const BADGE_ICON: Record<Polarity, string> = { positive: "▲", negative: "▼", neutral: "●" };
+/** Up to this many units are painted all at once; above it, those within MARGIN_LINES of the visible lines. */
+const FULL_PAINT = 2000;
+const MARGIN_LINES = 400;
+
+/** Lines [from, to] (0-based) painted in an editor showing many units. */
+interface Window {
+  from: number;
+  to: number;
+}
 
 /** Confidence bands for the three strengths of a positive or negative unit. */
 export function strengthOf(score: number): Strength {
@@ -31,6 +42,8 @@ export class DecorationController implements vscode.Disposable {
   private types = new Map<Style, vscode.TextEditorDecorationType>();
   /** What each editor shows, so an indicator change can repaint without asking for results again. */
   private readonly painted = new Map<vscode.TextEditor, readonly ScoredUnit[]>();
+  /** The lines painted, for editors whose units are painted around the visible lines only. */
+  private readonly windows = new Map<vscode.TextEditor, Window>();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -52,8 +65,21 @@ export class DecorationController implements vscode.Disposable {
   /** Forgets what closed editors showed. */
   prune(): void {
     for (const editor of this.painted.keys()) {
-      if (!vscode.window.visibleTextEditors.includes(editor)) this.painted.delete(editor);
+      if (vscode.window.visibleTextEditors.includes(editor)) continue;
+      this.painted.delete(editor);
+      this.windows.delete(editor);
     }
+  }
+
+  /** The editor scrolled: paints the units around the new visible lines when they leave the painted window. */
+  scrolled(editor: vscode.TextEditor): void {
+    const window = this.windows.get(editor);
+    const units = this.painted.get(editor);
+    if (!window || !units || editor.visibleRanges.length === 0) return;
+    const first = editor.visibleRanges[0].start.line;
+    const last = editor.visibleRanges[editor.visibleRanges.length - 1].end.line;
+    const slack = MARGIN_LINES / 4;
+    if ((window.from > 0 && first - slack < window.from) || last + slack > window.to) this.paint(editor, units);
   }
 
   /** A new indicator style: only the decoration types change; what is painted is painted again. */
@@ -69,6 +95,7 @@ export class DecorationController implements vscode.Disposable {
   dispose(): void {
     this.disposeTypes();
     this.painted.clear();
+    this.windows.clear();
   }
 
   private createTypes(): void {
@@ -101,7 +128,7 @@ export class DecorationController implements vscode.Disposable {
     const byStyle = new Map<Style, vscode.DecorationOptions[]>(STYLES.map((style) => [style, []]));
     const document = editor.document;
     const badges = this.indicator === "badge" || this.indicator === "both";
-    for (const unit of units) {
+    for (const unit of this.shown(editor, units)) {
       byStyle.get(styleOf(unit))!.push({
         range: new vscode.Range(document.positionAt(unit.start), document.positionAt(unit.end)),
         renderOptions: badges ? { after: { contentText: badge(unit) } } : undefined,
@@ -109,6 +136,31 @@ export class DecorationController implements vscode.Disposable {
     }
     for (const [style, options] of byStyle) editor.setDecorations(this.types.get(style)!, options);
     this.painted.set(editor, units);
+  }
+
+  /** The units to paint: all of them, or when there are many, those within MARGIN_LINES of the visible lines. */
+  private shown(editor: vscode.TextEditor, units: readonly ScoredUnit[]): readonly ScoredUnit[] {
+    if (units.length <= FULL_PAINT || editor.visibleRanges.length === 0) {
+      this.windows.delete(editor);
+      return units;
+    }
+    const document = editor.document;
+    const from = Math.max(0, editor.visibleRanges[0].start.line - MARGIN_LINES);
+    const to = Math.min(document.lineCount - 1, editor.visibleRanges[editor.visibleRanges.length - 1].end.line + MARGIN_LINES);
+    this.windows.set(editor, { from, to });
+    const start = document.offsetAt(new vscode.Position(from, 0));
+    const end = document.offsetAt(document.lineAt(to).range.end);
+    // Units are in document order and do not overlap: the first one ending at or after `start`, by binary search.
+    let low = 0;
+    let high = units.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (units[mid].end < start) low = mid + 1;
+      else high = mid;
+    }
+    let stop = low;
+    while (stop < units.length && units[stop].start <= end) stop++;
+    return units.slice(low, stop);
   }
 }
 

@@ -1,6 +1,6 @@
 /**
- * Hovers over scored units: label, confidence, every label's probability with a bar, the model that scored it, the
- * window count of long paragraphs, and on request ("Why?") the words that move the score most.
+ * Hovers over scored units: label, confidence, every label's probability with a bar, a table row's other fields, the
+ * model that scored it, the window count of long paragraphs, and on request ("Why?") the words that move the score most.
  */
 import * as vscode from "vscode";
 import type { ScoredUnit } from "../core/types";
@@ -48,6 +48,7 @@ export function hoverMarkdown(
     md.appendMarkdown("  \n");
   }
   md.appendMarkdown("\n");
+  if (unit.fields) appendFields(md, unit.fields);
   const windows = unit.windows > 1 ? `, scored in ${unit.windows} overlapping windows` : "";
   md.appendText(`Model: ${modelDisplayName(model)} · ${unit.tokens} tokens${windows} · ${runtimeOf(model)}`);
   if (model.kind === "mini") md.appendMarkdown(` · [$(cloud-download) Download the full model (67 MB)](command:${COMMANDS.downloadModel})`);
@@ -59,6 +60,24 @@ export function hoverMarkdown(
     md.appendMarkdown(`[$(lightbulb) Why?](command:${COMMANDS.explain}?${args} "Find the words that move this score most")`);
   }
   return md;
+}
+
+/** Fields shown in a row's hover, and the characters shown of each value. */
+const SHOWN_FIELDS = 6;
+const FIELD_LENGTH = 60;
+
+/** A row's other non-empty fields, a few, one per line, as text (they come from the file). */
+function appendFields(md: vscode.MarkdownString, fields: Record<string, string>): void {
+  const filled = Object.entries(fields).filter(([, value]) => value.trim() !== "");
+  if (filled.length === 0) return;
+  for (const [name, value] of filled.slice(0, SHOWN_FIELDS)) {
+    const flat = value.replace(/\s+/g, " ").trim();
+    md.appendText(`${name}: ${flat.length > FIELD_LENGTH ? `${flat.slice(0, FIELD_LENGTH - 1)}…` : flat}`);
+    md.appendMarkdown("  \n");
+  }
+  const more = filled.length - SHOWN_FIELDS;
+  if (more > 0) md.appendText(`(${more} more field${more === 1 ? "" : "s"})`);
+  md.appendMarkdown("\n\n");
 }
 
 function appendExplanation(md: vscode.MarkdownString, explanation: Explanation): void {

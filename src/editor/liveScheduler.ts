@@ -1,12 +1,14 @@
 /**
  * Live highlighting: debounces edits per document and re-analyses the document with the editor's visible ranges first.
- * Only documents of the configured languages, under the size limit, are analysed live.
+ * Only documents of the configured languages, under the size limit, are analysed live; a tabular document only once
+ * its text column is chosen (Analyze Sentiment asks), so it is never segmented as prose.
  */
 import * as vscode from "vscode";
 import type { Settings } from "../config";
 import { messageOf } from "../core/errors";
 import { documentLength, documentLooksBinary } from "./documents";
 import type { AnalysisService } from "./analysisService";
+import { CHOOSE_COLUMN_NOTE, ColumnNeededError, tableFormatOfDocument, type TabularSources } from "./tables";
 
 interface Pending {
   timer: ReturnType<typeof setTimeout>;
@@ -22,6 +24,7 @@ export class LiveScheduler implements vscode.Disposable {
     /** Told why a document is not analysed live (undefined: it is). */
     private readonly onNote: (uri: vscode.Uri, note: string | undefined) => void,
     private readonly onError: (message: string) => void,
+    private readonly tables?: TabularSources,
   ) {}
 
   /**
@@ -56,13 +59,17 @@ export class LiveScheduler implements vscode.Disposable {
         this.onNote(document.uri, "Live highlighting is off for this document: it holds NUL bytes, so it looks binary.");
         return release();
       }
+      if (this.tables && tableFormatOfDocument(document) && !this.tables.column(document.uri)) {
+        this.onNote(document.uri, `Live highlighting waits for a text column. ${CHOOSE_COLUMN_NOTE}`);
+        return release();
+      }
       this.onNote(document.uri, undefined);
       const visible = vscode.window.visibleTextEditors
         .filter((editor) => editor.document === document)
         .flatMap((editor) => editor.visibleRanges);
       this.analysis
         .analyze(document, { visible })
-        .catch((error: unknown) => this.onError(messageOf(error)))
+        .catch((error: unknown) => (error instanceof ColumnNeededError ? this.onNote(document.uri, error.message) : this.onError(messageOf(error))))
         .finally(release);
     }, delay);
     this.pending.set(key, { timer, release });

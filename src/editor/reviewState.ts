@@ -9,6 +9,7 @@ import type { PanelFile, PanelModel } from "../core/review";
 import type { PanelSource } from "../panel/summaryPanel";
 import type { AnalysisService } from "./analysisService";
 import { openDocument } from "./documents";
+import type { TableInfo } from "./tables";
 import { modelDisplayName } from "../models/locate";
 
 export class ReviewState implements PanelSource, vscode.Disposable {
@@ -52,7 +53,8 @@ export class ReviewState implements PanelSource, vscode.Disposable {
       model: modelDisplayName(results.model),
       partial: results.partial,
       labelMap: { ...this.analysis.labelMap },
-      files: [panelFile(document.uri, document.getText(), results.units)],
+      // A table's units carry their lines: its text (megabytes, for 15,000 rows) is not scanned again here.
+      files: [panelFile(document.uri, results.lines ? "" : document.getText(), results.units, results)],
     };
   }
 
@@ -77,14 +79,24 @@ export class ReviewState implements PanelSource, vscode.Disposable {
   }
 }
 
-/** A file's units as panel rows, with 1-based lines. */
-export function panelFile(uri: vscode.Uri, text: string, units: readonly ScoredUnit[]): PanelFile {
-  const starts = lineStarts(text);
+/**
+ * A file's units as panel rows, with 1-based lines: from `source.lines` (two per unit) when given, else found in
+ * `text`. A tabular source's columns, text column and unreadable rows come along.
+ */
+export function panelFile(
+  uri: vscode.Uri,
+  text: string,
+  units: readonly ScoredUnit[],
+  source: { lines?: readonly number[]; table?: TableInfo } = {},
+): PanelFile {
+  const { lines, table } = source;
+  const starts = lines ? [] : lineStarts(text);
   return {
     uri: uri.toString(),
     name: vscode.workspace.asRelativePath(uri),
-    units: units.map((unit) => ({
-      ...lineSpan(starts, unit),
+    ...(table && { columns: table.columns, textColumn: table.textColumn, problems: table.problems }),
+    units: units.map((unit, i) => ({
+      ...(lines ? { startLine: lines[i * 2], endLine: lines[i * 2 + 1] } : lineSpan(starts, unit)),
       text: unit.text,
       label: unit.label,
       score: unit.score,

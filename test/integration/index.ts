@@ -10,6 +10,7 @@ export function run(): Promise<void> {
   require("./extension.test");
   require("./panel.test");
   require("./reliability.test");
+  require("./tabular.test");
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures ? reject(new Error(`${failures} in-editor test(s) failed`)) : resolve()));
   });

@@ -118,10 +118,18 @@ describe("CLI", () => {
     }
   });
 
-  it("--verbose names the model, the runtime and the int8 kernels on stderr", () => {
-    const { code, stderr } = cli(["classify", "--verbose", "--model", MINI_MODEL], '{"text":"fine"}\n');
-    assert.equal(code, 0);
-    assert.match(stderr, /model sentiment-mini \(bundled.*\) \(.*model_quantized\.onnx\); native \(onnxruntime-node\), int8 kernels u8(s8|u8); int8, one text per call/);
+  it("--verbose names the model, the runtime and the int8 kernels on stderr; --backend chooses the runtime", () => {
+    const native = cli(["classify", "--verbose", "--model", MINI_MODEL], '{"text":"fine"}\n');
+    assert.equal(native.code, 0);
+    assert.match(native.stderr, /model sentiment-mini \(bundled.*\) \(.*model_quantized\.onnx\); native \(onnxruntime-node\), int8 kernels u8(s8|u8) \(auto: onnxruntime-node loads on this platform\); int8, one text per call/);
+    const wasm = cli(["classify", "--verbose", "--backend", "wasm", "--model", MINI_MODEL], '{"text":"fine"}\n');
+    assert.equal(wasm.code, 0, wasm.stderr);
+    assert.match(wasm.stderr, /WebAssembly \(onnxruntime-web, \d+ threads?\), int8 kernels u8s8 \(backend set to wasm\)/);
+    const [a, b] = [native.stdout, wasm.stdout].map((out) => JSON.parse(out).probabilities.POSITIVE as number);
+    assert.ok(Math.abs(a - b) < 1e-4, `native ${a}, WebAssembly ${b}`);
+    const bad = cli(["classify", "--backend", "gpu"]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--backend must be auto, native or wasm, not "gpu"/);
   });
 
   it("usage errors exit 2 with a clear message", () => {

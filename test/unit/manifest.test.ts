@@ -13,8 +13,15 @@ describe("package.json contributions", () => {
     for (const command of manifest.contributes.commands) assert.equal(command.category, "Inline Sentiment");
   });
 
-  it("activates on markdown and plaintext (and to restore its panel) only", () => {
-    assert.deepEqual(manifest.activationEvents, ["onLanguage:markdown", "onLanguage:plaintext", "onWebviewPanel:inlineSentiment.summary"]);
+  it("activates on markdown, plaintext and the table languages (and to restore its panel) only, never on *", () => {
+    assert.deepEqual(manifest.activationEvents, [
+      "onLanguage:markdown",
+      "onLanguage:plaintext",
+      "onLanguage:csv",
+      "onLanguage:tsv",
+      "onLanguage:jsonl",
+      "onWebviewPanel:inlineSentiment.summary",
+    ]);
   });
 
   it("pins onnxruntime-node to the version @huggingface/transformers pins (two ORT builds cannot share a process)", () => {

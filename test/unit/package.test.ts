@@ -105,6 +105,7 @@ describe("packaging: .vscodeignore allowlist and VSIX checks", () => {
       "extension/LICENSE.txt",
       "extension/dist/extension.js",
       "extension/dist/worker.js",
+      "extension/dist/tableWorker.js",
       "extension/dist/panel/main.js",
       "extension/dist/panel/style.css",
       ...["config.json", "tokenizer.json", "tokenizer_config.json", "vocab.txt", "onnx/model_quantized.onnx"].map((f) => `extension/model/sentiment-mini/${f}`),

@@ -1,0 +1,78 @@
+/**
+ * A parsed table's text column as the inputs of scored units: one "row" unit per non-empty cell, at the cell content's
+ * exact offsets, carrying the row's other columns. Pure: the editor's table worker and any other caller share it.
+ */
+import type { Unit } from "../types";
+import { chooseTextColumn, sampleValues, textUnits } from "./columns";
+import type { Problem, Table, TableFormat } from "./table";
+
+/** What a person needs to choose the text column, and what was noticed while reading. */
+export interface TableSummary {
+  format: TableFormat;
+  columns: string[];
+  /** A few distinct values per column, each cut short, for the column pick. */
+  samples: Record<string, string[]>;
+  /** The column chooseTextColumn suggests (most words per row). */
+  suggested?: string;
+  /** Data rows read. */
+  rows: number;
+  /** What was done without being a problem (delimiter detected, byte order mark skipped). */
+  notes: string[];
+}
+
+/** Sample values shown per column, and their length. */
+const SAMPLES = 3;
+const SAMPLE_LENGTH = 60;
+
+/** The summary of a table, for the column pick. */
+export function summarizeTable(table: Table): TableSummary {
+  return {
+    format: table.format,
+    columns: [...table.columns],
+    samples: Object.fromEntries(table.columns.map((column) => [column, sampleValues(table, column, SAMPLES, SAMPLE_LENGTH)])),
+    suggested: chooseTextColumn(table),
+    rows: table.rows.length,
+    notes: [...table.notes],
+  };
+}
+
+/** A table's text column as units, with their lines. */
+export interface RowUnits {
+  units: Unit[];
+  /** 1-based first and last line of each unit's cell, two entries per unit (so no line arithmetic over the text). */
+  lines: number[];
+  /** What the parser could not read and the rows with nothing to score, in line order. */
+  problems: Problem[];
+}
+
+/**
+ * The text column's cells as units of kind "row", in row order; `fields` holds the row's other cells (those it has).
+ * Throws MissingColumnError when the column does not exist.
+ */
+export function rowUnits(table: Table, column: string): RowUnits {
+  const { units, problems } = textUnits(table, column);
+  const others = table.columns.filter((name) => name !== column);
+  const lines: number[] = [];
+  return {
+    units: units.map((unit) => {
+      const cells = table.rows[unit.row].cells;
+      const fields: Record<string, string> = {};
+      for (const name of others) if (name in cells) fields[name] = cells[name];
+      lines.push(unit.line, unit.endLine);
+      return { start: unit.start, end: unit.end, text: unit.text, kind: "row", fields };
+    }),
+    lines,
+    problems: [...table.problems, ...problems].sort((a, b) => a.line - b.line),
+  };
+}
+
+/**
+ * One sentence about a file's problems for a warning: how many, then the first few messages (which name their lines).
+ */
+export function describeProblems(problems: readonly Problem[], shown = 3): string {
+  if (problems.length === 0) return "";
+  const first = problems.slice(0, shown).map((problem) => problem.message);
+  const more = problems.length - first.length;
+  const count = `${problems.length} problem${problems.length === 1 ? "" : "s"}`;
+  return `${count}: ${first.join(" ")}${more > 0 ? ` (and ${more} more)` : ""}`;
+}

@@ -1,0 +1,165 @@
+/**
+ * Tabular sources in the editor (CSV, TSV, JSON Lines, JSON arrays of objects): which documents are tables, which
+ * column holds their text (asked once per file with a quick pick, remembered in the workspace state), and their rows
+ * as units, parsed off the main thread by the table worker.
+ */
+import * as vscode from "vscode";
+import { tableFormatOf, type Problem, type TableFormat } from "../core/tabular";
+import type { TableSummary } from "../core/tabular/units";
+import type { TableClient, TableRead } from "../engine/tables/client";
+
+/** Language ids that mean a table whatever the file is called (an extension may give .csv files the `csv` language). */
+const LANGUAGE_FORMATS: Record<string, TableFormat> = { csv: "csv", tsv: "tsv", jsonl: "jsonl" };
+
+/** Where the chosen columns are kept in the workspace state: uri -> column. */
+const STATE_KEY = "inlineSentiment.textColumns";
+
+/** What the status bar says about a table whose text column is not chosen yet. */
+export const CHOOSE_COLUMN_NOTE = "Run Analyze Sentiment to choose the text column.";
+
+/** The tabular format of a document: by its file name (whatever its language id), else by a table language id. */
+export function tableFormatOfDocument(document: vscode.TextDocument): TableFormat | undefined {
+  return tableFormatOf(document.uri.path) ?? LANGUAGE_FORMATS[document.languageId];
+}
+
+/** The table side of a document's results. */
+export interface TableInfo {
+  columns: string[];
+  textColumn: string;
+  /** Rows that could not be read or have nothing to score, each naming its line. */
+  problems: Problem[];
+}
+
+/** A tabular document cannot be analysed yet: its text column is not chosen, or no longer exists. */
+export class ColumnNeededError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ColumnNeededError";
+  }
+}
+
+/** Shown when the column pick opens (tests answer it through the real quick pick). */
+export interface ColumnPick {
+  uri: vscode.Uri;
+  columns: string[];
+  /** The preselected column. */
+  active: string | undefined;
+}
+
+interface ColumnItem extends vscode.QuickPickItem {
+  column: string;
+}
+
+export class TabularSources implements vscode.Disposable {
+  private readonly picked = new vscode.EventEmitter<ColumnPick>();
+  private readonly chose = new vscode.EventEmitter<vscode.Uri>();
+  /** Fires when the column quick pick is shown. */
+  readonly onDidShowColumnPick = this.picked.event;
+  /** Fires when a file's text column is chosen. */
+  readonly onDidChooseColumn = this.chose.event;
+
+  constructor(
+    private readonly state: vscode.Memento,
+    private readonly client: TableClient,
+  ) {}
+
+  /** The remembered text column of a file, if any. */
+  column(uri: vscode.Uri): string | undefined {
+    return this.state.get<Record<string, string>>(STATE_KEY, {})[uri.toString()];
+  }
+
+  async remember(uri: vscode.Uri, column: string): Promise<void> {
+    await this.state.update(STATE_KEY, { ...this.state.get<Record<string, string>>(STATE_KEY, {}), [uri.toString()]: column });
+    this.chose.fire(uri);
+  }
+
+  /**
+   * The document's text column: the remembered one while it exists, else the user's choice from a quick pick (which
+   * is then remembered). Undefined when the pick was dismissed or the file has no columns (the user is told why).
+   */
+  async ensureColumn(document: vscode.TextDocument): Promise<string | undefined> {
+    const format = tableFormatOfDocument(document);
+    if (!format) return undefined;
+    const remembered = this.column(document.uri);
+    const { summary, problems } = await this.client.read({ key: document.uri.toString(), ...this.sourceOf(document), format });
+    if (remembered && summary.columns.includes(remembered)) return remembered;
+    if (summary.columns.length === 0) {
+      const why = problems[0]?.message ?? "the file holds no columns.";
+      void vscode.window.showWarningMessage(`Inline Sentiment: ${vscode.workspace.asRelativePath(document.uri)} cannot be read as a table. ${why}`);
+      return undefined;
+    }
+    const chosen = await this.pick(document.uri, summary, remembered);
+    if (chosen) await this.remember(document.uri, chosen);
+    return chosen;
+  }
+
+  /**
+   * The rows of the document's remembered column as units. Throws ColumnNeededError when no column is chosen or the
+   * chosen one is no longer in the file.
+   */
+  async rows(document: vscode.TextDocument): Promise<{ read: TableRead; info: TableInfo }> {
+    const format = tableFormatOfDocument(document);
+    const column = this.column(document.uri);
+    if (!format || !column) throw new ColumnNeededError(CHOOSE_COLUMN_NOTE);
+    const read = await this.client.read({ key: document.uri.toString(), ...this.sourceOf(document), format, column });
+    if (read.missing || !read.column) {
+      throw new ColumnNeededError(`The text column "${column}" is no longer in the file. ${CHOOSE_COLUMN_NOTE}`);
+    }
+    return { read, info: { columns: read.summary.columns, textColumn: read.column, problems: read.problems } };
+  }
+
+  /** A file's rows by its remembered column, else the suggested one (Analyze Folder asks nothing). */
+  async fileRows(uri: vscode.Uri, source: { text: string } | { bytes: Uint8Array }, format: TableFormat): Promise<{ read: TableRead; info?: TableInfo }> {
+    const read = await this.client.read({ key: uri.toString(), source, format, column: this.column(uri), fallback: true });
+    if (!read.column) return { read };
+    const problems = read.missing
+      ? [{ line: 1, message: `Line 1: the remembered text column "${read.missing}" is not in the file; "${read.column}" was scored instead.` }, ...read.problems]
+      : read.problems;
+    return { read, info: { columns: read.summary.columns, textColumn: read.column, problems } };
+  }
+
+  /** A document's text, built only when the worker does not hold this version's yet. */
+  private sourceOf(document: vscode.TextDocument): { source: () => { text: string }; version: number } {
+    return { source: () => ({ text: document.getText() }), version: document.version };
+  }
+
+  /** Drops the worker's copy of a closed document's table. */
+  forget(uri: vscode.Uri): void {
+    this.client.forget(uri.toString());
+  }
+
+  dispose(): void {
+    this.picked.dispose();
+    this.chose.dispose();
+  }
+
+  private pick(uri: vscode.Uri, summary: TableSummary, missing: string | undefined): Promise<string | undefined> {
+    const quickPick = vscode.window.createQuickPick<ColumnItem>();
+    quickPick.title = `Which column of ${vscode.workspace.asRelativePath(uri)} holds the text to score?`;
+    quickPick.placeholder = missing
+      ? `The column "${missing}" is no longer in the file: choose the text column (remembered for this file)`
+      : `Choose the text column (remembered for this file); ${summary.rows.toLocaleString("en")} rows`;
+    quickPick.matchOnDetail = true;
+    quickPick.items = summary.columns.map((column) => ({
+      label: column,
+      description: column === summary.suggested ? "most text per row" : undefined,
+      detail: summary.samples[column]?.length ? summary.samples[column].join("  ·  ") : "(empty in the rows sampled)",
+      column,
+    }));
+    const active = quickPick.items.find((item) => item.column === summary.suggested);
+    if (active) quickPick.activeItems = [active];
+    return new Promise((resolve) => {
+      let chosen: string | undefined;
+      quickPick.onDidAccept(() => {
+        chosen = quickPick.activeItems[0]?.column;
+        quickPick.hide();
+      });
+      quickPick.onDidHide(() => {
+        quickPick.dispose();
+        resolve(chosen);
+      });
+      quickPick.show();
+      this.picked.fire({ uri, columns: summary.columns, active: active?.column });
+    });
+  }
+}

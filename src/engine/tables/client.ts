@@ -1,0 +1,128 @@
+/**
+ * The host side of the table worker: parses tabular texts off the main thread. The worker starts on first use and
+ * is restarted on the next request after it died (its pending requests are rejected with the reason).
+ */
+import { Worker } from "node:worker_threads";
+import type { Problem } from "../../core/tabular";
+import type { TableSummary } from "../../core/tabular/units";
+import type { Unit } from "../../core/types";
+import type { ReadRequest, TableRequest, TableResponse } from "./protocol";
+
+/** What a read gives back. */
+export interface TableRead {
+  summary: TableSummary;
+  /** The text column's units (kind "row", with the other columns as fields); empty when no column was used. */
+  units: Unit[];
+  /** 1-based first and last line of each unit, two entries per unit. */
+  lines: number[];
+  column?: string;
+  /** The column asked for when it is not in the table. */
+  missing?: string;
+  problems: Problem[];
+}
+
+interface Pending {
+  slices: Unit[][];
+  lines: number[][];
+  resolve: (read: TableRead) => void;
+  reject: (error: Error & { stale?: boolean }) => void;
+}
+
+/** What a caller reads: the source may be given lazily, so a text the worker already holds is not even built. */
+export type ReadOptions = Omit<ReadRequest, "id" | "type" | "source"> & { source: ReadRequest["source"] | (() => ReadRequest["source"]) };
+
+export class TableClient {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private disposed = false;
+  /** The document version whose text was last sent per key. */
+  private readonly sent = new Map<string, number>();
+
+  constructor(private readonly workerPath: string) {}
+
+  /**
+   * Parses the source (or reuses the table the worker kept for `key` when the text is the same) and returns its summary,
+   * plus the units of `column` (or of the suggested column with `fallback`).
+   */
+  async read(options: ReadOptions): Promise<TableRead> {
+    const { key, version } = options;
+    if (version !== undefined && this.sent.get(key) === version) {
+      try {
+        return await this.send({ ...options, source: { reuse: true } });
+      } catch (error) {
+        if (!(error as { stale?: boolean }).stale) throw error;
+      }
+    }
+    const source = typeof options.source === "function" ? options.source() : options.source;
+    if (version !== undefined) this.sent.set(key, version);
+    else this.sent.delete(key);
+    return this.send({ ...options, source });
+  }
+
+  private send(request: Omit<ReadRequest, "id" | "type">): Promise<TableRead> {
+    if (this.disposed) return Promise.reject(new Error("the table reader was shut down"));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { slices: [], lines: [], resolve, reject });
+      const worker = this.start();
+      worker.ref();
+      // Bytes are copied, not transferred: a file's bytes may be a view into a buffer shared with others (a pool).
+      worker.postMessage({ id, type: "read", ...request } satisfies TableRequest);
+    });
+  }
+
+  /** Lets the worker drop the table it keeps for `key` (a closed document). */
+  forget(key: string): void {
+    this.sent.delete(key);
+    this.worker?.postMessage({ id: 0, type: "forget", key } satisfies TableRequest);
+  }
+
+  /** Stops the worker as a crash would (tests): pending reads are rejected, the next read starts a new one. */
+  async restart(): Promise<void> {
+    await this.worker?.terminate();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.rejectAll(new Error("the table reader was shut down"));
+    void this.worker?.terminate();
+    this.worker = undefined;
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(this.workerPath);
+    worker.on("message", (response: TableResponse) => {
+      const pending = this.pending.get(response.id);
+      if (!pending) return;
+      if (response.type === "units") {
+        pending.slices.push(response.units);
+        pending.lines.push(response.lines);
+        worker.postMessage({ id: response.id, type: "next" } satisfies TableRequest);
+        return;
+      }
+      this.pending.delete(response.id);
+      if (this.pending.size === 0) worker.unref();
+      if (response.type === "error") pending.reject(Object.assign(new Error(response.error), { stale: response.stale }));
+      else {
+        const { summary, column, missing, problems } = response;
+        pending.resolve({ summary, units: pending.slices.flat(), lines: pending.lines.flat(), column, missing, problems });
+      }
+    });
+    const died = (message: string) => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      this.rejectAll(new Error(message));
+    };
+    worker.on("error", (error) => died(`the table reader failed: ${error.message}`));
+    worker.on("exit", (code) => died(`the table reader stopped (exit code ${code})`));
+    this.worker = worker;
+    return worker;
+  }
+
+  private rejectAll(error: Error): void {
+    for (const { reject } of this.pending.values()) reject(error);
+    this.pending.clear();
+  }
+}

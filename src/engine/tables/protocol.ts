@@ -1,0 +1,50 @@
+/** Messages between the host and the table worker (src/engine/tables/worker.ts). */
+import type { Problem, TableFormat } from "../../core/tabular";
+import type { TableSummary } from "../../core/tabular/units";
+import type { Unit } from "../../core/types";
+
+/** Reads a tabular text: its summary always, and the units of the text column when one is given (or `fallback`). */
+export interface ReadRequest {
+  id: number;
+  type: "read";
+  /** Which document or file (its uri): the worker keeps the last parsed table per key while its text is unchanged. */
+  key: string;
+  /**
+   * The text (an open document's), or the file's bytes, decoded in the worker; or `reuse`: the text of `version` sent
+   * before for this key (a document's text is megabytes: it is not sent twice when the column pick is followed by
+   * the analysis).
+   */
+  source: { text: string } | { bytes: Uint8Array } | { reuse: true };
+  /** The document version the text is from, if any. */
+  version?: number;
+  format: TableFormat;
+  /** The text column; when absent only the summary comes back (unless `fallback`). */
+  column?: string;
+  /** Use the suggested column when `column` is absent or not in the table. */
+  fallback?: boolean;
+}
+
+export type TableRequest =
+  | ReadRequest
+  | { id: number; type: "forget"; key: string }
+  /** The host took in a slice of units: the next one may come (one at a time, see TableResponse "units"). */
+  | { id: number; type: "next" };
+
+export type TableResponse =
+  /**
+   * A slice of the units, in order. The next slice is sent only when the host asks ("next"): Node hands a port's
+   * queued messages to the host in one event-loop turn, so slices sent all at once held it for ~90 ms.
+   */
+  | { id: number; type: "units"; units: Unit[]; lines: number[] }
+  | {
+      id: number;
+      type: "done";
+      summary: TableSummary;
+      /** The column whose cells the units are; absent when no units were made. */
+      column?: string;
+      /** The column asked for when it is not in the table. */
+      missing?: string;
+      /** What could not be read or has nothing to score, by line. */
+      problems: Problem[];
+    }
+  | { id: number; type: "error"; error: string; /** `reuse` asked for a text the worker no longer holds. */ stale?: boolean };

@@ -1,0 +1,104 @@
+/**
+ * Scale benchmark in a real VS Code (not part of the suite; prints figures, asserts only that everything was scored):
+ * the 14,640-row ../shared/data/airline-tweets.csv analysed with the bundled model, and the extension host's
+ * event-loop delay meanwhile.
+ *
+ *   npm run build && IS_SUITE=dist/test/integration/scaleBench.js node test/codeServer/runIntegration.mjs
+ */
+import { strict as assert } from "node:assert";
+import { existsSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { resolve } from "node:path";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
+import * as vscode from "vscode";
+import type { InlineSentimentApi } from "../../src/extension";
+
+const EXTENSION_ID = "inline-sentiment.inline-sentiment";
+
+/** CPU time of this thread in ms (Node >= 23.9, as code-server's Node 24 has), else undefined. */
+function threadCpu(): number | undefined {
+  const usage = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage?.();
+  return usage && (usage.user + usage.system) / 1000;
+}
+
+interface LateTick {
+  /** ms since the start. */
+  at: number;
+  /** ms later than due. */
+  late: number;
+  /** ms of CPU this thread used in the gap: close to the gap when our own code held the loop, small when the thread waited for a core (other processes on a loaded machine). */
+  cpu?: number;
+}
+
+/** Samples the event loop every `every` ms and keeps the late ticks. */
+function lagSampler(every = 5): { stop(): LateTick[] } {
+  const late: LateTick[] = [];
+  const start = performance.now();
+  let last = start;
+  let lastCpu = threadCpu();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const cpu = threadCpu();
+    if (now - last - every > 20) {
+      late.push({ at: Math.round(now - start), late: Math.round(now - last - every), cpu: cpu !== undefined && lastCpu !== undefined ? Math.round(cpu - lastCpu) : undefined });
+    }
+    last = now;
+    lastCpu = cpu;
+  }, every);
+  return {
+    stop() {
+      clearInterval(timer);
+      return late;
+    },
+  };
+}
+
+async function bench(): Promise<void> {
+  const extension = vscode.extensions.getExtension<InlineSentimentApi>(EXTENSION_ID)!;
+  const sentiment = await extension.activate();
+  const file = resolve(extension.extensionPath, "..", "shared", "data", "airline-tweets.csv");
+  if (!existsSync(file)) throw new Error(`${file} is missing`);
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  await vscode.window.showTextDocument(document);
+  await sentiment.whenIdle();
+  const heapBefore = process.memoryUsage().heapUsed;
+
+  const histogram = monitorEventLoopDelay({ resolution: 2 });
+  const sampler = lagSampler();
+  histogram.enable();
+  const started = performance.now();
+  let firstPaint: number | undefined;
+  const painted = sentiment.onDidAnalyze(({ uri }) => {
+    if (uri.toString() === document.uri.toString()) firstPaint ??= performance.now() - started;
+  });
+  const picked = sentiment.testing!.onDidShowColumnPick(() => void vscode.commands.executeCommand("workbench.action.acceptSelectedQuickOpenItem"));
+  await vscode.commands.executeCommand("inlineSentiment.analyze");
+  await sentiment.whenIdle();
+  const elapsed = performance.now() - started;
+  histogram.disable();
+  const late = sampler.stop();
+  painted.dispose();
+  picked.dispose();
+
+  const blocked = late.filter((l) => l.cpu !== undefined && l.cpu > 20);
+  const results = sentiment.results(document.uri);
+  assert.ok(results && !results.partial);
+  assert.equal(results.table?.textColumn, "text");
+  assert.equal(results.units.length, 14_640);
+  const ms = (ns: number) => (ns / 1e6).toFixed(1);
+  const lines = [
+    `rows scored: ${results.units.length} (column "${results.table?.textColumn}", ${results.table?.problems.length} problems), model ${results.model.kind}`,
+    `analysis time (Analyze Sentiment to all rows stored): ${(elapsed / 1000).toFixed(1)} s; first rows painted after ${((firstPaint ?? NaN) / 1000).toFixed(2)} s`,
+    `extension host event-loop delay: max ${ms(histogram.max)} ms, p99 ${ms(histogram.percentile(99))} ms, mean ${ms(histogram.mean)} ms`,
+    `ticks more than 20 ms late (5 ms sampler): ${late.length}${late.length ? `: ${late.slice(0, 40).map((l) => `+${l.late} ms at ${l.at} ms (cpu ${l.cpu ?? "?"} ms)`).join(", ")}` : ""}`,
+    `of which the extension host's main thread itself ran > 20 ms: ${blocked.length}${blocked.length ? `, longest ${Math.max(...blocked.map((l) => l.cpu!))} ms of CPU` : ""}`,
+    `extension host heap: ${(heapBefore / 1e6).toFixed(0)} MB before, ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB after`,
+    `node ${process.version}; cpu: ${cpus()[0]?.model} x${cpus().length}, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`,
+  ];
+  for (const line of lines) console.log(`[scale] ${line}`);
+}
+
+/** Entry called by VS Code (extensionTestsPath). */
+export async function run(): Promise<void> {
+  await bench();
+}

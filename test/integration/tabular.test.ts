@@ -1,0 +1,229 @@
+/**
+ * Tabular sources in a real VS Code: the text-column quick pick, rows decorated at their cells (a quoted multi-line cell
+ * included), the row's other fields in the hover, unreadable rows reported by line, live highlighting once a column is
+ * chosen, and Analyze Folder on CSV, JSON Lines, JSON and UTF-16 files.
+ */
+import { strict as assert } from "node:assert";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parse } from "csv-parse/sync";
+import * as vscode from "vscode";
+import type { PanelModel } from "../../src/core/review";
+import { parseTable } from "../../src/core/tabular";
+import type { InlineSentimentApi } from "../../src/extension";
+
+const EXTENSION_ID = "inline-sentiment.inline-sentiment";
+
+async function api(): Promise<InlineSentimentApi> {
+  const extension = vscode.extensions.getExtension<InlineSentimentApi>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is installed`);
+  return extension.activate();
+}
+
+/**
+ * A file from ../shared (beside the repository), or undefined (the test skips) when this clone has none. Under CI
+ * (CI=true) a missing file fails instead, as in the unit tests (test/unit/helpers.ts sharedFile).
+ */
+function sharedFile(context: Mocha.Context, ...parts: string[]): string {
+  const file = resolve(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, "..", "shared", ...parts);
+  if (existsSync(file)) return file;
+  if (process.env.CI === "true") throw new Error(`${file} is missing; CI must have ../shared beside the clone`);
+  context.skip();
+}
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), "inline-sentiment-tables-"));
+}
+
+/** Hover texts at a position, from every provider, read as the user reads them. */
+async function hoverText(document: vscode.TextDocument, position: vscode.Position): Promise<string> {
+  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>("vscode.executeHoverProvider", document.uri, position);
+  return hovers
+    .flatMap((hover) => hover.contents)
+    .map((content) => (typeof content === "string" ? content : content.value))
+    .join("\n")
+    .replace(/&nbsp;/g, " ")
+    .replace(/\\([\\`*_{}[\]()#+\-.!:])/g, "$1");
+}
+
+/**
+ * Runs Analyze Sentiment on the active editor and answers the text-column quick pick through the real quick pick
+ * (moving down `down` items from the preselected one, then accepting). Resolves with the columns and the preselected
+ * one the pick showed, or undefined when no pick was shown (the column was remembered).
+ */
+async function analyzeChoosing(sentiment: InlineSentimentApi, down = 0): Promise<{ columns: string[]; active?: string } | undefined> {
+  const testing = sentiment.testing;
+  assert.ok(testing, "the test hooks exist in ExtensionMode.Test");
+  let shown: { columns: string[]; active?: string } | undefined;
+  const listener = testing.onDidShowColumnPick(async ({ columns, active }) => {
+    shown = { columns, active };
+    for (let i = 0; i < down; i++) await vscode.commands.executeCommand("workbench.action.quickOpenSelectNext");
+    await vscode.commands.executeCommand("workbench.action.acceptSelectedQuickOpenItem");
+  });
+  try {
+    await vscode.commands.executeCommand("inlineSentiment.analyze");
+    await sentiment.whenIdle();
+    return shown;
+  } finally {
+    listener.dispose();
+  }
+}
+
+/** A CSV field, quoted when it must be. */
+function field(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+describe("Tables (CSV, TSV, JSON Lines, JSON) in a real VS Code", () => {
+  afterEach(() => vscode.commands.executeCommand("workbench.action.closeAllEditors"));
+
+  it("a 10,500-row CSV: the column is asked once (text preselected), every row lands on its cell, a multi-line cell on its two lines, the hover shows the row's fields", async function () {
+    this.timeout(300_000);
+    const sentiment = await api();
+    const source = readFileSync(sharedFile(this, "data", "airline-tweets.csv"), "utf8");
+    const airline = parseTable(source, { format: "csv" });
+    const rows = airline.rows.slice(0, 10_500).map((row) => source.slice(row.start, row.end));
+    // A multi-line quoted cell (with an escaped quote) as the third data row, so it lands on lines 4-5.
+    const multi = airline.columns.map((column) =>
+      column === "text" ? 'Two hours on the tarmac.\nThen they lost my bag, "sorry" was all they said.' : column === "airline" ? "Example Air" : "x",
+    );
+    rows.splice(2, 0, multi.map(field).join(","));
+    const text = [source.slice(0, source.indexOf("\n")), ...rows].join("\n") + "\n";
+    const file = join(tempDir(), "airline-10k.csv");
+    writeFileSync(file, text);
+
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    await vscode.window.showTextDocument(document);
+    await sentiment.whenIdle();
+    assert.equal(sentiment.results(document.uri), undefined, "a table is not segmented as plaintext before its column is chosen");
+    assert.ok(sentiment.liveNote(document.uri), "the status bar says why nothing is highlighted");
+
+    const pick = await analyzeChoosing(sentiment);
+    assert.ok(pick, "the first analysis asks for the text column");
+    assert.deepEqual(pick.columns, airline.columns);
+    assert.equal(pick.active, "text", "the wordiest column is preselected");
+
+    const results = sentiment.results(document.uri);
+    assert.ok(results && !results.partial, "every row is scored");
+    assert.equal(results.version, document.version);
+    assert.equal(results.table?.textColumn, "text");
+    assert.deepEqual(results.table?.problems, []);
+    // An independent parser (csv-parse) on the same text says which texts the rows hold, in order.
+    const expected = (parse(text, { columns: true }) as Record<string, string>[]).map((record) => record.text).filter((t) => t.trim() !== "");
+    assert.equal(results.units.length, expected.length);
+    assert.ok(results.units.length >= 10_000);
+    assert.deepEqual(results.units.map((unit) => unit.text), expected);
+    for (const unit of results.units) {
+      const cell = document.getText(new vscode.Range(document.positionAt(unit.start), document.positionAt(unit.end)));
+      if (cell.replace(/""/g, '"') !== unit.text) assert.fail(`the unit at offset ${unit.start} covers ${JSON.stringify(cell)}, not its text`);
+      assert.equal(unit.kind, "row");
+    }
+    const tarmac = results.units[2];
+    assert.match(tarmac.text, /^Two hours on the tarmac\.\nThen they lost my bag, "sorry"/);
+    assert.deepEqual([document.positionAt(tarmac.start).line + 1, document.positionAt(tarmac.end).line + 1], [4, 5], "the multi-line cell spans lines 4-5");
+    assert.equal(tarmac.fields?.airline, "Example Air");
+    assert.equal(document.positionAt(results.units[3].start).line + 1, 6, "the next row starts after it");
+    assert.equal(document.positionAt(results.units.at(-1)!.start).line + 1, document.lineCount - 1);
+
+    const hover = await hoverText(document, document.positionAt(tarmac.start).translate(1, 5));
+    assert.match(hover, /confidence/);
+    assert.match(hover, /airline: Example Air/, "the hover shows the row's other fields");
+    assert.doesNotMatch(hover, /text: /, "not the text column itself");
+
+    const again = await analyzeChoosing(sentiment);
+    assert.equal(again, undefined, "the column is remembered for the file");
+    assert.equal(sentiment.results(document.uri)?.units.length, expected.length);
+  });
+
+  it("bad rows (ragged, an unclosed quote, an empty text cell) are reported by line and every good row is scored; live highlighting follows once the column is chosen; a vanished column is asked again", async () => {
+    const sentiment = await api();
+    const lines = [
+      "id,comment,airline",
+      '1,"The crew was wonderful, thank you",Virgin',
+      "2,Lost my bag and nobody helped,United,extra",
+      '3,"This quote never closes,Delta',
+      "4,The flight was fine,Delta",
+      "5,,Delta",
+      "6,Terrible food and a rude agent,United",
+    ];
+    const file = join(tempDir(), "survey.csv");
+    writeFileSync(file, lines.join("\n") + "\n");
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    await vscode.window.showTextDocument(document);
+    await sentiment.whenIdle();
+    assert.equal(sentiment.results(document.uri), undefined);
+    assert.match(sentiment.liveNote(document.uri) ?? "", /Run Analyze Sentiment to choose the text column/);
+
+    const pick = await analyzeChoosing(sentiment);
+    assert.equal(pick?.active, "comment");
+    const results = sentiment.results(document.uri)!;
+    assert.deepEqual(results.units.map((unit) => document.positionAt(unit.start).line + 1), [2, 3, 5, 7], "every readable row is scored");
+    assert.deepEqual(results.units[0].fields, { id: "1", airline: "Virgin" });
+    const problems = results.table?.problems ?? [];
+    assert.deepEqual(problems.map((p) => p.line), [3, 4, 6], problems.map((p) => p.message).join(" | "));
+    assert.match(problems[1].message, /Line 4: a quoted field opens here and is never closed/);
+    assert.match(problems[2].message, /Line 6: the "comment" cell is empty/);
+    assert.equal(sentiment.liveNote(document.uri), undefined, "the note goes once the column is chosen");
+
+    // Live: an edit re-scores exactly the edited row.
+    const before = sentiment.textsScored;
+    const edit = new vscode.WorkspaceEdit();
+    const at = document.getText().indexOf("The flight was fine");
+    edit.replace(document.uri, new vscode.Range(document.positionAt(at), document.positionAt(at + "The flight was fine".length)), "The flight was late again");
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await sentiment.whenIdle();
+    assert.equal(sentiment.textsScored - before, 1, "only the edited row goes to the model");
+    assert.equal(sentiment.results(document.uri)?.version, document.version);
+
+    // The header changes: the remembered column is gone, so live highlighting says so and Analyze asks again.
+    const header = new vscode.WorkspaceEdit();
+    header.replace(document.uri, new vscode.Range(0, 0, 0, "id,comment".length), "id,answer");
+    assert.ok(await vscode.workspace.applyEdit(header));
+    await sentiment.whenIdle();
+    assert.match(sentiment.liveNote(document.uri) ?? "", /"comment" is no longer in the file/);
+    const asked = await analyzeChoosing(sentiment, 1);
+    assert.deepEqual(asked?.columns, ["id", "answer", "airline"]);
+    assert.equal(asked?.active, "answer");
+    assert.equal(sentiment.results(document.uri)?.table?.textColumn, "airline", "the item below the preselected one was accepted");
+    assert.equal(sentiment.results(document.uri)?.version, document.version);
+  });
+
+  it("a plaintext document stays prose; a JSON Lines document is read as a table", async () => {
+    const sentiment = await api();
+    const file = join(tempDir(), "feedback.jsonl");
+    writeFileSync(file, '{"user":"a","answer":"Wonderful support, thanks a lot"}\nnot json\n{"user":"b","answer":"The app keeps crashing"}\n');
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    await vscode.window.showTextDocument(document);
+    const pick = await analyzeChoosing(sentiment);
+    assert.equal(pick?.active, "answer");
+    const results = sentiment.results(document.uri)!;
+    assert.deepEqual(results.units.map((unit) => [document.positionAt(unit.start).line + 1, unit.text, unit.fields?.user]), [
+      [1, "Wonderful support, thanks a lot", "a"],
+      [3, "The app keeps crashing", "b"],
+    ]);
+    assert.deepEqual(results.table?.problems.map((p) => p.line), [2]);
+  });
+
+  it("Analyze Folder… reads CSV (UTF-16 too), JSON Lines and JSON arrays by their suggested or remembered column; a JSON file that is no array is skipped", async () => {
+    const sentiment = await api();
+    const dir = tempDir();
+    writeFileSync(join(dir, "a.csv"), "id,feedback,country\n1,Great service and friendly staff,FR\n2,\"Slow,\nand rude\",DE\n");
+    const utf16 = "id\tremark\tshop\r\n1\tSehr gut, danke – excellent\tBerlin\r\n";
+    writeFileSync(join(dir, "b.tsv"), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(utf16, "utf16le")]));
+    writeFileSync(join(dir, "c.jsonl"), '{"text":"I love it","stars":5}\n{"text":"Broken on arrival","stars":1}\n');
+    writeFileSync(join(dir, "d.json"), '[{"note":"Awful experience, never again","region":"north"}]');
+    writeFileSync(join(dir, "package.json"), '{"name": "not a table"}');
+    const model = await vscode.commands.executeCommand<PanelModel>("inlineSentiment.analyzeFolder", vscode.Uri.file(dir));
+    await sentiment.whenIdle();
+    const byName = new Map(model.files.map((f) => [f.name.split("/").pop(), f]));
+    assert.deepEqual([...byName.keys()], ["a.csv", "b.tsv", "c.jsonl", "d.json"]);
+    assert.equal(byName.get("a.csv")?.textColumn, "feedback");
+    assert.deepEqual(byName.get("a.csv")?.columns, ["id", "feedback", "country"]);
+    assert.deepEqual(byName.get("a.csv")?.units.map((u) => [u.startLine, u.endLine, u.fields?.country]), [[2, 2, "FR"], [3, 4, "DE"]]);
+    assert.deepEqual(byName.get("b.tsv")?.units.map((u) => u.text), ["Sehr gut, danke – excellent"], "UTF-16 is decoded, not refused as binary");
+    assert.deepEqual(byName.get("c.jsonl")?.units.map((u) => u.fields?.stars), ["5", "1"]);
+    assert.equal(byName.get("d.json")?.units[0].fields?.region, "north");
+    assert.ok(model.files.every((f) => (f.problems ?? []).length === 0));
+  });
+});

@@ -1,0 +1,58 @@
+import { strict as assert } from "node:assert";
+import { join } from "node:path";
+import { TableClient } from "../../src/engine/tables/client";
+import { ROOT } from "./helpers";
+
+/** The built table worker (npm run build), as the extension runs it. */
+const TABLE_WORKER = join(ROOT, "dist", "tableWorker.js");
+
+describe("the table worker (dist/tableWorker.js) and its client", () => {
+  let client: TableClient;
+  beforeEach(() => (client = new TableClient(TABLE_WORKER)));
+  afterEach(() => client.dispose());
+
+  const rows = Array.from({ length: 1234 }, (_, i) => `${i},"Row ${i} says the service was ${i % 2 ? "slow" : "great"}",${i % 3 ? "A" : "B"}`);
+  const text = ["id,comment,group", ...rows].join("\n") + "\n";
+
+  it("a summary without a column; all units, in order, across many slices, with their lines and fields", async () => {
+    const summary = await client.read({ key: "k", source: { text }, format: "csv" });
+    assert.deepEqual(summary.units, []);
+    assert.equal(summary.summary.suggested, "comment");
+    assert.equal(summary.summary.rows, 1234);
+    const read = await client.read({ key: "k", source: { text }, format: "csv", column: "comment" });
+    assert.equal(read.units.length, 1234);
+    assert.deepEqual(read.units.map((u) => u.text), rows.map((_, i) => `Row ${i} says the service was ${i % 2 ? "slow" : "great"}`));
+    assert.deepEqual(read.units.map((u) => text.slice(u.start, u.end)), read.units.map((u) => u.text));
+    assert.deepEqual(read.lines.slice(0, 4), [2, 2, 3, 3]);
+    assert.equal(read.lines.length, 2468);
+    assert.deepEqual(read.units[3].fields, { id: "3", group: "B" });
+  });
+
+  it("a version already sent is not sent again; a text the worker lost is sent again", async () => {
+    let built = 0;
+    const source = () => {
+      built++;
+      return { text };
+    };
+    await client.read({ key: "doc", source, version: 7, format: "csv" });
+    const read = await client.read({ key: "doc", source, version: 7, format: "csv", column: "comment" });
+    assert.equal(built, 1, "the text was built and sent once");
+    assert.equal(read.units.length, 1234);
+    await client.restart();
+    const again = await client.read({ key: "doc", source, version: 7, format: "csv", column: "comment" });
+    assert.equal(built, 2, "a restarted worker holds nothing: the text is sent again");
+    assert.equal(again.units.length, 1234);
+  });
+
+  it("a missing column is named; fallback uses the suggested one; UTF-16 bytes are decoded in the worker", async () => {
+    const missing = await client.read({ key: "k", source: { text }, format: "csv", column: "text" });
+    assert.equal(missing.missing, "text");
+    assert.deepEqual(missing.units, []);
+    const fallback = await client.read({ key: "k", source: { text }, format: "csv", column: "text", fallback: true });
+    assert.equal(fallback.column, "comment");
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("name\tremark\r\nA\tTrès bien\r\n", "utf16le")]);
+    const decoded = await client.read({ key: "b", source: { bytes: new Uint8Array(utf16) }, format: "tsv", fallback: true });
+    assert.deepEqual(decoded.units.map((u) => u.text), ["Très bien"]);
+    await assert.rejects(client.read({ key: "c", source: { bytes: new Uint8Array([0x61, 0, 0, 0, 0x62, 0x63]) }, format: "csv" }), /binary/);
+  });
+});
