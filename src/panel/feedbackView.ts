@@ -141,7 +141,10 @@ export function highlightPieces(text: string, spans: readonly { start: number; e
     if (span.end <= at) continue;
     const start = Math.max(at, span.start);
     if (start > at) pieces.push({ text: text.slice(at, start), mark: false });
-    pieces.push({ text: text.slice(start, span.end), mark: true });
+    const last = pieces[pieces.length - 1];
+    // Overlapping or touching spans make one mark, so a phrase and its word do not split the highlight.
+    if (start === at && last?.mark) last.text += text.slice(start, span.end);
+    else pieces.push({ text: text.slice(start, span.end), mark: true });
     at = span.end;
   }
   if (at < text.length || pieces.length === 0) pieces.push({ text: text.slice(at), mark: false });
