@@ -1,7 +1,12 @@
-/** "Export Sentiment Report": what the summary shows (document or folder run) as CSV, JSON or Markdown. */
+/**
+ * "Export Sentiment Report": what the summary shows (document or folder run) as CSV, JSON or Markdown, with the groups
+ * and themes the panel shows (its group-by column and themes choice, when the panel is open).
+ */
 import * as vscode from "vscode";
-import { formatOfPath, renderReport } from "../core/report";
+import { csvTablePath, formatOfPath, renderCsvTables, renderReport } from "../core/report";
 import type { ReviewState } from "../editor/reviewState";
+import { exportOptionsOf } from "../panel/feedbackView";
+import { SummaryPanel } from "../panel/summaryPanel";
 
 /** Writes the report to `target`, or to a file chosen in a save dialog. Returns where it was written. */
 export async function exportReport(review: ReviewState, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
@@ -24,7 +29,18 @@ export async function exportReport(review: ReviewState, target?: vscode.Uri): Pr
     void vscode.window.showErrorMessage(`Inline Sentiment: choose a .csv, .json or .md file name (not ${uri.path}).`);
     return undefined;
   }
-  await vscode.workspace.fs.writeFile(uri, Buffer.from(renderReport(model, format), "utf8"));
+  // Only the open panel knows what it shows; without one the report has no groups and no themes, as the CLI's default.
+  const options = exportOptionsOf(model, SummaryPanel.current?.view);
+  const write = (target: vscode.Uri, text: string) => vscode.workspace.fs.writeFile(target, Buffer.from(text, "utf8"));
+  if (format === "csv") {
+    // A CSV file holds one table: the unit rows; the group table and the themes go beside it, as the CLI writes them.
+    const tables = renderCsvTables(model, options);
+    await write(uri, tables.units);
+    if (tables.groups) await write(uri.with({ path: csvTablePath(uri.path, "groups") }), tables.groups);
+    if (tables.themes) await write(uri.with({ path: csvTablePath(uri.path, "themes") }), tables.themes);
+  } else {
+    await write(uri, renderReport(model, format, options));
+  }
   void vscode.window.showInformationMessage(`Inline Sentiment: report written to ${vscode.workspace.asRelativePath(uri)}.`);
   return uri;
 }

@@ -6,6 +6,7 @@
  * casting: the host because the page renders user text and could be confused by it, the page because persisted state
  * from an older version of the extension comes back through the same door.
  */
+import type { GroupSortKey } from "../core/feedback";
 import type { Polarity } from "../core/types";
 import type { PanelFile, PanelModel, PanelUnit } from "../core/review";
 
@@ -29,20 +30,79 @@ export interface RevealMessage {
   line: number;
 }
 
-export type PageMessage = ReadyMessage | RevealMessage;
+/** What the page groups by: the file (folder runs) or one of the model's columns. */
+export type GroupBy = { kind: "file" } | { kind: "column"; column: string };
+
+/**
+ * Page → host: what the page shows now (its group-by and whether themes are shown), sent on load and on each change,
+ * so an exported report carries the groups and themes the user is looking at.
+ */
+export interface ViewMessage {
+  type: "view";
+  /** null: no grouping. */
+  groupBy: GroupBy | null;
+  themes: boolean;
+}
+
+/** Page → host: a figure the page measured (milliseconds of a filter, sort or group change; heap bytes after a load). */
+export interface MetricsMessage {
+  type: "metrics";
+  /** What was measured, e.g. "search" or "load". */
+  what: string;
+  ms: number;
+  /** Units in the model when measured. */
+  units: number;
+  /** `performance.memory.usedJSHeapSize` where the browser has it. */
+  heapBytes?: number;
+}
+
+export type PageMessage = ReadyMessage | RevealMessage | ViewMessage | MetricsMessage;
 
 /** Which polarities the list shows. */
 export type PolarityFilter = Record<Polarity, boolean>;
 
+/** The list's order: most negative first (as before groups existed), most positive first, or document order. */
+export type ListSort = "negative" | "positive" | "order";
+
+export interface GroupSort {
+  key: GroupSortKey;
+  direction: "asc" | "desc";
+}
+
 /** What the page keeps with `vscode.setState`: view choices only, never document text (the host resends the model). */
 export interface PanelState {
   filters: PolarityFilter;
+  /** undefined: the default (by file in a folder run, none otherwise); null: the user chose no grouping. */
+  groupBy?: GroupBy | null;
+  groupSort: GroupSort;
+  /** The selected group (its value under `groupBy`): the list and the themes show only its items. */
+  group?: string;
+  /** The selected theme: the list shows only items containing it, highlighted. */
+  theme?: string;
+  search: string;
+  sort: ListSort;
+  /** A date column as the arc's axis; undefined: document order. */
+  axis?: string;
+  /** Whether themes are computed and shown. */
+  themes: boolean;
 }
 
-export const DEFAULT_STATE: PanelState = { filters: { negative: true, neutral: true, positive: true } };
+export const DEFAULT_STATE: PanelState = {
+  filters: { negative: true, neutral: true, positive: true },
+  groupSort: { key: "count", direction: "desc" },
+  search: "",
+  sort: "negative",
+  themes: true,
+};
 
 /** Longest uri accepted in a reveal request; real file uris are far shorter, and this bounds what a page can send. */
 const MAX_URI_LENGTH = 8192;
+
+/** Longest column name, group value, theme or search kept or accepted: bounds what state and messages can carry. */
+export const MAX_NAME_LENGTH = 1000;
+
+const GROUP_SORT_KEYS: readonly GroupSortKey[] = ["key", "count", "negative", "neutral", "positive", "mean"];
+const LIST_SORTS: readonly ListSort[] = ["negative", "positive", "order"];
 
 const POLARITIES: readonly Polarity[] = ["positive", "negative", "neutral"];
 
@@ -65,9 +125,36 @@ export function isPageMessage(value: unknown): value is PageMessage {
         Number.isSafeInteger(value.line) &&
         value.line >= 1
       );
+    case "view":
+      return (value.groupBy === null || isGroupBy(value.groupBy)) && typeof value.themes === "boolean";
+    case "metrics":
+      return (
+        typeof value.what === "string" &&
+        value.what.length > 0 &&
+        value.what.length <= 100 &&
+        isFiniteNonNegative(value.ms) &&
+        typeof value.units === "number" &&
+        Number.isSafeInteger(value.units) &&
+        value.units >= 0 &&
+        (value.heapBytes === undefined || isFiniteNonNegative(value.heapBytes))
+      );
     default:
       return false;
   }
+}
+
+function isFiniteNonNegative(value: unknown): value is number {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0;
+}
+
+function isName(value: unknown): value is string {
+  return typeof value === "string" && value.length <= MAX_NAME_LENGTH;
+}
+
+export function isGroupBy(value: unknown): value is GroupBy {
+  if (!isRecord(value)) return false;
+  if (value.kind === "file") return true;
+  return value.kind === "column" && isName(value.column) && value.column.length > 0;
 }
 
 export function isPolarity(value: unknown): value is Polarity {
@@ -125,12 +212,30 @@ export function isHostMessage(value: unknown): value is HostMessage {
   return isRecord(value) && value.type === "update" && (value.model === undefined || isPanelModel(value.model));
 }
 
-/** Reads saved page state, falling back to the defaults per field so state from an older version never breaks the page. */
+/**
+ * Reads saved page state, falling back to the defaults per field so state from an older version (which kept only the
+ * polarity filters) or a damaged one never breaks the page.
+ */
 export function readPanelState(value: unknown): PanelState {
-  const saved = isRecord(value) && isRecord(value.filters) ? value.filters : {};
+  const saved = isRecord(value) ? value : {};
+  const savedFilters = isRecord(saved.filters) ? saved.filters : {};
   const filters = { ...DEFAULT_STATE.filters };
   for (const polarity of POLARITIES) {
-    if (typeof saved[polarity] === "boolean") filters[polarity] = saved[polarity];
+    if (typeof savedFilters[polarity] === "boolean") filters[polarity] = savedFilters[polarity];
   }
-  return { filters };
+  const state: PanelState = { ...DEFAULT_STATE, filters, groupSort: { ...DEFAULT_STATE.groupSort } };
+  if (saved.groupBy === null || isGroupBy(saved.groupBy)) {
+    state.groupBy = saved.groupBy === null ? null : saved.groupBy.kind === "file" ? { kind: "file" } : { kind: "column", column: saved.groupBy.column };
+  }
+  const sort = saved.groupSort;
+  if (isRecord(sort) && (GROUP_SORT_KEYS as readonly unknown[]).includes(sort.key) && (sort.direction === "asc" || sort.direction === "desc")) {
+    state.groupSort = { key: sort.key as GroupSortKey, direction: sort.direction };
+  }
+  if (isName(saved.group)) state.group = saved.group;
+  if (isName(saved.theme) && saved.theme.length > 0) state.theme = saved.theme;
+  if (isName(saved.search)) state.search = saved.search;
+  if ((LIST_SORTS as readonly unknown[]).includes(saved.sort)) state.sort = saved.sort as ListSort;
+  if (isName(saved.axis) && saved.axis.length > 0) state.axis = saved.axis;
+  if (typeof saved.themes === "boolean") state.themes = saved.themes;
+  return state;
 }

@@ -7,7 +7,10 @@ import { randomBytes } from "node:crypto";
 import * as vscode from "vscode";
 import { pageHtml } from "./html";
 import type { PanelModel } from "../core/review";
-import { isPageMessage, type HostMessage, type PageMessage } from "./protocol";
+import { isPageMessage, type HostMessage, type MetricsMessage, type PageMessage, type ViewMessage } from "./protocol";
+
+/** Figures kept from the page's metrics messages (the newest last); enough for a session's checks, bounded. */
+const MAX_METRICS = 200;
 
 /** What the panel draws from; the composition root implements it over the analysis service and folder runs. */
 export interface PanelSource {
@@ -69,13 +72,26 @@ export class SummaryPanel implements vscode.Disposable {
   lastPosted: HostMessage | undefined;
   /** Messages from the page that failed validation or asked for something outside the current model. */
   rejectedMessages = 0;
+  /**
+   * What the page shows now (its group-by and themes choice), from its last `view` message: the report export carries
+   * the same groups and themes. Undefined until the page has drawn a model.
+   */
+  view: Omit<ViewMessage, "type"> | undefined;
+  /** The page's measured figures (filter, sort and group change times, heap after loading), newest last. */
+  readonly metrics: Omit<MetricsMessage, "type">[] = [];
 
   private readonly posted = new vscode.EventEmitter<HostMessage>();
   private readonly readied = new vscode.EventEmitter<void>();
+  private readonly viewed = new vscode.EventEmitter<void>();
+  private readonly measured = new vscode.EventEmitter<Omit<MetricsMessage, "type">>();
   /** Fires after every message posted to the page. */
   readonly onDidPost = this.posted.event;
   /** Fires each time the page reports ready: on first load, and again whenever it is reloaded after being hidden. */
   readonly onDidBecomeReady = this.readied.event;
+  /** Fires when the page reports a new view (group-by, themes). */
+  readonly onDidChangeView = this.viewed.event;
+  /** Fires for each figure the page measured. */
+  readonly onDidMeasure = this.measured.event;
   /** Resolves the first time the page reports ready. */
   readonly ready: Promise<void>;
 
@@ -99,6 +115,8 @@ export class SummaryPanel implements vscode.Disposable {
     this.disposables.push(
       this.posted,
       this.readied,
+      this.viewed,
+      this.measured,
       panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
       // Posted even while hidden: a hidden page is discarded (retainContextWhenHidden is off) and asks again with
       // "ready" when shown, so nothing is lost, and tests can follow updates without the panel being visible.
@@ -141,6 +159,18 @@ export class SummaryPanel implements vscode.Disposable {
         this.update();
         this.readied.fire();
         return;
+      case "view":
+        // Kept as sent: the export checks it against the model it exports (exportOptionsOf), not against this one.
+        this.view = { groupBy: message.groupBy, themes: message.themes };
+        this.viewed.fire();
+        return;
+      case "metrics": {
+        const figure = { what: message.what, ms: message.ms, units: message.units, ...(message.heapBytes !== undefined && { heapBytes: message.heapBytes }) };
+        this.metrics.push(figure);
+        if (this.metrics.length > MAX_METRICS) this.metrics.shift();
+        this.measured.fire(figure);
+        return;
+      }
       case "reveal": {
         // The page may only ask for lines it was given: a file in the current model, inside one of its units.
         const file = this.source.current()?.files.find((f) => f.uri === message.uri);

@@ -6,8 +6,14 @@
 //
 // Prints "ok - ..." / "not ok - ..." per check and "N passed, M failed" (also written as JSON to $IS_RESULT_FILE when
 // set); exits 1 if any check failed (and saves docs/screenshots/failure-e2e.png).
-// Env: E2E_DECORATION_TIMEOUT_MS (default 180000) for the analysis to be painted; E2E_TIMEOUT_MS (default 600000)
-// overall; IS_EXTENSION_DIR / IS_WORKSPACE override the extension folder and workspace (for testing the harness);
+// Then the review of feedback at scale: a source of >= 10,000 airline tweets built at test time from ../shared (a CSV
+// when this build reads tables, else markdown with one tweet per paragraph), scored in full; the panel's group table,
+// a theme click filtering the list, search, the virtualized list; screenshot docs/screenshots/panel-groups.png; the
+// page's measured change times and heap are printed as "# figure" lines.
+//
+// Env: E2E_DECORATION_TIMEOUT_MS (default 180000) for the analysis to be painted; E2E_TIMEOUT_MS (default 1500000)
+// overall; E2E_FEEDBACK_TIMEOUT_MS (default 900000) for the 10,000-row source to be scored; E2E_FEEDBACK_ROWS (default
+// 10500); IS_EXTENSION_DIR / IS_WORKSPACE override the extension folder and workspace (for testing the harness);
 // IS_VERBOSE=1 prints browser console messages. IS_VSIX=path/to/x.vsix checks that package instead of the source folder
 // (installed into the run's extensions folder, loaded from there); its screenshots go to .test-run/screenshots-vsix/,
 // docs/screenshots/ is left as it is.
@@ -48,7 +54,10 @@ const FIRST_LINE_TEXT = "The new dashboard is wonderful";
 const HOVER_LINE_TEXT = "Support never answered my ticket";
 const COMMAND = "Inline Sentiment: Analyze Sentiment";
 const decorationTimeout = Number(process.env.E2E_DECORATION_TIMEOUT_MS || 180_000);
-const overallTimeout = Number(process.env.E2E_TIMEOUT_MS || 600_000);
+const overallTimeout = Number(process.env.E2E_TIMEOUT_MS || 1_500_000);
+const feedbackTimeout = Number(process.env.E2E_FEEDBACK_TIMEOUT_MS || 900_000);
+const feedbackRows = Number(process.env.E2E_FEEDBACK_ROWS || 10_500);
+const AIRLINE_CSV = path.join(REPO_ROOT, "..", "shared", "data", "airline-tweets.csv");
 const verbose = process.env.IS_VERBOSE === "1";
 
 let passed = 0;
@@ -108,6 +117,11 @@ runMain(async () => {
     "the summary panel lists every unit, most negative first, with its charts",
     "screenshot docs/screenshots/panel.png",
     "the summary panel comes back after a window reload, with its rows",
+    "the feedback source is scored in full and the panel lists it virtualized",
+    "the group table lists each airline with counts, shares and means",
+    "a theme click filters the list to items containing it, highlighted",
+    "search filters the list, with a count",
+    "screenshot docs/screenshots/panel-groups.png",
   ];
   const fatal = async (name, fn) => {
     remaining.splice(remaining.indexOf(name), 1);
@@ -264,6 +278,8 @@ runMain(async () => {
       }
     }
     check(reloadName, !reloadError, reloadError ? firstLine(reloadError) : `${restored.rows.length} rows`);
+
+    await checkFeedback(page, { workspace, screenshotDir, check, elapsed, extensionDir });
   }
 
   if (isExiting()) return new Promise(() => {});
@@ -314,6 +330,241 @@ async function panelState(page, timeout) {
     }
   }
   throw new Error(`no summary panel rows within ${timeout} ms`);
+}
+
+/**
+ * Writes the feedback source into the workspace: the first `rows` records of the airline tweets as CSV when the
+ * extension reads tables (it activates on the csv language), else as markdown, one tweet per paragraph (no fields,
+ * so no group table). Returns what was written.
+ */
+async function writeFeedbackSource(workspace, extensionDir, rows) {
+  const manifest = JSON.parse(fs.readFileSync(path.join(extensionDir, "package.json"), "utf8"));
+  const tables = (manifest.activationEvents ?? []).includes("onLanguage:csv");
+  const { default: Papa } = await import("papaparse");
+  const parsed = Papa.parse(fs.readFileSync(AIRLINE_CSV, "utf8").replace(/^\uFEFF/, ""), { header: true, skipEmptyLines: true });
+  const records = parsed.data.slice(0, rows);
+  if (records.length < rows) throw new Error(`${AIRLINE_CSV} has ${records.length} rows, ${rows} wanted`);
+  if (tables) {
+    fs.writeFileSync(path.join(workspace, "airline.csv"), Papa.unparse(records, { newline: "\n" }) + "\n");
+    // What the group table must show: rows per airline in the rows written.
+    const airlines = {};
+    for (const r of records) airlines[r.airline.trim()] = (airlines[r.airline.trim()] ?? 0) + 1;
+    return { file: "airline.csv", tables, rows: records.length, firstText: records[0].text.split("\n")[0], airlines };
+  }
+  // Markdown: line breaks inside a tweet become spaces (a blank line would split it), markup characters are escaped
+  // so each tweet stays one plain paragraph.
+  const paragraphs = records.map((r) => r.text.replace(/\s*\n\s*/g, " ").replace(/^([#>*+\-=|]|\d+\.)/, "\\$1").trim() || "(empty)");
+  fs.writeFileSync(path.join(workspace, "airline.md"), paragraphs.join("\n\n") + "\n");
+  return { file: "airline.md", tables, rows: records.length, firstText: paragraphs[0].slice(0, 30) };
+}
+
+/**
+ * Units listed and in all, read from the list's count ("1,234 of 10,500 units"), in the page. Written out in each page
+ * function below: the page's CSP allows no eval, so the helper cannot be passed as source.
+ */
+function countInPage() {
+  const text = document.querySelector('[data-testid="list-count"]')?.textContent ?? "";
+  const m = /([\d,]+) of ([\d,]+)/.exec(text);
+  const partial = /Partial/.test(document.querySelector("header")?.textContent ?? "");
+  return m ? { shown: Number(m[1].replace(/,/g, "")), total: Number(m[2].replace(/,/g, "")), partial } : undefined;
+}
+
+/** The webview frame holding the summary page with at least `minUnits` units scored (not partial). */
+async function feedbackFrame(page, minUnits, timeout) {
+  const deadline = Date.now() + timeout;
+  let last = "no panel";
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      // A condition wait in each frame, as panelState does: the page lives in nested webview iframes.
+      const ok = await frame
+        .waitForFunction(
+          (min) => {
+            const text = document.querySelector('[data-testid="list-count"]')?.textContent ?? "";
+            const m = /[\d,]+ of ([\d,]+)/.exec(text);
+            const partial = /Partial/.test(document.querySelector("header")?.textContent ?? "");
+            return !!m && Number(m[1].replace(/,/g, "")) >= min && !partial;
+          },
+          minUnits,
+          { timeout: 2_000, polling: 250 },
+        )
+        .then(() => true, () => false);
+      if (ok) return { frame, total: (await listCount(frame)).total };
+      const count = await listCount(frame).catch(() => undefined);
+      if (count && Number.isFinite(count.total)) last = `${count.shown} of ${count.total}${count.partial ? " (partial)" : ""}`;
+    }
+  }
+  throw new Error(`the panel did not list ${minUnits} scored units within ${timeout} ms (last: ${last})`);
+}
+
+/** The list's count as numbers. */
+async function listCount(frame) {
+  return (await frame.evaluate(countInPage)) ?? { shown: NaN, total: NaN, partial: false };
+}
+
+/** Waits until the list shows exactly `equals` rows, or (with `below`) more than none and fewer than `below`. */
+async function waitForCount(frame, { equals, below }, timeout = 60_000) {
+  try {
+    await frame.waitForFunction(
+      ([eq, lt]) => {
+        const m = /([\d,]+) of/.exec(document.querySelector('[data-testid="list-count"]')?.textContent ?? "");
+        if (!m) return false;
+        const shown = Number(m[1].replace(/,/g, ""));
+        return eq !== null ? shown === eq : shown > 0 && shown < lt;
+      },
+      [equals ?? null, below ?? null],
+      { timeout, polling: 50 },
+    );
+  } catch {
+    const count = await listCount(frame);
+    throw new Error(`list count stayed at ${count.shown} of ${count.total}`);
+  }
+  return listCount(frame);
+}
+
+/** The feedback checks (see the header). Each check reports; a failed one does not stop the next where it can run. */
+async function checkFeedback(page, { workspace, screenshotDir, check, elapsed, extensionDir }) {
+  const names = {
+    scored: "the feedback source is scored in full and the panel lists it virtualized",
+    groups: "the group table lists each airline with counts, shares and means",
+    theme: "a theme click filters the list to items containing it, highlighted",
+    search: "search filters the list, with a count",
+    shot: "screenshot docs/screenshots/panel-groups.png",
+  };
+  if (!fs.existsSync(AIRLINE_CSV)) {
+    for (const name of Object.values(names)) check(name, process.env.CI !== "true", `skipped: ${AIRLINE_CSV} is absent`);
+    return;
+  }
+  let frame;
+  let source;
+  try {
+    source = await writeFeedbackSource(workspace, extensionDir, feedbackRows);
+    process.stdout.write(`# feedback source: ${source.file}, ${source.rows} rows${source.tables ? "" : " (this build reads no tables: markdown, no group table)"}\n`);
+    await openFile(page, source.file, { expectText: source.firstText.slice(0, 20), timeout: 120_000 });
+    await runCommand(page, COMMAND);
+    if (source.tables) {
+      // The first analysis of a table asks for its text column, the wordiest one preselected: take it.
+      await page.waitForFunction(
+        () => /\btext\b/.test(document.querySelector(".quick-input-widget .monaco-list-row.focused")?.getAttribute("aria-label") ?? ""),
+        undefined,
+        { timeout: 120_000, polling: 200 },
+      );
+      await page.keyboard.press("Enter");
+    }
+    const started = Date.now();
+    await runCommand(page, "Inline Sentiment: Show Sentiment Summary");
+    const found = await feedbackFrame(page, source.rows, feedbackTimeout);
+    frame = found.frame;
+    const inDom = await frame.locator('[data-testid="unit-row"]').count();
+    await frame.evaluate(() => {
+      const list = document.querySelector('[data-testid="unit-list"]');
+      list.scrollTop = list.scrollHeight / 2;
+    });
+    await frame.waitForFunction(() => {
+      const list = document.querySelector('[data-testid="unit-list"]');
+      const positions = [...list.querySelectorAll("[data-pos]")].map((el) => Number(el.getAttribute("data-pos")));
+      return positions.some((p) => p > 1000);
+    }, undefined, { timeout: 10_000 });
+    const inDomScrolled = await frame.locator('[data-testid="unit-row"]').count();
+    if (inDom > 200 || inDomScrolled > 200) throw new Error(`${inDom} / ${inDomScrolled} rows in the DOM: not virtualized`);
+    check(names.scored, true, `${found.total} units after ${((Date.now() - started) / 1000).toFixed(0)} s, ${inDom} rows in the DOM, ${inDomScrolled} after scrolling to the middle; ${elapsed()}`);
+  } catch (error) {
+    check(names.scored, false, firstLine(error));
+    for (const name of [names.groups, names.theme, names.search, names.shot]) check(name, false, "not run");
+    return;
+  }
+
+  let groupsOk = false;
+  if (source.tables) {
+    try {
+      await frame.selectOption('[data-testid="group-by"]', "column:airline");
+      await frame.waitForSelector('[data-testid="group-row"]', { timeout: 30_000 });
+      const groups = await frame.evaluate(() =>
+        [...document.querySelectorAll('[data-testid="group-row"]')].map((row) => ({
+          key: row.getAttribute("data-group"),
+          count: Number(row.getAttribute("data-count")),
+          shares: [...row.querySelectorAll("[data-share]")].map((cell) => Number(cell.getAttribute("data-share"))),
+        })),
+      );
+      const shown = Object.fromEntries(groups.map((g) => [g.key, g.count]).sort());
+      const expected = Object.fromEntries(Object.entries(source.airlines).sort());
+      if (JSON.stringify(shown) !== JSON.stringify(expected)) throw new Error(`groups ${JSON.stringify(shown)}, expected ${JSON.stringify(expected)}`);
+      if (!groups.every((g) => Math.abs(g.shares.reduce((a, b) => a + b, 0) - 1) < 0.01)) throw new Error("shares do not add up to 1");
+      // Sorting by mean puts the lowest mean first when ascending.
+      await frame.click('[data-testid="group-sort-mean"]');
+      await frame.click('[data-testid="group-sort-mean"]');
+      await frame.click('[data-testid="group-row"][data-group="United"] button.group-name');
+      const united = groups.find((g) => g.key === "United");
+      await waitForCount(frame, { equals: united.count });
+      groupsOk = true;
+      check(names.groups, true, groups.map((g) => `${g.key} ${g.count}`).join(", ") + `; United selected: ${united.count} rows listed`);
+    } catch (error) {
+      check(names.groups, false, firstLine(error));
+    }
+  } else {
+    check(names.groups, process.env.CI !== "true", "skipped: this build reads no tables (markdown source has no columns)");
+  }
+
+  let themeOk = false;
+  try {
+    await frame.waitForSelector('[data-testid="theme"]', { timeout: 120_000 });
+    const before = await listCount(frame);
+    const theme = frame.locator('.theme-column.negative [data-testid="theme"]').first();
+    const term = await theme.getAttribute("data-term");
+    await theme.click();
+    const after = await waitForCount(frame, { below: before.shown });
+    const rows = await frame.evaluate(() =>
+      [...document.querySelectorAll('[data-testid="unit-row"]')].map((row) => ({
+        text: row.querySelector(".text").textContent.toLowerCase(),
+        marks: [...row.querySelectorAll("mark")].map((m) => m.textContent.toLowerCase()),
+      })),
+    );
+    const words = term.split(" ");
+    const bad = rows.filter((r) => !words.every((w) => r.text.includes(w)) || r.marks.length === 0);
+    if (rows.length === 0 || bad.length > 0) throw new Error(`${bad.length} of ${rows.length} rows lack "${term}" or its highlight`);
+    themeOk = true;
+    check(names.theme, true, `"${term}": ${before.shown} -> ${after.shown} rows, ${rows.reduce((n, r) => n + r.marks.length, 0)} marks in the ${rows.length} drawn`);
+    await frame.click('[data-testid="active-theme"] button.clear');
+    await waitForCount(frame, { equals: before.shown });
+  } catch (error) {
+    check(names.theme, false, firstLine(error));
+  }
+
+  try {
+    const before = await listCount(frame);
+    await frame.fill('[data-testid="search"]', "delayed");
+    const after = await waitForCount(frame, { below: before.shown });
+    const texts = await frame.$$eval('[data-testid="unit-row"] .text', (els) => els.map((el) => el.textContent.toLowerCase()));
+    if (!texts.every((t) => t.includes("delayed"))) throw new Error("a listed row does not contain the search");
+    check(names.search, true, `"delayed": ${before.shown} -> ${after.shown} rows`);
+    await frame.fill('[data-testid="search"]', "");
+    await waitForCount(frame, { equals: before.shown });
+  } catch (error) {
+    check(names.search, false, firstLine(error));
+  }
+
+  // The figures the page measured at this size: each filter, sort and group change, and its heap after loading.
+  const figures = await frame.evaluate(() => Object.fromEntries([...document.body.attributes].filter((a) => a.name.startsWith("data-")).map((a) => [a.name.slice(5), a.value])));
+  for (const [name, value] of Object.entries(figures)) process.stdout.write(`# figure ${name}: ${value}\n`);
+
+  if ((groupsOk || !source.tables) && themeOk) {
+    try {
+      // The screenshot: the grouped table with the themes of the selected group (or of the whole set without tables).
+      await frame.evaluate(() => document.querySelector(".review")?.scrollIntoView({ block: "start" }));
+      await frame.waitForSelector('[data-testid="theme"]', { timeout: 60_000 });
+      await page.mouse.move(5, 450);
+      if (source.tables) {
+        const png = path.join(screenshotDir, "panel-groups.png");
+        await page.screenshot({ path: png });
+        check(names.shot, fs.existsSync(png), `${fs.statSync(png).size} bytes`);
+      } else {
+        check(names.shot, process.env.CI !== "true", "skipped: a markdown source has no group table to show");
+      }
+    } catch (error) {
+      check(names.shot, false, firstLine(error));
+    }
+  } else {
+    check(names.shot, false, "not taken: the group table or the theme check failed");
+  }
 }
 
 function firstLine(error) {

@@ -3,6 +3,7 @@ import * as vscode from "vscode";
 import type { InlineSentimentApi } from "../../src/extension";
 import type { PanelModel } from "../../src/core/review";
 import type { HostMessage } from "../../src/panel/protocol";
+import { exportOptionsOf } from "../../src/panel/feedbackView";
 import { summarize } from "../../src/panel/summary";
 import type { SummaryPanel } from "../../src/panel/summaryPanel";
 
@@ -149,6 +150,45 @@ describe("Summary panel in a real VS Code", () => {
     assert.equal(panel.rejectedMessages - before, bad.length);
     assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.path === "/etc/passwd"), "/etc/passwd was never opened");
     assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), editorBefore);
+  });
+
+  it("hears the page's view (group-by, themes) and its measured figures, and the export follows the view", async () => {
+    // The page reports its view and the time it took to draw the model after every update it draws.
+    const heard = () => panel.view !== undefined && panel.metrics.some((m) => m.what === "load");
+    await within(
+      new Promise<void>((resolve) => {
+        const listeners: vscode.Disposable[] = [];
+        const check = () => {
+          if (!heard()) return;
+          for (const listener of listeners) listener.dispose();
+          resolve();
+        };
+        listeners.push(panel.onDidChangeView(check), panel.onDidMeasure(check));
+        check();
+      }),
+      "the page's view and load figure",
+    );
+    assert.deepEqual(panel.view, { groupBy: null, themes: true }, "a markdown document has no columns: no grouping");
+    const load = panel.metrics.find((m) => m.what === "load")!;
+    assert.equal(load.units, 8);
+    assert.ok(Number.isFinite(load.ms) && load.ms >= 0);
+
+    const before = panel.rejectedMessages;
+    await panel.receive({ type: "view", groupBy: { kind: "column", column: "airline" }, themes: false });
+    assert.equal(panel.rejectedMessages, before);
+    assert.deepEqual(panel.view, { groupBy: { kind: "column", column: "airline" }, themes: false });
+    // The export checks the view against the model: feedback.md has no "airline" column, so the report is not grouped.
+    assert.deepEqual(exportOptionsOf(model, panel.view), { themes: false });
+    await panel.receive({ type: "view", groupBy: "airline", themes: true });
+    await panel.receive({ type: "metrics", what: "search", ms: -5, units: 8 });
+    assert.equal(panel.rejectedMessages - before, 2);
+    assert.deepEqual(panel.view, { groupBy: { kind: "column", column: "airline" }, themes: false }, "a malformed view changes nothing");
+
+    const target = workspaceFile("panel-export.json");
+    await vscode.commands.executeCommand("inlineSentiment.exportReport", target);
+    const written = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(target)).toString("utf8"));
+    assert.equal(written.units.length, 8);
+    await vscode.workspace.fs.delete(target);
   });
 
   it("posts the new model when the document is analysed again", async () => {

@@ -22,6 +22,17 @@ import {
   signedSentiment,
   summarize,
 } from "../../src/panel/summary";
+import {
+  FeedbackView,
+  MAX_ARC_POINTS,
+  columnsOf,
+  describeSeries,
+  effectiveGroupBy,
+  exportOptionsOf,
+  groupByOptions,
+  highlightPieces,
+  itemsWithTerm,
+} from "../../src/panel/feedbackView";
 import { ROOT } from "./helpers";
 
 /** An SST-2 style unit: P(NEGATIVE) = negative, polarity as the editor shows it at the default threshold 0.75. */
@@ -227,9 +238,61 @@ describe("panel protocol guards", () => {
   it("reads saved page state field by field, defaults for anything missing or malformed", () => {
     assert.deepEqual(readPanelState(undefined), DEFAULT_STATE);
     assert.deepEqual(readPanelState("garbage"), DEFAULT_STATE);
+    // State saved by the version that kept only the polarity filters.
     assert.deepEqual(readPanelState({ filters: { positive: false, neutral: "no" } }), {
+      ...DEFAULT_STATE,
       filters: { negative: true, neutral: true, positive: false },
     });
+    const full = {
+      filters: { negative: true, neutral: false, positive: true },
+      groupBy: { kind: "column", column: "airline" },
+      groupSort: { key: "mean", direction: "asc" },
+      group: "United",
+      theme: "lost bag",
+      search: "delayed",
+      sort: "order",
+      axis: "tweet_created",
+      themes: false,
+    };
+    assert.deepEqual(readPanelState(full), full);
+    assert.deepEqual(readPanelState({ ...full, groupBy: null }).groupBy, null, "no grouping is a choice, kept");
+    assert.deepEqual(readPanelState({ groupBy: { kind: "file" } }).groupBy, { kind: "file" });
+    const bad = readPanelState({
+      groupBy: { kind: "column" },
+      groupSort: { key: "nope", direction: "asc" },
+      group: 3,
+      theme: "",
+      search: "x".repeat(2000),
+      sort: "random",
+      axis: {},
+      themes: "yes",
+    });
+    assert.deepEqual(bad, DEFAULT_STATE);
+  });
+
+  it("accepts well-formed view and metrics messages only", () => {
+    const good: unknown[] = [
+      { type: "view", groupBy: null, themes: true },
+      { type: "view", groupBy: { kind: "file" }, themes: false },
+      { type: "view", groupBy: { kind: "column", column: "airline" }, themes: true },
+      { type: "metrics", what: "search", ms: 3.2, units: 15000 },
+      { type: "metrics", what: "heap after load", ms: 0, units: 15000, heapBytes: 104e6 },
+    ];
+    const bad: unknown[] = [
+      { type: "view", groupBy: "airline", themes: true },
+      { type: "view", groupBy: { kind: "column", column: "" }, themes: true },
+      { type: "view", groupBy: { kind: "column", column: "x".repeat(1001) }, themes: true },
+      { type: "view", groupBy: null },
+      { type: "view", themes: true },
+      { type: "metrics", what: "", ms: 1, units: 1 },
+      { type: "metrics", what: "x".repeat(101), ms: 1, units: 1 },
+      { type: "metrics", what: "search", ms: -1, units: 1 },
+      { type: "metrics", what: "search", ms: Infinity, units: 1 },
+      { type: "metrics", what: "search", ms: 1, units: 1.5 },
+      { type: "metrics", what: "search", ms: 1, units: 1, heapBytes: "1" },
+    ];
+    for (const message of good) assert.ok(isPageMessage(message), JSON.stringify(message));
+    for (const message of bad) assert.ok(!isPageMessage(message), JSON.stringify(message).slice(0, 120));
   });
 });
 
@@ -252,10 +315,21 @@ describe("panel page shell", () => {
   });
 
   it("the page script never parses strings as HTML and never uses Math.random", () => {
-    const sources = ["src/panel/page/main.ts", "src/panel/summaryPanel.ts", "src/panel/summary.ts", "src/panel/html.ts"];
+    const sources = [
+      "src/panel/page/main.ts",
+      "src/panel/page/dom.ts",
+      "src/panel/page/charts.ts",
+      "src/panel/page/virtualList.ts",
+      "src/panel/summaryPanel.ts",
+      "src/panel/summary.ts",
+      "src/panel/feedbackView.ts",
+      "src/panel/html.ts",
+    ];
     for (const file of sources) {
       const source = readFileSync(join(ROOT, file), "utf8");
       assert.doesNotMatch(source, /innerHTML|outerHTML|insertAdjacentHTML|document\.write|DOMParser|Math\.random/, file);
+      // Styles only through the CSSOM (element.style.x = ...), which the CSP allows; never a style attribute.
+      assert.doesNotMatch(source, /setAttribute\(\s*["']style["']|cssText/, file);
     }
   });
 });
@@ -275,5 +349,154 @@ describe("label map (custom models whose label names do not say their polarity)"
     const unit = { startLine: 1, endLine: 1, text: "x", label: "LABEL_0", score: 0.8, polarity: "negative" as const, probabilities: { LABEL_0: 0.8, LABEL_1: 0.1, LABEL_2: 0.1 } };
     assert.ok(Math.abs(signedSentiment(unit, { LABEL_0: "negative", LABEL_2: "positive" }) - -0.7) < 1e-9);
     assert.equal(signedSentiment(unit), 0, "without the map no label reads as either side");
+  });
+});
+
+describe("panel feedback view (groups, themes, search, arc at scale)", () => {
+  /** A row unit with fields: negative complaints about bags on United, praise for Delta crews. */
+  function row(line: number, text: string, negative: number, fields: Record<string, string>): PanelUnit {
+    return { ...sst2(line, text, negative), fields };
+  }
+  const rows: PanelUnit[] = [];
+  for (let i = 0; i < 12; i++) {
+    rows.push(row(2 + i * 3, `Lost bag again, waited on hold for hours (${i})`, 0.97, { airline: "United", date: `2015-02-${String(10 + (i % 5)).padStart(2, "0")}` }));
+    rows.push(row(3 + i * 3, `Friendly crew, thanks for a great flight (${i})`, 0.03, { airline: "Delta", date: `2015-02-${String(10 + (i % 5)).padStart(2, "0")}` }));
+    rows.push(row(4 + i * 3, `Boarding at gate seven (${i})`, 0.5, { airline: i % 2 ? "Delta" : "", date: "2015-02-12" }));
+  }
+  const tabular: PanelModel = {
+    kind: "document",
+    title: "tweets.csv",
+    model: "sentiment-mini",
+    files: [
+      {
+        uri: "file:///w/tweets.csv",
+        name: "tweets.csv",
+        units: rows,
+        columns: ["airline", "text", "date"],
+        textColumn: "text",
+        problems: [{ line: 40, message: "an unclosed quote" }],
+      },
+    ],
+  };
+  const base = { filters: { negative: true, neutral: true, positive: true }, search: "", sort: "negative" as const };
+
+  it("offers none, the file in folder runs, and every column but the text column", () => {
+    assert.deepEqual(groupByOptions(tabular), [null, { kind: "column", column: "airline" }, { kind: "column", column: "date" }]);
+    assert.deepEqual(columnsOf(feedback), []);
+    const folder: PanelModel = { ...feedback, kind: "folder" };
+    assert.deepEqual(groupByOptions(folder), [null, { kind: "file" }]);
+    assert.deepEqual(effectiveGroupBy({}, folder), { kind: "file" }, "a folder run groups by file unless told otherwise");
+    assert.equal(effectiveGroupBy({}, tabular), null);
+    assert.equal(effectiveGroupBy({ groupBy: null }, folder), null);
+    assert.deepEqual(effectiveGroupBy({ groupBy: { kind: "column", column: "airline" } }, tabular), { kind: "column", column: "airline" });
+    assert.equal(effectiveGroupBy({ groupBy: { kind: "column", column: "country" } }, tabular), null, "a column this model lacks");
+    // Without a `columns` list the fields of the units say which columns exist.
+    const noList: PanelModel = { ...tabular, files: [{ ...tabular.files[0], columns: undefined, textColumn: undefined }] };
+    assert.deepEqual(columnsOf(noList), ["airline", "date"]);
+  });
+
+  it("exports only a group-by the model offers, and the themes choice", () => {
+    assert.deepEqual(exportOptionsOf(tabular, undefined), {});
+    assert.deepEqual(exportOptionsOf(tabular, { groupBy: { kind: "column", column: "airline" }, themes: true }), { groupBy: "airline", themes: true });
+    assert.deepEqual(exportOptionsOf(tabular, { groupBy: { kind: "column", column: "text" }, themes: false }), { themes: false });
+    assert.deepEqual(exportOptionsOf(tabular, { groupBy: { kind: "file" }, themes: true }), { themes: true }, "not a folder run");
+    assert.deepEqual(exportOptionsOf({ ...feedback, kind: "folder" }, { groupBy: { kind: "file" }, themes: true }), { groupBy: "file", themes: true });
+  });
+
+  it("groups with counts, shares and means; a group filters the list", () => {
+    const view = new FeedbackView(tabular);
+    const by = { kind: "column", column: "airline" } as const;
+    const groups = view.groups(by);
+    assert.deepEqual(groups.map((g) => [g.key, g.count, g.counts.negative, g.counts.positive]), [["Delta", 18, 0, 12], ["United", 12, 12, 0], ["", 6, 0, 0]]);
+    assert.deepEqual(view.groups(by, { key: "mean", direction: "asc" }).map((g) => g.key), ["United", "", "Delta"]);
+    const united = view.query({ ...base, group: "United" }, by);
+    assert.equal(united.order.length, 12);
+    assert.ok([...united.order].every((i) => view.entries[i].unit.fields?.airline === "United"));
+    assert.equal(united.group?.key, "United");
+    assert.equal(view.query({ ...base, group: "Lufthansa" }, by).order.length, 0, "a group that does not exist shows nothing");
+    assert.deepEqual(view.problems, [{ fileName: "tweets.csv", line: 40, message: "an unclosed quote" }]);
+  });
+
+  it("sorts most negative first, most positive first or in document order; searches the text", () => {
+    const view = new FeedbackView(tabular);
+    const negative = view.query(base, null).order;
+    assert.equal(view.entries[negative[0]].unit.polarity, "negative");
+    assert.deepEqual([...negative.slice(0, 3)], [0, 3, 6], "ties keep document order");
+    const positive = view.query({ ...base, sort: "positive" }, null).order;
+    assert.equal(view.entries[positive[0]].unit.polarity, "positive");
+    assert.deepEqual([...view.query({ ...base, sort: "order" }, null).order.slice(0, 4)], [0, 1, 2, 3]);
+    assert.equal(view.query({ ...base, search: "GATE seven" }, null).order.length, 12);
+    assert.equal(view.query({ ...base, search: "gate", filters: { negative: true, neutral: false, positive: true } }, null).order.length, 0);
+  });
+
+  it("themes: negative and positive terms per scope; a theme filters to the items containing it, with spans to mark", () => {
+    const view = new FeedbackView(tabular);
+    const by = { kind: "column", column: "airline" } as const;
+    assert.equal(view.index, undefined, "the term index is built on first use");
+    const pending = view.query({ ...base, theme: "lost bag" }, by);
+    assert.ok(pending.themePending, "before the index exists the theme is not applied");
+    const all = view.themes(null, undefined);
+    assert.ok(view.index);
+    const negativeTerms = all.negative.map((t) => t.term);
+    const positiveTerms = all.positive.map((t) => t.term);
+    assert.ok(negativeTerms.includes("lost bag"), negativeTerms.join(", "));
+    assert.ok(positiveTerms.includes("friendly crew"), positiveTerms.join(", "));
+    assert.ok(!negativeTerms.some((t) => positiveTerms.includes(t)));
+    const filtered = view.query({ ...base, theme: "lost bag" }, by);
+    assert.equal(filtered.themePending, false);
+    assert.equal(filtered.order.length, 12);
+    const first = filtered.order[0];
+    const text = view.entries[first].unit.text;
+    const pieces = highlightPieces(text, view.matches(first, "lost bag"));
+    assert.deepEqual(pieces.filter((p) => p.mark).map((p) => p.text), ["Lost bag"]);
+    assert.equal(pieces.map((p) => p.text).join(""), text);
+    // Group and theme together; themes of a group against the rest of that group.
+    assert.equal(view.query({ ...base, theme: "lost bag", group: "Delta" }, by).order.length, 0);
+    assert.ok(!view.hasThemes(by, "Delta"));
+    const delta = view.themes(by, "Delta");
+    assert.ok(view.hasThemes(by, "Delta"));
+    assert.deepEqual(delta.negative, [], "Delta has no negative items");
+    assert.deepEqual(itemsWithTerm(view.index, "no such term"), []);
+  });
+
+  it("reuses the term index when only the scores change", () => {
+    const first = new FeedbackView(tabular);
+    const index = first.buildIndex();
+    const rescored: PanelModel = { ...tabular, files: [{ ...tabular.files[0], units: rows.map((u) => ({ ...u, polarity: "neutral" as const })) }] };
+    assert.equal(new FeedbackView(rescored, first).index, index);
+    const edited: PanelModel = { ...tabular, files: [{ ...tabular.files[0], units: rows.map((u, i) => (i === 0 ? { ...u, text: "changed" } : u)) }] };
+    assert.equal(new FeedbackView(edited, first).index, undefined);
+  });
+
+  it("highlight pieces: merged, clipped, in order, never losing text", () => {
+    assert.deepEqual(highlightPieces("abcdef", []), [{ text: "abcdef", mark: false }]);
+    assert.deepEqual(highlightPieces("", []), [{ text: "", mark: false }]);
+    assert.deepEqual(highlightPieces("abcdef", [{ start: 3, end: 5 }, { start: 0, end: 2 }, { start: 1, end: 2 }, { start: 4, end: 99 }]), [
+      { text: "ab", mark: true },
+      { text: "c", mark: false },
+      { text: "def", mark: true },
+    ]);
+  });
+
+  it("arc: one point per unit up to 300, then a rolling mean with its window; a date column gives means per day", () => {
+    const small = new FeedbackView(tabular).series(undefined);
+    assert.equal(small.kind, "points");
+    const many: PanelModel = documentModel(Array.from({ length: 15000 }, (_, i) => sst2(i + 1, `t${i}`, i % 3 === 0 ? 0.9 : 0.1)));
+    const series = new FeedbackView(many).series(undefined);
+    assert.equal(series.kind, "rolling");
+    if (series.kind !== "rolling") return;
+    assert.equal(series.window, 123);
+    assert.ok(series.points.length <= MAX_ARC_POINTS + 1);
+    assert.equal(series.points[series.points.length - 1].index, 14999);
+    assert.equal(describeSeries(series), "Rolling mean over 123 items (of 15000), in document order.");
+    const view = new FeedbackView(tabular);
+    assert.deepEqual(view.dateColumns.map((c) => c.column), ["date"]);
+    const dates = view.series("date");
+    assert.equal(dates.kind, "dates");
+    if (dates.kind !== "dates") return;
+    assert.equal(dates.bucket, "day");
+    assert.deepEqual(dates.points.map((p) => p.start), ["2015-02-10", "2015-02-11", "2015-02-12", "2015-02-13", "2015-02-14"]);
+    assert.match(describeSeries(dates), /^Mean per day of date \(5 days\)\.$/);
+    assert.equal(view.series("airline").kind, "points", "not a date column: document order");
   });
 });

@@ -1,45 +1,61 @@
 /// <reference lib="dom" />
 /**
  * The summary page's script, bundled on its own for the browser (dist/panel/main.js). It draws whatever the host posts
- * in `update` messages and sends back only `ready` and `reveal`.
+ * in `update` messages and sends back `ready`, `reveal`, `view` (its group-by and themes choice, for exports) and
+ * `metrics` (the times it measured).
  *
- * Every piece of document text reaches the DOM through textContent or a plain attribute value, never through HTML
- * parsing: paragraphs may contain markup, scripts or command links, and must show as the text they are.
+ * Every piece of document text reaches the DOM through textContent, text nodes or a plain attribute value, never
+ * through HTML parsing: paragraphs and cells may contain markup, scripts or command links, and must show as the text
+ * they are.
+ *
+ * Work happens here, in the webview's own process, not on the extension host: the list's keys and group tables once
+ * per model (tens of milliseconds at 15,000 units), the term index once per set of texts (the costly step, hundreds of
+ * milliseconds, after the first paint), themes once per scope. Each later change of filter, sort, group or search is
+ * a pass over typed arrays plus a few dozen rows of DOM; its time is measured and reported.
  */
-import type { Polarity } from "../../core/types";
 import type { PanelModel } from "../../core/review";
-import { isHostMessage, readPanelState, type PageMessage, type PanelState } from "../protocol";
-import {
-  OVERALL_THRESHOLD,
-  applyFilter,
-  describeArc,
-  describeHistogram,
-  formatPercent,
-  formatSigned,
-  groupByFile,
-  lineLabel,
-  summarize,
-  type HistogramBin,
-  type Summary,
-  type UnitEntry,
-} from "../summary";
+import type { Polarity } from "../../core/types";
+import type { GroupSortKey, GroupStats, Theme } from "../../core/feedback";
+import { FeedbackView, describeSeries, effectiveGroupBy, groupByKey, groupByLabel, highlightPieces, type ListView } from "../feedbackView";
+import { isHostMessage, readPanelState, type GroupBy, type PageMessage, type PanelState } from "../protocol";
+import { OVERALL_THRESHOLD, countsOf, formatPercent, formatSigned, histogramOf, lineLabel, overallOf, type UnitEntry } from "../summary";
+import { renderArc, renderHistogram } from "./charts";
+import { capitalized, count, html, plural, svg } from "./dom";
+import { VirtualList } from "./virtualList";
 
 declare function acquireVsCodeApi(): { postMessage(message: unknown): void; getState(): unknown; setState(state: unknown): void };
 
 const vscode = acquireVsCodeApi();
 const root = document.getElementById("root") as HTMLElement;
-const SVG_NS = "http://www.w3.org/2000/svg";
 
 const POLARITY_ORDER: readonly Polarity[] = ["negative", "neutral", "positive"];
 /** Shapes as well as colours, so polarity never depends on telling red from green (same marks as the editor badges). */
 const SYMBOL: Record<Polarity, string> = { positive: "▲", negative: "▼", neutral: "●" };
 const EMPTY_TEXT = "Run Inline Sentiment: Analyze Sentiment on a markdown or plaintext document.";
+/** A list row's height in CSS pixels; style.css gives `.virtual-row` the same. */
+const ROW_HEIGHT = 64;
+/** Groups drawn in the table; a column with thousands of distinct values (ids) would otherwise flood the page. */
+const MAX_GROUP_ROWS = 100;
+/** Problems listed open; more are folded under their count. */
+const OPEN_PROBLEMS = 5;
 
 let state: PanelState = readPanelState(vscode.getState());
 let model: PanelModel | undefined;
+let view: FeedbackView | undefined;
 let received = false;
-let summary: Summary | undefined;
-let listContainer: HTMLElement | undefined;
+let listView: ListView | undefined;
+let themesTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** The parts of the page that change without a full redraw. */
+interface Parts {
+  list: VirtualList;
+  count: HTMLElement;
+  active: HTMLElement;
+  groups: HTMLElement;
+  themes: HTMLElement;
+  arc: HTMLElement;
+}
+let parts: Parts | undefined;
 
 function post(message: PageMessage): void {
   vscode.postMessage(message);
@@ -49,82 +65,84 @@ function saveState(): void {
   vscode.setState(state);
 }
 
-interface ElementOptions {
-  className?: string;
-  text?: string;
-  attrs?: Record<string, string>;
+function groupBy(): GroupBy | null {
+  return model ? effectiveGroupBy(state, model) : null;
 }
 
-function html<K extends keyof HTMLElementTagNameMap>(tag: K, options: ElementOptions = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  if (options.className) element.className = options.className;
-  if (options.text !== undefined) element.textContent = options.text;
-  for (const [name, value] of Object.entries(options.attrs ?? {})) element.setAttribute(name, value);
-  element.append(...children);
-  return element;
-}
-
-function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}, ...children: Node[]): SVGElementTagNameMap[K] {
-  const element = document.createElementNS(SVG_NS, tag);
-  for (const [name, value] of Object.entries(attrs)) element.setAttribute(name, String(value));
-  element.append(...children);
-  return element;
-}
-
-/** An SVG <title>: the tooltip of a bar or point. */
-function tooltip(text: string): SVGTitleElement {
-  const title = svg("title");
-  title.textContent = text;
-  return title;
-}
-
-function capitalized(word: string): string {
-  return word.charAt(0).toUpperCase() + word.slice(1);
+function postView(): void {
+  post({ type: "view", groupBy: groupBy(), themes: state.themes });
 }
 
 function reveal(entry: UnitEntry): void {
   post({ type: "reveal", uri: entry.uri, line: entry.unit.startLine });
 }
 
-/** Where focus was, by a key that survives re-rendering, so an update does not throw keyboard users to the top. */
-function focusKey(): string | undefined {
-  return document.activeElement?.getAttribute("data-focus-key") ?? undefined;
+/**
+ * Records a measured figure: in the console, as data attributes on <body> (the browser check reads them) and as a
+ * message to the host. `ms` is the script's time; the time to the next paint is measured too.
+ */
+function record(what: string, started: number): void {
+  const ms = performance.now() - started;
+  const units = view?.entries.length ?? 0;
+  const key = what.replace(/[^a-z]+/gi, "-");
+  document.body.setAttribute(`data-ms-${key}`, ms.toFixed(1));
+  document.body.setAttribute("data-last-change", what);
+  document.body.setAttribute("data-last-change-ms", ms.toFixed(1));
+  requestAnimationFrame(() =>
+    setTimeout(() => {
+      const painted = performance.now() - started;
+      document.body.setAttribute(`data-paint-ms-${key}`, painted.toFixed(1));
+      console.info(`[inline-sentiment] ${what}: ${ms.toFixed(1)} ms script, ${painted.toFixed(1)} ms to paint, ${units} units`);
+    }),
+  );
+  post({ type: "metrics", what, ms, units });
 }
 
-function restoreFocus(key: string | undefined): void {
-  if (!key) return;
-  const elements = Array.from(root.querySelectorAll<HTMLElement>("[data-focus-key]"));
-  elements.find((element) => element.getAttribute("data-focus-key") === key)?.focus();
+/** The page's heap after a load, where chromium exposes it (performance.memory), as a data attribute and a message. */
+function recordHeap(what: string): void {
+  const memory = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
+  if (!memory) return;
+  document.body.setAttribute("data-heap-bytes", String(memory.usedJSHeapSize));
+  post({ type: "metrics", what, ms: 0, units: view?.entries.length ?? 0, heapBytes: memory.usedJSHeapSize });
 }
 
 function render(): void {
-  const key = focusKey();
-  listContainer = undefined;
+  parts = undefined;
   if (!received) {
     root.replaceChildren(html("p", { className: "empty", text: "Loading…" }));
     return;
   }
-  if (!model) {
-    summary = undefined;
+  if (!model || !view) {
     root.replaceChildren(html("p", { className: "empty", text: EMPTY_TEXT, attrs: { "data-testid": "empty" } }));
     return;
   }
-  summary = summarize(model);
-  const parts: Node[] = [renderHeader(model, summary), renderCounts(summary)];
-  if (summary.entries.length === 0) {
-    parts.push(html("p", { className: "empty", text: `No paragraphs were scored in ${model.title}.` }));
-  } else {
-    parts.push(renderCharts(summary), renderListSection(model));
+  const { entries } = view;
+  const counts = countsOf(entries);
+  const children: Node[] = [renderHeader(model, entries), renderCounts(counts)];
+  if (view.problems.length > 0) children.push(renderProblems());
+  if (entries.length === 0) {
+    children.push(html("p", { className: "empty", text: `No paragraphs were scored in ${model.title}.` }));
+    root.replaceChildren(...children);
+    return;
   }
-  root.replaceChildren(...parts);
-  renderList();
-  restoreFocus(key);
+  const arc = html("div", { className: "arc-host" });
+  const groups = html("div", { className: "groups-host" });
+  const themes = html("div", { className: "themes-host", attrs: { "data-testid": "themes", "aria-live": "polite" } });
+  const active = html("div", { className: "active-filters", attrs: { "data-testid": "active-filters" } });
+  const countText = html("span", { className: "list-count", attrs: { "data-testid": "list-count", "aria-live": "polite" } });
+  const list = new VirtualList(ROW_HEIGHT, renderRow, { "data-testid": "unit-list" });
+  parts = { list, count: countText, active, groups, themes, arc };
+  children.push(renderCharts(arc), renderReview(groups, themes), renderListSection(counts, active, countText, list));
+  root.replaceChildren(...children);
+  drawArc();
+  refreshView(true);
 }
 
-function renderHeader(current: PanelModel, { overall }: Summary): HTMLElement {
+function renderHeader(current: PanelModel, entries: readonly UnitEntry[]): HTMLElement {
+  const overall = overallOf(entries);
   const overallText =
     `Overall: ${capitalized(overall.label)} ${SYMBOL[overall.label]} ${formatSigned(overall.mean)}` +
-    ` (mean of P(positive) − P(negative) over ${overall.units} unit${overall.units === 1 ? "" : "s"})`;
+    ` (mean of P(positive) − P(negative) over ${plural(overall.units, "unit")})`;
   return html(
     "header",
     {},
@@ -143,191 +161,383 @@ function renderHeader(current: PanelModel, { overall }: Summary): HTMLElement {
   );
 }
 
-function renderCounts({ counts }: Summary): HTMLElement {
+function renderCounts(counts: Record<Polarity, number>): HTMLElement {
   const items = POLARITY_ORDER.map((polarity) =>
     html(
       "li",
       { className: polarity, attrs: { "data-polarity": polarity } },
       html("span", { className: "symbol", text: SYMBOL[polarity], attrs: { "aria-hidden": "true" } }),
-      html("span", { className: "count", text: String(counts[polarity]) }),
+      html("span", { className: "count", text: count(counts[polarity]) }),
       html("span", { text: polarity }),
     ),
   );
   return html("ul", { className: "counts", attrs: { "data-testid": "counts", "aria-label": "Units per polarity" } }, ...items);
 }
 
-function renderCharts(current: Summary): HTMLElement {
+/** Rows that could not be read, by line: open when few, folded under their count when many. */
+function renderProblems(): HTMLElement {
+  const problems = view!.problems;
+  const folder = model!.kind === "folder";
+  const details = html(
+    "details",
+    { className: "problems", attrs: { "data-testid": "problems" } },
+    html("summary", { text: `${plural(problems.length, "row")} could not be read (listed by line; every other row was scored)` }),
+    html(
+      "ul",
+      {},
+      ...problems.map((p) => html("li", { text: `${folder ? `${p.fileName} ` : ""}line ${p.line}: ${p.message}`, attrs: { "data-line": String(p.line) } })),
+    ),
+  );
+  details.open = problems.length <= OPEN_PROBLEMS;
+  return details;
+}
+
+function renderCharts(arc: HTMLElement): HTMLElement {
+  const arcTitle = html("h2", { text: "Arc" });
+  const controls: Node[] = [];
+  if (view!.dateColumns.length > 0) {
+    const select = html("select", { attrs: { "data-testid": "arc-axis", "data-focus-key": "arc-axis", "aria-label": "Arc axis" } });
+    select.append(html("option", { text: "Order in the document", attrs: { value: "" } }));
+    for (const column of view!.dateColumns) {
+      select.append(html("option", { text: `${column.column} (mean by day or week)`, attrs: { value: column.column } }));
+    }
+    select.value = state.axis && view!.dateColumns.some((c) => c.column === state.axis) ? state.axis : "";
+    select.addEventListener("change", () => {
+      const started = performance.now();
+      state = { ...state, axis: select.value || undefined };
+      saveState();
+      drawArc();
+      record("arc axis", started);
+    });
+    controls.push(html("label", { className: "control" }, html("span", { text: "Axis " }), select));
+  }
   return html(
     "section",
     { className: "charts" },
-    html("div", { className: "chart" }, html("h2", { text: "Distribution" }), renderHistogram(current.histogram)),
-    html("div", { className: "chart wide" }, html("h2", { text: "Arc" }), renderArc(current.entries)),
+    html("div", { className: "chart" }, html("h2", { text: "Distribution" }), renderHistogram(histogramOf(view!.entries))),
+    html("div", { className: "chart wide" }, arcTitle, ...controls, arc),
   );
 }
 
-/** Colour of a histogram bin: the same ±OVERALL_THRESHOLD split as the overall label. */
-function binPolarity(bin: HistogramBin): Polarity {
-  const centre = (bin.from + bin.to) / 2;
-  return centre >= OVERALL_THRESHOLD ? "positive" : centre <= -OVERALL_THRESHOLD ? "negative" : "neutral";
+function drawArc(): void {
+  if (!parts || !view) return;
+  const series = view.series(state.axis);
+  parts.arc.replaceChildren(renderArc(series, reveal), html("p", { className: "caption", text: describeSeries(series), attrs: { "data-testid": "arc-caption" } }));
 }
 
-function renderHistogram(bins: readonly HistogramBin[]): SVGSVGElement {
-  const width = 300;
-  const height = 130;
-  const pad = { left: 6, right: 6, top: 16, bottom: 18 };
-  const plotWidth = width - pad.left - pad.right;
-  const plotHeight = height - pad.top - pad.bottom;
-  const max = Math.max(1, ...bins.map((bin) => bin.count));
-  const step = plotWidth / bins.length;
-  const chart = svg("svg", {
-    viewBox: `0 0 ${width} ${height}`,
-    role: "img",
-    "aria-label": describeHistogram(bins),
-    "data-testid": "histogram",
-    class: "histogram",
-  });
-  bins.forEach((bin, i) => {
-    const barHeight = (bin.count / max) * plotHeight;
-    const x = pad.left + i * step + 1;
-    const y = pad.top + plotHeight - barHeight;
-    const range = `${formatSigned(bin.from)} to ${formatSigned(bin.to)}`;
-    chart.append(
-      svg(
-        "rect",
-        { x, y, width: step - 2, height: barHeight, class: `bar ${binPolarity(bin)}`, "data-count": bin.count },
-        tooltip(`${bin.count} unit${bin.count === 1 ? "" : "s"} from ${range}`),
-      ),
-    );
-    if (bin.count > 0) {
-      const label = svg("text", { x: x + (step - 2) / 2, y: y - 3, class: "bar-label", "text-anchor": "middle" });
-      label.textContent = String(bin.count);
-      chart.append(label);
-    }
-  });
-  const baseline = pad.top + plotHeight;
-  chart.append(svg("line", { x1: pad.left, x2: width - pad.right, y1: baseline, y2: baseline, class: "axis" }));
-  for (const [value, anchor] of [[-1, "start"], [0, "middle"], [1, "end"]] as const) {
-    const label = svg("text", {
-      x: pad.left + ((value + 1) / 2) * plotWidth,
-      y: height - 4,
-      class: "tick",
-      "text-anchor": anchor,
+/** Group-by and themes: the controls and the two containers `refreshView` fills. */
+function renderReview(groups: HTMLElement, themes: HTMLElement): HTMLElement {
+  const controls: Node[] = [];
+  if (view!.groupOptions.length > 1) {
+    const select = html("select", { attrs: { "data-testid": "group-by", "data-focus-key": "group-by", "aria-label": "Group by" } });
+    for (const option of view!.groupOptions) select.append(html("option", { text: groupByLabel(option), attrs: { value: groupByKey(option) } }));
+    select.value = groupByKey(groupBy());
+    select.addEventListener("change", () => {
+      const chosen = view!.groupOptions.find((o) => groupByKey(o) === select.value) ?? null;
+      change("group by", () => {
+        state = { ...state, groupBy: chosen, group: undefined };
+      });
+      postView();
     });
-    label.textContent = value === 0 ? "0" : formatSigned(value).replace(".00", "");
-    chart.append(label);
+    controls.push(html("label", { className: "control" }, html("span", { text: "Group by " }), select));
   }
-  return chart;
-}
-
-function renderArc(entries: readonly UnitEntry[]): SVGSVGElement {
-  const width = 600;
-  const height = 170;
-  const pad = { left: 32, right: 10, top: 10, bottom: 10 };
-  const plotWidth = width - pad.left - pad.right;
-  const plotHeight = height - pad.top - pad.bottom;
-  // Points are inset from the plot's edges so the first and last never sit on the axis labels.
-  const inset = 10;
-  const x = (index: number) =>
-    entries.length === 1 ? pad.left + plotWidth / 2 : pad.left + inset + (index / (entries.length - 1)) * (plotWidth - 2 * inset);
-  const y = (value: number) => pad.top + ((1 - value) / 2) * plotHeight;
-  const chart = svg("svg", {
-    viewBox: `0 0 ${width} ${height}`,
-    role: "img",
-    "aria-label": describeArc(entries),
-    "data-testid": "arc",
-    class: "arc",
+  const toggle = html("input", { attrs: { type: "checkbox", "data-testid": "themes-toggle", "data-focus-key": "themes-toggle" } });
+  toggle.checked = state.themes;
+  toggle.addEventListener("change", () => {
+    state = { ...state, themes: toggle.checked, theme: toggle.checked ? state.theme : undefined };
+    saveState();
+    postView();
+    change("themes toggle", () => undefined);
   });
-  for (const value of [1, 0, -1]) {
-    chart.append(svg("line", { x1: pad.left, x2: width - pad.right, y1: y(value), y2: y(value), class: value === 0 ? "zero" : "grid" }));
-    const label = svg("text", { x: pad.left - 4, y: y(value) + 4, class: "tick", "text-anchor": "end" });
-    label.textContent = value === 0 ? "0" : value > 0 ? "+1" : "\u22121";
-    chart.append(label);
-  }
-  // Folder runs: a faint rule where the next file starts, so the arc reads file by file.
-  for (let i = 1; i < entries.length; i++) {
-    if (entries[i].fileIndex === entries[i - 1].fileIndex) continue;
-    const at = (x(i - 1) + x(i)) / 2;
-    chart.append(svg("line", { x1: at, x2: at, y1: pad.top, y2: height - pad.bottom, class: "file-boundary" }, tooltip(entries[i].fileName)));
-  }
-  if (entries.length > 1) {
-    chart.append(svg("polyline", { points: entries.map((e) => `${x(e.index)},${y(e.signed)}`).join(" "), class: "line" }));
-  }
-  for (const entry of entries) {
-    const point = svg(
-      "circle",
-      { cx: x(entry.index), cy: y(entry.signed), r: 5, class: `point ${entry.unit.polarity}`, "data-polarity": entry.unit.polarity },
-      tooltip(`${entry.fileName} ${lineLabel(entry.unit)} · ${entry.unit.polarity} ${formatPercent(entry.unit.score)} · ${formatSigned(entry.signed)}`),
-    );
-    // A shortcut for pointer users; keyboard and screen reader users have the same action on the list rows.
-    point.addEventListener("click", () => reveal(entry));
-    chart.append(point);
-  }
-  return chart;
+  controls.push(html("label", { className: "control toggle" }, toggle, html("span", { text: "Themes" })));
+  return html("section", { className: "review" }, html("div", { className: "controls" }, ...controls), groups, themes);
 }
 
-function renderListSection(current: PanelModel): HTMLElement {
-  const counts = summary?.counts ?? { positive: 0, negative: 0, neutral: 0 };
+function renderListSection(counts: Record<Polarity, number>, active: HTMLElement, countText: HTMLElement, list: VirtualList): HTMLElement {
   const toggles = POLARITY_ORDER.map((polarity) => {
-    const input = html("input", {
-      attrs: { type: "checkbox", "data-testid": `filter-${polarity}`, "data-focus-key": `filter:${polarity}` },
-    });
+    const input = html("input", { attrs: { type: "checkbox", "data-testid": `filter-${polarity}`, "data-focus-key": `filter:${polarity}` } });
     input.checked = state.filters[polarity];
-    input.addEventListener("change", () => {
-      state = { filters: { ...state.filters, [polarity]: input.checked } };
-      saveState();
-      renderList();
-    });
+    input.addEventListener("change", () =>
+      change("polarity filter", () => {
+        state = { ...state, filters: { ...state.filters, [polarity]: input.checked } };
+      }),
+    );
     return html(
       "label",
       { className: `toggle ${polarity}` },
       input,
       html("span", { className: "symbol", text: SYMBOL[polarity], attrs: { "aria-hidden": "true" } }),
-      html("span", { text: `${capitalized(polarity)} (${counts[polarity]})` }),
+      html("span", { text: `${capitalized(polarity)} (${count(counts[polarity])})` }),
     );
   });
-  listContainer = html("div", { className: "unit-list", attrs: { "data-testid": "unit-list" } });
+  const search = html("input", {
+    className: "search",
+    attrs: { type: "search", placeholder: "Search the text", "aria-label": "Search the text", "data-testid": "search", "data-focus-key": "search" },
+  });
+  search.value = state.search;
+  search.addEventListener("input", () =>
+    change("search", () => {
+      state = { ...state, search: search.value.slice(0, 1000) };
+    }),
+  );
+  const sort = html("select", { attrs: { "data-testid": "list-sort", "data-focus-key": "list-sort", "aria-label": "Order" } });
+  for (const [value, text] of [["negative", "Most negative first"], ["positive", "Most positive first"], ["order", "Document order"]] as const) {
+    sort.append(html("option", { text, attrs: { value } }));
+  }
+  sort.value = state.sort;
+  sort.addEventListener("change", () =>
+    change("sort", () => {
+      state = { ...state, sort: sort.value === "positive" || sort.value === "order" ? sort.value : "negative" };
+    }),
+  );
   return html(
     "section",
     { className: "units" },
-    html("h2", { text: current.kind === "folder" ? "Most negative first, by file" : "Most negative first" }),
+    html("h2", { text: "Units" }),
     html("fieldset", { className: "filters" }, html("legend", { text: "Show" }), ...toggles),
-    listContainer,
+    html("div", { className: "controls" }, search, sort, countText),
+    active,
+    list.element,
   );
 }
 
-/** Redraws only the list, so toggling a filter keeps focus on the checkbox. */
-function renderList(): void {
-  if (!listContainer || !summary || !model) return;
-  const key = focusKey();
-  const visible = applyFilter(summary.sorted, state.filters);
-  if (visible.length === 0) {
-    listContainer.replaceChildren(html("p", { className: "empty", text: "No units match the filters." }));
+/** Applies a state change to the list, the group table and the themes, and records how long it took. */
+function change(what: string, apply: () => void): void {
+  const started = performance.now();
+  apply();
+  saveState();
+  refreshView(what === "search" || what === "sort" || what === "polarity filter" ? false : true);
+  record(what, started);
+}
+
+/** Recomputes the list for the state and redraws the parts that depend on it. */
+function refreshView(themes: boolean): void {
+  if (!parts || !view) return;
+  const by = groupBy();
+  // A saved group or theme the model no longer has (another file, new texts) is dropped, not shown as an empty list.
+  if (state.group !== undefined && !view.group(by, state.group)) state = { ...state, group: undefined };
+  listView = view.query(state, by);
+  parts.list.setCount(listView.order.length, true);
+  parts.count.textContent = `${count(listView.order.length)} of ${plural(view.entries.length, "unit")}`;
+  parts.count.setAttribute("data-count", String(listView.order.length));
+  drawActiveFilters();
+  drawGroups(by);
+  if (themes) drawThemes(by);
+}
+
+function drawActiveFilters(): void {
+  if (!parts) return;
+  const chips: Node[] = [];
+  const clear = (label: string, testid: string, apply: () => void) =>
+    html(
+      "span",
+      { className: "chip", attrs: { "data-testid": testid } },
+      html("span", { text: label }),
+      (() => {
+        const button = html("button", { className: "clear", text: "✕", attrs: { type: "button", "aria-label": `Clear ${label}`, title: `Clear ${label}` } });
+        button.addEventListener("click", () => change("clear filter", apply));
+        return button;
+      })(),
+    );
+  if (state.group !== undefined) {
+    chips.push(clear(`${groupByLabel(groupBy())} = ${state.group || "(empty)"}`, "active-group", () => (state = { ...state, group: undefined })));
+  }
+  if (state.theme) {
+    const pending = listView?.themePending ? " (finding themes…)" : "";
+    chips.push(clear(`contains “${state.theme}”${pending}`, "active-theme", () => (state = { ...state, theme: undefined })));
+  }
+  if (state.search.trim()) chips.push(clear(`search “${state.search.trim()}”`, "active-search", () => (state = { ...state, search: "" })));
+  parts.active.replaceChildren(...(chips.length > 0 ? [html("span", { className: "label", text: "Filtered by " }), ...chips] : []));
+  if (chips.length > 1) {
+    const all = html("button", { className: "link", text: "Clear all", attrs: { type: "button", "data-testid": "clear-all" } });
+    all.addEventListener("click", () => change("clear filter", () => (state = { ...state, group: undefined, theme: undefined, search: "" })));
+    parts.active.append(all);
+  }
+  // The search box follows a cleared search.
+  const box = root.querySelector<HTMLInputElement>('[data-testid="search"]');
+  if (box && box.value !== state.search) box.value = state.search;
+}
+
+const GROUP_COLUMNS: readonly [GroupSortKey, string][] = [
+  ["key", "Group"],
+  ["count", "Count"],
+  ["negative", "Negative"],
+  ["neutral", "Neutral"],
+  ["positive", "Positive"],
+  ["mean", "Mean"],
+];
+
+function drawGroups(by: GroupBy | null): void {
+  if (!parts || !view) return;
+  if (!by) {
+    parts.groups.replaceChildren();
     return;
   }
-  if (model.kind === "folder") {
-    listContainer.replaceChildren(
-      ...groupByFile(visible).map((group) =>
-        html(
-          "section",
-          { className: "file-group" },
-          html("h3", { text: `${group.fileName} (${group.entries.length})` }),
-          rows(group.entries, true),
-        ),
-      ),
-    );
-  } else {
-    listContainer.replaceChildren(rows(visible, false));
+  const groups = view.groups(by, state.groupSort);
+  const head = html(
+    "tr",
+    {},
+    ...GROUP_COLUMNS.map(([key, label]) => {
+      const sorted = state.groupSort.key === key;
+      const button = html("button", {
+        className: "sort",
+        text: `${label}${sorted ? (state.groupSort.direction === "asc" ? " ↑" : " ↓") : ""}`,
+        attrs: { type: "button", "data-testid": `group-sort-${key}`, "data-focus-key": `group-sort:${key}` },
+      });
+      button.addEventListener("click", () =>
+        change("group sort", () => {
+          const direction = sorted ? (state.groupSort.direction === "asc" ? "desc" : "asc") : key === "key" ? "asc" : "desc";
+          state = { ...state, groupSort: { key, direction } };
+        }),
+      );
+      return html(
+        "th",
+        { attrs: { scope: "col", ...(sorted && { "aria-sort": state.groupSort.direction === "asc" ? "ascending" : "descending" }) } },
+        button,
+      );
+    }),
+  );
+  const rows = groups.slice(0, MAX_GROUP_ROWS).map((g) => groupRow(g));
+  const table = html(
+    "table",
+    { className: "groups", attrs: { "data-testid": "group-table" } },
+    html("caption", { text: `${plural(groups.length, "group")} by ${groupByLabel(by)}; select one to filter the list and the themes` }),
+    html("thead", {}, head),
+    html("tbody", {}, ...rows),
+  );
+  const more = groups.length > MAX_GROUP_ROWS ? [html("p", { className: "model", text: `${count(groups.length - MAX_GROUP_ROWS)} more groups not shown; sort to see others.` })] : [];
+  parts.groups.replaceChildren(table, ...more);
+}
+
+function groupRow(g: GroupStats): HTMLTableRowElement {
+  const selected = state.group === g.key;
+  const name = g.key || "(empty)";
+  const button = html("button", {
+    className: "group-name",
+    text: name,
+    attrs: { type: "button", "aria-pressed": String(selected), "data-focus-key": `group:${g.key}`, title: selected ? "Show all groups" : `Show only ${name}` },
+  });
+  button.addEventListener("click", () =>
+    change("group filter", () => {
+      state = { ...state, group: selected ? undefined : g.key };
+    }),
+  );
+  const shares = POLARITY_ORDER.map((p) => html("td", { className: `share ${p}`, text: formatPercent(g.share[p]), attrs: { "data-share": g.share[p].toFixed(4) } }));
+  return html(
+    "tr",
+    { className: selected ? "selected" : "", attrs: { "data-testid": "group-row", "data-group": g.key, "data-count": String(g.count) } },
+    html("th", { attrs: { scope: "row" } }, button, shareBar(g)),
+    html("td", { className: "num", text: count(g.count) }),
+    ...shares,
+    html("td", { className: `num ${g.mean >= OVERALL_THRESHOLD ? "positive" : g.mean <= -OVERALL_THRESHOLD ? "negative" : ""}`, text: formatSigned(g.mean) }),
+  );
+}
+
+/** A stacked bar of the negative, neutral and positive shares (the percentages are in the cells beside it). */
+function shareBar(g: GroupStats): SVGSVGElement {
+  const bar = svg("svg", { viewBox: "0 0 100 6", preserveAspectRatio: "none", class: "share-bar", "aria-hidden": "true" });
+  let x = 0;
+  for (const p of POLARITY_ORDER) {
+    const width = g.share[p] * 100;
+    if (width > 0) bar.append(svg("rect", { x, y: 0, width, height: 6, class: `bar ${p}` }));
+    x += width;
   }
-  restoreFocus(key);
+  return bar;
 }
 
-function rows(entries: readonly UnitEntry[], showFile: boolean): HTMLUListElement {
-  return html("ul", { className: "rows" }, ...entries.map((entry) => html("li", {}, row(entry, showFile))));
+/** Draws the themes of the current scope; computing them for a new scope waits for the next task, after the list paints. */
+function drawThemes(by: GroupBy | null): void {
+  if (!parts || !view) return;
+  if (themesTimer) clearTimeout(themesTimer);
+  themesTimer = undefined;
+  if (!state.themes) {
+    parts.themes.replaceChildren();
+    return;
+  }
+  const scope = state.group;
+  if (view.hasThemes(by, scope)) {
+    fillThemes(by, scope);
+    return;
+  }
+  parts.themes.replaceChildren(html("p", { className: "model", text: "Finding themes…", attrs: { "data-testid": "themes-pending" } }));
+  const current = view;
+  themesTimer = setTimeout(() => {
+    themesTimer = undefined;
+    if (current !== view) return;
+    const first = !view.index;
+    const started = performance.now();
+    fillThemes(by, scope);
+    record(first ? "themes with term index" : "themes", started);
+    if (first) recordHeap("heap after themes");
+    // A theme filter restored from saved state applies once the index exists.
+    if (first && state.theme && listView?.themePending) refreshView(false);
+  }, 0);
 }
 
-function row(entry: UnitEntry, showFile: boolean): HTMLButtonElement {
+function fillThemes(by: GroupBy | null, scope: string | undefined): void {
+  if (!parts || !view) return;
+  const themes = view.themes(by, scope);
+  const group = scope !== undefined ? view.group(by, scope) : undefined;
+  const where = group ? `${groupByLabel(by)} = ${group.key || "(empty)"} (${plural(group.count, "unit")})` : `all ${plural(view.entries.length, "unit")}`;
+  const column = (polarity: "negative" | "positive", list: Theme[]) =>
+    html(
+      "div",
+      { className: `theme-column ${polarity}`, attrs: { "data-polarity": polarity } },
+      html("h3", { text: `Set ${polarity} units apart` }),
+      list.length === 0
+        ? html("p", { className: "model", text: "None stands out (too few units, or no word is used markedly more)." })
+        : html("ol", { className: "theme-list" }, ...list.map((t) => html("li", {}, themeButton(polarity, t)))),
+    );
+  parts.themes.replaceChildren(
+    html("h2", { text: `Themes in ${where}` }),
+    html("p", {
+      className: "model",
+      text: "Words and two-word phrases used markedly more in negative (or positive) units than in the rest: weighted log-odds z-score, with how often each occurs there and elsewhere.",
+    }),
+    html("div", { className: "theme-columns" }, column("negative", themes.negative), column("positive", themes.positive)),
+  );
+}
+
+function themeButton(polarity: Polarity, theme: Theme): HTMLButtonElement {
+  const selected = state.theme === theme.term;
+  const button = html(
+    "button",
+    {
+      className: `theme ${polarity}`,
+      attrs: {
+        type: "button",
+        "aria-pressed": String(selected),
+        "data-testid": "theme",
+        "data-term": theme.term,
+        "data-focus-key": `theme:${polarity}:${theme.term}`,
+        title: `z ${theme.z.toFixed(1)}: ${theme.count} times in ${polarity} units, ${theme.restCount} elsewhere; in ${plural(theme.items.length, "unit")}. Select to show only units that contain it.`,
+      },
+    },
+    html("span", { className: "term", text: theme.term }),
+    html("span", { className: "figures", text: `z ${theme.z.toFixed(1)} · ${count(theme.count)} vs ${count(theme.restCount)}` }),
+  );
+  button.addEventListener("click", () =>
+    change("theme filter", () => {
+      state = { ...state, theme: selected ? undefined : theme.term };
+    }),
+  );
+  return button;
+}
+
+function renderRow(position: number): HTMLElement {
+  const v = view!;
+  const entry = v.entries[listView!.order[position]];
   const { unit } = entry;
-  const where = showFile ? `${entry.fileName} ${lineLabel(unit)}` : lineLabel(unit);
+  const where = model!.kind === "folder" ? `${entry.fileName} ${lineLabel(unit)}` : lineLabel(unit);
+  const by = groupBy();
+  const field = by?.kind === "column" ? unit.fields?.[by.column] : undefined;
+  const text = html("span", { className: "text" });
+  if (state.theme && v.index) {
+    for (const piece of highlightPieces(unit.text, v.matches(entry.index, state.theme))) {
+      text.append(piece.mark ? html("mark", { text: piece.text }) : document.createTextNode(piece.text));
+    }
+  } else text.textContent = unit.text;
+  const fields = unit.fields ? Object.entries(unit.fields).map(([k, value]) => `${k}: ${value}`).join("\n") : "";
   // A real button: focusable, and Enter and Space activate it without any key handling of ours.
   const button = html(
     "button",
@@ -338,13 +548,13 @@ function row(entry: UnitEntry, showFile: boolean): HTMLButtonElement {
         "data-testid": "unit-row",
         "data-polarity": unit.polarity,
         "data-focus-key": `row:${entry.uri}#${unit.startLine}`,
-        title: `Show ${where} in the editor · signed sentiment ${formatSigned(entry.signed)}`,
+        title: `Show ${where} in the editor · signed sentiment ${formatSigned(entry.signed)}${fields ? `\n${fields}` : ""}`,
       },
     },
     html("span", { className: "badge", text: `${SYMBOL[unit.polarity]} ${unit.polarity}` }),
     html("span", { className: "score", text: formatPercent(unit.score) }),
-    html("span", { className: "lines", text: where }),
-    html("span", { className: "text", text: unit.text }),
+    html("span", { className: "lines", text: field !== undefined ? `${where} · ${field || "(empty)"}` : where }),
+    text,
   );
   button.addEventListener("click", () => reveal(entry));
   return button;
@@ -353,9 +563,19 @@ function row(entry: UnitEntry, showFile: boolean): HTMLButtonElement {
 window.addEventListener("message", (event: MessageEvent<unknown>) => {
   // Only well-formed updates are drawn; anything else (other senders, older shapes) is dropped.
   if (!isHostMessage(event.data)) return;
+  const started = performance.now();
+  const focus = document.activeElement?.getAttribute("data-focus-key") ?? undefined;
   model = event.data.model;
   received = true;
+  // The previous view lends its term index when the texts are unchanged (live scoring posts new scores, same texts).
+  view = model ? new FeedbackView(model, view) : undefined;
   render();
+  if (focus) root.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(focus)}"]`)?.focus();
+  if (model) {
+    record("load", started);
+    if (!state.themes) recordHeap("heap after load");
+    postView();
+  }
 });
 
 render();
