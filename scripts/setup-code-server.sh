@@ -30,6 +30,12 @@ CODE_SERVER="$CACHE/code-server"
 say() { echo "setup: $*"; }
 fail() { echo "setup: ERROR: $*" >&2; exit 1; }
 
+# Run from `npm test` (its pretest), this script inherits the outer npm's settings as npm_* variables, among them
+# npm_config_user_agent ("npm/11 node/v20..."): the npm below would take them as its own, and code-server's postinstall
+# reads the Node version from that user agent and refuses ("code-server currently requires node v24. We have detected
+# that you are on node v20"). The npm below reads the user's and the machine's npmrc itself.
+while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep -E '^npm_' || true)
+
 mkdir -p "$CACHE" "$LOGS"
 
 # One setup at a time per cache: a second run (another terminal, a parallel test run) waits, then finds the work done.

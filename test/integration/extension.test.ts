@@ -4,20 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as vscode from "vscode";
 import type { InlineSentimentApi } from "../../src/extension";
+import { EXTENSION_ID, api, hoverText } from "./helpers";
 
-const EXTENSION_ID = "inline-sentiment.inline-sentiment";
 const FEEDBACK_LINES = [7, 9, 13, 14, 15, 17, 28, 30];
 
 function workspaceFile(name: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, "the suite runs with test/fixtures/workspace open");
   return vscode.Uri.joinPath(folder.uri, name);
-}
-
-async function api(): Promise<InlineSentimentApi> {
-  const extension = vscode.extensions.getExtension<InlineSentimentApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is installed`);
-  return extension.activate();
 }
 
 async function open(target: string | vscode.Uri): Promise<vscode.TextEditor> {
@@ -28,18 +22,6 @@ async function open(target: string | vscode.Uri): Promise<vscode.TextEditor> {
 async function analyze(sentiment: InlineSentimentApi): Promise<void> {
   await vscode.commands.executeCommand("inlineSentiment.analyze");
   await sentiment.whenIdle();
-}
-
-/** Hover texts at a position, from every provider, read as the user reads them. */
-async function hoverText(document: vscode.TextDocument, position: vscode.Position): Promise<string> {
-  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>("vscode.executeHoverProvider", document.uri, position);
-  return hovers
-    .flatMap((hover) => hover.contents)
-    .map((content) => (typeof content === "string" ? content : content.value))
-    .join("\n")
-    // appendText escapes markdown and keeps spaces as &nbsp;.
-    .replace(/&nbsp;/g, " ")
-    .replace(/\\([\\`*_{}[\]()#+\-.!])/g, "$1");
 }
 
 function positionOf(document: vscode.TextDocument, needle: string): vscode.Position {

@@ -12,14 +12,7 @@ import * as vscode from "vscode";
 import type { PanelModel } from "../../src/core/review";
 import { parseTable } from "../../src/core/tabular";
 import type { InlineSentimentApi } from "../../src/extension";
-
-const EXTENSION_ID = "inline-sentiment.inline-sentiment";
-
-async function api(): Promise<InlineSentimentApi> {
-  const extension = vscode.extensions.getExtension<InlineSentimentApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is installed`);
-  return extension.activate();
-}
+import { EXTENSION_ID, api, hoverText } from "./helpers";
 
 /**
  * A file from ../shared (beside the repository), or undefined (the test skips) when this clone has none. Under CI
@@ -34,17 +27,6 @@ function sharedFile(context: Mocha.Context, ...parts: string[]): string {
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "inline-sentiment-tables-"));
-}
-
-/** Hover texts at a position, from every provider, read as the user reads them. */
-async function hoverText(document: vscode.TextDocument, position: vscode.Position): Promise<string> {
-  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>("vscode.executeHoverProvider", document.uri, position);
-  return hovers
-    .flatMap((hover) => hover.contents)
-    .map((content) => (typeof content === "string" ? content : content.value))
-    .join("\n")
-    .replace(/&nbsp;/g, " ")
-    .replace(/\\([\\`*_{}[\]()#+\-.!:])/g, "$1");
 }
 
 /**

@@ -42,3 +42,36 @@ export interface InferenceBackend {
   /** Loads an ONNX file (external weights beside it are found by the runtime). Throws what the runtime says. */
   load(onnxFile: string, options: GraphOptions): Promise<GraphSession>;
 }
+
+/**
+ * What graphSessionOf needs of an onnxruntime session: the API onnxruntime-node and onnxruntime-web share (both are
+ * onnxruntime-common's InferenceSession, in two versions), structurally.
+ */
+interface RuntimeSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: Record<string, never>): Promise<Record<string, { data: unknown; dims: readonly number[] }>>;
+  release(): Promise<void>;
+}
+
+/** A runtime's int64 tensor constructor (onnxruntime-common's `new Tensor("int64", data, dims)`). */
+type Int64Tensor = new (type: "int64", data: BigInt64Array, dims: readonly number[]) => unknown;
+
+/** A GraphSession over a session of either onnxruntime: the feeds as int64 tensors in, `logits` out. */
+export function graphSessionOf(session: RuntimeSession, Tensor: Int64Tensor): GraphSession {
+  return {
+    inputNames: session.inputNames,
+    outputNames: session.outputNames,
+    async run(feeds: GraphFeeds) {
+      const dims = [feeds.rows, feeds.width];
+      const inputs: Record<string, unknown> = {
+        input_ids: new Tensor("int64", feeds.inputIds, dims),
+        attention_mask: new Tensor("int64", feeds.attentionMask, dims),
+      };
+      if (feeds.tokenTypeIds) inputs.token_type_ids = new Tensor("int64", feeds.tokenTypeIds, dims);
+      const { logits } = await session.run(inputs as Record<string, never>);
+      return { logits: logits.data as Float32Array, dims: logits.dims };
+    },
+    release: () => session.release(),
+  };
+}

@@ -3,7 +3,7 @@
  * thread.
  */
 import * as ort from "onnxruntime-node";
-import type { GraphFeeds, GraphOptions, GraphSession, InferenceBackend } from "./backend";
+import { graphSessionOf, type GraphOptions, type GraphSession, type InferenceBackend } from "./backend";
 import { chooseKernels, sessionKernelOptions } from "./kernels";
 
 export const nativeBackend: InferenceBackend = {
@@ -27,20 +27,6 @@ export const nativeBackend: InferenceBackend = {
         },
       },
     });
-    return {
-      inputNames: session.inputNames,
-      outputNames: session.outputNames,
-      async run(feeds: GraphFeeds) {
-        const dims = [feeds.rows, feeds.width];
-        const inputs: Record<string, ort.Tensor> = {
-          input_ids: new ort.Tensor("int64", feeds.inputIds, dims),
-          attention_mask: new ort.Tensor("int64", feeds.attentionMask, dims),
-        };
-        if (feeds.tokenTypeIds) inputs.token_type_ids = new ort.Tensor("int64", feeds.tokenTypeIds, dims);
-        const { logits } = await session.run(inputs);
-        return { logits: logits.data as Float32Array, dims: logits.dims };
-      },
-      release: () => session.release(),
-    };
+    return graphSessionOf(session, ort.Tensor);
   },
 };

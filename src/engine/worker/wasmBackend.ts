@@ -18,7 +18,7 @@ import { pathToFileURL } from "node:url";
 import type * as OrtNode from "onnxruntime-node";
 import type * as OrtWeb from "onnxruntime-web";
 import protobuf from "protobufjs/light";
-import type { GraphFeeds, GraphOptions, GraphSession, InferenceBackend, KernelChoice } from "./backend";
+import { graphSessionOf, type GraphOptions, type GraphSession, type InferenceBackend, type KernelChoice } from "./backend";
 import { probeKernels } from "./kernels";
 
 /** Threads for intraOpThreads 0: one per core, at most this many (more gain little in WebAssembly, and each costs a thread). */
@@ -88,21 +88,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): InferenceBa
         executionMode: "sequential",
         externalData,
       });
-      return {
-        inputNames: session.inputNames,
-        outputNames: session.outputNames,
-        async run(feeds: GraphFeeds) {
-          const dims = [feeds.rows, feeds.width];
-          const inputs: Record<string, OrtWeb.Tensor> = {
-            input_ids: new ort.Tensor("int64", feeds.inputIds, dims),
-            attention_mask: new ort.Tensor("int64", feeds.attentionMask, dims),
-          };
-          if (feeds.tokenTypeIds) inputs.token_type_ids = new ort.Tensor("int64", feeds.tokenTypeIds, dims);
-          const { logits } = await session.run(inputs);
-          return { logits: logits.data as Float32Array, dims: logits.dims };
-        },
-        release: () => session.release(),
-      };
+      return graphSessionOf(session, ort.Tensor);
     },
   };
 }
