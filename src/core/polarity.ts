@@ -21,3 +21,18 @@ export function polarityOf(result: Classification, threshold: number, map?: Labe
   if (result.score < threshold) return "neutral";
   return labelPolarity(result.label, map);
 }
+
+/**
+ * Signed sentiment of a result: P(positive labels) − P(negative labels), in [-1, 1]. Labels that read as neither
+ * (LABEL_0, "3 stars") count for neither side, so a three-way model's neutral mass pulls the value to zero, as it
+ * should. The panel's arc, sort and group means and the report's mean polarity all use this one definition.
+ */
+export function signedSentiment(result: { probabilities: Record<string, number> }, map?: LabelMap): number {
+  let value = 0;
+  for (const [label, p] of Object.entries(result.probabilities)) {
+    const polarity = labelPolarity(label, map);
+    if (polarity === "positive") value += p;
+    else if (polarity === "negative") value -= p;
+  }
+  return Math.max(-1, Math.min(1, value));
+}

@@ -2,7 +2,7 @@
  * What the summary page draws, computed from a PanelModel. Pure TypeScript (no `vscode`, no DOM): the page bundle
  * draws from it, the host's tests and the unit tests check it.
  */
-import { labelPolarity, type LabelMap } from "../core/polarity";
+import { labelPolarity, signedSentiment, type LabelMap } from "../core/polarity";
 import type { Polarity } from "../core/types";
 import type { PanelModel, PanelUnit } from "../core/review";
 import type { PolarityFilter } from "./protocol";
@@ -58,14 +58,8 @@ function probabilityOf(probabilities: Record<string, number>, polarity: Polarity
   return sum;
 }
 
-/**
- * Signed sentiment of a unit: P(positive labels) − P(negative labels). Labels that read as neither (LABEL_0, "3 stars")
- * count for neither side, so a three-way model's neutral mass pulls the value to zero, as it should.
- */
-export function signedSentiment(unit: PanelUnit, map?: LabelMap): number {
-  const value = probabilityOf(unit.probabilities, "positive", map) - probabilityOf(unit.probabilities, "negative", map);
-  return Math.max(-1, Math.min(1, value));
-}
+/** The one definition, in core (the report uses it too). */
+export { signedSentiment };
 
 /** True when at least one of the model's labels reads as negative, so P(negative) is a meaningful sort key. */
 export function hasNegativeLabel(model: PanelModel): boolean {

@@ -2,7 +2,7 @@
  * What a report carries besides its rows: the group table and the themes of a panel model, computed once from the
  * model the panel shows, so the CLI, the exported report and the panel agree. Pure: core only.
  */
-import { labelPolarity, type LabelMap } from "../polarity";
+import { signedSentiment } from "../polarity";
 import type { PanelFile, PanelModel, PanelUnit } from "../review";
 import type { Polarity } from "../types";
 import { groupItems, type GroupStats, type ScoredItem } from "./groups";
@@ -36,20 +36,6 @@ export const MAX_THEMED_GROUPS = 20;
 export const REPORT_THEME_OPTIONS: ThemeOptions = {};
 
 /**
- * Signed sentiment of a unit: P(positive labels) − P(negative labels), in [-1, 1]. Labels that read as neither count
- * for neither side. The same definition as the panel's (panel/summary.ts `signedSentiment`).
- */
-export function unitSentiment(unit: Pick<PanelUnit, "probabilities">, map?: LabelMap): number {
-  let value = 0;
-  for (const [label, p] of Object.entries(unit.probabilities)) {
-    const polarity = labelPolarity(label, map);
-    if (polarity === "positive") value += p;
-    else if (polarity === "negative") value -= p;
-  }
-  return Math.max(-1, Math.min(1, value));
-}
-
-/**
  * The group key of each unit of a file for `groupBy`: the unit's field when the file has that column (the text column
  * groups by the text itself), else the file's name when `groupBy` is "file", else "" (no value).
  */
@@ -77,7 +63,7 @@ export function summarize(model: PanelModel, options: SummaryOptions): ReportSum
   for (const file of model.files) {
     const keyOf = options.groupBy ? groupKeyOf(file, options.groupBy) : undefined;
     for (const unit of file.units) {
-      items.push({ polarity: unit.polarity, sentiment: unitSentiment(unit, model.labelMap), fields: { group: keyOf ? keyOf(unit) : "" } });
+      items.push({ polarity: unit.polarity, sentiment: signedSentiment(unit, model.labelMap), fields: { group: keyOf ? keyOf(unit) : "" } });
       texts.push(unit.text);
       polarities.push(unit.polarity);
     }
