@@ -273,7 +273,10 @@ for (const backend of BACKENDS) describe(`engine (worker thread, mini model, ${b
     const niceOf = (tid: string) => Number(readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1].split(" ")[16]);
     const nice = readdirSync("/proc/self/task").map(niceOf);
     assert.equal(niceOf(String(process.pid)), 0, "the host's main thread keeps its priority");
-    assert.ok(nice.filter((n) => n === 10).length >= 2, `threads at nice 10: the worker's and onnxruntime's (${nice.join(",")})`);
+    // The worker's own thread, and the threads it creates (onnxruntime's pool, when the session is created on it). The
+    // runs themselves go through onnxruntime-node's async work on Node's shared libuv pool, which belongs to the whole
+    // process (in VS Code, to every extension) and is deliberately not touched.
+    assert.ok(nice.filter((n) => n === 10).length >= 1, `threads at nice 10: the engine's worker (${nice.join(",")})`);
   });
 
   if (once) it("lowers only the engine's own threads, never threads the rest of the process starts while it loads (Linux)", async function () {
