@@ -149,7 +149,9 @@ await esbuild.build({
   format: "esm",
   target: "node20",
   logLevel: "warning",
-  external: ["onnxruntime-node"],
+  external: ["onnxruntime-node", "onnxruntime-web"],
+  // As in esbuild.config.mjs: jsonc-parser's UMD "main" cannot be bundled; its ES module build can.
+  alias: { "jsonc-parser": "jsonc-parser/lib/esm/main.js" },
   // CommonJS dependencies inside an ES module bundle need a require.
   banner: { js: 'import { createRequire as bannerRequire } from "node:module"; const require = bannerRequire(import.meta.url);' },
 });
