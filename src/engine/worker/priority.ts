@@ -5,9 +5,10 @@
  * scores a large document on 2 cores, none above 10 ms with the engine's threads at nice 10).
  *
  * Only the calling thread (the engine's worker) is lowered. On Linux a thread inherits its creator's nice value, so
- * the thread pool onnxruntime creates from this thread afterwards runs at the same priority, while threads of the
- * rest of the process (in VS Code: other extensions') are never touched. Linux only: there a thread id can be given
- * to setpriority; elsewhere this does nothing.
+ * threads created from this thread afterwards (onnxruntime's pool, when a session is created on it) run at the same
+ * priority, while threads of the rest of the process (in VS Code: other extensions') are never touched. Runs that
+ * onnxruntime-node hands to Node's libuv pool (its async work) run on threads the whole process shares: not ours to
+ * lower. Linux only: there a thread id can be given to setpriority; elsewhere this does nothing.
  */
 import { readlinkSync } from "node:fs";
 import { setPriority } from "node:os";
