@@ -47,7 +47,7 @@ async function main(argv) {
     process.stderr.write(`error: cannot read the model manifest ${manifestFile}: ${error.message}\n`);
     return EXIT.failed;
   }
-  const dest = path.resolve(args.dest ?? path.join(path.dirname(manifestFile), manifest.folder ?? "distilbert-sst2"));
+  const dest = path.resolve(args.dest ?? path.join(path.dirname(manifestFile), manifest.folder));
   const baseUrl = args.baseUrl ?? (process.env.HF_ENDPOINT || undefined);
   const include = args.fp32 ? ["onnx/model.onnx"] : [];
 

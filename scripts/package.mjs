@@ -66,7 +66,9 @@ const REQUIRED_ENTRIES = [
   "node_modules/onnxruntime-common/dist/cjs/index.js",
   "node_modules/onnxruntime-common/dist/cjs/package.json",
 ];
-const FULL_MODEL_ENTRIES = ["model/distilbert-sst2/config.json", "model/distilbert-sst2/tokenizer.json", "model/distilbert-sst2/onnx/model_quantized.onnx"];
+/** The full model's folder under model/, as model/manifest.json names it (the extension reads the same field). */
+const FULL_MODEL_FOLDER = JSON.parse(fs.readFileSync(path.join(ROOT, "model", "manifest.json"), "utf8")).folder;
+const FULL_MODEL_ENTRIES = ["config.json", "tokenizer.json", "onnx/model_quantized.onnx"].map((file) => `model/${FULL_MODEL_FOLDER}/${file}`);
 
 /**
  * What a VSIX must not hold, checked on its file list (paths inside extension/). Returns one message per problem.
@@ -202,7 +204,7 @@ function stage(target, stageDir, { fullModel }) {
   copy(path.join(ROOT, "docs", "screenshots"), path.join(stageDir, "docs", "screenshots"), (src) => !path.basename(src).startsWith("failure-"));
   copy(path.join(ROOT, "model"), path.join(stageDir, "model"), (src) => {
     const rel = path.relative(path.join(ROOT, "model"), src).split(path.sep).join("/");
-    if (rel.startsWith("distilbert-sst2") && !fullModel) return false;
+    if (rel.startsWith(FULL_MODEL_FOLDER) && !fullModel) return false;
     return !/(^|\/)\.partial(\/|$)/.test(rel) && !/onnx\/model\.onnx$/.test(rel);
   });
   const binaries = path.join("bin", "napi-v6");
@@ -269,7 +271,7 @@ function run(command, args, options = {}) {
  */
 export function checkFullModel(modelRoot = path.join(ROOT, "model")) {
   const manifest = JSON.parse(fs.readFileSync(path.join(modelRoot, "manifest.json"), "utf8"));
-  const dir = path.join(modelRoot, manifest.folder ?? "distilbert-sst2");
+  const dir = path.join(modelRoot, manifest.folder);
   if (!fs.existsSync(path.join(dir, "config.json"))) return undefined;
   let bytes = 0;
   for (const file of manifest.files.filter((f) => f.required)) {
@@ -329,7 +331,7 @@ async function main(argv) {
   }
   let fullModel;
   if (args.skipModelCheck) {
-    const dir = path.join(ROOT, "model", "distilbert-sst2");
+    const dir = path.join(ROOT, "model", FULL_MODEL_FOLDER);
     fullModel = fs.existsSync(path.join(dir, "config.json")) ? { dir, bytes: 0 } : undefined;
   } else {
     fullModel = checkFullModel();
@@ -337,7 +339,7 @@ async function main(argv) {
   log(
     fullModel
       ? `bundling the full model from ${path.relative(ROOT, fullModel.dir)} (and the mini model as fallback)`
-      : "the full model is not installed (model/distilbert-sst2/): packaging the bundled mini model only; `npm run model:fetch` first to bundle it",
+      : `the full model is not installed (model/${FULL_MODEL_FOLDER}/): packaging the bundled mini model only; \`npm run model:fetch\` first to bundle it`,
   );
 
   if (args.build) {

@@ -2,6 +2,7 @@
  * model/manifest.json: which files make the full model, pinned by revision, size and sha256, and where they are
  * fetched from. Pure.
  */
+import bundledManifest from "../../model/manifest.json";
 import { ModelDownloadError } from "./errors";
 
 /** One file entry of model/manifest.json (`files[]`). */
@@ -22,8 +23,11 @@ export interface ModelManifest {
   urls: { resolve: string; api: string };
 }
 
-/** The folder the full model lives in, under the extension's model/ folder or its global storage. */
-export const FULL_MODEL_FOLDER = "distilbert-sst2";
+/**
+ * The folder the full model lives in, under the extension's model/ folder or its global storage: the manifest's own
+ * `folder` (scripts/fetchModel.mjs and scripts/package.mjs read the same field).
+ */
+export const FULL_MODEL_FOLDER: string = bundledManifest.folder;
 /** The bundled stand-in's folder under model/. */
 export const MINI_MODEL_FOLDER = "sentiment-mini";
 
