@@ -13,13 +13,13 @@ import { parseArgs } from "node:util";
 import { messageOf } from "./core/errors";
 import { groupKeyOf, MAX_THEMED_GROUPS, summarize, type ReportSummary } from "./core/feedback/summary";
 import type { PolarityThemes, Theme } from "./core/feedback/themes";
-import { BINARY_REASON, languageOfPath, looksBinary } from "./core/files";
+import { decodeSource, decodeTabular, languageOfPath } from "./core/files";
 import { lineSpan, lineStarts } from "./core/lines";
 import { polarityOf } from "./core/polarity";
 import { csvTablePath, groupLabel, renderCsvTables, renderReport, type ReportFormat } from "./core/report";
 import type { PanelFile, PanelModel } from "./core/review";
 import { segment } from "./core/segment";
-import { chooseTextColumn, decodeText, MissingColumnError, parseTable, tableFormatOf, textUnits, type Problem } from "./core/tabular";
+import { chooseTextColumn, MissingColumnError, parseTable, tableFormatOf, textUnits, type Problem } from "./core/tabular";
 import type { Classification } from "./core/types";
 import { EngineClient } from "./engine/client";
 import { runtimeOf } from "./engine/runtime";
@@ -297,8 +297,7 @@ function readSource(file: string, options: AnalyzeOptions): Source {
   const bytes = readFileSync(file);
   const format = tableFormatOf(file);
   if (!format) {
-    if (looksBinary(bytes)) throw new Error(BINARY_REASON);
-    const text = bytes.toString("utf8");
+    const text = decodeSource(bytes, file);
     const starts = lineStarts(text);
     const units = segment(text, languageOfPath(file)).map((unit) => {
       const { startLine, endLine } = lineSpan(starts, unit);
@@ -307,8 +306,7 @@ function readSource(file: string, options: AnalyzeOptions): Source {
     return { file, units, problems: [] };
   }
   // Decoded first: a UTF-16 file is full of NUL bytes, so the binary check runs on the text.
-  const decoded = decodeText(bytes);
-  if (looksBinary(decoded.text)) throw new Error(BINARY_REASON);
+  const decoded = decodeTabular(bytes);
   if (decoded.note) console.error(`inline-sentiment: ${file}: ${decoded.note}`);
   const table = parseTable(decoded.text, { format });
   if (options.verbose) for (const note of table.notes) console.error(`inline-sentiment: ${file}: ${note}`);

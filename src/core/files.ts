@@ -1,17 +1,15 @@
 /**
  * What kind of source a file or text is, decided in one place for the editor, Analyze Folder and the CLI. Pure.
  */
-import { decodeText, tableFormatOf } from "./tabular";
+import { TABLE_EXTENSIONS, decodeText, tableFormatOf, type DecodedText } from "./tabular";
 
 /** How a source is segmented. */
 export type SourceLanguage = "markdown" | "plaintext";
 
 /** File name endings read as markdown; every other analysed file is plaintext. */
 const MARKDOWN_EXTENSIONS = ["md", "markdown", "mdx"] as const;
-/** File name endings of tabular sources (core/tabular tableFormatOf): read as tables, one unit per row, never segmented. */
-export const TABULAR_EXTENSIONS = ["csv", "tsv", "tab", "jsonl", "ndjson", "json"] as const;
-/** File name endings Analyze Folder reads. */
-export const ANALYZED_EXTENSIONS = [...MARKDOWN_EXTENSIONS, "txt", ...TABULAR_EXTENSIONS] as const;
+/** File name endings Analyze Folder reads: markdown, plain text and the tabular sources (read as tables, one unit per row). */
+export const ANALYZED_EXTENSIONS: readonly string[] = [...MARKDOWN_EXTENSIONS, "txt", ...Object.keys(TABLE_EXTENSIONS)];
 /** VS Code language ids segmented as markdown. */
 const MARKDOWN_LANGUAGES = new Set(["markdown", "mdx"]);
 
@@ -51,15 +49,15 @@ export function looksBinary(content: Uint8Array | string): boolean {
  * A tabular source's bytes as text: decoded first (UTF-16 from spreadsheets, a BOM, Windows-1252; core/tabular
  * decodeText), then checked for NUL characters, since a UTF-16 file's bytes are full of NULs. Throws BINARY_REASON.
  */
-export function decodeTabular(bytes: Uint8Array): string {
-  const { text } = decodeText(bytes);
-  if (looksBinary(text)) throw new Error(BINARY_REASON);
-  return text;
+export function decodeTabular(bytes: Uint8Array): DecodedText {
+  const decoded = decodeText(bytes);
+  if (looksBinary(decoded.text)) throw new Error(BINARY_REASON);
+  return decoded;
 }
 
 /** A file's bytes as text, or an Error saying why not: tabular sources (by name) by decodeTabular, others as UTF-8. */
 export function decodeSource(bytes: Uint8Array, path: string): string {
-  if (tableFormatOf(path)) return decodeTabular(bytes);
+  if (tableFormatOf(path)) return decodeTabular(bytes).text;
   if (looksBinary(bytes)) throw new Error(BINARY_REASON);
   return new TextDecoder("utf-8").decode(bytes);
 }

@@ -44,7 +44,7 @@ describe("decodeTabular / decodeSource (core/files)", () => {
     const bytes = new Uint8Array(2 + source.length * 2);
     bytes.set([0xff, 0xfe]);
     for (let i = 0; i < source.length; i++) bytes[2 + i * 2] = source.charCodeAt(i);
-    assert.equal(decodeTabular(bytes), source);
+    assert.equal(decodeTabular(bytes).text, source);
     assert.equal(decodeSource(bytes, "survey.csv"), source);
     assert.throws(() => decodeSource(bytes, "notes.txt"), new RegExp(BINARY_REASON.slice(0, 20)));
     assert.throws(() => decodeTabular(new Uint8Array([0x61, 0x00, 0x00, 0x00, 0x62])), new RegExp(BINARY_REASON.slice(0, 20)));

@@ -29,21 +29,11 @@ export function parseTable(text: string, options: ParseOptions): Table {
   return table;
 }
 
+/** File name endings of tabular sources and the format each implies. */
+export const TABLE_EXTENSIONS: Readonly<Record<string, TableFormat>> = { csv: "csv", tsv: "tsv", tab: "tsv", jsonl: "jsonl", ndjson: "jsonl", json: "json" };
+
 /** The tabular format a file name implies, or undefined: `.csv`, `.tsv`/`.tab`, `.jsonl`/`.ndjson`, `.json`. */
 export function tableFormatOf(path: string): TableFormat | undefined {
   const ext = /\.([^./\\]+)$/.exec(path)?.[1]?.toLowerCase();
-  switch (ext) {
-    case "csv":
-      return "csv";
-    case "tsv":
-    case "tab":
-      return "tsv";
-    case "jsonl":
-    case "ndjson":
-      return "jsonl";
-    case "json":
-      return "json";
-    default:
-      return undefined;
-  }
+  return ext !== undefined && Object.hasOwn(TABLE_EXTENSIONS, ext) ? TABLE_EXTENSIONS[ext] : undefined;
 }

@@ -74,7 +74,7 @@ function tableOf({ key, source, format, version }: ReadRequest): Table {
     throw new StaleError(`no text of version ${version} kept for ${key}`);
   }
   // Bytes are decoded here, off the host's main thread (UTF-16, BOM, Windows-1252), then checked for NULs.
-  const text = "text" in source ? source.text : decodeTabular(source.bytes);
+  const text = "text" in source ? source.text : decodeTabular(source.bytes).text;
   if (kept && kept.text === text && kept.format === format) {
     kept.version = version;
     return kept.table;
