@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import type { EngineStats, Response } from "../../src/engine/protocol";
 import type { SentimentModel } from "../../src/engine/worker/model";
-import { BULK_WINDOWS, Scheduler, type Lane } from "../../src/engine/worker/scheduler";
+import { BULK_WINDOWS, HELPER_MAX_TOKENS, Scheduler, type Lane } from "../../src/engine/worker/scheduler";
 
 /**
  * A model stand-in: one window per text (its length in tokens = its word count), "probabilities" that encode the text,
@@ -20,15 +20,23 @@ function fakeModel(runs: string[]): SentimentModel {
 }
 
 /** A helper lane that answers like the model, or fails at its `failAt`-th run. */
-function fakeHelper(runs: string[], failAt = Infinity): Lane & { closed: boolean } {
+function fakeHelper(runs: string[], failAt = Infinity): Lane & { closed: boolean; longest: number } {
   let count = 0;
   const lane = {
     name: "helper",
     closed: false,
-    run: (rows: number[][]) =>
-      new Promise<number[][]>((resolve, reject) =>
-        setTimeout(() => (++count >= failAt ? reject(new Error("helper thread died")) : (runs.push("helper"), resolve(rows.map((row) => [row.length])))), 1),
-      ),
+    /** Tokens of the longest window it was given. */
+    longest: 0,
+    run(rows: number[][]) {
+      lane.longest = Math.max(lane.longest, ...rows.map((row) => row.length));
+      return new Promise<number[][]>((resolve, reject) =>
+        setTimeout(() => {
+          if (++count >= failAt) return reject(new Error("helper thread died"));
+          runs.push("helper");
+          resolve(rows.map((row) => [row.length]));
+        }, 1),
+      );
+    },
     close: async () => void (lane.closed = true),
   };
   return lane;
@@ -56,15 +64,18 @@ const texts = (count: number) => Array.from({ length: count }, (_, i) => Array.f
 const expected = (count: number) => Array.from({ length: count }, (_, i) => (i % 9) + 1);
 
 describe("the engine's queue with a helper session (scheduler.ts, fake runtime)", () => {
-  it("shares bulk work between the own session and a helper, each text answered with its own result", async () => {
+  it("shares bulk work between the own session and a helper, each text answered with its own result; long windows stay on the own session", async () => {
     const helper = fakeHelper([]);
     const { scheduler, runs, answer } = harness(async () => helper);
     scheduler.receive({ id: 1, priority: -1, type: "load", spec: { dir: "m", kind: "custom", dtype: "q8" } });
     assert.equal((await answer(1)).ok, true);
-    scheduler.receive({ id: 2, priority: 1, type: "classify", texts: texts(BULK_WINDOWS * 3) });
+    const long = Array.from({ length: HELPER_MAX_TOKENS + 1 }, () => "w").join(" ");
+    const all = texts(BULK_WINDOWS * 3).map((text, i) => (i % 10 === 5 ? long : text));
+    scheduler.receive({ id: 2, priority: 1, type: "classify", texts: all });
     const response = await answer(2);
     assert.ok(response.ok);
-    assert.deepEqual(response.result, expected(BULK_WINDOWS * 3));
+    assert.deepEqual(response.result, expected(BULK_WINDOWS * 3).map((n, i) => (i % 10 === 5 ? HELPER_MAX_TOKENS + 1 : n)));
+    assert.ok(helper.longest > 0 && helper.longest <= HELPER_MAX_TOKENS, `the helper ran a window of ${helper.longest} tokens`);
     const stats = scheduler.stats();
     assert.equal(stats.helperStarts, 1);
     assert.ok(stats.sessions[1].runs > 0 && stats.sessions[0].runs > 0, JSON.stringify(stats));

@@ -20,6 +20,13 @@ import type { Prepared, SentimentModel, Window } from "./model";
 const HORIZON = 512;
 /** Windows waiting before a helper session is worth its start (~0.5-1 s of one core and a second copy of the graph). */
 export const BULK_WINDOWS = 96;
+/**
+ * Longest window a helper runs; longer ones wait for the own session. A run keeps its activations' memory in the
+ * process's allocator afterwards (measured: ~80 MB after one 512-token run, ~10-15 MB after runs of up to 128), so a
+ * helper that runs only shorter windows costs the graph's copy and little more. Feedback paragraphs are mostly far
+ * shorter (mean ~29 tokens in the benchmark's documents).
+ */
+export const HELPER_MAX_TOKENS = 128;
 /** A helper stops after this long without a run, so an editor that is only being typed in keeps one session. */
 const HELPER_IDLE_MS = 30_000;
 
@@ -172,7 +179,7 @@ export class Scheduler {
    * instead (no text, or its texts could not be tokenized), or undefined when every waiting window is already running.
    * Also counts the windows waiting (for the helper's start).
    */
-  private nextBatch(model: SentimentModel): Batch | "answered" | undefined {
+  private nextBatch(model: SentimentModel, helper: boolean): Batch | "answered" | undefined {
     const head = this.queue[0] as ClassifyRequest;
     const candidates: Batch = [];
     for (const request of this.queue) {
@@ -190,7 +197,8 @@ export class Scheduler {
         return "answered";
       }
       for (let index = job.next; index < job.prepared.windows.length && candidates.length < HORIZON; index++) {
-        if (!job.probabilities[index] && !job.taken[index]) candidates.push({ job, index, window: job.prepared.windows[index] });
+        const window = job.prepared.windows[index];
+        if (!job.probabilities[index] && !job.taken[index] && (!helper || window.ids.length <= HELPER_MAX_TOKENS)) candidates.push({ job, index, window });
       }
     }
     if (candidates.length === 0) return undefined;
@@ -271,17 +279,26 @@ export class Scheduler {
           }
           // Helpers first: the own session's run blocks this thread until it is done, so it is free whenever this
           // loop looks, and a helper asked after it would never get work.
-          const free = [...this.lanes.slice(1), this.lanes[0]].find((state) => state.running < state.capacity);
-          const batch = free ? this.nextBatch(model) : undefined;
-          if (batch === "answered") continue;
-          if (free && batch) {
-            this.start(free, batch, model);
-          } else if (this.inflight.size) {
+          let outcome: "started" | "answered" | undefined;
+          for (const state of [...this.lanes.slice(1), this.lanes[0]]) {
+            if (state.running >= state.capacity) continue;
+            const batch = this.nextBatch(model, state !== this.lanes[0]);
+            if (batch === undefined) continue; // nothing this lane may run
+            if (batch === "answered") outcome = "answered";
+            else {
+              this.start(state, batch, model);
+              outcome = "started";
+            }
+            break;
+          }
+          if (outcome === "answered") continue;
+          if (!outcome) {
+            if (!this.inflight.size) {
+              // Cannot happen (a waiting window is either free or running); never spin.
+              this.finish(head, { id: head.id, ok: false, error: "the engine found nothing to run for this request" });
+              continue;
+            }
             await Promise.race(this.inflight);
-          } else {
-            // Cannot happen (a waiting window is either free or running); never spin.
-            this.finish(head, { id: head.id, ok: false, error: "the engine found nothing to run for this request" });
-            continue;
           }
           // Let requests and cancellations that arrived meanwhile in before the next batch is chosen.
           await new Promise((resolve) => setImmediate(resolve));
