@@ -8,7 +8,12 @@ import type { PanelModel } from "../core/review";
 import type { Pause } from "../core/slices";
 import { isHostMessage, type HostMessage } from "./protocol";
 
-/** The `update` message as posted: the model's JSON in UTF-8 chunks, or null for the empty state. */
+/**
+ * The `update` message as posted, or null for the empty state: the model's JSON in UTF-8 chunks. The first is the model
+ * with every file's `units` empty; each other is `[file index, units]`, the next units of that file. Each chunk is
+ * parsed on its own, so the page never holds the whole JSON as one string (10 MB strings linger in the page's heap
+ * until a full collection; small ones go with the next scavenge).
+ */
 export interface WireUpdate {
   type: "update";
   json: Uint8Array[] | null;
@@ -16,37 +21,31 @@ export interface WireUpdate {
 
 /** Units written per step between pauses. */
 const UNITS_PER_STEP = 50;
-/** Characters gathered before they are encoded as one chunk. */
-const CHUNK_CHARS = 1 << 18;
+/** Characters of units gathered before they are encoded as one chunk. */
+const CHUNK_CHARS = 1 << 16;
 
-/**
- * The model's JSON (what JSON.stringify gives, `files` last) as UTF-8 chunks, written a few units at a time: `pause`
- * is awaited between steps (and rejects to stop).
- */
+/** The model's JSON as UTF-8 chunks (see WireUpdate), written a few units at a time: `pause` is awaited between steps (and rejects to stop). */
 export async function encodeModel(model: PanelModel, pause: Pause): Promise<Uint8Array[]> {
   const encoder = new TextEncoder();
-  const chunks: Uint8Array[] = [];
-  let text = "";
-  const write = (piece: string) => {
-    text += piece;
-    if (text.length < CHUNK_CHARS) return;
-    chunks.push(encoder.encode(text));
-    text = "";
-  };
-  const { files, ...head } = model;
-  // `head` and each file's head always hold strings (kind, title; uri, name): their JSON ends in "}" after a member.
-  write(`${JSON.stringify(head).slice(0, -1)},"files":[`);
-  for (let f = 0; f < files.length; f++) {
-    const { units, ...fileHead } = files[f];
-    write(`${f ? "," : ""}${JSON.stringify(fileHead).slice(0, -1)},"units":[`);
+  const chunks = [encoder.encode(JSON.stringify({ ...model, files: model.files.map((file) => ({ ...file, units: [] })) }))];
+  for (let f = 0; f < model.files.length; f++) {
+    const { units } = model.files[f];
+    let pending: string[] = [];
+    let chars = 0;
+    const flush = () => {
+      if (pending.length) chunks.push(encoder.encode(`[${f},[${pending.join(",")}]]`));
+      pending = [];
+      chars = 0;
+    };
     for (let i = 0; i < units.length; i += UNITS_PER_STEP) {
       await pause();
-      write(`${i ? "," : ""}${JSON.stringify(units.slice(i, i + UNITS_PER_STEP)).slice(1, -1)}`);
+      const piece = JSON.stringify(units.slice(i, i + UNITS_PER_STEP)).slice(1, -1);
+      pending.push(piece);
+      chars += piece.length;
+      if (chars >= CHUNK_CHARS) flush();
     }
-    write("]}");
+    flush();
   }
-  write("]}");
-  chunks.push(encoder.encode(text));
   return chunks;
 }
 
@@ -55,14 +54,20 @@ export function decodeUpdate(value: unknown): HostMessage | undefined {
   if (typeof value !== "object" || value === null || (value as { type?: unknown }).type !== "update") return undefined;
   const { json } = value as { json?: unknown };
   if (json === null) return { type: "update", model: undefined };
-  if (!Array.isArray(json) || !json.every((chunk) => ArrayBuffer.isView(chunk))) return undefined;
+  if (!Array.isArray(json) || json.length === 0 || !json.every((chunk) => ArrayBuffer.isView(chunk))) return undefined;
   const decoder = new TextDecoder();
-  let text = "";
-  for (const chunk of json as Uint8Array[]) text += decoder.decode(chunk, { stream: true });
-  text += decoder.decode();
   let model: unknown;
   try {
-    model = JSON.parse(text);
+    model = JSON.parse(decoder.decode(json[0] as Uint8Array));
+    const files = (model as { files?: unknown }).files;
+    if (!Array.isArray(files)) return undefined;
+    for (const chunk of json.slice(1) as Uint8Array[]) {
+      const part: unknown = JSON.parse(decoder.decode(chunk));
+      if (!Array.isArray(part) || !Number.isInteger(part[0]) || !Array.isArray(part[1])) return undefined;
+      const units = (files[part[0] as number] as { units?: unknown } | undefined)?.units;
+      if (!Array.isArray(units)) return undefined;
+      for (const unit of part[1] as unknown[]) units.push(unit);
+    }
   } catch {
     return undefined;
   }
