@@ -110,6 +110,24 @@ describe("the engine's queue with a helper session (scheduler.ts, fake runtime)"
     await scheduler.close();
   });
 
+  it("answers requests that come after the helper became ready with nothing queued", async () => {
+    let ready!: () => void;
+    const started = new Promise<void>((resolve) => (ready = resolve));
+    let release!: (lane: Lane) => void;
+    const { scheduler, answer } = harness(() => (ready(), new Promise<Lane>((resolve) => (release = resolve))));
+    scheduler.receive({ id: 1, priority: -1, type: "load", spec: { dir: "m", kind: "custom", dtype: "q8" } });
+    scheduler.receive({ id: 2, priority: 1, type: "classify", texts: texts(BULK_WINDOWS) });
+    await started;
+    assert.ok((await answer(2)).ok, "the own session did the work while the helper started");
+    // The queue's loop has ended by the time the helper is ready.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    release(fakeHelper([]));
+    await new Promise((resolve) => setImmediate(resolve));
+    scheduler.receive({ id: 3, priority: 0, type: "classify", texts: ["a b"] });
+    assert.deepEqual(((await answer(3)) as { result: unknown }).result, [2]);
+    await scheduler.close();
+  });
+
   it("keeps working on the own session when a helper cannot start", async () => {
     const { scheduler, answer } = harness(async () => Promise.reject(new Error("out of memory")));
     scheduler.receive({ id: 1, priority: -1, type: "load", spec: { dir: "m", kind: "custom", dtype: "q8" } });

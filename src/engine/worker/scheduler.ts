@@ -260,6 +260,8 @@ export class Scheduler {
   }
 
   private pump(): Promise<void> {
+    // With nothing queued the loop below would end before `pumping` is assigned, leaving it set for good.
+    if (!this.pumping && !this.queue.length) return Promise.resolve();
     this.pumping ??= (async () => {
       try {
         while (this.queue.length) {
@@ -316,7 +318,9 @@ export class Scheduler {
     if (!plan || this.helper || this.helperBroken || !this.host.startHelper || this.lanes.length > 1) return;
     const generation = this.helperGeneration;
     this.helperStarts++;
-    this.helper = this.host.startHelper(plan.spec).then(
+    const startHelper = this.host.startHelper;
+    // Whatever goes wrong starting it (also a synchronous throw) ends up in helperBroken, never in the queue's loop.
+    this.helper = Promise.resolve(plan.spec).then((spec) => startHelper(spec)).then(
       (lane) => {
         if (this.helperGeneration !== generation) {
           void lane.close();
