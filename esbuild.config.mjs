@@ -33,6 +33,8 @@ const builds = [
   { ...common, entryPoints: { tableWorker: "src/engine/tables/worker.ts" }, outdir: "dist" },
   { ...common, entryPoints: { cli: "src/cli.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
   { ...common, entryPoints: { "test/integration/index": "test/integration/index.ts" }, outdir: "dist" },
+  // The WebAssembly suite: the universal VSIX in code-server (npm run test:vsix).
+  { ...common, entryPoints: { "test/everywhere/index": "test/everywhere/index.ts" }, outdir: "dist" },
   // The scale benchmark runs in the editor like the suite (IS_SUITE=dist/test/integration/scaleBench.js).
   { ...common, entryPoints: { "test/integration/scaleBench": "test/integration/scaleBench.ts" }, outdir: "dist" },
   // The summary panel's page script runs in the webview (a browser), loaded by nonce under a strict CSP.

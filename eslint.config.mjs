@@ -26,7 +26,7 @@ function restrict(message, paths, ...folders) {
 }
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "bench/**", "scripts/**", "test/codeServer/**", "**/*.mjs", "**/*.cjs"] },
+  { ignores: ["dist/**", "node_modules/**", ".test-run/**", "bench/**", "scripts/**", "test/codeServer/**", "**/*.mjs", "**/*.cjs"] },
   ...tseslint.configs.recommended,
   { rules: { "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }] } },
   {

@@ -10,6 +10,8 @@
 // extension folder, the suite module and the workspace folder (for testing the harness itself); IS_VERBOSE=1 also
 // prints browser console messages. IS_VSIX=path/to/x.vsix tests that package instead of the source folder: it is
 // installed into the run's extensions folder and loaded from there (see test/codeServer/runVsix.mjs, npm run test:vsix).
+// IS_RUN_DIR: an absolute run folder instead of .test-run/integration(-vsix): the universal VSIX is tested outside the
+// repository, where Node's module lookup cannot climb up to the repository's node_modules (its onnxruntime-node).
 import fs from "node:fs";
 import path from "node:path";
 import { format, stripVTControlCharacters } from "node:util";
@@ -50,7 +52,8 @@ runMain(async () => {
   requireBuilt(suite, "the integration suite");
   if (!fs.existsSync(workspace)) throw new HarnessError(`workspace folder ${workspace} not found`);
 
-  const server = await startCodeServer({ runDir: vsix ? "integration-vsix" : "integration", vsix });
+  const runDir = process.env.IS_RUN_DIR || (vsix ? "integration-vsix" : "integration");
+  const server = await startCodeServer({ runDir, vsix });
   log(`code-server ${server.port} ready in ${ms(started)} (log ${displayPath(server.logFile)})`);
   // VS Code runs the suite only beside a development extension: an empty one, so the installed VSIX is the one tested.
   const developmentPath = vsix ? emptyDevelopmentExtension(server.runDir) : extensionDir;

@@ -93,9 +93,10 @@ export function createWasmBackend(options: WasmBackendOptions = {}): InferenceBa
   };
 }
 
-/** Where onnxruntime-web's .wasm files are in node_modules: beside its Node entry (dist/ort.node.min.js). */
+/** Where onnxruntime-web's .wasm files are in node_modules: its dist/ folder. */
 function defaultWasmDir(): string {
-  return dirname(require.resolve("onnxruntime-web"));
+  // The .wasm itself (a subpath the package exports): the VSIX ships it, not every entry the package names.
+  return dirname(require.resolve("onnxruntime-web/ort-wasm-simd-threaded.wasm"));
 }
 
 /** A file named by a graph, inside the graph's folder: a location that leaves it (absolute, `..`) is refused. */
