@@ -443,5 +443,5 @@ main(process.argv.slice(2)).then(
 /** The model line of --verbose. */
 function describe(info: ModelInfo): string {
   const why = info.backendReason ? ` (${info.backendReason})` : "";
-  return `model ${modelDisplayName(info)} (${info.onnxFile}); ${runtimeOf(info)}${why}; ${info.batching}; ${info.kernelsReason}`;
+  return `model ${modelDisplayName(info)} (${info.onnxFile}); ${runtimeOf(info)}${why}; ${info.batching}${info.sessions ? `, ${info.sessions}` : ""}; ${info.kernelsReason}`;
 }

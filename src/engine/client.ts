@@ -7,7 +7,7 @@
  */
 import { Worker } from "node:worker_threads";
 import type { Classification } from "../core/types";
-import { PRIORITY, type Explanation, type ModelInfo, type ModelSpec, type Request, type Response } from "./protocol";
+import { PRIORITY, type EngineStats, type Explanation, type ModelInfo, type ModelSpec, type Request, type Response } from "./protocol";
 
 /**
  * The engine's thread as the client uses it: a worker_threads Worker in Node; in VS Code for the Web an adapter over a
@@ -127,6 +127,11 @@ export class EngineClient {
   /** The words that move a text's score most (leave-one-word-out in the worker). */
   explain(text: string): Promise<Explanation> {
     return this.afterLoad(() => this.send({ type: "explain", text }, PRIORITY.high) as Promise<Explanation>);
+  }
+
+  /** What the engine's sessions have done since the model loaded (answered at once, whatever is queued). */
+  stats(): Promise<EngineStats> {
+    return this.send({ type: "stats" }, PRIORITY.load) as Promise<EngineStats>;
   }
 
   /** Stops the worker as a crash would: pending requests are sent again to a new worker. */

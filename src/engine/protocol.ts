@@ -45,6 +45,18 @@ export interface ModelInfo {
   /** Which int8 kernels run ("fp32" for fp32 graphs), and how that was decided on this machine. */
   kernels: Int8Kernels | "fp32";
   kernelsReason: string;
+  /** How runs are shared out: one session, or a second one in a helper thread for bulk work. Set by the worker. */
+  sessions?: string;
+}
+
+/** What the engine's sessions have done since the model loaded (for tests and benchmarks). */
+export interface EngineStats {
+  /** The model's own session first, then a helper's if one runs now; runs each has done. */
+  sessions: { name: string; runs: number }[];
+  /** Helpers started since the worker began. */
+  helperStarts: number;
+  /** Why helpers are off for this model, if one failed. */
+  helperBroken?: string;
 }
 
 /** How much one word moves a text's top label: its probability with the word minus without it. */
@@ -74,9 +86,11 @@ export type Request =
   | { id: number; priority: number; type: "explain"; text: string }
   /** Drops requests, also half-done ones; each is answered with `cancelled`. */
   | { id: number; priority: number; type: "cancel"; ids: number[] }
-  /** Drops everything queued, waits for the run in progress, releases the model and ends the worker. */
+  /** Answered at once, whatever is queued. */
+  | { id: number; priority: number; type: "stats" }
+  /** Drops everything queued, waits for the runs in progress, releases the model and ends the worker. */
   | { id: number; priority: number; type: "close" };
 
 export type Response =
-  | { id: number; ok: true; result: ModelInfo | Classification[] | Explanation }
+  | { id: number; ok: true; result: ModelInfo | Classification[] | Explanation | EngineStats }
   | { id: number; ok: false; error: string; cancelled?: boolean };

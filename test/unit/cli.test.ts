@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { isStopWord } from "../../src/core/feedback";
@@ -118,10 +118,13 @@ describe("CLI", () => {
     }
   });
 
-  it("--verbose names the model, the runtime and the int8 kernels on stderr; --backend chooses the runtime", () => {
+  it("--verbose names the model, the runtime, the sessions and the int8 kernels on stderr; --backend chooses the runtime", () => {
     const native = cli(["classify", "--verbose", "--model", MINI_MODEL], '{"text":"fine"}\n');
     assert.equal(native.code, 0);
     assert.match(native.stderr, /model sentiment-mini \(bundled.*\) \(.*model_quantized\.onnx\); native \(onnxruntime-node\), int8 kernels u8(s8|u8) \(auto: onnxruntime-node loads on this platform\); int8, one text per call/);
+    if (availableParallelism() >= 2) assert.match(native.stderr, /bulk work on 2 sessions x \d+ threads?/);
+    const threads = cli(["classify", "--verbose", "--threads", "1", "--model", MINI_MODEL], '{"text":"fine"}\n');
+    assert.match(threads.stderr, /one text per call, one session/, "threads set by the user: no helper session");
     const wasm = cli(["classify", "--verbose", "--backend", "wasm", "--model", MINI_MODEL], '{"text":"fine"}\n');
     assert.equal(wasm.code, 0, wasm.stderr);
     assert.match(wasm.stderr, /WebAssembly \(onnxruntime-web, \d+ threads?\), int8 kernels u8s8 \(backend set to wasm\)/);

@@ -1,0 +1,123 @@
+/**
+ * A second session for bulk work, in a helper thread started by the engine worker (Node's worker_threads). onnxruntime-
+ * node runs a session synchronously on the thread that calls it, so two sessions only run side by side from two
+ * threads; on 2 cores, two sessions of one thread each score ~1.4-1.7x as many paragraphs a second as one session of
+ * two threads (docs/BENCHMARK.md). The helper gets token ids and answers label probabilities: tokenizing, windows and
+ * the queue stay in the engine worker (scheduler.ts). It costs a second copy of the graph (~75 MB for the full int8
+ * model), so it starts only for bulk work and stops when idle.
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { messageOf } from "../../core/errors";
+import type { ModelSpec } from "../protocol";
+import type { SentimentModel } from "./model";
+import type { Lane } from "./scheduler";
+
+/** What a helper thread is started with (workerData). */
+export interface HelperData {
+  role: "helper";
+  spec: ModelSpec;
+}
+
+type HelperRequest = { type: "run"; id: number; rows: number[][] } | { type: "close" };
+type HelperResponse = { type: "ready" } | { type: "failed"; error: string } | { type: "done"; id: number; probabilities?: number[][]; error?: string };
+
+/**
+ * Whether bulk work gets a helper with this model, and the threads of each session. Only where the user left threads
+ * to the engine (0), on the native runtime, with int8 graphs (run one text per call), on 2+ cores: the cores are split
+ * between two sessions. The own session then has half the cores too (an edit runs on it): on 2 cores one thread,
+ * which costs a 128-token paragraph ~40 % more model time than two threads (still within the live-edit target).
+ */
+export function helperPlanOf(spec: ModelSpec, runtime: "native" | "wasm", cores = availableParallelism()) {
+  if ((spec.intraOpThreads ?? 0) !== 0 || runtime !== "native" || spec.dtype !== "q8" || cores < 2) return undefined;
+  const threads = Math.floor(cores / 2);
+  return {
+    /** The own session's threads (the model is loaded with them). */
+    threads,
+    spec: { ...spec, intraOpThreads: threads },
+    describe: `bulk work on 2 sessions x ${threads} thread${threads === 1 ? "" : "s"} (the second starts when a document has many paragraphs waiting and stops when idle)`,
+  };
+}
+
+/** Starts a helper thread running `workerFile` (the engine worker's own bundle) with `spec`; resolves when it is warm. */
+export function startHelperLane(workerFile: string, spec: ModelSpec): Promise<Lane> {
+  const worker = new Worker(workerFile, { workerData: { role: "helper", spec } satisfies HelperData });
+  const waiting = new Map<number, { resolve: (p: number[][]) => void; reject: (error: Error) => void }>();
+  let nextId = 1;
+  let stopped: Error | undefined;
+  const fail = (error: Error) => {
+    stopped ??= error;
+    for (const { reject } of waiting.values()) reject(stopped);
+    waiting.clear();
+  };
+  return new Promise<Lane>((resolve, reject) => {
+    worker.on("message", (message: HelperResponse) => {
+      if (message.type === "ready") {
+        resolve({
+          name: `helper session (${spec.intraOpThreads} thread${spec.intraOpThreads === 1 ? "" : "s"})`,
+          run: (rows) =>
+            new Promise((resolveRun, rejectRun) => {
+              if (stopped) return rejectRun(stopped);
+              const id = nextId++;
+              waiting.set(id, { resolve: resolveRun, reject: rejectRun });
+              worker.postMessage({ type: "run", id, rows } satisfies HelperRequest);
+            }),
+          close: async () => {
+            fail(new Error("the helper session was closed"));
+            // The helper finishes its run in progress and exits; terminating during a run would abort the process.
+            const exited = new Promise((done) => worker.once("exit", done));
+            worker.postMessage({ type: "close" } satisfies HelperRequest);
+            await exited;
+          },
+        });
+      } else if (message.type === "failed") {
+        reject(new Error(message.error));
+        void worker.terminate();
+      } else {
+        const run = waiting.get(message.id);
+        waiting.delete(message.id);
+        if (message.probabilities) run?.resolve(message.probabilities);
+        else run?.reject(new Error(message.error ?? "the helper session failed"));
+      }
+    });
+    worker.on("error", (error) => {
+      fail(error);
+      reject(error);
+    });
+    worker.on("exit", (code) => {
+      const error = new Error(`the helper session stopped (exit code ${code})`);
+      fail(error);
+      reject(error);
+    });
+  });
+}
+
+/** The helper thread's side: loads the model, then runs what it is sent until told to close. */
+export async function serveHelper(
+  port: { postMessage(message: HelperResponse): void; on(event: "message", listener: (message: HelperRequest) => void): void },
+  load: () => Promise<SentimentModel>,
+): Promise<void> {
+  let model: SentimentModel;
+  try {
+    model = await load();
+  } catch (error) {
+    port.postMessage({ type: "failed", error: messageOf(error) });
+    return;
+  }
+  // One message at a time: runs are synchronous in this thread, so they queue up in order anyway.
+  let chain = Promise.resolve();
+  port.on("message", (message) => {
+    chain = chain.then(async () => {
+      if (message.type === "close") {
+        await model.dispose();
+        process.exit(0);
+      }
+      try {
+        port.postMessage({ type: "done", id: message.id, probabilities: await model.runRows(message.rows) });
+      } catch (error) {
+        port.postMessage({ type: "done", id: message.id, error: messageOf(error) });
+      }
+    });
+  });
+  port.postMessage({ type: "ready" });
+}

@@ -1,0 +1,357 @@
+/**
+ * The engine's queue: requests ordered by priority (loads first, then what the user sees or edits, then the rest),
+ * answered through `post`. Classify requests are not run one after another: their texts are tokenized into windows,
+ * and each run takes one batch of windows of similar length from the requests of the most urgent priority waiting, so
+ * a document's paragraphs share batches across requests, and a request that arrives with a higher priority runs in the
+ * very next batch. Requests can be cancelled at any time, also half-done. A failed load keeps the model it had. Every
+ * failure goes back to the caller as a message, never a hang.
+ *
+ * Runs go to lanes: the model's own session in this thread, and, for bulk work, a second session in a helper thread
+ * (helperLane.ts) when the host allows one. Each free lane takes the next batch, so an edit waits for at most the runs
+ * in progress. A lane gives the same result for a text as any other (same graph, same kernels, one text per run).
+ * The queue itself needs no Node API: a host shell (worker.ts) gives it its messages and its helpers.
+ */
+import { messageOf } from "../../core/errors";
+import type { EngineStats, ModelSpec, Request, Response } from "../protocol";
+import { batchAround } from "./batching";
+import type { Prepared, SentimentModel, Window } from "./model";
+
+/** Windows considered for one batch: the requests of one priority, in order, until this many windows are waiting. */
+const HORIZON = 512;
+/** Windows waiting before a helper session is worth its start (~0.5-1 s of one core and a second copy of the graph). */
+export const BULK_WINDOWS = 96;
+/**
+ * Longest window a helper runs; longer ones wait for the own session. A run keeps its activations' memory in the
+ * process's allocator afterwards (measured: ~80 MB after one 512-token run, ~10-15 MB after runs of up to 128), so a
+ * helper that runs only shorter windows costs the graph's copy and little more. Feedback paragraphs are mostly far
+ * shorter (mean ~29 tokens in the benchmark's documents).
+ */
+export const HELPER_MAX_TOKENS = 128;
+/** A helper stops after this long without a run, so an editor that is only being typed in keeps one session. */
+const HELPER_IDLE_MS = 30_000;
+
+/** Runs rows of token ids through one session; each row's label probabilities. */
+export interface Lane {
+  readonly name: string;
+  run(rows: number[][]): Promise<number[][]>;
+  close(): Promise<void>;
+}
+
+/** What the host shell provides. */
+export interface SchedulerHost {
+  post(response: Response): void;
+  /**
+   * Loads a model as `spec` says, and says why it runs on the runtime it does; `helper` is the spec of a second
+   * session for bulk work and how runs are then shared out, when this host and model have one.
+   */
+  load(spec: ModelSpec): Promise<{ model: SentimentModel; backendReason: string; helper?: HelperPlan }>;
+  /** Starts a helper lane running `spec`'s model (resolves once it is loaded and warm). */
+  startHelper?(spec: ModelSpec): Promise<Lane>;
+}
+
+export interface HelperPlan {
+  spec: ModelSpec;
+  describe: string;
+}
+
+type Queued = Exclude<Request, { type: "cancel" | "close" | "stats" }>;
+type ClassifyRequest = Extract<Request, { type: "classify" }>;
+
+/** A classify request being worked on: its windows, and the probabilities of those already run. */
+interface Job {
+  request: ClassifyRequest;
+  prepared: Prepared;
+  probabilities: (number[] | undefined)[];
+  /** Windows handed to a lane and not back yet. */
+  taken: Uint8Array;
+  left: number;
+  /** Windows not yet run, in window order. */
+  next: number;
+}
+
+type Batch = { job: Job; index: number; window: Window }[];
+
+interface LaneState {
+  lane: Lane;
+  /** Runs handed to it and not back yet, and how many it may have: a helper gets its next run before it answers the
+   * last, as its answer waits for this thread's own run to end. */
+  running: number;
+  capacity: number;
+  runs: number;
+}
+
+export class Scheduler {
+  private model: SentimentModel | undefined;
+  private readonly queue: Queued[] = [];
+  private readonly jobs = new Map<number, Job>();
+  private lanes: LaneState[] = [];
+  private readonly inflight = new Set<Promise<void>>();
+  private pumping: Promise<void> | undefined;
+  private helperPlan: HelperPlan | undefined;
+  private helper: Promise<void> | undefined;
+  private helperIdle: ReturnType<typeof setTimeout> | undefined;
+  /** Why helpers are off for the current model (one failed); they are tried again with the next load. */
+  private helperBroken: string | undefined;
+  private helperStarts = 0;
+  /** Changes whenever helpers are stopped: a helper that finishes starting after that closes itself. */
+  private helperGeneration = 0;
+
+  constructor(private readonly host: SchedulerHost) {}
+
+  /** A message from the host side. */
+  receive(request: Exclude<Request, { type: "close" }>): void {
+    if (request.type === "cancel") {
+      const ids = new Set(request.ids);
+      for (const queued of this.queue.filter((q) => ids.has(q.id))) this.finish(queued, { id: queued.id, ok: false, error: "cancelled", cancelled: true });
+      return;
+    }
+    if (request.type === "stats") {
+      this.host.post({ id: request.id, ok: true, result: this.stats() });
+      return;
+    }
+    // Stable insert: after every queued request of the same or a more urgent priority.
+    const at = this.queue.findIndex((queued) => queued.priority > request.priority);
+    this.queue.splice(at < 0 ? this.queue.length : at, 0, request);
+    void this.pump();
+  }
+
+  stats(): EngineStats {
+    return {
+      sessions: this.lanes.map((state) => ({ name: state.lane.name, runs: state.runs })),
+      helperStarts: this.helperStarts,
+      helperBroken: this.helperBroken,
+    };
+  }
+
+  /** Drops everything queued, waits for the runs in progress, releases the sessions. */
+  async close(): Promise<void> {
+    this.queue.length = 0;
+    this.jobs.clear();
+    await this.pumping;
+    await Promise.all(this.inflight);
+    await this.stopHelper();
+    await this.model?.dispose();
+  }
+
+  private async handle(request: Exclude<Queued, ClassifyRequest>): Promise<Response> {
+    try {
+      if (request.type === "load") {
+        const { model: next, backendReason, helper: plan } = await this.host.load(request.spec);
+        const previous = this.model;
+        await this.stopHelper();
+        this.model = next;
+        this.lanes = [{ lane: { name: "own session", run: (rows) => next.runRows(rows), close: () => next.dispose() }, running: 0, capacity: 1, runs: 0 }];
+        this.helperPlan = plan;
+        this.helperBroken = undefined;
+        this.jobs.clear(); // windows were cut for the previous model's tokenizer
+        await previous?.dispose();
+        const sessions = plan?.describe ?? "one session";
+        return { id: request.id, ok: true, result: { ...next.info, backendReason, sessions } };
+      }
+      if (!this.model) throw new Error("no model is loaded");
+      if (request.type === "explain") return { id: request.id, ok: true, result: await this.model.explain(request.text) };
+      throw new Error(`unknown request type ${(request as { type: string }).type}`);
+    } catch (error) {
+      return { id: request.id, ok: false, error: messageOf(error) };
+    }
+  }
+
+  private finish(request: Queued, response: Response): void {
+    const at = this.queue.indexOf(request);
+    if (at >= 0) this.queue.splice(at, 1);
+    this.jobs.delete(request.id);
+    this.host.post(response);
+  }
+
+  private jobOf(request: ClassifyRequest, model: SentimentModel): Job {
+    let job = this.jobs.get(request.id);
+    if (!job) {
+      const prepared = model.prepare(request.texts);
+      const count = prepared.windows.length;
+      job = { request, prepared, probabilities: new Array(count), taken: new Uint8Array(count), left: count, next: 0 };
+      this.jobs.set(request.id, job);
+    }
+    return job;
+  }
+
+  /**
+   * The next batch for the classify requests at the head of the queue, or "answered" when a request was answered
+   * instead (no text, or its texts could not be tokenized), or undefined when every waiting window is already running.
+   * Also counts the windows waiting (for the helper's start).
+   */
+  private nextBatch(model: SentimentModel, helper: boolean): Batch | "answered" | undefined {
+    const head = this.queue[0] as ClassifyRequest;
+    const candidates: Batch = [];
+    for (const request of this.queue) {
+      if (request.type !== "classify" || request.priority !== head.priority || candidates.length >= HORIZON) break;
+      let job: Job;
+      try {
+        job = this.jobOf(request, model);
+      } catch (error) {
+        this.finish(request, { id: request.id, ok: false, error: messageOf(error) });
+        return "answered";
+      }
+      if (job.left === 0) {
+        // A request with no text at all.
+        this.finish(request, { id: request.id, ok: true, result: model.finish(job.prepared, []) });
+        return "answered";
+      }
+      for (let index = job.next; index < job.prepared.windows.length && candidates.length < HORIZON; index++) {
+        const window = job.prepared.windows[index];
+        if (!job.probabilities[index] && !job.taken[index] && (!helper || window.ids.length <= HELPER_MAX_TOKENS)) candidates.push({ job, index, window });
+      }
+    }
+    if (candidates.length === 0) return undefined;
+    if (candidates.length >= BULK_WINDOWS) this.startHelper();
+    candidates.sort((a, b) => a.window.ids.length - b.window.ids.length);
+    // The batch holds the head request's shortest waiting window, so the oldest request always moves on.
+    const at = Math.max(0, candidates.findIndex((c) => c.job.request === head));
+    const [begin, end] = batchAround(
+      candidates.map((c) => c.window),
+      at,
+      model.info.rowsPerRun,
+    );
+    const batch = candidates.slice(begin, end);
+    for (const { job, index } of batch) job.taken[index] = 1;
+    return batch;
+  }
+
+  /** Runs a batch on a lane; answers the requests it completes. */
+  private async runOn(state: LaneState, batch: Batch, model: SentimentModel): Promise<void> {
+    state.running++;
+    let probabilities: number[][];
+    try {
+      probabilities = await state.lane.run(batch.map((c) => c.window.ids));
+      state.runs++;
+    } catch (error) {
+      for (const { job, index } of batch) job.taken[index] = 0;
+      if (state !== this.lanes[0]) {
+        // A helper failed (or its thread died): its windows go back to the queue and the own session carries on.
+        if (this.lanes.includes(state)) {
+          this.helperBroken = `the helper session stopped: ${messageOf(error)}`;
+          this.lanes = this.lanes.filter((other) => other !== state);
+          void state.lane.close().catch(() => undefined);
+        }
+        return;
+      }
+      for (const job of new Set(batch.map((c) => c.job))) this.finish(job.request, { id: job.request.id, ok: false, error: messageOf(error) });
+      return;
+    } finally {
+      state.running--;
+      if (state !== this.lanes[0]) this.helperUsed();
+    }
+    if (this.model !== model) return; // a load replaced the model meanwhile: these windows belong to the old one
+    batch.forEach(({ job, index }, row) => {
+      job.probabilities[index] = probabilities[row];
+      job.taken[index] = 0;
+      job.left--;
+      while (job.next < job.probabilities.length && job.probabilities[job.next]) job.next++;
+    });
+    for (const job of new Set(batch.map((c) => c.job))) {
+      // Cancelled while its batch ran: already answered.
+      if (job.left > 0 || this.jobs.get(job.request.id) !== job) continue;
+      this.finish(job.request, { id: job.request.id, ok: true, result: model.finish(job.prepared, job.probabilities as number[][]) });
+    }
+  }
+
+  private start(state: LaneState, batch: Batch, model: SentimentModel): void {
+    const run = this.runOn(state, batch, model).finally(() => this.inflight.delete(run));
+    this.inflight.add(run);
+  }
+
+  private pump(): Promise<void> {
+    this.pumping ??= (async () => {
+      try {
+        while (this.queue.length) {
+          const head = this.queue[0];
+          if (head.type !== "classify") {
+            // Loads and explanations use the own session (a load replaces it): the runs in progress finish first.
+            await Promise.all(this.inflight);
+            if (this.queue[0] !== head) continue;
+            this.queue.shift();
+            this.host.post(await this.handle(head));
+            continue;
+          }
+          const model = this.model;
+          if (!model) {
+            this.finish(head, { id: head.id, ok: false, error: "no model is loaded" });
+            continue;
+          }
+          // Helpers first: the own session's run blocks this thread until it is done, so it is free whenever this
+          // loop looks, and a helper asked after it would never get work.
+          let outcome: "started" | "answered" | undefined;
+          for (const state of [...this.lanes.slice(1), this.lanes[0]]) {
+            if (state.running >= state.capacity) continue;
+            const batch = this.nextBatch(model, state !== this.lanes[0]);
+            if (batch === undefined) continue; // nothing this lane may run
+            if (batch === "answered") outcome = "answered";
+            else {
+              this.start(state, batch, model);
+              outcome = "started";
+            }
+            break;
+          }
+          if (outcome === "answered") continue;
+          if (!outcome) {
+            if (!this.inflight.size) {
+              // Cannot happen (a waiting window is either free or running); never spin.
+              this.finish(head, { id: head.id, ok: false, error: "the engine found nothing to run for this request" });
+              continue;
+            }
+            await Promise.race(this.inflight);
+          }
+          // Let requests and cancellations that arrived meanwhile in before the next batch is chosen.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      } finally {
+        this.pumping = undefined;
+      }
+    })();
+    return this.pumping;
+  }
+
+  /** Starts the helper lane if the plan has one and it is not running or starting. */
+  private startHelper(): void {
+    const plan = this.helperPlan;
+    if (!plan || this.helper || this.helperBroken || !this.host.startHelper || this.lanes.length > 1) return;
+    const generation = this.helperGeneration;
+    this.helperStarts++;
+    this.helper = this.host.startHelper(plan.spec).then(
+      (lane) => {
+        if (this.helperGeneration !== generation) {
+          void lane.close();
+          return;
+        }
+        this.lanes.push({ lane, running: 0, capacity: 2, runs: 0 });
+        this.helperUsed();
+        void this.pump();
+      },
+      (error: unknown) => {
+        if (this.helperGeneration !== generation) return;
+        this.helperBroken = `the helper session could not start: ${messageOf(error)}`;
+        this.helper = undefined;
+      },
+    );
+  }
+
+  /** Restarts the helper's idle timer. */
+  private helperUsed(): void {
+    clearTimeout(this.helperIdle);
+    this.helperIdle = setTimeout(() => {
+      const busy = this.lanes.slice(1).some((state) => state.running > 0);
+      if (!busy) void this.stopHelper();
+    }, HELPER_IDLE_MS);
+    this.helperIdle.unref?.();
+  }
+
+  private async stopHelper(): Promise<void> {
+    this.helperGeneration++;
+    clearTimeout(this.helperIdle);
+    const helpers = this.lanes.slice(1);
+    this.lanes = this.lanes.slice(0, 1);
+    const starting = this.helper;
+    this.helper = undefined;
+    await Promise.all(helpers.map((state) => state.lane.close().catch(() => undefined)));
+    await starting; // a helper still starting closes itself (the generation changed)
+  }
+}
