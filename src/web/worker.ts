@@ -1,17 +1,16 @@
 /**
- * The engine in a Web Worker (VS Code for the Web): the shell around the shared engine (model.ts, tokenizer.ts,
- * wasmBackend.ts, read through files.ts). Requests arrive with self.onmessage and answers leave with postMessage; the
- * model's files are asked from the extension host (it reads them with vscode.workspace.fs), and onnxruntime-web gets
- * its .wasm as bytes (init message): the worker fetches nothing itself.
- *
- * The queue here is deliberately small (priority order, one request at a time, cancel of queued requests): the
- * desktop worker's scheduler (engine/worker/worker.ts) is being reworked into a module that takes a post(response)
- * function; once it is, this shell runs that scheduler instead.
+ * The engine in a Web Worker (VS Code for the Web): the browser shell around the engine's queue (scheduler.ts, the same
+ * one the desktop worker runs) and the shared model code (model.ts, tokenizer.ts, wasmBackend.ts, reading through
+ * files.ts). Requests arrive with self.onmessage and answers leave with postMessage; the model's files are asked from
+ * the extension host (it reads them with vscode.workspace.fs), and onnxruntime-web gets its .wasm as bytes (init
+ * message): the worker fetches nothing itself. No helper lane: one session (a second one would need a second Web
+ * Worker and, to pay off, the threads cross-origin isolation gives).
  */
-import { messageOf } from "../core/errors";
-import type { Request, Response } from "../engine/protocol";
+import "./shims/globals";
+import type { Request } from "../engine/protocol";
 import { joinName, sha256Hex, useModelFiles } from "../engine/worker/files";
 import { SentimentModel } from "../engine/worker/model";
+import { Scheduler } from "../engine/worker/scheduler";
 import { createWasmBackend } from "../engine/worker/wasmBackend";
 import type { FileMessage, InitMessage, ReadMessage, WorkerMessage } from "./messages";
 
@@ -58,38 +57,15 @@ useModelFiles((dir) => {
   };
 });
 
-let model: SentimentModel | undefined;
-const queue: Exclude<Request, { type: "cancel" | "close" }>[] = [];
-let running = false;
-
-async function handle(request: (typeof queue)[number]): Promise<Response> {
-  try {
-    if (request.type === "load") {
-      if (!init) throw new Error("the web engine was not initialised");
-      const backend = createWasmBackend({ wasmBinary: init.wasmBinary, threads: init.threads });
-      const next = await SentimentModel.load(request.spec, backend);
-      const previous = model;
-      model = next;
-      await previous?.dispose();
-      return { id: request.id, ok: true, result: { ...next.info, backendReason: "VS Code for the Web: WebAssembly is the only runtime in a browser" } };
-    }
-    if (!model) throw new Error("no model is loaded");
-    if (request.type === "classify") return { id: request.id, ok: true, result: await model.classify(request.texts) };
-    return { id: request.id, ok: true, result: await model.explain(request.text) };
-  } catch (error) {
-    return { id: request.id, ok: false, error: messageOf(error) };
-  }
-}
-
-async function pump(): Promise<void> {
-  if (running) return;
-  running = true;
-  try {
-    for (let request = queue.shift(); request; request = queue.shift()) scope.postMessage(await handle(request));
-  } finally {
-    running = false;
-  }
-}
+const scheduler = new Scheduler({
+  post: (response) => scope.postMessage(response),
+  async load(spec) {
+    if (!init) throw new Error("the web engine was not initialised");
+    const backend = createWasmBackend({ wasmBinary: init.wasmBinary, threads: init.threads });
+    const model = await SentimentModel.load(spec, backend);
+    return { model, backendReason: "VS Code for the Web: WebAssembly is the only runtime in a browser" };
+  },
+});
 
 scope.onmessage = ({ data }) => {
   if (data.type === "init") {
@@ -98,18 +74,8 @@ scope.onmessage = ({ data }) => {
     reads.get(data.id)?.resolve(data);
     reads.delete(data.id);
   } else if (data.type === "close") {
-    queue.length = 0;
-    void model?.dispose().finally(() => scope.close());
-  } else if (data.type === "cancel") {
-    const ids = new Set(data.ids);
-    for (const queued of queue.filter((q) => ids.has(q.id))) {
-      queue.splice(queue.indexOf(queued), 1);
-      scope.postMessage({ id: queued.id, ok: false, error: "cancelled", cancelled: true });
-    }
+    void scheduler.close().finally(() => scope.close());
   } else {
-    // Stable insert: after every queued request of the same or a more urgent priority.
-    const at = queue.findIndex((queued) => queued.priority > data.priority);
-    queue.splice(at < 0 ? queue.length : at, 0, data);
-    void pump();
+    scheduler.receive(data);
   }
 };
