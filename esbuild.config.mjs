@@ -107,7 +107,9 @@ builds.push(
 
 mkdirSync("dist/web", { recursive: true });
 const require = createRequire(import.meta.url);
-copyFileSync(require.resolve("onnxruntime-web/ort-wasm-simd-threaded.wasm"), "dist/web/ort-wasm-simd-threaded.wasm");
+// The WebAssembly runtime and its loader, once, beside the web bundles: the web build hands the .wasm to its worker as
+// bytes; the Node worker (WebAssembly backend) import()s the .mjs from here, which reads the .wasm beside it.
+for (const file of ["ort-wasm-simd-threaded.wasm", "ort-wasm-simd-threaded.mjs"]) copyFileSync(require.resolve(`onnxruntime-web/${file}`), `dist/web/${file}`);
 mkdirSync("dist/panel", { recursive: true });
 copyFileSync("src/panel/page/style.css", "dist/panel/style.css");
 

@@ -51,14 +51,17 @@ const NATIVE_PACKAGES = ["onnxruntime-node", "onnxruntime-common"];
 /**
  * onnxruntime-web as Node loads it: the worker's `import("onnxruntime-web")` resolves to dist/ort.node.min.mjs (the
  * "node" + "import" condition), which imports its own onnxruntime-common's ES module build (a nested copy, another
- * version than onnxruntime-node's) and then import()s ort-wasm-simd-threaded.mjs, which reads the .wasm beside it.
+ * version than onnxruntime-node's) and then import()s ort-wasm-simd-threaded.mjs from dist/web/ (wasmBackend's
+ * default there), which reads the .wasm beside it. The web build (package.json "browser") reads the same .wasm.
  */
 const WASM_PACKAGES = ["onnxruntime-web", "onnxruntime-web/node_modules/onnxruntime-common"];
 const WASM_ENTRIES = [
+  "dist/web/extension.js",
+  "dist/web/worker.js",
+  "dist/web/ort-wasm-simd-threaded.mjs",
+  "dist/web/ort-wasm-simd-threaded.wasm",
   "node_modules/onnxruntime-web/package.json",
   "node_modules/onnxruntime-web/dist/ort.node.min.mjs",
-  "node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.mjs",
-  "node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm",
   "node_modules/onnxruntime-web/node_modules/onnxruntime-common/package.json",
   "node_modules/onnxruntime-web/node_modules/onnxruntime-common/dist/esm/package.json",
   "node_modules/onnxruntime-web/node_modules/onnxruntime-common/dist/esm/index.js",
@@ -120,7 +123,7 @@ export function checkVsixEntries(entries, { target, fullModel = false }) {
     [(f) => universal && NATIVE_PACKAGES.some((p) => f.startsWith(`node_modules/${p}/`)), "onnxruntime-node in the universal package (it must run WebAssembly)"],
     [(f) => f.startsWith(BIN_PREFIX) && !f.startsWith(binary), "another platform's onnxruntime binary"],
     [(f) => f.startsWith("node_modules/") && !packages.includes(packageOf(f)), `a package other than ${packages.join(", ")}`],
-    [(f) => /^node_modules\/onnxruntime-web\/dist\/ort-wasm-simd-threaded\.(jsep|jspi|asyncify)\./.test(f), "an onnxruntime-web variant the engine does not load"],
+    [(f) => /^node_modules\/onnxruntime-web\/dist\/ort-wasm-/.test(f), "a WebAssembly runtime file in node_modules (it ships once, in dist/web/)"],
     [(f) => /^(src|test|tests|scripts|bench|out|\.ci|\.test-run|\.vscode|\.github)\//.test(f), "a source, test, script or dev folder"],
     [(f) => f.startsWith("dist/test/"), "the in-editor test bundle"],
     [(f) => f.startsWith("docs/") && !/^docs\/screenshots\/[a-z-]+\.png$/.test(f), "docs other than the README screenshots"],
@@ -387,7 +390,7 @@ async function main(argv) {
     log("building with --production");
     await run(process.execPath, ["esbuild.config.mjs", "--production"], { cwd: ROOT });
   }
-  for (const file of ["dist/extension.js", "dist/worker.js", "dist/tableWorker.js", "dist/panel/main.js"]) {
+  for (const file of ["dist/extension.js", "dist/worker.js", "dist/tableWorker.js", "dist/panel/main.js", "dist/web/extension.js", "dist/web/ort-wasm-simd-threaded.wasm"]) {
     if (!fs.existsSync(path.join(ROOT, file))) throw new Error(`${file} is missing: the build failed or was skipped`);
   }
 

@@ -79,14 +79,22 @@ describe("packaging: .vscodeignore allowlist and VSIX checks", () => {
     "node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.jsep.wasm",
     "node_modules/onnxruntime-web/dist/ort.min.js.map",
     "node_modules/onnxruntime-web/node_modules/onnxruntime-common/dist/esm/index.d.ts",
+    ...["extension.js", "worker.js", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm", "extension.js.map"].map((f) => `dist/web/${f}`),
   ];
   const wasmFiles = [
+    "dist/web/extension.js",
+    "dist/web/worker.js",
+    "dist/web/ort-wasm-simd-threaded.mjs",
+    "dist/web/ort-wasm-simd-threaded.wasm",
     "node_modules/onnxruntime-web/dist/ort.node.min.mjs",
-    "node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.mjs",
-    "node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm",
     "node_modules/onnxruntime-web/node_modules/onnxruntime-common/dist/esm/index.js",
   ];
-  const wasmLeftOut = ["node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.jsep.wasm", "node_modules/onnxruntime-web/dist/ort.min.js.map"];
+  const wasmLeftOut = [
+    "node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.jsep.wasm",
+    "node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm",
+    "node_modules/onnxruntime-web/dist/ort.min.js.map",
+    "dist/web/extension.js.map",
+  ];
 
   for (const [target, binary] of Object.entries(packaging.TARGETS)) {
     it(`${target}: keeps the run-time files and only ${binary}'s onnxruntime binary`, () => {
@@ -146,10 +154,9 @@ describe("packaging: .vscodeignore allowlist and VSIX checks", () => {
       "extension/node_modules/onnxruntime-common/dist/cjs/package.json",
     ];
     const wasm = [
+      ...["extension.js", "worker.js", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm"].map((f) => `extension/dist/web/${f}`),
       "extension/node_modules/onnxruntime-web/package.json",
       "extension/node_modules/onnxruntime-web/dist/ort.node.min.mjs",
-      "extension/node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.mjs",
-      "extension/node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm",
       "extension/node_modules/onnxruntime-web/node_modules/onnxruntime-common/package.json",
       "extension/node_modules/onnxruntime-web/node_modules/onnxruntime-common/dist/esm/package.json",
       "extension/node_modules/onnxruntime-web/node_modules/onnxruntime-common/dist/esm/index.js",
@@ -176,7 +183,7 @@ describe("packaging: .vscodeignore allowlist and VSIX checks", () => {
       "extension/dist/test/integration/index.js": "the in-editor test bundle",
       "extension/tsconfig.json": "a dev file",
       "extension/node_modules/global-agent/package.json": "a package other than onnxruntime-node, onnxruntime-common, onnxruntime-web, onnxruntime-web/node_modules/onnxruntime-common",
-      "extension/node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.jsep.wasm": "an onnxruntime-web variant the engine does not load",
+      "extension/node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.jsep.wasm": "a WebAssembly runtime file in node_modules (it ships once, in dist/web/)",
       "extension/model/distilbert-sst2/.partial/config.json.part": "a partial download",
     };
     for (const [entry, why] of Object.entries(bad)) {
@@ -192,14 +199,15 @@ describe("packaging: .vscodeignore allowlist and VSIX checks", () => {
     const base = ["package.json", "readme.md", "LICENSE.txt", "dist/extension.js", "dist/worker.js", "dist/tableWorker.js", "dist/panel/main.js", "dist/panel/style.css"];
     const mini = ["config.json", "tokenizer.json", "tokenizer_config.json", "vocab.txt", "onnx/model_quantized.onnx"].map((f) => `model/sentiment-mini/${f}`);
     const wasm = [
-      "package.json",
-      "dist/ort.node.min.mjs",
-      "dist/ort-wasm-simd-threaded.mjs",
-      "dist/ort-wasm-simd-threaded.wasm",
-      "node_modules/onnxruntime-common/package.json",
-      "node_modules/onnxruntime-common/dist/esm/package.json",
-      "node_modules/onnxruntime-common/dist/esm/index.js",
-    ].map((f) => `node_modules/onnxruntime-web/${f}`);
+      ...["extension.js", "worker.js", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm"].map((f) => `dist/web/${f}`),
+      ...[
+        "package.json",
+        "dist/ort.node.min.mjs",
+        "node_modules/onnxruntime-common/package.json",
+        "node_modules/onnxruntime-common/dist/esm/package.json",
+        "node_modules/onnxruntime-common/dist/esm/index.js",
+      ].map((f) => `node_modules/onnxruntime-web/${f}`),
+    ];
     const good = [...base, ...mini, ...wasm].map((f) => `extension/${f}`);
     assert.deepEqual(packaging.checkVsixEntries(good, { target: packaging.UNIVERSAL }), []);
     assert.deepEqual(
@@ -211,7 +219,7 @@ describe("packaging: .vscodeignore allowlist and VSIX checks", () => {
     );
     assert.deepEqual(
       packaging.checkVsixEntries(good.filter((e) => !e.endsWith(".wasm")), { target: packaging.UNIVERSAL }),
-      ["missing node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm"],
+      ["missing dist/web/ort-wasm-simd-threaded.wasm"],
     );
   });
 

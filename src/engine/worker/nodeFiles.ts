@@ -30,10 +30,11 @@ export function cores(): number {
 
 /**
  * onnxruntime-web's env.wasm.wasmPaths in Node: a file URL prefix of the folder with ort-wasm-simd-threaded.mjs/.wasm
- * (the .mjs is import()ed, which takes URLs, not Windows paths), by default the installed package's dist/.
+ * (the .mjs is import()ed, which takes URLs, not Windows paths). By default dist/web/ beside this bundle (the build
+ * copies them there; a VSIX ships them only there), else the installed package's dist/ (running from sources).
  */
 export function wasmPathsOf(wasmDir?: string): string {
-  // The .wasm itself (a subpath the package exports): the VSIX ships it, not every entry the package names.
-  const dir = wasmDir ?? dirname(require.resolve("onnxruntime-web/ort-wasm-simd-threaded.wasm"));
+  const beside = join(__dirname, "web");
+  const dir = wasmDir ?? (existsSync(join(beside, "ort-wasm-simd-threaded.wasm")) ? beside : dirname(require.resolve("onnxruntime-web/ort-wasm-simd-threaded.wasm")));
   return pathToFileURL(dir).href.replace(/\/?$/, "/");
 }
