@@ -76,6 +76,8 @@ export interface Host {
   locate(modelPath: string): LocatedModel;
   /** A backend this host always uses, whatever the setting says (the web: WebAssembly). */
   backend?: BackendChoice;
+  /** Whether the full model can be downloaded here (default true; the web: no, its command is hidden too). */
+  download?: boolean;
 }
 
 export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
@@ -97,7 +99,7 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
   const tables = new TabularSources(context.workspaceState, tableClient);
   const analysis = new AnalysisService(engine, settings.neutralThreshold, settings.granularity, settings.labelMap, tables);
   const decorations = new DecorationController(context.extensionUri, settings.indicator);
-  const statusBar = new SentimentStatusBar(analysis);
+  const statusBar = new SentimentStatusBar(analysis, host.download !== false);
   const diagnostics = new NegativeDiagnostics(settings["diagnostics.enabled"]);
   const review = new ReviewState(analysis);
   const reportError = onceEach((message) => void vscode.window.showErrorMessage(`Inline Sentiment: ${message}`));
@@ -142,7 +144,7 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
     }),
     ...registerCommands({ context, analysis, review, tables, onModelInstalled: (dir) => useModel({ dir, kind: "full" }) }),
     ...SummaryPanel.register(context.extensionUri, review),
-    vscode.languages.registerHoverProvider(SELECTOR, new SentimentHoverProvider(analysis)),
+    vscode.languages.registerHoverProvider(SELECTOR, new SentimentHoverProvider(analysis, host.download !== false)),
     analysis.onDidChangeResults((results) => {
       decorations.show(results);
       diagnostics.update(results);

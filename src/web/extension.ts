@@ -25,6 +25,7 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
     // The bundled mini model, named by its URI: the web worker asks the host for its files by that name.
     locate: () => ({ dir: vscode.Uri.joinPath(extensionUri, "model", MINI_MODEL_FOLDER).toString(), kind: "mini" }),
     backend: "wasm",
+    download: false,
   });
 }
 

@@ -73,6 +73,8 @@ describe(`Inline Sentiment on WebAssembly (${inWebWorker ? "web worker extension
     const hover = await hoverText(document, "Support never answered");
     check(/\*\*Negative\*\* · \d+\.\d % confidence/.test(hover), `hover shows the label: ${hover}`);
     check(/WebAssembly \(onnxruntime-web, \d+ threads?\), int8 kernels u8s8/.test(hover), `hover names the backend: ${hover}`);
+    // The mini model's hover offers the full model's download where it can run (Node), not on the web.
+    check(/Download the full model/.test(hover) === !inWebWorker, `download link ${inWebWorker ? "hidden on the web" : "offered"}: ${hover}`);
   });
 
   it("re-scores an edited paragraph", async () => {
