@@ -126,7 +126,20 @@ export function csvTablePath(path: string, table: "groups" | "themes"): string {
 
 function csvOf(table: { header: string[]; rows: Cell[][] }): string {
   // csv-stringify writes booleans as "1" and ""; a spreadsheet reads "true" and "false" better.
-  return stringify([table.header, ...table.rows], { cast: { boolean: (value) => String(value) } });
+  const rows = [table.header, ...table.rows].map((row) => row.map((cell) => (typeof cell === "string" ? inertCell(cell) : cell)));
+  return stringify(rows, { cast: { boolean: (value) => String(value) } });
+}
+
+/** What a spreadsheet may read as the start of a formula (OWASP, "CSV Injection"). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * A text cell as a spreadsheet shows it rather than runs it: one that starts like a formula gets a leading apostrophe
+ * (OWASP's advice for CSV injection). The texts and fields come from the documents analysed, which anyone may have
+ * written (`=HYPERLINK(...)` in a survey answer). Numbers are written as numbers, so a negative mean stays a number.
+ */
+export function inertCell(cell: string): string {
+  return FORMULA_START.test(cell) ? `'${cell}` : cell;
 }
 
 function jsonReport(model: PanelModel, summary: ReportSummary): string {

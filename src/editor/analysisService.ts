@@ -9,6 +9,7 @@ import * as vscode from "vscode";
 import { LruCache } from "../core/cache";
 import { polarityOf, type LabelMap } from "../core/polarity";
 import { DocumentSegmenter, type Granularity } from "../core/segment";
+import { mapSliced, timeSlices, type Pause } from "../core/slices";
 import type { Problem, TableFormat } from "../core/tabular";
 import type { Classification, ScoredUnit, Unit } from "../core/types";
 import { CancelledError, type EngineClient, type Priority } from "../engine/client";
@@ -43,8 +44,10 @@ export interface Progress {
   total: number;
 }
 
-/** Scored units built per event-loop turn: 15,000 at once held the host's loop for tens of milliseconds. */
-const BUILD_SLICE = 2000;
+/** Pauses for loops over every unit: 15,000 units in one go held the host's loop for tens of milliseconds. */
+function hostSlices(): Pause {
+  return timeSlices(() => new Promise((resolve) => setImmediate(resolve)));
+}
 
 /** Texts remembered per model: enough for a few large documents, small in memory (a result is ~200 bytes). */
 const CACHE_ENTRIES = 50_000;
@@ -113,9 +116,13 @@ export class AnalysisService implements vscode.Disposable {
   /** Scores texts, asking the model only for those not in the cache (each distinct text once). */
   async classifyTexts(texts: readonly string[], options: { priority?: Priority; signal?: AbortSignal } = {}): Promise<Classification[]> {
     const model = await this.model();
+    // 15,000 look-ups and stores held the host's loop for tens of milliseconds: the loops pause every few ms.
+    const pause = hostSlices();
     const known = new Map<string, Classification>();
     const wanted = new Set<string>();
-    for (const text of texts) {
+    for (let i = 0; i < texts.length; i++) {
+      if ((i & 255) === 255) await pause();
+      const text = texts[i];
       if (known.has(text) || wanted.has(text)) continue;
       const cached = this.cache.get(text);
       if (cached) known.set(text, cached);
@@ -127,12 +134,13 @@ export class AnalysisService implements vscode.Disposable {
       // Scores from a model that was replaced meanwhile are returned to this caller (whose run is superseded by the
       // re-analysis a model change starts) but not cached.
       const current = this.scoredBy === model;
-      missing.forEach((text, i) => {
-        if (current) this.cache.set(text, scores[i]);
-        known.set(text, scores[i]);
-      });
+      for (let i = 0; i < missing.length; i++) {
+        if ((i & 255) === 255) await pause();
+        if (current) this.cache.set(missing[i], scores[i]);
+        known.set(missing[i], scores[i]);
+      }
     }
-    return texts.map((text) => known.get(text)!);
+    return mapSliced(texts, pause, (text) => known.get(text)!, 1024);
   }
 
   /**
@@ -205,9 +213,18 @@ export class AnalysisService implements vscode.Disposable {
         const { units } = parsed;
         const visible = (options.visible ?? []).map((range) => [document.offsetAt(range.start), document.offsetAt(range.end)]);
         const isVisible = (unit: Unit) => visible.some(([start, end]) => start <= unit.end && unit.start <= end);
-        const shown = units.map(isVisible);
-        const first = units.filter((_, i) => shown[i]);
-        const rest = units.filter((_, i) => !shown[i]);
+        const pause = hostSlices();
+        const shown = await mapSliced(units, pause, isVisible, 1024);
+        const first: Unit[] = [];
+        const rest: Unit[] = [];
+        for (let i = 0; i < units.length; i++) {
+          if ((i & 1023) === 1023) await pause();
+          (shown[i] ? first : rest).push(units[i]);
+        }
+        if (stale()) {
+          if (superseded() || !options.retryOnChange) return undefined;
+          continue;
+        }
         const total = units.length;
         this.progress.fire({ done: 0, total });
         const firstScores = await this.classifyTexts(first.map((unit) => unit.text), { priority: "high", signal });
@@ -223,10 +240,10 @@ export class AnalysisService implements vscode.Disposable {
           if (options.retryOnChange) continue;
           return undefined;
         }
-        const scores = new Map<Unit, Classification>();
-        first.forEach((unit, i) => scores.set(unit, firstScores[i]));
-        rest.forEach((unit, i) => scores.set(unit, restScores[i]));
-        const scored = await this.scoredAll(units, units.map((unit) => scores.get(unit)!));
+        // Back in document order: the visible units' scores, then the others', each in their own order.
+        let [f, r] = [0, 0];
+        const scores = await mapSliced(shown, pause, (isShown) => (isShown ? firstScores[f++] : restScores[r++]), 1024);
+        const scored = await this.scoredAll(units, scores);
         if (superseded()) return undefined;
         if (stale()) {
           if (options.retryOnChange) continue;
@@ -378,14 +395,9 @@ export class AnalysisService implements vscode.Disposable {
     return result;
   }
 
-  /** Scored units, built a slice per event-loop turn. */
-  private async scoredAll(units: readonly Unit[], scores: readonly Classification[]): Promise<ScoredUnit[]> {
-    const out: ScoredUnit[] = [];
-    for (let i = 0; i < units.length; i += BUILD_SLICE) {
-      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-      for (let k = i; k < Math.min(i + BUILD_SLICE, units.length); k++) out.push(this.scored(units[k], scores[k]));
-    }
-    return out;
+  /** Scored units, built a few milliseconds per event-loop turn. */
+  private scoredAll(units: readonly Unit[], scores: readonly Classification[]): Promise<ScoredUnit[]> {
+    return mapSliced(units, hostSlices(), (unit, i) => this.scored(unit, scores[i]), 256);
   }
 
   private scored(unit: Unit, score: Classification): ScoredUnit {

@@ -5,7 +5,8 @@
 import * as vscode from "vscode";
 import { lineSpan, lineStarts } from "../core/lines";
 import type { ScoredUnit } from "../core/types";
-import type { PanelFile, PanelModel } from "../core/review";
+import type { PanelFile, PanelModel, PanelUnit } from "../core/review";
+import { mapSliced, type Pause } from "../core/slices";
 import type { PanelSource } from "../panel/summaryPanel";
 import type { AnalysisService } from "./analysisService";
 import { openDocument } from "./documents";
@@ -42,19 +43,36 @@ export class ReviewState implements PanelSource, vscode.Disposable {
     this.changed.fire();
   }
 
+  /** What the panel and reports show now, built in one go (an export; the panel is fed by `load`). */
   current(): PanelModel | undefined {
     if (this.folderRun) return this.folderRun;
+    const parts = this.documentParts();
+    return parts && { ...parts.model, files: [{ ...parts.head, units: parts.units.map(parts.unit) }] };
+  }
+
+  /** The same as `current()`, its rows built with `pause` awaited every few units (15,000 rows: the panel's feed). */
+  async load(pause: Pause): Promise<PanelModel | undefined> {
+    if (this.folderRun) return this.folderRun;
+    const parts = this.documentParts();
+    return parts && { ...parts.model, files: [{ ...parts.head, units: await mapSliced(parts.units, pause, parts.unit) }] };
+  }
+
+  /** The shown document's model without its rows, its scored units, and how each becomes a row. */
+  private documentParts(): (PanelRows & { model: Omit<PanelModel, "files">; units: readonly ScoredUnit[] }) | undefined {
     const results = this.lastDocument && this.analysis.get(this.lastDocument);
     const document = results && openDocument(results.uri);
     if (!results || !document) return undefined;
     return {
-      kind: "document",
-      title: vscode.workspace.asRelativePath(document.uri),
-      model: modelDisplayName(results.model),
-      partial: results.partial,
-      labelMap: { ...this.analysis.labelMap },
+      model: {
+        kind: "document",
+        title: vscode.workspace.asRelativePath(document.uri),
+        model: modelDisplayName(results.model),
+        partial: results.partial,
+        labelMap: { ...this.analysis.labelMap },
+      },
       // A table's units carry their lines: its text (megabytes, for 15,000 rows) is not scanned again here.
-      files: [panelFile(document.uri, results.lines ? "" : document.getText(), results.units, results)],
+      ...panelRows(document.uri, results.lines ? "" : document.getText(), results),
+      units: results.units,
     };
   }
 
@@ -89,13 +107,26 @@ export function panelFile(
   units: readonly ScoredUnit[],
   source: { lines?: readonly number[]; table?: TableInfo } = {},
 ): PanelFile {
+  const { head, unit } = panelRows(uri, text, source);
+  return { ...head, units: units.map(unit) };
+}
+
+/** A file's head (name, table) and how each of its units becomes a panel row. */
+interface PanelRows {
+  head: Omit<PanelFile, "units">;
+  unit: (unit: ScoredUnit, i: number) => PanelUnit;
+}
+
+function panelRows(uri: vscode.Uri, text: string, source: { lines?: readonly number[]; table?: TableInfo }): PanelRows {
   const { lines, table } = source;
   const starts = lines ? [] : lineStarts(text);
   return {
-    uri: uri.toString(),
-    name: vscode.workspace.asRelativePath(uri),
-    ...(table && { columns: table.columns, textColumn: table.textColumn, problems: table.problems }),
-    units: units.map((unit, i) => ({
+    head: {
+      uri: uri.toString(),
+      name: vscode.workspace.asRelativePath(uri),
+      ...(table && { columns: table.columns, textColumn: table.textColumn, problems: table.problems }),
+    },
+    unit: (unit, i) => ({
       ...(lines ? { startLine: lines[i * 2], endLine: lines[i * 2 + 1] } : lineSpan(starts, unit)),
       text: unit.text,
       label: unit.label,
@@ -103,6 +134,6 @@ export function panelFile(
       polarity: unit.polarity,
       probabilities: unit.probabilities,
       ...(unit.fields && { fields: unit.fields }),
-    })),
+    }),
   };
 }

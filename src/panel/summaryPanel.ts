@@ -7,16 +7,21 @@ import { randomBytes } from "node:crypto";
 import * as vscode from "vscode";
 import { pageHtml } from "./html";
 import type { PanelModel } from "../core/review";
+import { SupersededError, timeSlices, type Pause } from "../core/slices";
 import { isPageMessage, type HostMessage, type MetricsMessage, type PageMessage, type ViewMessage } from "./protocol";
+import { encodeModel, type WireUpdate } from "./wire";
 
 /** Figures kept from the page's metrics messages (the newest last); enough for a session's checks, bounded. */
 const MAX_METRICS = 200;
 
 /** What the panel draws from; the composition root implements it over the analysis service and folder runs. */
 export interface PanelSource {
-  /** The active document's results, or the last folder run; undefined draws the empty state. */
-  current(): PanelModel | undefined;
-  /** Fires when `current()` may return something else. */
+  /**
+   * The active document's results, or the last folder run; undefined draws the empty state. Built with `pause`
+   * awaited every few units (15,000 rows are not built in one event-loop turn); it rejects when the pause does.
+   */
+  load(pause: Pause): Promise<PanelModel | undefined>;
+  /** Fires when `load()` may return something else. */
   readonly onDidChange: vscode.Event<void>;
   /** Opens `uri` (a `vscode.Uri.toString()` from the model) and shows 1-based `line`. */
   reveal(uri: string, line: number): Promise<void>;
@@ -68,8 +73,10 @@ export class SummaryPanel implements vscode.Disposable {
     return SummaryPanel.current;
   }
 
-  /** The last message posted to the page. */
+  /** The last message posted to the page (the model it carries, before encoding). */
   lastPosted: HostMessage | undefined;
+  /** Counts updates: a newer one supersedes the one still being built. */
+  private generation = 0;
   /** Messages from the page that failed validation or asked for something outside the current model. */
   rejectedMessages = 0;
   /**
@@ -120,7 +127,7 @@ export class SummaryPanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
       // Posted even while hidden: a hidden page is discarded (retainContextWhenHidden is off) and asks again with
       // "ready" when shown, so nothing is lost, and tests can follow updates without the panel being visible.
-      source.onDidChange(() => this.update()),
+      source.onDidChange(() => void this.update()),
       panel.onDidDispose(() => this.dispose()),
     );
   }
@@ -135,12 +142,25 @@ export class SummaryPanel implements vscode.Disposable {
     await this.handle(message);
   }
 
-  /** Posts the source's current model to the page. */
-  update(): void {
+  /**
+   * Posts the source's current model to the page. The model and its JSON are built a few milliseconds at a time; an
+   * update asked for meanwhile supersedes this one, which then posts nothing. Resolves when posted or superseded.
+   */
+  async update(): Promise<void> {
     if (this.disposed) return;
-    const model = this.source.current();
-    this.panel.title = model ? `Sentiment: ${model.title}` : "Sentiment Summary";
-    this.post({ type: "update", model });
+    const generation = ++this.generation;
+    const pause = timeSlices(() => new Promise((resolve) => setImmediate(resolve)), {
+      alive: () => generation === this.generation && !this.disposed,
+    });
+    try {
+      const model = await this.source.load(pause);
+      const json = model && (await encodeModel(model, pause));
+      await pause();
+      this.panel.title = model ? `Sentiment: ${model.title}` : "Sentiment Summary";
+      this.post({ type: "update", model }, { type: "update", json: json ?? null });
+    } catch (error) {
+      if (!(error instanceof SupersededError)) throw error;
+    }
   }
 
   dispose(): void {
@@ -156,7 +176,7 @@ export class SummaryPanel implements vscode.Disposable {
     switch (message.type) {
       case "ready":
         // Post first, so whoever awaits readiness already finds the model in lastPosted.
-        this.update();
+        await this.update();
         this.readied.fire();
         return;
       case "view":
@@ -172,8 +192,8 @@ export class SummaryPanel implements vscode.Disposable {
         return;
       }
       case "reveal": {
-        // The page may only ask for lines it was given: a file in the current model, inside one of its units.
-        const file = this.source.current()?.files.find((f) => f.uri === message.uri);
+        // The page may only ask for lines it was given: a file in the model last posted, inside one of its units.
+        const file = this.lastPosted?.model?.files.find((f) => f.uri === message.uri);
         if (!file || !file.units.some((u) => u.startLine <= message.line && message.line <= u.endLine)) {
           this.rejectedMessages++;
           return;
@@ -190,9 +210,9 @@ export class SummaryPanel implements vscode.Disposable {
     }
   }
 
-  private post(message: HostMessage): void {
+  private post(message: HostMessage, wire: WireUpdate): void {
     this.lastPosted = message;
-    void this.panel.webview.postMessage(message);
+    void this.panel.webview.postMessage(wire);
     this.posted.fire(message);
   }
 }

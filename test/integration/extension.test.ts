@@ -151,8 +151,14 @@ describe("Inline Sentiment in a real VS Code", () => {
 
   it("never keeps results of a superseded version while typing", async () => {
     const sentiment = await api();
-    const document = await vscode.workspace.openTextDocument({ language: "plaintext", content: "Start.\n" });
+    // An untitled document of its own name: "Untitled-1" may come back with an earlier test's text (its backup).
+    const untitled = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: "untitled", path: `/typing-${Date.now()}.txt` }));
+    const document = await vscode.languages.setTextDocumentLanguage(untitled, "plaintext");
+    const start = new vscode.WorkspaceEdit();
+    start.insert(document.uri, new vscode.Position(0, 0), "Start.\n");
+    assert.ok(await vscode.workspace.applyEdit(start));
     await vscode.window.showTextDocument(document);
+    assert.equal(document.getText(), "Start.\n");
     const painted: number[] = [];
     const listener = sentiment.onDidAnalyze(({ uri, version }) => uri.toString() === document.uri.toString() && painted.push(version));
     try {

@@ -5,7 +5,8 @@
 import Mocha from "mocha";
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: "bdd", timeout: 120_000, color: false, reporter: "spec" });
+  // IS_GREP (passed through code-server's environment) runs only the tests whose titles match it.
+  const mocha = new Mocha({ ui: "bdd", timeout: 120_000, color: false, reporter: "spec", ...(process.env.IS_GREP && { grep: process.env.IS_GREP }) });
   mocha.suite.emit("pre-require", globalThis, "integration", mocha);
   require("./extension.test");
   require("./panel.test");

@@ -1,14 +1,19 @@
 /**
  * Scale benchmark in a real VS Code (not part of the suite; prints figures, asserts only that everything was scored):
  * the 14,640-row ../shared/data/airline-tweets.csv analysed with the bundled model, and the extension host's
- * event-loop delay meanwhile.
+ * event-loop delay meanwhile, with the summary panel open beside it (it is fed every stored result).
  *
  *   npm run build && IS_SUITE=dist/test/integration/scaleBench.js node test/codeServer/runIntegration.mjs
+ *
+ * SCALE_PANEL=0 leaves the panel closed; SCALE_PROFILE=file.cpuprofile writes a CPU profile of the extension host's
+ * main thread over the analysis (open it in Chrome DevTools, or summarise it with test/integration/longTasks.mjs).
  */
 import { strict as assert } from "node:assert";
 import { existsSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { resolve } from "node:path";
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import * as vscode from "vscode";
 import type { InlineSentimentApi } from "../../src/extension";
@@ -30,12 +35,17 @@ interface LateTick {
   cpu?: number;
 }
 
-/** Samples the event loop every `every` ms and keeps the late ticks. */
-function lagSampler(every = 5): { stop(): LateTick[] } {
+/**
+ * Samples the event loop every `every` ms and keeps the late ticks. `stop` waits for two more ticks first: a stretch
+ * that ends the run (the last results stored, painted and posted to the panel before whenIdle resolves) is seen only
+ * by the tick after it, by this sampler and by the delay histogram alike.
+ */
+function lagSampler(every = 5): { stop(): Promise<LateTick[]> } {
   const late: LateTick[] = [];
   const start = performance.now();
   let last = start;
   let lastCpu = threadCpu();
+  let ticked: (() => void)[] = [];
   const timer = setInterval(() => {
     const now = performance.now();
     const cpu = threadCpu();
@@ -44,9 +54,15 @@ function lagSampler(every = 5): { stop(): LateTick[] } {
     }
     last = now;
     lastCpu = cpu;
+    const waiting = ticked;
+    ticked = [];
+    waiting.forEach((resolve) => resolve());
   }, every);
+  const tick = () => new Promise<void>((resolve) => ticked.push(resolve));
   return {
-    stop() {
+    async stop() {
+      await tick();
+      await tick();
       clearInterval(timer);
       return late;
     },
@@ -61,6 +77,29 @@ async function bench(): Promise<void> {
   const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
   await vscode.window.showTextDocument(document);
   await sentiment.whenIdle();
+  const withPanel = process.env.SCALE_PANEL !== "0";
+  if (withPanel) {
+    await vscode.commands.executeCommand("inlineSentiment.showPanel");
+    await sentiment.summaryPanel!.ready;
+  }
+  // The page's heap once it has drawn every row (its "heap after load" figure for the full table).
+  const pageHeap = withPanel
+    ? new Promise<number>((resolve) => {
+        const listener = sentiment.summaryPanel!.onDidMeasure(({ what, units, heapBytes }) => {
+          if (!what.startsWith("heap after") || units !== 14_640 || heapBytes === undefined) return;
+          listener.dispose();
+          resolve(heapBytes);
+        });
+      })
+    : undefined;
+  const profileFile = process.env.SCALE_PROFILE;
+  const profiler = profileFile ? new Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post("Profiler.enable");
+    await profiler.post("Profiler.setSamplingInterval", { interval: 500 });
+    await profiler.post("Profiler.start");
+  }
   const heapBefore = process.memoryUsage().heapUsed;
 
   const histogram = monitorEventLoopDelay({ resolution: 2 });
@@ -75,8 +114,14 @@ async function bench(): Promise<void> {
   await vscode.commands.executeCommand("inlineSentiment.analyze");
   await sentiment.whenIdle();
   const elapsed = performance.now() - started;
+  const late = await sampler.stop();
   histogram.disable();
-  const late = sampler.stop();
+  if (profiler) {
+    const { profile } = await profiler.post("Profiler.stop");
+    writeFileSync(profileFile!, JSON.stringify(profile));
+    profiler.disconnect();
+  }
+  const pageBytes = pageHeap && (await pageHeap);
   painted.dispose();
   picked.dispose();
 
@@ -93,6 +138,7 @@ async function bench(): Promise<void> {
     `ticks more than 20 ms late (5 ms sampler): ${late.length}${late.length ? `: ${late.slice(0, 40).map((l) => `+${l.late} ms at ${l.at} ms (cpu ${l.cpu ?? "?"} ms)`).join(", ")}` : ""}`,
     `of which the extension host's main thread itself ran > 20 ms: ${blocked.length}${blocked.length ? `, longest ${Math.max(...blocked.map((l) => l.cpu!))} ms of CPU` : ""}`,
     `extension host heap: ${(heapBefore / 1e6).toFixed(0)} MB before, ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB after`,
+    withPanel ? `summary panel open; its page heap after drawing all rows: ${((pageBytes ?? NaN) / 1e6).toFixed(0)} MB` : "summary panel closed",
     `node ${process.version}; cpu: ${cpus()[0]?.model} x${cpus().length}, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`,
   ];
   for (const line of lines) console.log(`[scale] ${line}`);

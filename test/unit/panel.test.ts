@@ -33,6 +33,8 @@ import {
   highlightPieces,
   itemsWithTerm,
 } from "../../src/panel/feedbackView";
+import { SupersededError, timeSlices } from "../../src/core/slices";
+import { decodeUpdate, encodeModel } from "../../src/panel/wire";
 import { ROOT } from "./helpers";
 
 /** An SST-2 style unit: P(NEGATIVE) = negative, polarity as the editor shows it at the default threshold 0.75. */
@@ -498,5 +500,68 @@ describe("panel feedback view (groups, themes, search, arc at scale)", () => {
     assert.deepEqual(dates.points.map((p) => p.start), ["2015-02-10", "2015-02-11", "2015-02-12", "2015-02-13", "2015-02-14"]);
     assert.match(describeSeries(dates), /^Mean per day of date \(5 days\)\.$/);
     assert.equal(view.series("airline").kind, "points", "not a date column: document order");
+  });
+});
+
+describe("the update as posted (UTF-8 JSON chunks, written between pauses)", () => {
+  const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  it("decodes to the model JSON gives, however many units and chunks; no model is the empty state", async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => ({
+      ...sst2(i + 2, `Row ${i}: "quoted", naïve, emoji 😀, <b>markup</b>\n${"long ".repeat(i % 200)}`, (i % 100) / 100),
+      fields: { airline: i % 2 ? "Delta" : "United", tweet_created: `2015-02-${10 + (i % 9)}` },
+    }));
+    const table: PanelModel = {
+      ...documentModel(rows),
+      partial: false,
+      labelMap: { LABEL_0: "negative" },
+      files: [{ uri: "file:///w/t.csv", name: "t.csv", units: rows, columns: ["text", "airline", "tweet_created"], textColumn: "text", problems: [{ line: 9, message: "Line 9: empty" }] }],
+    };
+    let pauses = 0;
+    const json = await encodeModel(table, () => (pauses++, Promise.resolve()));
+    assert.ok(json.length > 1, `several chunks: ${json.length}`);
+    assert.ok(pauses >= 3000 / 50, `a pause every few units: ${pauses}`);
+    assert.deepEqual(decodeUpdate({ type: "update", json }), { type: "update", model: JSON.parse(JSON.stringify(table)) });
+    const small = await encodeModel(feedback, timeSlices(nextTurn));
+    assert.deepEqual(decodeUpdate({ type: "update", json: small }), { type: "update", model: feedback });
+    assert.deepEqual(decodeUpdate({ type: "update", json: null }), { type: "update", model: undefined });
+    const empty = { ...feedback, files: [{ ...feedback.files[0], units: [] }] };
+    assert.deepEqual(decodeUpdate({ type: "update", json: await encodeModel(empty, timeSlices(nextTurn)) })?.model, empty);
+  });
+
+  it("drops what is not a well-formed update", async () => {
+    const bytes = (text: string) => [new TextEncoder().encode(text)];
+    const broken = { ...feedback, files: [{ ...feedback.files[0], units: [{ ...feedback.files[0].units[0], polarity: "angry" }] }] };
+    for (const message of [
+      { type: "update", json: bytes("{not json") },
+      { type: "update", json: bytes(JSON.stringify(broken)) },
+      { type: "update", json: ["{}"] },
+      { type: "update", json: [] },
+      { type: "update", json: [...bytes(JSON.stringify({ ...feedback, files: [{ ...feedback.files[0], units: [] }] })), ...bytes(`[1,${JSON.stringify(feedback.files[0].units)}]`)] },
+      { type: "update", json: [...bytes(JSON.stringify({ ...feedback, files: [{ ...feedback.files[0], units: [] }] })), ...bytes(`{"0":[]}`)] },
+      { type: "update", json: "x" },
+      { type: "update", model: feedback },
+      { type: "update" },
+      { type: "reveal", json: bytes(JSON.stringify(feedback)) },
+      null,
+      "update",
+    ]) {
+      assert.equal(decodeUpdate(message), undefined, String(JSON.stringify(message)));
+    }
+  });
+
+  it("stops when a pause says the work was superseded, and gives the loop back once the budget is spent", async () => {
+    let alive = true;
+    let turns = 0;
+    let clock = 0;
+    const rows = Array.from({ length: 500 }, (_, i) => sst2(i + 1, `Row ${i}`, 0.5));
+    const pause = timeSlices(() => (turns++, (clock += 10), Promise.resolve()), { budgetMs: 4, alive: () => alive, now: () => clock });
+    clock = 5;
+    await pause();
+    assert.equal(turns, 1, "over budget: one turn");
+    await pause();
+    assert.equal(turns, 1, "within budget: none");
+    alive = false;
+    await assert.rejects(encodeModel(documentModel(rows), pause), SupersededError);
   });
 });

@@ -60,6 +60,41 @@ describe("report", () => {
     assert.deepEqual(rows[4].slice(-2), ["", ""], "a markdown unit has no fields");
   });
 
+  it("CSV cells that start like a formula (= + - @ tab CR) get a leading apostrophe; JSON and Markdown keep the text", () => {
+    const attacks = ['=HYPERLINK("http://evil.example","click")', "+1 great flight", "-2 stars", "@SUM(A1:A9)", "\tindented", "\rreturn"];
+    const m: PanelModel = {
+      kind: "document",
+      title: "t.csv",
+      model: "m",
+      files: [
+        {
+          uri: "file:///tmp/t.csv",
+          name: "t.csv",
+          columns: ["text", "=airline"],
+          textColumn: "text",
+          units: [
+            ...attacks.map((text, i) => unit(i + 2, text, i % 2 ? 0.1 : 0.9, { "=airline": "=cmd|' /C calc'!A0" })),
+            unit(9, "a = b, 1 + 1, mail@example.com", 0.1, { "=airline": "United" }),
+          ],
+        },
+      ],
+    };
+    const tables = renderCsvTables(m, { groupBy: "=airline", themes: false });
+    const [header, ...rows] = parse(tables.units, { relax_column_count: true }) as string[][];
+    assert.equal(header.at(-1), "'=airline", "a header too");
+    assert.deepEqual(rows.map((row) => row[6]), [...attacks.map((text) => `'${text}`), "a = b, 1 + 1, mail@example.com"]);
+    assert.ok(rows.slice(0, 6).every((row) => row.at(-1) === "'=cmd|' /C calc'!A0"), "fields too");
+    assert.equal(rows[6].at(-1), "United");
+    const groups = parse(tables.groups!, { columns: true }) as Record<string, string>[];
+    assert.deepEqual(groups.map((g) => g.group).sort(), ["'=cmd|' /C calc'!A0", "United"], "group names too");
+    assert.ok(groups.some((g) => /^-\d/.test(g.mean_polarity)), `a negative mean is still a number: ${groups.map((g) => g.mean_polarity)}`);
+    const json = JSON.parse(renderReport(m, "json"));
+    assert.deepEqual(json.units.slice(0, 6).map((u: { text: string }) => u.text), attacks, "JSON keeps the text as it is");
+    const markdown = renderReport(m, "markdown");
+    assert.ok(markdown.includes("| =HYPERLINK\\("), "Markdown keeps it (escaped as Markdown, no apostrophe)");
+    assert.ok(!markdown.includes("'="), "no apostrophe in Markdown");
+  });
+
   it("field names: a field named like a report column gets its own header; a later file's new columns follow", () => {
     const m = model();
     m.files.push({ uri: "file:///tmp/b.csv", name: "b.csv", columns: ["score", "comment"], textColumn: "comment", units: [unit(2, "ok", 0.6, { score: "5" })] });

@@ -1,4 +1,6 @@
 import { strict as assert } from "node:assert";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TableClient } from "../../src/engine/tables/client";
 import { ROOT } from "./helpers";
@@ -42,6 +44,40 @@ describe("the table worker (dist/tableWorker.js) and its client", () => {
     const again = await client.read({ key: "doc", source, version: 7, format: "csv", column: "comment" });
     assert.equal(built, 2, "a restarted worker holds nothing: the text is sent again");
     assert.equal(again.units.length, 1234);
+  });
+
+  it("a saved UTF-8 file is read by the worker from its path; any other file, or another length, gets the text sent", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "table-worker-"));
+    try {
+      let built = 0;
+      const source = () => {
+        built++;
+        return { text };
+      };
+      const saved = join(dir, "saved.csv");
+      writeFileSync(saved, "\ufeff" + text, "utf8");
+      const read = await client.read({ key: "saved", source, version: 1, file: { path: saved, length: text.length }, format: "csv", column: "comment" });
+      assert.equal(built, 0, "the text was neither built nor sent");
+      const fromText = await client.read({ key: "t", source: { text }, format: "csv", column: "comment" });
+      assert.deepEqual(read, fromText, "the same units, offsets, lines and fields as from the text (the BOM is not part of it)");
+      await client.read({ key: "saved", source, version: 1, file: { path: saved, length: text.length }, format: "csv", column: "comment" });
+      assert.equal(built, 0, "the version read from the file is reused");
+
+      const edited = await client.read({ key: "saved", source, version: 2, file: { path: saved, length: text.length + 1 }, format: "csv", column: "comment" });
+      assert.equal(built, 1, "a file of another length than the document's is not taken for it");
+      assert.deepEqual(edited, fromText);
+      const latin = join(dir, "latin.csv");
+      writeFileSync(latin, Buffer.from("name,remark\nA,Tr\xe8s bien\n", "latin1"));
+      const latinText = "name,remark\nA,Tr\ufffds bien\n";
+      const fallback = await client.read({ key: "latin", source: () => (built++, { text: latinText }), file: { path: latin, length: latinText.length }, format: "csv", column: "remark" });
+      assert.equal(built, 2, "bytes that are not UTF-8 may decode otherwise in the editor: the text is sent");
+      assert.deepEqual(fallback.units.map((u) => u.text), ["Tr\ufffds bien"]);
+      const gone = await client.read({ key: "gone", source: () => (built++, { text }), file: { path: join(dir, "gone.csv"), length: text.length }, format: "csv" });
+      assert.equal(built, 3, "an unreadable file: the text is sent");
+      assert.equal(gone.summary.rows, 1234);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("a missing column is named; fallback uses the suggested one; UTF-16 bytes are decoded in the worker", async () => {

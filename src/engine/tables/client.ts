@@ -25,11 +25,20 @@ interface Pending {
   slices: Unit[][];
   lines: number[][];
   resolve: (read: TableRead) => void;
-  reject: (error: Error & { stale?: boolean }) => void;
+  reject: (error: Error & { stale?: boolean; needsText?: boolean }) => void;
 }
 
-/** What a caller reads: the source may be given lazily, so a text the worker already holds is not even built. */
-export type ReadOptions = Omit<ReadRequest, "id" | "type" | "source"> & { source: ReadRequest["source"] | (() => ReadRequest["source"]) };
+/** A source the host can give the worker without building or copying a text. */
+type CheapSource = Extract<ReadRequest["source"], { reuse: true } | { file: string }>;
+
+/**
+ * What a caller reads: the source may be given lazily, so a text the worker already holds is not even built; `file`
+ * (a saved document's path and length) is tried before the source is built, which it then replaces.
+ */
+export type ReadOptions = Omit<ReadRequest, "id" | "type" | "source"> & {
+  source: ReadRequest["source"] | (() => ReadRequest["source"]);
+  file?: { path: string; length: number };
+};
 
 export class TableClient {
   private worker: Worker | undefined;
@@ -46,18 +55,24 @@ export class TableClient {
    * plus the units of `column` (or of the suggested column with `fallback`).
    */
   async read(options: ReadOptions): Promise<TableRead> {
-    const { key, version } = options;
-    if (version !== undefined && this.sent.get(key) === version) {
+    const { key, version, file, ...request } = options;
+    const cheap: CheapSource[] = [];
+    if (version !== undefined && this.sent.get(key) === version) cheap.push({ reuse: true });
+    if (file) cheap.push({ file: file.path, length: file.length });
+    for (const source of cheap) {
       try {
-        return await this.send({ ...options, source: { reuse: true } });
+        const read = await this.send({ ...request, key, version, source });
+        if (version !== undefined) this.sent.set(key, version);
+        return read;
       } catch (error) {
-        if (!(error as { stale?: boolean }).stale) throw error;
+        const refused = error as { stale?: boolean; needsText?: boolean };
+        if (!refused.stale && !refused.needsText) throw error;
       }
     }
     const source = typeof options.source === "function" ? options.source() : options.source;
     if (version !== undefined) this.sent.set(key, version);
     else this.sent.delete(key);
-    return this.send({ ...options, source });
+    return this.send({ ...request, key, version, source });
   }
 
   private send(request: Omit<ReadRequest, "id" | "type">): Promise<TableRead> {
@@ -104,7 +119,7 @@ export class TableClient {
       }
       this.pending.delete(response.id);
       if (this.pending.size === 0) worker.unref();
-      if (response.type === "error") pending.reject(Object.assign(new Error(response.error), { stale: response.stale }));
+      if (response.type === "error") pending.reject(Object.assign(new Error(response.error), { stale: response.stale, needsText: response.needsText }));
       else {
         const { summary, column, missing, problems } = response;
         pending.resolve({ summary, units: pending.slices.flat(), lines: pending.lines.flat(), column, missing, problems });

@@ -12,9 +12,11 @@ export interface ReadRequest {
   /**
    * The text (an open document's), or the file's bytes, decoded in the worker; or `reuse`: the text of `version` sent
    * before for this key (a document's text is megabytes: it is not sent twice when the column pick is followed by
-   * the analysis).
+   * the analysis); or `file`: a saved document's path, read by the worker itself, so the host neither builds nor
+   * copies its text. The worker refuses a file (`needsText`) unless its bytes decode as UTF-8 to exactly `length`
+   * characters, the document's length: then the host sends the text.
    */
-  source: { text: string } | { bytes: Uint8Array } | { reuse: true };
+  source: { text: string } | { bytes: Uint8Array } | { reuse: true } | { file: string; length: number };
   /** The document version the text is from, if any. */
   version?: number;
   format: TableFormat;
@@ -47,4 +49,12 @@ export type TableResponse =
       /** What could not be read or has nothing to score, by line. */
       problems: Problem[];
     }
-  | { id: number; type: "error"; error: string; /** `reuse` asked for a text the worker no longer holds. */ stale?: boolean };
+  | {
+      id: number;
+      type: "error";
+      error: string;
+      /** `reuse` asked for a text the worker no longer holds. */
+      stale?: boolean;
+      /** `file` could not stand for the document's text (not UTF-8, another length, unreadable): send the text. */
+      needsText?: boolean;
+    };

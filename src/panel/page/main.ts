@@ -17,7 +17,8 @@ import type { PanelModel } from "../../core/review";
 import type { Polarity } from "../../core/types";
 import type { GroupSortKey, GroupStats, Theme } from "../../core/feedback";
 import { FeedbackView, describeSeries, effectiveGroupBy, groupByKey, groupByLabel, highlightPieces, type ListView } from "../feedbackView";
-import { isHostMessage, readPanelState, type GroupBy, type PageMessage, type PanelState } from "../protocol";
+import { readPanelState, type GroupBy, type PageMessage, type PanelState } from "../protocol";
+import { decodeUpdate } from "../wire";
 import { OVERALL_THRESHOLD, countsOf, formatPercent, formatSigned, histogramOf, lineLabel, overallOf, type UnitEntry } from "../summary";
 import { renderArc, renderHistogram } from "./charts";
 import { capitalized, count, html, plural, svg } from "./dom";
@@ -561,11 +562,12 @@ function renderRow(position: number): HTMLElement {
 }
 
 window.addEventListener("message", (event: MessageEvent<unknown>) => {
-  // Only well-formed updates are drawn; anything else (other senders, older shapes) is dropped.
-  if (!isHostMessage(event.data)) return;
   const started = performance.now();
+  // Only well-formed updates are drawn; anything else (other senders, older shapes) is dropped.
+  const message = decodeUpdate(event.data);
+  if (!message) return;
   const focus = document.activeElement?.getAttribute("data-focus-key") ?? undefined;
-  model = event.data.model;
+  model = message.model;
   received = true;
   // The previous view lends its term index when the texts are unchanged (live scoring posts new scores, same texts).
   view = model ? new FeedbackView(model, view) : undefined;

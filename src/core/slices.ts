@@ -1,0 +1,45 @@
+/**
+ * Long loops on a host's main thread (15,000 rows: scoring bookkeeping, the panel's model and its JSON) give the event
+ * loop back every few milliseconds, so typing, painting and other extensions are not held up. Pure: the caller says
+ * how to wait for the next turn (`setImmediate` in Node), so the page and the tests can use the same code.
+ */
+
+/** Awaited by a loop every few items: resolves at once, or after the next event-loop turn once the budget is spent. */
+export type Pause = () => Promise<void>;
+
+/** Thrown by a Pause whose work was superseded (a newer run, a closed panel): the loop stops where it is. */
+export class SupersededError extends Error {
+  constructor() {
+    super("superseded by newer work");
+    this.name = "SupersededError";
+  }
+}
+
+/** Milliseconds of work between two turns: well under the 20 ms a turn may take. */
+export const SLICE_MS = 4;
+
+/**
+ * A Pause that waits for `turn` once `budgetMs` have passed since the last wait, and otherwise resolves at once. With
+ * `alive`, a pause after which the work is no longer wanted rejects with SupersededError.
+ */
+export function timeSlices(turn: () => Promise<void>, options: { budgetMs?: number; alive?: () => boolean; now?: () => number } = {}): Pause {
+  const { budgetMs = SLICE_MS, alive = () => true, now = () => performance.now() } = options;
+  let since = now();
+  return async () => {
+    if (now() - since >= budgetMs) {
+      await turn();
+      since = now();
+    }
+    if (!alive()) throw new SupersededError();
+  };
+}
+
+/** `map` over many items, pausing every `every` items. */
+export async function mapSliced<T, R>(items: readonly T[], pause: Pause, map: (item: T, index: number) => R, every = 64): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    if (i % every === every - 1) await pause();
+    out[i] = map(items[i], i);
+  }
+  return out;
+}
