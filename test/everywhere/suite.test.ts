@@ -77,6 +77,21 @@ describe(`Inline Sentiment on WebAssembly (${inWebWorker ? "web worker extension
     check(/Download the full model/.test(hover) === !inWebWorker, `download link ${inWebWorker ? "hidden on the web" : "offered"}: ${hover}`);
   });
 
+  it("Explain (the hover's Why?) and the summary panel work", async () => {
+    const sentiment = await api();
+    const document = await vscode.workspace.openTextDocument(workspaceFile("feedback.md"));
+    await vscode.window.showTextDocument(document);
+    await sentiment.whenIdle();
+    const offset = document.getText().indexOf("The export to CSV is slow") + 2;
+    const explanation = await vscode.commands.executeCommand<{ label: string; words: { word: string }[] }>("inlineSentiment.explain", document.uri.toString(), offset);
+    check(explanation?.label === "NEGATIVE" && explanation.words.length >= 3, `explained: ${JSON.stringify(explanation)}`);
+    check(/Why NEGATIVE: \*\*\S+\*\*/.test(await hoverText(document, "The export to CSV is slow")), "the hover shows the explanation");
+    await vscode.commands.executeCommand("inlineSentiment.showPanel");
+    const panel = sentiment.summaryPanel;
+    check(panel, "the summary panel is open");
+    panel.dispose();
+  });
+
   it("re-scores an edited paragraph", async () => {
     const sentiment = await api();
     const file = workspaceFile("edited.md");
