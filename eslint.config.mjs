@@ -26,7 +26,7 @@ function restrict(message, paths, ...folders) {
 }
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "bench/**", "scripts/**", "test/codeServer/**", "**/*.mjs", "**/*.cjs"] },
+  { ignores: ["dist/**", "node_modules/**", ".test-run/**", "bench/**", "scripts/**", "test/codeServer/**", "**/*.mjs", "**/*.cjs"] },
   ...tseslint.configs.recommended,
   { rules: { "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }] } },
   {
@@ -63,6 +63,55 @@ export default tseslint.config(
     files: ["src/panel/page/**/*.ts"],
     rules: {
       "no-restricted-imports": ["error", { paths: [vscode, nativeRuntime], patterns: [{ regex: "^node:", message: "The page runs in a browser." }] }],
+    },
+  },
+  // The engine code the web worker shares (docs/WEB-BUILD.md): Node APIs only through files.ts's nodeFiles.ts, which
+  // is imported lazily, so the web bundle never runs them.
+  ...[
+    [["src/engine/worker/model.ts", "src/engine/worker/files.ts", "src/engine/worker/backend.ts", "src/engine/worker/batching.ts"], [vscode, nativeRuntime, wasmRuntime]],
+    [["src/engine/worker/wasmBackend.ts"], [vscode, nativeRuntime]],
+  ].map(([files, paths]) => ({
+    files,
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths,
+          patterns: [
+            { regex: "^node:", message: "Shared with the web worker: read through files.ts (nodeFiles.ts holds the Node side)." },
+            { ...layer("editor", "panel", "commands", "extension", "config", "cli"), message: "engine/ runs without VS Code." },
+          ],
+        },
+      ],
+    },
+  })),
+  {
+    // VS Code for the Web: src/web runs in a browser (the web worker extension host and the engine's Web Worker).
+    files: ["src/web/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [nativeRuntime, wasmRuntime],
+          patterns: [{ regex: "^node:", message: "src/web runs in a browser: no Node modules." }],
+        },
+      ],
+    },
+  },
+  {
+    // The engine's Web Worker and what it shares with the host: no VS Code API in a worker.
+    files: ["src/web/worker.ts", "src/web/messages.ts", "src/web/shims/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [vscode, nativeRuntime, wasmRuntime],
+          patterns: [
+            { regex: "^node:", message: "The engine's Web Worker runs in a browser." },
+            { ...layer("editor", "panel", "commands", "config", "cli"), message: "The web worker runs the engine only." },
+          ],
+        },
+      ],
     },
   },
   {

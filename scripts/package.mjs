@@ -1,4 +1,5 @@
-// Builds one VSIX per platform: `npm run package` (all targets) or `npm run package -- --target linux-x64`.
+// Builds one VSIX per platform plus a universal one: `npm run package` (all of them), `npm run package -- --target
+// linux-x64`, or `npm run package -- --target universal` (no native binary: the engine runs WebAssembly there).
 //
 //   node scripts/package.mjs [--target T]... [--no-build] [--out DIR] [--keep-stage] [--skip-model-check]
 //
@@ -32,7 +33,12 @@ export const TARGETS = {
   "win32-arm64": "win32/arm64",
   "darwin-arm64": "darwin/arm64",
 };
-/** vsce targets that onnxruntime-node 1.30.0 ships no CPU binary for: no package is built for them. */
+/**
+ * The package without a target: no onnxruntime-node at all, so the engine's "auto" backend runs onnxruntime-web
+ * (WebAssembly). VS Code installs it wherever no package for the platform exists.
+ */
+export const UNIVERSAL = "universal";
+/** vsce targets that onnxruntime-node 1.30.0 ships no CPU binary for: they get the universal package (WebAssembly). */
 export const UNSUPPORTED_TARGETS = {
   "darwin-x64": "onnxruntime-node 1.30.0 ships no darwin/x64 binary (Intel macOS)",
   "linux-armhf": "no linux/arm (32-bit) binary",
@@ -41,8 +47,29 @@ export const UNSUPPORTED_TARGETS = {
   web: "a native addon cannot run in the browser extension host",
 };
 const BIN_PREFIX = "node_modules/onnxruntime-node/bin/napi-v6/";
-/** Packages the VSIX carries in node_modules; everything else is bundled into dist/ by esbuild. */
-const RUNTIME_PACKAGES = ["onnxruntime-node", "onnxruntime-common"];
+const NATIVE_PACKAGES = ["onnxruntime-node", "onnxruntime-common"];
+/**
+ * onnxruntime-web as Node loads it: the worker's `import("onnxruntime-web")` resolves to dist/ort.node.min.mjs (the
+ * "node" + "import" condition), which imports its own onnxruntime-common's ES module build (a nested copy, another
+ * version than onnxruntime-node's) and then import()s ort-wasm-simd-threaded.mjs from dist/web/ (wasmBackend's
+ * default there), which reads the .wasm beside it. The web build (package.json "browser") reads the same .wasm.
+ */
+const WASM_PACKAGES = ["onnxruntime-web", "onnxruntime-web/node_modules/onnxruntime-common"];
+const WASM_ENTRIES = [
+  "dist/web/extension.js",
+  "dist/web/worker.js",
+  "dist/web/ort-wasm-simd-threaded.mjs",
+  "dist/web/ort-wasm-simd-threaded.wasm",
+  "node_modules/onnxruntime-web/package.json",
+  "node_modules/onnxruntime-web/dist/ort.node.min.mjs",
+  "node_modules/onnxruntime-web/node_modules/onnxruntime-common/package.json",
+  "node_modules/onnxruntime-web/node_modules/onnxruntime-common/dist/esm/package.json",
+  "node_modules/onnxruntime-web/node_modules/onnxruntime-common/dist/esm/index.js",
+];
+/** Packages a VSIX carries in node_modules; everything else is bundled into dist/ by esbuild. */
+function runtimePackagesOf(target) {
+  return target === UNIVERSAL ? WASM_PACKAGES : [...NATIVE_PACKAGES, ...WASM_PACKAGES];
+}
 
 /** Files every VSIX must hold (paths inside the zip's extension/ folder). */
 const REQUIRED_ENTRIES = [
@@ -59,6 +86,10 @@ const REQUIRED_ENTRIES = [
   "model/sentiment-mini/tokenizer_config.json",
   "model/sentiment-mini/vocab.txt",
   "model/sentiment-mini/onnx/model_quantized.onnx",
+  ...WASM_ENTRIES,
+];
+/** What a platform package holds besides: onnxruntime-node (its binary folder is added per target). */
+const NATIVE_ENTRIES = [
   "node_modules/onnxruntime-node/package.json",
   "node_modules/onnxruntime-node/dist/index.js",
   "node_modules/onnxruntime-node/dist/binding.js",
@@ -79,13 +110,20 @@ export function checkVsixEntries(entries, { target, fullModel = false }) {
   const problems = [];
   const files = entries.filter((e) => e.startsWith("extension/") && !e.endsWith("/")).map((e) => e.slice("extension/".length));
   const have = new Set(files);
-  const binary = `${BIN_PREFIX}${TARGETS[target]}/`;
-  for (const need of [...REQUIRED_ENTRIES, `${binary}onnxruntime_binding.node`, ...(fullModel ? FULL_MODEL_ENTRIES : [])]) {
+  const universal = target === UNIVERSAL;
+  const binary = universal ? undefined : `${BIN_PREFIX}${TARGETS[target]}/`;
+  const native = universal ? [] : [...NATIVE_ENTRIES, `${binary}onnxruntime_binding.node`];
+  for (const need of [...REQUIRED_ENTRIES, ...native, ...(fullModel ? FULL_MODEL_ENTRIES : [])]) {
     if (!have.has(need)) problems.push(`missing ${need}`);
   }
+  const packages = runtimePackagesOf(target);
+  /** The package a node_modules path belongs to (a nested one included): node_modules/a/node_modules/b/x -> a/node_modules/b. */
+  const packageOf = (f) => f.slice("node_modules/".length).split("/node_modules/").map((part, i, all) => (i < all.length - 1 ? part : part.split("/")[0])).join("/node_modules/");
   const rules = [
+    [(f) => universal && NATIVE_PACKAGES.some((p) => f.startsWith(`node_modules/${p}/`)), "onnxruntime-node in the universal package (it must run WebAssembly)"],
     [(f) => f.startsWith(BIN_PREFIX) && !f.startsWith(binary), "another platform's onnxruntime binary"],
-    [(f) => f.startsWith("node_modules/") && !RUNTIME_PACKAGES.some((p) => f.startsWith(`node_modules/${p}/`)), "a package other than onnxruntime-node/common"],
+    [(f) => f.startsWith("node_modules/") && !packages.includes(packageOf(f)), `a package other than ${packages.join(", ")}`],
+    [(f) => /^node_modules\/onnxruntime-web\/dist\/ort-wasm-/.test(f), "a WebAssembly runtime file in node_modules (it ships once, in dist/web/)"],
     [(f) => /^(src|test|tests|scripts|bench|out|\.ci|\.test-run|\.vscode|\.github)\//.test(f), "a source, test, script or dev folder"],
     [(f) => f.startsWith("dist/test/"), "the in-editor test bundle"],
     [(f) => f.startsWith("docs/") && !/^docs\/screenshots\/[a-z-]+\.png$/.test(f), "docs other than the README screenshots"],
@@ -139,6 +177,10 @@ export async function readZip(file, read = []) {
 
 /** Reads .vscodeignore and appends the one line that re-includes the target's onnxruntime binary folder. */
 export function ignoreFileFor(target, base = fs.readFileSync(path.join(ROOT, ".vscodeignore"), "utf8")) {
+  if (target === UNIVERSAL) {
+    // The allowlist's onnxruntime-node lines match nothing: the universal stage holds no onnxruntime-node.
+    return `${base.trimEnd()}\n\n# universal: no native binary (added by scripts/package.mjs)\n`;
+  }
   return `${base.trimEnd()}\n\n# ${target}: its onnxruntime binary folder (added by scripts/package.mjs)\n!${BIN_PREFIX}${TARGETS[target]}/**\n`;
 }
 
@@ -193,7 +235,8 @@ function stage(target, stageDir, { fullModel }) {
   fs.mkdirSync(stageDir, { recursive: true });
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
   // Everything but onnxruntime-node is bundled into dist/ by esbuild: the VSIX's manifest says so.
-  pkg.dependencies = { "onnxruntime-node": pkg.dependencies["onnxruntime-node"] };
+  const runtimes = target === UNIVERSAL ? ["onnxruntime-web"] : ["onnxruntime-node", "onnxruntime-web"];
+  pkg.dependencies = Object.fromEntries(runtimes.map((name) => [name, pkg.dependencies[name]]));
   delete pkg.devDependencies;
   fs.writeFileSync(path.join(stageDir, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
   for (const file of ["README.md", "LICENSE", "CHANGELOG.md"]) {
@@ -208,13 +251,14 @@ function stage(target, stageDir, { fullModel }) {
     return !/(^|\/)\.partial(\/|$)/.test(rel) && !/onnx\/model\.onnx$/.test(rel);
   });
   const binaries = path.join("bin", "napi-v6");
-  for (const dir of dependencyClosure(ROOT, ["onnxruntime-node"])) {
+  for (const dir of dependencyClosure(ROOT, runtimes)) {
     const rel = path.relative(ROOT, dir);
     copy(dir, path.join(stageDir, rel), (src) => {
       const inBin = path.relative(dir, src);
       if (!inBin.startsWith(binaries + path.sep)) return true;
       // Only the target's os/arch folder (and the folders leading to it).
       const parts = path.relative(path.join(dir, binaries), src).split(path.sep);
+      if (target === UNIVERSAL) return false;
       const [osName, arch] = TARGETS[target].split("/");
       return parts[0] === osName && (parts.length === 1 || parts[1] === arch) && !isDuplicateDylib(src);
     });
@@ -304,10 +348,10 @@ function parseArgs(argv) {
   });
   // `--target a,b` and `--target a --target b` both work.
   let targets = values.target.flatMap((t) => t.split(",")).filter(Boolean);
-  if (!targets.length) targets = Object.keys(TARGETS);
+  if (!targets.length) targets = [...Object.keys(TARGETS), UNIVERSAL];
   for (const t of targets) {
-    if (UNSUPPORTED_TARGETS[t]) throw new Error(`no package for ${t}: ${UNSUPPORTED_TARGETS[t]}`);
-    if (!TARGETS[t]) throw new Error(`unknown target ${t} (one of ${Object.keys(TARGETS).join(", ")})`);
+    if (UNSUPPORTED_TARGETS[t]) throw new Error(`no package for ${t}: ${UNSUPPORTED_TARGETS[t]}; it gets the universal package (--target ${UNIVERSAL})`);
+    if (!TARGETS[t] && t !== UNIVERSAL) throw new Error(`unknown target ${t} (one of ${[...Object.keys(TARGETS), UNIVERSAL].join(", ")})`);
   }
   return {
     targets,
@@ -325,7 +369,7 @@ async function main(argv) {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
   // vsce would otherwise stop and ask whether to go on without one; every package ships the licence.
   if (!fs.existsSync(path.join(ROOT, "LICENSE"))) throw new Error("LICENSE is missing at the repository root: every VSIX ships it");
-  for (const target of args.targets) {
+  for (const target of args.targets.filter((t) => t !== UNIVERSAL)) {
     const binding = path.join(ROOT, BIN_PREFIX, TARGETS[target], "onnxruntime_binding.node");
     if (!fs.existsSync(binding)) throw new Error(`${binding} is missing: onnxruntime-node is not fully installed (npm ci)`);
   }
@@ -346,7 +390,7 @@ async function main(argv) {
     log("building with --production");
     await run(process.execPath, ["esbuild.config.mjs", "--production"], { cwd: ROOT });
   }
-  for (const file of ["dist/extension.js", "dist/worker.js", "dist/tableWorker.js", "dist/panel/main.js"]) {
+  for (const file of ["dist/extension.js", "dist/worker.js", "dist/tableWorker.js", "dist/panel/main.js", "dist/web/extension.js", "dist/web/ort-wasm-simd-threaded.wasm"]) {
     if (!fs.existsSync(path.join(ROOT, file))) throw new Error(`${file} is missing: the build failed or was skipped`);
   }
 
@@ -358,9 +402,9 @@ async function main(argv) {
       const started = Date.now();
       const stageDir = path.join(stageRoot, target);
       const ignoreFile = stage(target, stageDir, { fullModel: !!fullModel });
-      const vsix = path.join(args.out, `${pkg.name}-${pkg.version}-${target}.vsix`);
+      const vsix = path.join(args.out, vsixName(pkg, target));
       fs.rmSync(vsix, { force: true });
-      const vsceArgs = [vsce, "package", "--target", target, "--out", vsix, "--ignoreFile", ignoreFile, "--no-yarn", "--dependencies",
+      const vsceArgs = [vsce, "package", ...(target === UNIVERSAL ? [] : ["--target", target]), "--out", vsix, "--ignoreFile", ignoreFile, "--no-yarn", "--dependencies",
         // Relative README links stay relative: the screenshots ship in the VSIX, so the Extensions view shows them offline.
         "--no-rewrite-relative-links", "--allow-missing-repository"];
       await run(node, vsceArgs, { cwd: stageDir, env: { ...process.env, VSCE_TELEMETRY: "off" } });
@@ -368,7 +412,9 @@ async function main(argv) {
       const { entries, contents } = await readZip(vsix, ["extension.vsixmanifest"]);
       const problems = checkVsixEntries(entries.map((e) => e.name), { target, fullModel: !!fullModel });
       const vsixManifest = contents.get("extension.vsixmanifest")?.toString("utf8") ?? "";
-      if (!vsixManifest.includes(`TargetPlatform="${target}"`)) problems.push(`extension.vsixmanifest does not say TargetPlatform="${target}"`);
+      if (target === UNIVERSAL) {
+        if (vsixManifest.includes("TargetPlatform=")) problems.push("extension.vsixmanifest names a TargetPlatform; the universal package has none");
+      } else if (!vsixManifest.includes(`TargetPlatform="${target}"`)) problems.push(`extension.vsixmanifest does not say TargetPlatform="${target}"`);
       if (problems.length) throw new Error(`${path.relative(ROOT, vsix)} failed its checks:\n  ${problems.join("\n  ")}`);
       const size = fs.statSync(vsix).size;
       const files = entries.filter((e) => e.name.startsWith("extension/")).length;
@@ -382,8 +428,13 @@ async function main(argv) {
   }
   process.stdout.write(`\n| target | VSIX | size | unpacked | files |\n|---|---|---:|---:|---:|\n`);
   for (const r of results) process.stdout.write(`| ${r.target} | ${path.basename(r.vsix)} | ${mb(r.size)} | ${mb(r.unpacked)} | ${r.files} |\n`);
-  process.stdout.write(`\nNo package for: ${Object.entries(UNSUPPORTED_TARGETS).map(([t, why]) => `${t} (${why})`).join("; ")}.\n`);
+  process.stdout.write(`\nThe universal package (WebAssembly) serves: ${Object.entries(UNSUPPORTED_TARGETS).map(([t, why]) => `${t} (${why})`).join("; ")}.\n`);
   return results;
+}
+
+/** The VSIX file name of a target: inline-sentiment-0.1.0-linux-x64.vsix, inline-sentiment-0.1.0-universal.vsix. */
+export function vsixName(pkg, target) {
+  return `${pkg.name}-${pkg.version}-${target}.vsix`;
 }
 
 function mb(bytes) {

@@ -2,7 +2,7 @@
 // output, and closes with one summary line "tests: N passed, M failed, K skipped" over all stages. Exit code 1 if any
 // stage failed or did not report its totals.
 //
-//   node scripts/test.mjs [unit|integration|e2e|vsix]...      (npm test runs them all)
+//   node scripts/test.mjs [unit|integration|e2e|web|web-e2e|vsix]...      (npm test runs them all)
 //
 // Each stage reports its totals as JSON in a file, not as text to read back: the unit stage through mocha's JSON
 // report (scripts/mochaSpecJson.cjs, spec output still on the console), the in-editor and browser stages through the
@@ -17,7 +17,7 @@ import { parseArgs } from "node:util";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const MOCHA = path.join(ROOT, "node_modules", "mocha", "bin", "mocha.js");
 
-/** @type {{ name: string, command: (resultFile: string) => string[], totals: (json: any) => Totals }[]} */
+/** @type {{ name: string, command: (resultFile: string) => string[], totals: (json: any) => Totals, env?: object }[]} */
 const STAGES = [
   {
     name: "unit",
@@ -26,6 +26,9 @@ const STAGES = [
   },
   { name: "integration", command: () => ["test/codeServer/runIntegration.mjs"], totals: harnessTotals },
   { name: "e2e", command: () => ["test/codeServer/runE2e.mjs"], totals: harnessTotals },
+  // VS Code for the Web: the web build in code-server's web worker extension host (in-editor suite, browser check).
+  { name: "web", command: () => ["test/codeServer/runIntegration.mjs"], totals: harnessTotals, env: { IS_WEB: "1" } },
+  { name: "web-e2e", command: () => ["test/codeServer/runWebE2e.mjs"], totals: harnessTotals },
   // The packaged extension (linux-x64 VSIX) installed into code-server: a missing native file shows only there.
   { name: "vsix", command: () => ["test/codeServer/runVsix.mjs"], totals: harnessTotals },
 ];
@@ -54,7 +57,7 @@ function run(stage) {
   const args = stage.command(resultFile);
   console.log(`\n=== ${stage.name}: node ${args.map((a) => path.relative(ROOT, a) || a).join(" ")}`);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: "inherit", env: { ...process.env, IS_RESULT_FILE: resultFile } });
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: "inherit", env: { ...process.env, ...stage.env, IS_RESULT_FILE: resultFile } });
     child.on("close", (code, signal) => resolve({ name: stage.name, code: code ?? signal, totals: readTotals(stage, resultFile) }));
   });
 }

@@ -19,9 +19,9 @@ import { ReviewState } from "./editor/reviewState";
 import { SentimentStatusBar } from "./editor/statusBar";
 import { openDocument } from "./editor/documents";
 import { CHOOSE_COLUMN_NOTE, TabularSources, type ColumnPick } from "./editor/tables";
-import { EngineClient } from "./engine/client";
+import { EngineClient, type EngineThread } from "./engine/client";
 import { TableClient } from "./engine/tables/client";
-import type { ModelInfo, ModelSpec } from "./engine/protocol";
+import type { BackendChoice, ModelInfo, ModelSpec } from "./engine/protocol";
 import { locateModel, type LocatedModel } from "./models/locate";
 import { SummaryPanel } from "./panel/summaryPanel";
 
@@ -64,16 +64,42 @@ export interface InlineSentimentApi {
 /** Hovers: prose documents, and tables (opened as plaintext, or as csv/tsv/jsonl/json by their language ids). */
 const SELECTOR: vscode.DocumentSelector = ["markdown", "plaintext", "csv", "tsv", "jsonl", "json"].map((language) => ({ language }));
 
+/**
+ * What differs between the desktop (Node extension host) and VS Code for the Web (web worker extension host): how the
+ * engine's thread starts, where the table worker is, where models are found, and which backends can run.
+ */
+export interface Host {
+  /** The engine worker's script path (a worker_threads Worker), or a function that starts the engine's thread. */
+  engine: string | (() => EngineThread);
+  tableWorker: string;
+  /** The model to use, given the modelPath setting. */
+  locate(modelPath: string): LocatedModel;
+  /** A backend this host always uses, whatever the setting says (the web: WebAssembly). */
+  backend?: BackendChoice;
+  /** Whether the full model can be downloaded here (default true; the web: no, its command is hidden too). */
+  download?: boolean;
+}
+
 export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
-  let settings = readSettings();
   const downloads = context.globalStorageUri.fsPath;
-  const locate = () => locateModel(context.extensionPath, settings.modelPath, process.env, downloads);
-  const engine = new EngineClient(context.asAbsolutePath("dist/worker.js"), modelSpec(locate(), settings));
-  const tableClient = new TableClient(context.asAbsolutePath("dist/tableWorker.js"));
+  return activateOn(context, {
+    engine: context.asAbsolutePath("dist/worker.js"),
+    tableWorker: context.asAbsolutePath("dist/tableWorker.js"),
+    locate: (modelPath) => locateModel(context.extensionPath, modelPath, process.env, downloads),
+  });
+}
+
+/** The composition root, for either host. */
+export function activateOn(context: vscode.ExtensionContext, host: Host): InlineSentimentApi {
+  let settings = readSettings();
+  const locate = () => host.locate(settings.modelPath);
+  const specOf = (model: LocatedModel) => modelSpec(model, host.backend ? { ...settings, "engine.backend": host.backend } : settings);
+  const engine = new EngineClient(host.engine, specOf(locate()));
+  const tableClient = new TableClient(host.tableWorker);
   const tables = new TabularSources(context.workspaceState, tableClient);
   const analysis = new AnalysisService(engine, settings.neutralThreshold, settings.granularity, settings.labelMap, tables);
   const decorations = new DecorationController(context.extensionUri, settings.indicator);
-  const statusBar = new SentimentStatusBar(analysis);
+  const statusBar = new SentimentStatusBar(analysis, host.download !== false);
   const diagnostics = new NegativeDiagnostics(settings["diagnostics.enabled"]);
   const review = new ReviewState(analysis);
   const reportError = onceEach((message) => void vscode.window.showErrorMessage(`Inline Sentiment: ${message}`));
@@ -93,7 +119,7 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
   };
   /** Loads another model (or the same one with other engine settings) and re-scores what is shown with it. */
   const useModel = async (model: LocatedModel) => {
-    if (await switchModel(engine, model, settings)) reanalyseAll();
+    if (await switchModel(engine, model, specOf(model))) reanalyseAll();
   };
   const scheduleVisible = (delay?: number) => {
     for (const editor of vscode.window.visibleTextEditors) {
@@ -118,7 +144,7 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
     }),
     ...registerCommands({ context, analysis, review, tables, onModelInstalled: (dir) => useModel({ dir, kind: "full" }) }),
     ...SummaryPanel.register(context.extensionUri, review),
-    vscode.languages.registerHoverProvider(SELECTOR, new SentimentHoverProvider(analysis)),
+    vscode.languages.registerHoverProvider(SELECTOR, new SentimentHoverProvider(analysis, host.download !== false)),
     analysis.onDidChangeResults((results) => {
       decorations.show(results);
       diagnostics.update(results);
@@ -194,9 +220,9 @@ export function deactivate(): void {
 }
 
 /** Loads another model; true when it is in use. On failure the previous model stays in use and the user is told why. */
-async function switchModel(engine: EngineClient, model: LocatedModel, settings: Settings): Promise<boolean> {
+async function switchModel(engine: EngineClient, model: LocatedModel, spec: ModelSpec): Promise<boolean> {
   try {
-    await engine.setModel(modelSpec(model, settings));
+    await engine.setModel(spec);
     return true;
   } catch (error) {
     void vscode.window.showErrorMessage(

@@ -31,7 +31,7 @@ export async function exportReport(review: ReviewState, target?: vscode.Uri): Pr
   }
   // Only the open panel knows what it shows; without one the report has no groups and no themes, as the CLI's default.
   const options = exportOptionsOf(model, SummaryPanel.current?.view);
-  const write = (target: vscode.Uri, text: string) => vscode.workspace.fs.writeFile(target, Buffer.from(text, "utf8"));
+  const write = (target: vscode.Uri, text: string) => vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
   if (format === "csv") {
     // A CSV file holds one table: the unit rows; the group table and the themes go beside it, as the CLI writes them.
     const tables = renderCsvTables(model, options);

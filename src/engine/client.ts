@@ -9,6 +9,21 @@ import { Worker } from "node:worker_threads";
 import type { Classification } from "../core/types";
 import { PRIORITY, type EngineStats, type Explanation, type ModelInfo, type ModelSpec, type Request, type Response } from "./protocol";
 
+/**
+ * The engine's thread as the client uses it: a worker_threads Worker in Node; in VS Code for the Web an adapter over a
+ * Web Worker (src/web/engineThread.ts).
+ */
+export interface EngineThread {
+  postMessage(message: Request): void;
+  on(event: "message", listener: (response: Response) => void): unknown;
+  on(event: "error", listener: (error: Error) => void): unknown;
+  on(event: "exit", listener: (code: number) => void): unknown;
+  once(event: "exit", listener: (code: number) => void): unknown;
+  terminate(): Promise<number>;
+  ref(): void;
+  unref(): void;
+}
+
 type RequestBody = Request extends infer R ? (R extends Request ? Omit<R, "id" | "priority"> : never) : never;
 
 interface Pending {
@@ -38,7 +53,7 @@ export class CancelledError extends Error {
 }
 
 export class EngineClient {
-  private worker: Worker | undefined;
+  private worker: EngineThread | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private model: Promise<ModelInfo> | undefined;
@@ -50,8 +65,9 @@ export class EngineClient {
   /** Called when the worker died; `retried` says whether its pending requests were sent again. */
   onCrash: ((message: string, retried: boolean) => void) | undefined;
 
+  /** `startWorker`: the worker script's path (a worker_threads Worker), or a function that starts the engine's thread. */
   constructor(
-    private readonly workerPath: string,
+    private readonly startWorker: string | (() => EngineThread),
     private spec: ModelSpec,
   ) {}
 
@@ -175,9 +191,9 @@ export class EngineClient {
     worker.postMessage({ ...pending.body, id, priority: pending.priority } as Request);
   }
 
-  private start(): Worker {
+  private start(): EngineThread {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.workerPath);
+    const worker: EngineThread = typeof this.startWorker === "string" ? new Worker(this.startWorker) : this.startWorker();
     worker.on("message", (response: Response) => {
       const pending = this.pending.get(response.id);
       if (!pending) return;
@@ -194,7 +210,7 @@ export class EngineClient {
   }
 
   /** The worker died: send its pending requests again to a new one, or reject them if they already had their retry. */
-  private crashed(worker: Worker, message: string): void {
+  private crashed(worker: EngineThread, message: string): void {
     if (this.worker !== worker || this.disposed) return;
     this.worker = undefined;
     this.restarts++;

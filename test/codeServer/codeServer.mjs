@@ -359,6 +359,27 @@ function installedExtensionFolder(extensionsDir) {
 }
 
 /**
+ * A copy of the extension as VS Code for the Web gets it: package.json without "main" (so the workbench cannot pick
+ * the Node extension host) and only the files the web build reads.
+ */
+export function stageWebExtension(from, to) {
+  const pkg = JSON.parse(fs.readFileSync(path.join(from, "package.json"), "utf8"));
+  delete pkg.main;
+  fs.rmSync(to, { recursive: true, force: true });
+  fs.mkdirSync(to, { recursive: true });
+  fs.writeFileSync(path.join(to, "package.json"), JSON.stringify(pkg, null, 2));
+  const files = ["README.md", "dist/web/extension.js", "dist/web/worker.js", "dist/web/ort-wasm-simd-threaded.wasm", "dist/panel/main.js", "dist/panel/style.css"];
+  for (const file of files) {
+    requireBuilt(path.join(from, file), file);
+    fs.mkdirSync(path.dirname(path.join(to, file)), { recursive: true });
+    fs.copyFileSync(path.join(from, file), path.join(to, file));
+  }
+  for (const dir of ["media", "model/sentiment-mini"]) fs.cpSync(path.join(from, dir), path.join(to, dir), { recursive: true, filter: (src) => !src.endsWith("model.onnx") });
+  fs.copyFileSync(path.join(from, "model", "manifest.json"), path.join(to, "model", "manifest.json"));
+  return to;
+}
+
+/**
  * VS Code runs an `extensionTestsPath` suite only when an `extensionDevelopmentPath` is given too. To test an installed
  * VSIX, this empty extension (another id, no code) fills that slot, so the only Inline Sentiment in the window is
  * the installed one.

@@ -10,6 +10,10 @@
 // extension folder, the suite module and the workspace folder (for testing the harness itself); IS_VERBOSE=1 also
 // prints browser console messages. IS_VSIX=path/to/x.vsix tests that package instead of the source folder: it is
 // installed into the run's extensions folder and loaded from there (see test/codeServer/runVsix.mjs, npm run test:vsix).
+// IS_WEB=1 runs the web build (package.json "browser") in code-server's web worker extension host: a copy of the
+// extension without "main" is staged (docs/WEB-BUILD.md "Testing"), with the WebAssembly suite (dist/test/web/index.js).
+// IS_RUN_DIR: an absolute run folder instead of .test-run/integration(-vsix): the universal VSIX is tested outside the
+// repository, where Node's module lookup cannot climb up to the repository's node_modules (its onnxruntime-node).
 import fs from "node:fs";
 import path from "node:path";
 import { format, stripVTControlCharacters } from "node:util";
@@ -26,6 +30,7 @@ import {
   requireBuilt,
   resolveFromCwd,
   runMain,
+  stageWebExtension,
   startCodeServer,
   writeResult,
 } from "./codeServer.mjs";
@@ -38,8 +43,10 @@ const WORKBENCH_NOISE =
 
 runMain(async () => {
   const started = Date.now();
-  const extensionDir = process.env.IS_EXTENSION_DIR ? resolveFromCwd(process.env.IS_EXTENSION_DIR) : REPO_ROOT;
-  const suite = process.env.IS_SUITE ? resolveFromCwd(process.env.IS_SUITE) : path.join(REPO_ROOT, "dist", "test", "integration", "index.js");
+  const webBuild = process.env.IS_WEB === "1";
+  let extensionDir = process.env.IS_EXTENSION_DIR ? resolveFromCwd(process.env.IS_EXTENSION_DIR) : REPO_ROOT;
+  const defaultSuite = path.join(REPO_ROOT, "dist", "test", webBuild ? "web" : "integration", "index.js");
+  let suite = process.env.IS_SUITE ? resolveFromCwd(process.env.IS_SUITE) : defaultSuite;
   const workspace = process.env.IS_WORKSPACE ? resolveFromCwd(process.env.IS_WORKSPACE) : freshWorkspace("integration");
   const vsix = process.env.IS_VSIX ? resolveFromCwd(process.env.IS_VSIX) : undefined;
   if (vsix) requireBuilt(vsix, "the VSIX");
@@ -50,7 +57,20 @@ runMain(async () => {
   requireBuilt(suite, "the integration suite");
   if (!fs.existsSync(workspace)) throw new HarnessError(`workspace folder ${workspace} not found`);
 
-  const server = await startCodeServer({ runDir: vsix ? "integration-vsix" : "integration", vsix });
+  const runDir = process.env.IS_RUN_DIR || (vsix ? "integration-vsix" : webBuild ? "integration-web" : "integration");
+  // The web worker extension host, on in code-server by this setting; the web build's extension has no "main", so it
+  // can only run there.
+  const settings = webBuild ? { "extensions.webWorker": true } : {};
+  const server = await startCodeServer({ runDir, vsix, settings });
+  if (webBuild) {
+    extensionDir = stageWebExtension(extensionDir, path.join(server.runDir, "web-extension"));
+    // VS Code runs a suite in the extension host of the extension whose folder holds it: inside the staged copy, the
+    // web worker extension host runs it; outside, the Node one would.
+    const staged = path.join(extensionDir, "test-suite", "index.js");
+    fs.mkdirSync(path.dirname(staged), { recursive: true });
+    fs.copyFileSync(suite, staged);
+    suite = staged;
+  }
   log(`code-server ${server.port} ready in ${ms(started)} (log ${displayPath(server.logFile)})`);
   // VS Code runs the suite only beside a development extension: an empty one, so the installed VSIX is the one tested.
   const developmentPath = vsix ? emptyDevelopmentExtension(server.runDir) : extensionDir;

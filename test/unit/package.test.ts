@@ -15,6 +15,8 @@ import { ROOT } from "./helpers";
 // scripts/package.mjs is plain ESM JavaScript; its main() runs only when it is the entry script.
 const packaging = require("../../scripts/package.mjs") as {
   TARGETS: Record<string, string>;
+  UNIVERSAL: string;
+  vsixName: (pkg: { name: string; version: string }, target: string) => string;
   UNSUPPORTED_TARGETS: Record<string, string>;
   checkVsixEntries: (entries: string[], options: { target: string; fullModel?: boolean }) => string[];
   ignoreFileFor: (target: string) => string;
@@ -61,7 +63,7 @@ describe("packaging: .vscodeignore allowlist and VSIX checks", () => {
   // This checkout's files (node_modules only for the two runtime packages, to keep it quick) plus files that must
   // never ship, whether or not they exist here.
   const files = [
-    ...walk(ROOT, (rel) => /^(\.git|\.test-run|bench\/models)(\/|$)/.test(rel) || (/^node_modules\/[^/]+$/.test(rel) && !/onnxruntime-(node|common)$/.test(rel)) || rel === "LICENSE"),
+    ...walk(ROOT, (rel) => /^(\.git|\.test-run|bench\/models)(\/|$)/.test(rel) || (/^node_modules\/[^/]+$/.test(rel) && !/onnxruntime-(node|common|web)$/.test(rel)) || rel === "LICENSE"),
     "LICENSE",
     "node_modules/adm-zip/adm-zip.js",
     "model/distilbert-sst2/config.json",
@@ -74,6 +76,24 @@ describe("packaging: .vscodeignore allowlist and VSIX checks", () => {
     "dist/test/integration/index.js",
     "docs/screenshots/failure-e2e.png",
     "docs/PACKAGING.md",
+    "node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.jsep.wasm",
+    "node_modules/onnxruntime-web/dist/ort.min.js.map",
+    "node_modules/onnxruntime-web/node_modules/onnxruntime-common/dist/esm/index.d.ts",
+    ...["extension.js", "worker.js", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm", "extension.js.map"].map((f) => `dist/web/${f}`),
+  ];
+  const wasmFiles = [
+    "dist/web/extension.js",
+    "dist/web/worker.js",
+    "dist/web/ort-wasm-simd-threaded.mjs",
+    "dist/web/ort-wasm-simd-threaded.wasm",
+    "node_modules/onnxruntime-web/dist/ort.node.min.mjs",
+    "node_modules/onnxruntime-web/node_modules/onnxruntime-common/dist/esm/index.js",
+  ];
+  const wasmLeftOut = [
+    "node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.jsep.wasm",
+    "node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm",
+    "node_modules/onnxruntime-web/dist/ort.min.js.map",
+    "dist/web/extension.js.map",
   ];
 
   for (const [target, binary] of Object.entries(packaging.TARGETS)) {
@@ -90,8 +110,24 @@ describe("packaging: .vscodeignore allowlist and VSIX checks", () => {
         assert.ok(!kept.includes(gone), `${gone} stays out`);
       }
       assert.ok(!kept.some((f) => /^(src|test|scripts)\//.test(f) || f.endsWith(".ts")), "no sources or tests");
+      for (const file of wasmFiles) assert.ok(kept.includes(file), `${file} ships: the WebAssembly fallback`);
+      for (const file of wasmLeftOut) assert.ok(!kept.includes(file), `${file} stays out`);
     });
   }
+
+  it("universal: keeps onnxruntime-web's files for Node and no onnxruntime-node at all", () => {
+    // The universal stage holds no onnxruntime-node (scripts/package.mjs stage()), so its files are not there to keep.
+    const staged = files.filter((f) => !/^node_modules\/onnxruntime-(node|common)\//.test(f));
+    const kept = vsceFilter(staged, packaging.ignoreFileFor(packaging.UNIVERSAL));
+    const problems = packaging
+      .checkVsixEntries(kept.map(vsixPath), { target: packaging.UNIVERSAL, fullModel: true })
+      .filter((p) => !p.startsWith("missing dist/") && !p.startsWith("missing model/sentiment-mini/") && !p.startsWith("missing model/distilbert-sst2/"));
+    assert.deepEqual(problems, []);
+    for (const file of wasmFiles) assert.ok(kept.includes(file), file);
+    for (const file of wasmLeftOut) assert.ok(!kept.includes(file), `${file} stays out`);
+    assert.ok(!kept.some((f) => f.startsWith("node_modules/onnxruntime-node/")));
+    assert.equal(packaging.vsixName({ name: "inline-sentiment", version: "0.1.0" }, packaging.UNIVERSAL), "inline-sentiment-0.1.0-universal.vsix");
+  });
 
   it("names the platforms without a native onnxruntime binary, Intel macOS among them", () => {
     assert.match(packaging.UNSUPPORTED_TARGETS["darwin-x64"], /no darwin\/x64 binary/);
@@ -117,6 +153,15 @@ describe("packaging: .vscodeignore allowlist and VSIX checks", () => {
       "extension/node_modules/onnxruntime-common/dist/cjs/index.js",
       "extension/node_modules/onnxruntime-common/dist/cjs/package.json",
     ];
+    const wasm = [
+      ...["extension.js", "worker.js", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm"].map((f) => `extension/dist/web/${f}`),
+      "extension/node_modules/onnxruntime-web/package.json",
+      "extension/node_modules/onnxruntime-web/dist/ort.node.min.mjs",
+      "extension/node_modules/onnxruntime-web/node_modules/onnxruntime-common/package.json",
+      "extension/node_modules/onnxruntime-web/node_modules/onnxruntime-common/dist/esm/package.json",
+      "extension/node_modules/onnxruntime-web/node_modules/onnxruntime-common/dist/esm/index.js",
+    ];
+    good.push(...wasm);
     assert.deepEqual(packaging.checkVsixEntries(good, { target: "linux-x64" }), []);
     assert.deepEqual(
       packaging.checkVsixEntries([...good, "extension/changelog.md", "extension/media/icon.png"], { target: "linux-x64" }),
@@ -137,7 +182,8 @@ describe("packaging: .vscodeignore allowlist and VSIX checks", () => {
       "extension/dist/extension.js.map": "a source map",
       "extension/dist/test/integration/index.js": "the in-editor test bundle",
       "extension/tsconfig.json": "a dev file",
-      "extension/node_modules/global-agent/package.json": "a package other than onnxruntime-node/common",
+      "extension/node_modules/global-agent/package.json": "a package other than onnxruntime-node, onnxruntime-common, onnxruntime-web, onnxruntime-web/node_modules/onnxruntime-common",
+      "extension/node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.jsep.wasm": "a WebAssembly runtime file in node_modules (it ships once, in dist/web/)",
       "extension/model/distilbert-sst2/.partial/config.json.part": "a partial download",
     };
     for (const [entry, why] of Object.entries(bad)) {
@@ -147,6 +193,34 @@ describe("packaging: .vscodeignore allowlist and VSIX checks", () => {
       "missing node_modules/onnxruntime-node/bin/napi-v6/darwin/arm64/onnxruntime_binding.node",
       "node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node: another platform's onnxruntime binary",
     ]);
+  });
+
+  it("the universal check requires onnxruntime-web and refuses any onnxruntime-node file", () => {
+    const base = ["package.json", "readme.md", "LICENSE.txt", "dist/extension.js", "dist/worker.js", "dist/tableWorker.js", "dist/panel/main.js", "dist/panel/style.css"];
+    const mini = ["config.json", "tokenizer.json", "tokenizer_config.json", "vocab.txt", "onnx/model_quantized.onnx"].map((f) => `model/sentiment-mini/${f}`);
+    const wasm = [
+      ...["extension.js", "worker.js", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm"].map((f) => `dist/web/${f}`),
+      ...[
+        "package.json",
+        "dist/ort.node.min.mjs",
+        "node_modules/onnxruntime-common/package.json",
+        "node_modules/onnxruntime-common/dist/esm/package.json",
+        "node_modules/onnxruntime-common/dist/esm/index.js",
+      ].map((f) => `node_modules/onnxruntime-web/${f}`),
+    ];
+    const good = [...base, ...mini, ...wasm].map((f) => `extension/${f}`);
+    assert.deepEqual(packaging.checkVsixEntries(good, { target: packaging.UNIVERSAL }), []);
+    assert.deepEqual(
+      packaging.checkVsixEntries([...good, "extension/node_modules/onnxruntime-node/dist/index.js", "extension/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node"], { target: packaging.UNIVERSAL }),
+      [
+        "node_modules/onnxruntime-node/dist/index.js: onnxruntime-node in the universal package (it must run WebAssembly)",
+        "node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node: onnxruntime-node in the universal package (it must run WebAssembly)",
+      ],
+    );
+    assert.deepEqual(
+      packaging.checkVsixEntries(good.filter((e) => !e.endsWith(".wasm")), { target: packaging.UNIVERSAL }),
+      ["missing dist/web/ort-wasm-simd-threaded.wasm"],
+    );
   });
 
   it("reads a VSIX's entries and one entry's content", async () => {

@@ -5,6 +5,7 @@
  * native binary and for VS Code for the Web.
  */
 
+import type { ModelFiles } from "./files";
 import type { Int8Kernels, KernelChoice } from "./kernels";
 
 export type { Int8Kernels, KernelChoice };
@@ -39,8 +40,11 @@ export interface InferenceBackend {
   readonly name: string;
   /** Which int8 kernels are exact and fastest on this machine with this runtime (asked once per model load). */
   chooseKernels(): Promise<KernelChoice>;
-  /** Loads an ONNX file (external weights beside it are found by the runtime). Throws what the runtime says. */
-  load(onnxFile: string, options: GraphOptions): Promise<GraphSession>;
+  /**
+   * Loads an ONNX file (external weights beside it are found by the runtime). `source` reads the same file, as `name`
+   * inside its model folder, for runtimes that take bytes. Throws what the runtime says.
+   */
+  load(onnxFile: string, options: GraphOptions, source: { files: ModelFiles; name: string }): Promise<GraphSession>;
 }
 
 /**

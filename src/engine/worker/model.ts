@@ -4,17 +4,14 @@
  * two things it lacks: batches of similar lengths (little padding; the worker forms them across requests), and
  * overlapping windows for texts longer than the model's input.
  */
-import { createHash } from "node:crypto";
-import { createReadStream, existsSync } from "node:fs";
-import { join } from "node:path";
-import { pipeline } from "node:stream/promises";
 import { ModelError, messageOf } from "../../core/errors";
 import type { Classification } from "../../core/types";
 import type { Explanation, ModelInfo, ModelSpec } from "../protocol";
 import type { GraphSession, InferenceBackend } from "./backend";
 import { MAX_BATCH_ROWS, batchAround, softmax, windowsOf, type Prepared, type Window } from "./batching";
 import { describeKernels } from "./kernels";
-import { TextTokenizer, readJson } from "./tokenizer";
+import { modelFilesOf, readJsonOf } from "./files";
+import { TextTokenizer } from "./tokenizer";
 
 /** Leave-one-word-out costs one model call per word: long paragraphs are explained by their first words only. */
 const MAX_EXPLAINED_WORDS = 64;
@@ -32,16 +29,20 @@ export class SentimentModel {
     private readonly feedsTokenTypes: boolean,
   ) {}
 
-  /** Loads a model folder. Every failure names the file at fault. */
+  /**
+   * Loads a model folder, read through files.ts (the file system, or the extension host on the web). Every failure
+   * names the file at fault.
+   */
   static async load(spec: ModelSpec, backend: InferenceBackend): Promise<SentimentModel> {
-    if (!existsSync(spec.dir)) throw new ModelError(spec.dir, "model folder not found");
-    const configFile = join(spec.dir, "config.json");
-    const config = readJson(configFile);
-    const labels = labelsOf(config, configFile);
-    const tokenizer = TextTokenizer.load(spec.dir);
-    const onnxFile = join(spec.dir, ONNX_FILES[spec.dtype]);
-    if (!existsSync(onnxFile)) throw new ModelError(onnxFile, `file not found (dtype ${spec.dtype})`);
-    const sha256 = await sha256Of(onnxFile);
+    const files = await modelFilesOf(spec.dir);
+    if (!(await files.exists(""))) throw new ModelError(spec.dir, "model folder not found");
+    const config = await readJsonOf(files, "config.json");
+    const labels = labelsOf(config, files.pathOf("config.json"));
+    const tokenizer = await TextTokenizer.fromFiles(files);
+    const onnxName = ONNX_FILES[spec.dtype];
+    const onnxFile = files.pathOf(onnxName);
+    if (!(await files.exists(onnxName))) throw new ModelError(onnxFile, `file not found (dtype ${spec.dtype})`);
+    const sha256 = await files.sha256(onnxName);
     // Decided on this machine at every load (a probe of the runtime's own kernels), never on the build machine.
     const kernels = spec.dtype === "q8" ? await backend.chooseKernels() : undefined;
     // int8 graphs quantize activations with one scale per tensor (DynamicQuantizeLinear), so rows batched together,
@@ -51,7 +52,7 @@ export class SentimentModel {
       spec.dtype === "fp32" ? { rowsPerRun: MAX_BATCH_ROWS, batching: "fp32: batched by length" } : { rowsPerRun: 1, batching: "int8, one text per call" };
     let session: GraphSession;
     try {
-      session = await backend.load(onnxFile, { intraOpThreads: spec.intraOpThreads ?? 0, kernels: kernels?.kernels ?? "u8s8" });
+      session = await backend.load(onnxFile, { intraOpThreads: spec.intraOpThreads ?? 0, kernels: kernels?.kernels ?? "u8s8" }, { files, name: onnxName });
     } catch (error) {
       throw new ModelError(onnxFile, `${backend.name} cannot load it (${messageOf(error)})`);
     }
@@ -64,7 +65,7 @@ export class SentimentModel {
       );
     }
     const maxPositions = Number(config.max_position_embeddings) || 512;
-    const maxTokens = Math.min(maxPositions, Number(readJson(join(spec.dir, "tokenizer_config.json")).model_max_length) || maxPositions);
+    const maxTokens = Math.min(maxPositions, Number((await readJsonOf(files, "tokenizer_config.json")).model_max_length) || maxPositions);
     const info: ModelInfo = {
       dir: spec.dir,
       kind: spec.kind,
@@ -186,13 +187,6 @@ export class SentimentModel {
       tokens,
     };
   }
-}
-
-/** sha256 of the graph file: the model's identity (cached scores belong to it) and the key of what is remembered for it. */
-async function sha256Of(file: string): Promise<string> {
-  const hash = createHash("sha256");
-  await pipeline(createReadStream(file), hash);
-  return hash.digest("hex");
 }
 
 /** Labels in class order, from config.json's id2label. */

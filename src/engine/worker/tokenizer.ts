@@ -7,6 +7,7 @@ import { Tokenizer } from "@huggingface/tokenizers";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ModelError, messageOf } from "../../core/errors";
+import { parseJsonObject, readJsonOf, type ModelFiles } from "./files";
 
 export class TextTokenizer {
   /** Ids the tokenizer puts before and after a single sequence (e.g. [CLS] ... [SEP]). */
@@ -24,14 +25,22 @@ export class TextTokenizer {
     this.padId = pad ?? 0;
   }
 
-  /** Loads tokenizer.json and tokenizer_config.json from a model folder; errors name the file. */
+  /** Loads tokenizer.json and tokenizer_config.json from a model folder on disk; errors name the file. */
   static load(dir: string): TextTokenizer {
-    const json = readJson(join(dir, "tokenizer.json"));
-    const config = readJson(join(dir, "tokenizer_config.json"));
+    return TextTokenizer.of(readJson(join(dir, "tokenizer.json")), readJson(join(dir, "tokenizer_config.json")), join(dir, "tokenizer.json"));
+  }
+
+  /** The same, read through the engine's ModelFiles (files.ts): the file system or, on the web, the extension host. */
+  static async fromFiles(files: ModelFiles): Promise<TextTokenizer> {
+    const json = await readJsonOf(files, "tokenizer.json");
+    return TextTokenizer.of(json, await readJsonOf(files, "tokenizer_config.json"), files.pathOf("tokenizer.json"));
+  }
+
+  private static of(json: Record<string, unknown>, config: Record<string, unknown>, file: string): TextTokenizer {
     try {
       return new TextTokenizer(new Tokenizer(json, config), config);
     } catch (error) {
-      throw new ModelError(join(dir, "tokenizer.json"), `not a usable tokenizer (${messageOf(error)})`);
+      throw new ModelError(file, `not a usable tokenizer (${messageOf(error)})`);
     }
   }
 
@@ -49,11 +58,5 @@ export class TextTokenizer {
 /** Reads a JSON file of a model folder; a missing or malformed file gets a message naming it. */
 export function readJson(file: string): Record<string, unknown> {
   if (!existsSync(file)) throw new ModelError(file, "file not found");
-  try {
-    const value: unknown = JSON.parse(readFileSync(file, "utf8"));
-    if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error("not a JSON object");
-    return value as Record<string, unknown>;
-  } catch (error) {
-    throw new ModelError(file, `not valid JSON (${messageOf(error)})`);
-  }
+  return parseJsonObject(readFileSync(file, "utf8"), file);
 }

@@ -11,13 +11,10 @@
  *   count needs a new worker (EngineClient.restart()).
  * - It is loaded only when a model loads with it, so a worker that runs the native backend never starts it.
  */
-import { readFile } from "node:fs/promises";
-import os from "node:os";
-import { dirname, isAbsolute, join, normalize, sep } from "node:path";
-import { pathToFileURL } from "node:url";
 import type * as OrtNode from "onnxruntime-node";
 import type * as OrtWeb from "onnxruntime-web";
 import protobuf from "protobufjs/light";
+import type { ModelFiles } from "./files";
 import { graphSessionOf, type GraphOptions, type GraphSession, type InferenceBackend, type KernelChoice } from "./backend";
 import { probeKernels } from "./kernels";
 
@@ -30,6 +27,11 @@ export interface WasmBackendOptions {
    * installed package), the extension's own folder when the files are shipped beside the bundle.
    */
   wasmDir?: string;
+  /**
+   * The .wasm's bytes, for a host without a file system (VS Code for the Web: the extension host reads them with
+   * vscode.workspace.fs). The glue is then the one bundled with onnxruntime-web's wasm build, and wasmDir is unused.
+   */
+  wasmBinary?: Uint8Array;
   /** Threads of the pool (0: one per core, at most 4), used when this backend is the first to start onnxruntime-web here. */
   threads?: number;
 }
@@ -42,12 +44,15 @@ function start(options: WasmBackendOptions): Promise<typeof OrtWeb> {
   runtime ??= (async () => {
     // A dynamic import: a worker that runs the native backend never evaluates onnxruntime-web.
     const ort = (await import("onnxruntime-web")) as typeof OrtWeb;
-    const threads = options.threads ? options.threads : Math.min(os.availableParallelism(), MAX_DEFAULT_THREADS);
+    const node = options.wasmBinary ? undefined : await import("./nodeFiles");
+    const cores = node ? node.cores() : (globalThis.navigator?.hardwareConcurrency ?? 1);
+    const threads = options.threads ? options.threads : Math.min(cores, MAX_DEFAULT_THREADS);
     ort.env.wasm.numThreads = threads;
     // The proxy worker is for browsers' main threads; here the engine's worker thread is already off the host's.
     ort.env.wasm.proxy = false;
+    if (options.wasmBinary) ort.env.wasm.wasmBinary = options.wasmBinary;
     // A file URL prefix: the .mjs is import()ed, which takes URLs (a Windows path is none); the .wasm beside it is read.
-    ort.env.wasm.wasmPaths = pathToFileURL(options.wasmDir ?? defaultWasmDir()).href.replace(/\/?$/, "/");
+    else ort.env.wasm.wasmPaths = node!.wasmPathsOf(options.wasmDir);
     ort.env.logLevel = "error";
     runtimeThreads = threads;
     return ort;
@@ -76,11 +81,12 @@ export function createWasmBackend(options: WasmBackendOptions = {}): InferenceBa
         return { kernels: "u8s8", source: "fallback", reason: `WebAssembly int8 kernels, the only ones onnxruntime-web has (probe failed: ${error instanceof Error ? error.message : String(error)})` };
       }
     },
-    async load(onnxFile: string, graphOptions: GraphOptions): Promise<GraphSession> {
+    async load(_onnxFile: string, graphOptions: GraphOptions, { files, name }: { files: ModelFiles; name: string }): Promise<GraphSession> {
       const ort = await start({ ...options, threads: options.threads ?? graphOptions.intraOpThreads });
-      const model = await readFile(onnxFile);
+      const model = await files.read(name);
+      const folder = name.includes("/") ? name.slice(0, name.lastIndexOf("/") + 1) : "";
       const externalData = await Promise.all(
-        externalFilesOf(model).map(async (path) => ({ path, data: await readFile(insideFolder(dirname(onnxFile), path)) })),
+        externalFilesOf(model).map(async (path) => ({ path, data: await files.read(folder + insideFolder(path)) })),
       );
       const session = await ort.InferenceSession.create(model, {
         executionProviders: ["wasm"],
@@ -93,18 +99,22 @@ export function createWasmBackend(options: WasmBackendOptions = {}): InferenceBa
   };
 }
 
-/** Where onnxruntime-web's .wasm files are in node_modules: beside its Node entry (dist/ort.node.min.js). */
-function defaultWasmDir(): string {
-  return dirname(require.resolve("onnxruntime-web"));
-}
-
-/** A file named by a graph, inside the graph's folder: a location that leaves it (absolute, `..`) is refused. */
-function insideFolder(folder: string, location: string): string {
-  const relative = normalize(location);
-  if (isAbsolute(relative) || relative === ".." || relative.startsWith(`..${sep}`)) {
-    throw new Error(`external data "${location}" is outside the model's folder`);
+/**
+ * A file named by a graph, as a path inside the graph's folder (forward slashes, no "." segments): a location that
+ * leaves it (absolute, a drive, `..`) is refused.
+ */
+export function insideFolder(location: string): string {
+  const parts: string[] = [];
+  if (/^([\\/]|[A-Za-z]:)/.test(location)) throw new Error(`external data "${location}" is outside the model's folder`);
+  for (const part of location.split(/[\\/]+/)) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") {
+      if (!parts.length) throw new Error(`external data "${location}" is outside the model's folder`);
+      parts.pop();
+    } else parts.push(part);
   }
-  return join(folder, relative);
+  if (!parts.length) throw new Error(`external data "${location}" names no file`);
+  return parts.join("/");
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,0 +1,114 @@
+/**
+ * The in-editor checks that hold wherever the extension runs on WebAssembly: the universal VSIX in a Node extension
+ * host (no onnxruntime-node in it, so "auto" falls back), and the web build in a web worker extension host. No Node
+ * API here (no node:assert): the same file is bundled for both hosts. Every wait is on the extension's own signals.
+ */
+import * as vscode from "vscode";
+import type { InlineSentimentApi } from "../../src/extension";
+
+const EXTENSION_ID = "inline-sentiment.inline-sentiment";
+/** The units of test/fixtures/workspace/feedback.md, by first line (1-based). */
+const FEEDBACK_LINES = [7, 9, 13, 14, 15, 17, 28, 30];
+
+function check(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(message);
+}
+
+function sameList(actual: readonly unknown[], expected: readonly unknown[], message: string): void {
+  check(JSON.stringify(actual) === JSON.stringify(expected), `${message}: got ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
+}
+
+async function api(): Promise<InlineSentimentApi> {
+  const extension = vscode.extensions.getExtension<InlineSentimentApi>(EXTENSION_ID);
+  check(extension, `${EXTENSION_ID} is installed`);
+  return extension.activate();
+}
+
+function workspaceFile(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  check(folder, "the suite runs with test/fixtures/workspace open");
+  return vscode.Uri.joinPath(folder.uri, name);
+}
+
+async function hoverText(document: vscode.TextDocument, needle: string): Promise<string> {
+  const offset = document.getText().indexOf(needle);
+  check(offset >= 0, `${needle} is in ${document.uri.path}`);
+  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>("vscode.executeHoverProvider", document.uri, document.positionAt(offset + 2));
+  return hovers
+    .flatMap((hover) => hover.contents)
+    .map((content) => (typeof content === "string" ? content : content.value))
+    .join("\n")
+    .replace(/&nbsp;/g, " ")
+    .replace(/\\([\\`*_{}[\]()#+\-.!:])/g, "$1");
+}
+
+/** Whether this extension host is a browser's web worker (no Node `process`). */
+const inWebWorker = typeof (globalThis as { process?: unknown }).process === "undefined";
+
+describe(`Inline Sentiment on WebAssembly (${inWebWorker ? "web worker extension host" : "Node extension host"})`, () => {
+  afterEach(() => vscode.commands.executeCommand("workbench.action.closeAllEditors"));
+
+  it("activates and registers the commands this host offers", async () => {
+    await api();
+    const registered = new Set(await vscode.commands.getCommands(true));
+    for (const command of ["inlineSentiment.analyze", "inlineSentiment.showPanel", "inlineSentiment.explain"]) check(registered.has(command), command);
+  });
+
+  it("scores a markdown document live with the WebAssembly backend; hover and API name it", async () => {
+    const sentiment = await api();
+    const document = await vscode.workspace.openTextDocument(workspaceFile("feedback.md"));
+    await vscode.window.showTextDocument(document);
+    await sentiment.whenIdle();
+    const results = sentiment.results(document.uri);
+    check(results, "live mode analysed the document (its decorations come from these results)");
+    check(results.version === document.version, "the results are for the shown version");
+    sameList(results.units.map((unit) => document.positionAt(unit.start).line + 1), FEEDBACK_LINES, "units");
+    check(/^WebAssembly \(onnxruntime-web/.test(results.model.backend), `backend is WebAssembly: ${results.model.backend}`);
+    if (inWebWorker) check(/web/i.test(results.model.backendReason ?? ""), `reason says web: ${results.model.backendReason}`);
+    else check(/auto: onnxruntime-node cannot load/.test(results.model.backendReason ?? ""), `auto fell back: ${results.model.backendReason}`);
+    const byLine = new Map(results.units.map((unit) => [document.positionAt(unit.start).line + 1, unit.polarity]));
+    check(byLine.get(9) === "negative", `"Support never answered" is negative: ${byLine.get(9)}`);
+    check(byLine.get(7) === "positive", `"The new dashboard is wonderful" is positive: ${byLine.get(7)}`);
+
+    const hover = await hoverText(document, "Support never answered");
+    check(/\*\*Negative\*\* · \d+\.\d % confidence/.test(hover), `hover shows the label: ${hover}`);
+    check(/WebAssembly \(onnxruntime-web, \d+ threads?\), int8 kernels u8s8/.test(hover), `hover names the backend: ${hover}`);
+    // The mini model's hover offers the full model's download where it can run (Node), not on the web.
+    check(/Download the full model/.test(hover) === !inWebWorker, `download link ${inWebWorker ? "hidden on the web" : "offered"}: ${hover}`);
+  });
+
+  it("Explain (the hover's Why?) and the summary panel work", async () => {
+    const sentiment = await api();
+    const document = await vscode.workspace.openTextDocument(workspaceFile("feedback.md"));
+    await vscode.window.showTextDocument(document);
+    await sentiment.whenIdle();
+    const offset = document.getText().indexOf("The export to CSV is slow") + 2;
+    const explanation = await vscode.commands.executeCommand<{ label: string; words: { word: string }[] }>("inlineSentiment.explain", document.uri.toString(), offset);
+    check(explanation?.label === "NEGATIVE" && explanation.words.length >= 3, `explained: ${JSON.stringify(explanation)}`);
+    check(/Why NEGATIVE: \*\*\S+\*\*/.test(await hoverText(document, "The export to CSV is slow")), "the hover shows the explanation");
+    await vscode.commands.executeCommand("inlineSentiment.showPanel");
+    const panel = sentiment.summaryPanel;
+    check(panel, "the summary panel is open");
+    panel.dispose();
+  });
+
+  it("re-scores an edited paragraph", async () => {
+    const sentiment = await api();
+    const file = workspaceFile("edited.md");
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode("I love this, it is great.\n\nThis is awful and broken.\n"));
+    const document = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(document);
+    await sentiment.whenIdle();
+    sameList(sentiment.results(document.uri)?.units.map((u) => u.polarity) ?? [], ["positive", "negative"], "before the edit");
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(document.uri, new vscode.Range(2, 0, 2, 25), "This is wonderful and fast.");
+    check(await vscode.workspace.applyEdit(edit), "the edit applies");
+    const started = Date.now();
+    await sentiment.whenIdle();
+    const results = sentiment.results(document.uri);
+    check(results && results.version === document.version, "the edited version was scored");
+    sameList(results.units.map((u) => u.polarity), ["positive", "positive"], "after the edit");
+    console.log(`      edit -> result (debounce included): ${Date.now() - started} ms`);
+    check(await document.save(), "saved (closing the editor asks nothing)");
+  });
+});
