@@ -71,7 +71,8 @@ const SELECTOR: vscode.DocumentSelector = ["markdown", "plaintext", "csv", "tsv"
 export interface Host {
   /** The engine worker's script path (a worker_threads Worker), or a function that starts the engine's thread. */
   engine: string | (() => EngineThread);
-  tableWorker: string;
+  /** The table worker's script (a worker_threads Worker); none on the web, where tables are not analysed yet. */
+  tableWorker?: string;
   /** The model to use, given the modelPath setting. */
   locate(modelPath: string): LocatedModel;
   /** A backend this host always uses, whatever the setting says (the web: WebAssembly). */
@@ -95,8 +96,8 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
   const locate = () => host.locate(settings.modelPath);
   const specOf = (model: LocatedModel) => modelSpec(model, host.backend ? { ...settings, "engine.backend": host.backend } : settings);
   const engine = new EngineClient(host.engine, specOf(locate()));
-  const tableClient = new TableClient(host.tableWorker);
-  const tables = new TabularSources(context.workspaceState, tableClient);
+  const tableClient = host.tableWorker === undefined ? undefined : new TableClient(host.tableWorker);
+  const tables = tableClient && new TabularSources(context.workspaceState, tableClient);
   const analysis = new AnalysisService(engine, settings.neutralThreshold, settings.granularity, settings.labelMap, tables);
   const decorations = new DecorationController(context.extensionUri, settings.indicator);
   const statusBar = new SentimentStatusBar(analysis, host.download !== false);
@@ -131,17 +132,21 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
 
   context.subscriptions.push(
     { dispose: () => engine.dispose() },
-    { dispose: () => tableClient.dispose() },
-    tables,
+    { dispose: () => tableClient?.dispose() },
+    ...(tables ? [tables] : []),
     analysis,
     decorations,
     statusBar,
     diagnostics,
     review,
     live,
-    tables.onDidChooseColumn((uri) => {
-      if (statusBar.noteOf(uri)?.endsWith(CHOOSE_COLUMN_NOTE)) statusBar.setNote(uri, undefined);
-    }),
+    ...(tables
+      ? [
+          tables.onDidChooseColumn((uri) => {
+            if (statusBar.noteOf(uri)?.endsWith(CHOOSE_COLUMN_NOTE)) statusBar.setNote(uri, undefined);
+          }),
+        ]
+      : []),
     ...registerCommands({ context, analysis, review, tables, onModelInstalled: (dir) => useModel({ dir, kind: "full" }) }),
     ...SummaryPanel.register(context.extensionUri, review),
     vscode.languages.registerHoverProvider(SELECTOR, new SentimentHoverProvider(analysis, host.download !== false)),
@@ -209,7 +214,7 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
         ? {
             downloadModel: (request) => downloadFullModel(context, request, (dir) => useModel({ dir, kind: "full" })),
             analyzeFolder: (folder, cancel) => analyzeFolder(analysis, review, folder, cancel),
-            onDidShowColumnPick: tables.onDidShowColumnPick,
+            onDidShowColumnPick: tables?.onDidShowColumnPick ?? (() => ({ dispose() {} })),
           }
         : undefined,
   };

@@ -16,7 +16,8 @@ export interface CommandDeps {
   analysis: AnalysisService;
   review: ReviewState;
   /** Tabular sources: the text column per file. */
-  tables: TabularSources;
+  /** Undefined where tables are not analysed (the web). */
+  tables: TabularSources | undefined;
   /** Switches the engine to a freshly installed full model and re-analyses what is shown. */
   onModelInstalled: (dir: string) => Promise<void>;
 }

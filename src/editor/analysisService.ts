@@ -14,7 +14,7 @@ import type { Problem, TableFormat } from "../core/tabular";
 import type { Classification, ScoredUnit, Unit } from "../core/types";
 import { CancelledError, type EngineClient, type Priority } from "../engine/client";
 import type { Explanation, ModelInfo } from "../engine/protocol";
-import { tableFormatOfDocument, type TableInfo, type TabularSources } from "./tables";
+import { TABLES_UNAVAILABLE_NOTE, tableFormatOfDocument, type TableInfo, type TabularSources } from "./tables";
 
 export interface DocumentResults {
   uri: vscode.Uri;
@@ -348,7 +348,8 @@ export class AnalysisService implements vscode.Disposable {
    * throws ColumnNeededError while no column is chosen.
    */
   private async unitsOf(document: vscode.TextDocument, selection: vscode.Range | undefined, stale: () => boolean): Promise<DocumentUnits | undefined> {
-    if (this.tables && tableFormatOfDocument(document)) {
+    if (tableFormatOfDocument(document)) {
+      if (!this.tables) throw new Error(TABLES_UNAVAILABLE_NOTE);
       const { read, info } = await this.tables.rows(document);
       if (stale()) return undefined;
       if (!selection || selection.isEmpty) return { units: read.units, table: info, lines: read.lines };

@@ -8,7 +8,7 @@ import type { Settings } from "../config";
 import { messageOf } from "../core/errors";
 import { documentLength, documentLooksBinary } from "./documents";
 import type { AnalysisService } from "./analysisService";
-import { CHOOSE_COLUMN_NOTE, ColumnNeededError, tableFormatOfDocument, type TabularSources } from "./tables";
+import { CHOOSE_COLUMN_NOTE, ColumnNeededError, TABLES_UNAVAILABLE_NOTE, tableFormatOfDocument, type TabularSources } from "./tables";
 
 interface Pending {
   timer: ReturnType<typeof setTimeout>;
@@ -57,6 +57,10 @@ export class LiveScheduler implements vscode.Disposable {
       this.pending.delete(key);
       if (documentLooksBinary(document)) {
         this.onNote(document.uri, "Live highlighting is off for this document: it holds NUL bytes, so it looks binary.");
+        return release();
+      }
+      if (!this.tables && tableFormatOfDocument(document)) {
+        this.onNote(document.uri, TABLES_UNAVAILABLE_NOTE);
         return release();
       }
       if (this.tables && tableFormatOfDocument(document) && !this.tables.column(document.uri)) {

@@ -21,7 +21,7 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
   const threads = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
   return activateOn(context, {
     engine: () => new WebEngineThread(extensionUri, threads),
-    tableWorker: "dist/tableWorker.js",
+    // No table worker: it needs Node's worker threads. Table files get a note instead (TABLES_UNAVAILABLE_NOTE).
     // The bundled mini model, named by its URI: the web worker asks the host for its files by that name.
     locate: () => ({ dir: vscode.Uri.joinPath(extensionUri, "model", MINI_MODEL_FOLDER).toString(), kind: "mini" }),
     backend: "wasm",

@@ -111,4 +111,18 @@ describe(`Inline Sentiment on WebAssembly (${inWebWorker ? "web worker extension
     console.log(`      edit -> result (debounce included): ${Date.now() - started} ms`);
     check(await document.save(), "saved (closing the editor asks nothing)");
   });
+
+  if (inWebWorker) {
+    it("says that tables are not analysed on the web yet, instead of failing", async () => {
+      const sentiment = await api();
+      const uri = vscode.Uri.from({ scheme: "untitled", path: `/web-table-${Date.now()}.csv` });
+      const document = await vscode.workspace.openTextDocument(uri);
+      const editor = await vscode.window.showTextDocument(document);
+      await editor.edit((builder) => builder.insert(new vscode.Position(0, 0), "id,text\n1,I love it\n2,This is awful\n"));
+      await sentiment.whenIdle();
+      check(sentiment.results(document.uri) === undefined, "no results for a table on the web");
+      const note = sentiment.liveNote(document.uri) ?? "";
+      check(/not analysed in VS Code for the Web yet/.test(note), `the status bar says why: ${note}`);
+    });
+  }
 });
