@@ -122,6 +122,7 @@ runMain(async () => {
     "a theme click filters the list to items containing it, highlighted",
     "search filters the list, with a count",
     "screenshot docs/screenshots/panel-groups.png",
+    "the arc's axis can be a date column: a mean per day or week",
   ];
   const fatal = async (name, fn) => {
     remaining.splice(remaining.indexOf(name), 1);
@@ -429,6 +430,7 @@ async function checkFeedback(page, { workspace, screenshotDir, check, elapsed, e
     theme: "a theme click filters the list to items containing it, highlighted",
     search: "search filters the list, with a count",
     shot: "screenshot docs/screenshots/panel-groups.png",
+    dates: "the arc's axis can be a date column: a mean per day or week",
   };
   if (!fs.existsSync(AIRLINE_CSV)) {
     for (const name of Object.values(names)) check(name, process.env.CI !== "true", `skipped: ${AIRLINE_CSV} is absent`);
@@ -469,7 +471,7 @@ async function checkFeedback(page, { workspace, screenshotDir, check, elapsed, e
     check(names.scored, true, `${found.total} units after ${((Date.now() - started) / 1000).toFixed(0)} s, ${inDom} rows in the DOM, ${inDomScrolled} after scrolling to the middle; ${elapsed()}`);
   } catch (error) {
     check(names.scored, false, firstLine(error));
-    for (const name of [names.groups, names.theme, names.search, names.shot]) check(name, false, "not run");
+    for (const name of [names.groups, names.theme, names.search, names.shot, names.dates]) check(name, false, "not run");
     return;
   }
 
@@ -564,6 +566,31 @@ async function checkFeedback(page, { workspace, screenshotDir, check, elapsed, e
     }
   } else {
     check(names.shot, false, "not taken: the group table or the theme check failed");
+  }
+
+  // After the screenshot: the airline tweets' tweet_created ("2015-02-24 11:35:52 -0800") as the arc's axis.
+  if (!source.tables) {
+    check(names.dates, process.env.CI !== "true", "skipped: a markdown source has no date column");
+    return;
+  }
+  try {
+    const options = await frame.$$eval('[data-testid="arc-axis"] option', (els) => els.map((el) => el.value));
+    if (!options.includes("tweet_created")) throw new Error(`axis options ${JSON.stringify(options)}: no tweet_created`);
+    await frame.selectOption('[data-testid="arc-axis"]', "tweet_created");
+    await frame.waitForFunction(
+      () => /^Mean per (day|week) of tweet_created \(\d+ (day|week)s?\)/.test(document.querySelector('[data-testid="arc-caption"]')?.textContent ?? ""),
+      undefined,
+      { timeout: 30_000 },
+    );
+    const caption = await frame.textContent('[data-testid="arc-caption"]');
+    const points = await frame.locator('[data-testid="arc-caption"]').evaluate((el) => el.previousElementSibling?.querySelectorAll("circle[data-start]").length ?? 0);
+    const stated = Number(/\((\d+) (?:day|week)/.exec(caption)[1]);
+    if (points === 0 || points !== stated) throw new Error(`the arc drew ${points} points for "${caption}"`);
+    check(names.dates, true, `${caption} (${points} points drawn)`);
+    await frame.selectOption('[data-testid="arc-axis"]', "");
+    await frame.waitForFunction(() => !/^Mean per/.test(document.querySelector('[data-testid="arc-caption"]')?.textContent ?? ""), undefined, { timeout: 30_000 });
+  } catch (error) {
+    check(names.dates, false, firstLine(error));
   }
 }
 
