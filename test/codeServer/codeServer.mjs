@@ -596,6 +596,31 @@ export function requireBuilt(file, what) {
  * runVsix.mjs add up (instead of reading counts back from the console text).
  * @param {{ passed: number, failed: number, skipped?: number }} totals
  */
+/**
+ * The checks of a browser run: `report` prints "ok - name (detail)" or "not ok - ..." and counts it (quiet once the run
+ * is interrupted: the browser is gone while cleanup exits); `summary` prints "N passed, M failed" (`extraFailed` counts a
+ * failure that is no check, such as a timeout) and writes the totals to $IS_RESULT_FILE.
+ */
+export function checkReporter() {
+  const counts = { passed: 0, failed: 0 };
+  return {
+    counts,
+    report(ok, name, detail) {
+      if (isExiting()) return ok;
+      if (ok) counts.passed++;
+      else counts.failed++;
+      process.stdout.write(`${ok ? "ok" : "not ok"} - ${name}${detail ? ` (${detail})` : ""}\n`);
+      return ok;
+    },
+    summary(extraFailed = 0) {
+      const totals = { passed: counts.passed, failed: counts.failed + extraFailed };
+      process.stdout.write(`${totals.passed} passed, ${totals.failed} failed\n`);
+      writeResult(totals);
+      return totals.failed ? 1 : 0;
+    },
+  };
+}
+
 export function writeResult({ passed, failed, skipped = 0 }) {
   const file = process.env.IS_RESULT_FILE;
   if (!file) return;

@@ -26,6 +26,7 @@ import {
   SCREENSHOT_SETTINGS,
   SCREENSHOT_DIR,
   HarnessError,
+  checkReporter,
   displayPath,
   exit,
   findBinaries,
@@ -37,7 +38,6 @@ import {
   resolveFromCwd,
   runMain,
   startCodeServer,
-  writeResult,
 } from "./codeServer.mjs";
 import {
   decorationState,
@@ -60,15 +60,7 @@ const feedbackRows = Number(process.env.E2E_FEEDBACK_ROWS || 10_500);
 const AIRLINE_CSV = path.join(REPO_ROOT, "..", "shared", "data", "airline-tweets.csv");
 const verbose = process.env.IS_VERBOSE === "1";
 
-let passed = 0;
-let failed = 0;
-function report(ok, name, detail) {
-  if (isExiting()) return ok; // interrupted (Ctrl+C): the browser is gone, stay quiet while cleanup exits
-  if (ok) passed++;
-  else failed++;
-  process.stdout.write(`${ok ? "ok" : "not ok"} - ${name}${detail ? ` (${detail})` : ""}\n`);
-  return ok;
-}
+const { counts, report, summary } = checkReporter();
 
 runMain(async () => {
   const started = Date.now();
@@ -92,8 +84,7 @@ runMain(async () => {
   const overall = setTimeout(() => {
     process.stderr.write(`error: the e2e check did not finish within ${overallTimeout} ms (E2E_TIMEOUT_MS)\n`);
     printDiagnostics(server);
-    process.stdout.write(`${passed} passed, ${failed + 1} failed\n`);
-    writeResult({ passed, failed: failed + 1 });
+    summary(1);
     void exit(1);
   }, overallTimeout);
   overall.unref();
@@ -284,7 +275,7 @@ runMain(async () => {
   }
 
   if (isExiting()) return new Promise(() => {});
-  if (failed) {
+  if (counts.failed) {
     const failurePng = path.join(screenshotDir, "failure-e2e.png");
     if (page && (await page.screenshot({ path: failurePng }).then(() => true, () => false))) {
       process.stdout.write(`# failure screenshot: ${displayPath(failurePng)}\n`);
@@ -292,9 +283,7 @@ runMain(async () => {
     printDiagnostics(server);
   }
   process.stdout.write(`# ${elapsed()} in all\n`);
-  process.stdout.write(`${passed} passed, ${failed} failed\n`);
-  writeResult({ passed, failed });
-  return failed ? 1 : 0;
+  return summary();
 });
 
 /** Waits until a visible hover's text matches `re`; returns that text. */

@@ -16,14 +16,13 @@ import {
   REPO_ROOT,
   SCREENSHOT_SETTINGS,
   SCREENSHOT_DIR,
-  isExiting,
+  checkReporter,
   launchBrowser,
   newPage,
   printDiagnostics,
   runMain,
   stageWebExtension,
   startCodeServer,
-  writeResult,
 } from "./codeServer.mjs";
 import { decorationState, hoverLine, openFile, statusBarTexts, waitForDecorations, waitForWorkbench } from "./workbench.mjs";
 
@@ -32,15 +31,7 @@ const HOVER_LINE_TEXT = "Support never answered my ticket";
 const decorationTimeout = Number(process.env.E2E_DECORATION_TIMEOUT_MS || 180_000);
 const verbose = process.env.IS_VERBOSE === "1";
 
-let passed = 0;
-let failed = 0;
-function report(ok, name, detail) {
-  if (isExiting()) return ok;
-  if (ok) passed++;
-  else failed++;
-  process.stdout.write(`${ok ? "ok" : "not ok"} - ${name}${detail ? ` (${detail})` : ""}\n`);
-  return ok;
-}
+const { report, summary } = checkReporter();
 
 runMain(async () => {
   const started = Date.now();
@@ -88,7 +79,5 @@ runMain(async () => {
     await browser.close().catch(() => {});
     await server.stop();
   }
-  process.stdout.write(`${passed} passed, ${failed} failed\n`);
-  writeResult({ passed, failed });
-  return failed ? 1 : 0;
+  return summary();
 });

@@ -5,6 +5,7 @@
  */
 import * as vscode from "vscode";
 import type { InlineSentimentApi } from "../../src/extension";
+import { hoverText } from "../integration/hoverText";
 
 const EXTENSION_ID = "inline-sentiment.inline-sentiment";
 /** The units of test/fixtures/workspace/feedback.md, by first line (1-based). */
@@ -30,16 +31,11 @@ function workspaceFile(name: string): vscode.Uri {
   return vscode.Uri.joinPath(folder.uri, name);
 }
 
-async function hoverText(document: vscode.TextDocument, needle: string): Promise<string> {
+/** The hover over the text `needle` in a document. */
+async function hoverOver(document: vscode.TextDocument, needle: string): Promise<string> {
   const offset = document.getText().indexOf(needle);
   check(offset >= 0, `${needle} is in ${document.uri.path}`);
-  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>("vscode.executeHoverProvider", document.uri, document.positionAt(offset + 2));
-  return hovers
-    .flatMap((hover) => hover.contents)
-    .map((content) => (typeof content === "string" ? content : content.value))
-    .join("\n")
-    .replace(/&nbsp;/g, " ")
-    .replace(/\\([\\`*_{}[\]()#+\-.!:])/g, "$1");
+  return hoverText(document, document.positionAt(offset + 2));
 }
 
 /** Whether this extension host is a browser's web worker (no Node `process`). */
@@ -70,7 +66,7 @@ describe(`Inline Sentiment on WebAssembly (${inWebWorker ? "web worker extension
     check(byLine.get(9) === "negative", `"Support never answered" is negative: ${byLine.get(9)}`);
     check(byLine.get(7) === "positive", `"The new dashboard is wonderful" is positive: ${byLine.get(7)}`);
 
-    const hover = await hoverText(document, "Support never answered");
+    const hover = await hoverOver(document, "Support never answered");
     check(/\*\*Negative\*\* · \d+\.\d % confidence/.test(hover), `hover shows the label: ${hover}`);
     check(/WebAssembly \(onnxruntime-web, \d+ threads?\), int8 kernels u8s8/.test(hover), `hover names the backend: ${hover}`);
     // The mini model's hover offers the full model's download where it can run (Node), not on the web.
@@ -85,7 +81,7 @@ describe(`Inline Sentiment on WebAssembly (${inWebWorker ? "web worker extension
     const offset = document.getText().indexOf("The export to CSV is slow") + 2;
     const explanation = await vscode.commands.executeCommand<{ label: string; words: { word: string }[] }>("inlineSentiment.explain", document.uri.toString(), offset);
     check(explanation?.label === "NEGATIVE" && explanation.words.length >= 3, `explained: ${JSON.stringify(explanation)}`);
-    check(/Why NEGATIVE: \*\*\S+\*\*/.test(await hoverText(document, "The export to CSV is slow")), "the hover shows the explanation");
+    check(/Why NEGATIVE: \*\*\S+\*\*/.test(await hoverOver(document, "The export to CSV is slow")), "the hover shows the explanation");
     await vscode.commands.executeCommand("inlineSentiment.showPanel");
     const panel = sentiment.summaryPanel;
     check(panel, "the summary panel is open");

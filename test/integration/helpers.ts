@@ -3,6 +3,8 @@ import { strict as assert } from "node:assert";
 import * as vscode from "vscode";
 import type { InlineSentimentApi } from "../../src/extension";
 
+export { hoverText } from "./hoverText";
+
 export const EXTENSION_ID = "inline-sentiment.inline-sentiment";
 
 export async function api(): Promise<InlineSentimentApi> {
@@ -11,14 +13,3 @@ export async function api(): Promise<InlineSentimentApi> {
   return extension.activate();
 }
 
-/** Hover texts at a position, from every provider, read as the user reads them. */
-export async function hoverText(document: vscode.TextDocument, position: vscode.Position): Promise<string> {
-  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>("vscode.executeHoverProvider", document.uri, position);
-  return hovers
-    .flatMap((hover) => hover.contents)
-    .map((content) => (typeof content === "string" ? content : content.value))
-    .join("\n")
-    // appendText escapes markdown and keeps spaces as &nbsp;.
-    .replace(/&nbsp;/g, " ")
-    .replace(/\\([\\`*_{}[\]()#+\-.!:])/g, "$1");
-}
