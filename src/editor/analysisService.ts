@@ -183,7 +183,7 @@ export class AnalysisService implements vscode.Disposable {
     // A file of a folder run starts: its size, for progress (and for the tests, which cancel inside a file).
     this.progress.fire({ done: 0, total: units.length });
     const scores = await this.classifyTexts(units.map((unit) => unit.text), { signal });
-    return units.map((unit, i) => this.scored(unit, scores[i]));
+    return this.scoredAll(units, scores);
   }
 
   /**

@@ -59,12 +59,8 @@ export class LiveScheduler implements vscode.Disposable {
         this.onNote(document.uri, "Live highlighting is off for this document: it holds NUL bytes, so it looks binary.");
         return release();
       }
-      if (!this.tables && tableFormatOfDocument(document)) {
-        this.onNote(document.uri, TABLES_UNAVAILABLE_NOTE);
-        return release();
-      }
-      if (this.tables && tableFormatOfDocument(document) && !this.tables.column(document.uri)) {
-        this.onNote(document.uri, `Live highlighting waits for a text column. ${CHOOSE_COLUMN_NOTE}`);
+      if (tableFormatOfDocument(document) && !this.tables?.column(document.uri)) {
+        this.onNote(document.uri, this.tables ? `Live highlighting waits for a text column. ${CHOOSE_COLUMN_NOTE}` : TABLES_UNAVAILABLE_NOTE);
         return release();
       }
       this.onNote(document.uri, undefined);

@@ -11,7 +11,7 @@ import { Worker } from "node:worker_threads";
 import { messageOf } from "../../core/errors";
 import type { ModelSpec } from "../protocol";
 import type { SentimentModel } from "./model";
-import type { Lane } from "./scheduler";
+import type { HelperPlan, Lane } from "./scheduler";
 
 /** What a helper thread is started with (workerData). */
 export interface HelperData {
@@ -28,12 +28,11 @@ type HelperResponse = { type: "ready" } | { type: "failed"; error: string } | { 
  * between two sessions. The own session then has half the cores too (an edit runs on it): on 2 cores one thread,
  * which costs a 128-token paragraph ~40 % more model time than two threads (still within the live-edit target).
  */
-export function helperPlanOf(spec: ModelSpec, runtime: "native" | "wasm", cores = availableParallelism()) {
+export function helperPlanOf(spec: ModelSpec, runtime: "native" | "wasm", cores = availableParallelism()): HelperPlan | undefined {
   if ((spec.intraOpThreads ?? 0) !== 0 || runtime !== "native" || spec.dtype !== "q8" || cores < 2) return undefined;
   const threads = Math.floor(cores / 2);
   return {
-    /** The own session's threads (the model is loaded with them). */
-    threads,
+    /** Both sessions' spec: the own session is loaded with it too. */
     spec: { ...spec, intraOpThreads: threads },
     describe: `bulk work on 2 sessions x ${threads} thread${threads === 1 ? "" : "s"} (the second starts when a document has many paragraphs waiting and stops when idle)`,
   };

@@ -53,8 +53,8 @@ if (helper?.role === "helper") {
     async load(spec) {
       const { backend, runtime, reason } = await backendFor(spec);
       const plan = helperPlanOf(spec, runtime);
-      const model = await SentimentModel.load(plan ? { ...spec, intraOpThreads: plan.threads } : spec, backend);
-      return { model, backendReason: reason, helper: plan && { spec: plan.spec, describe: plan.describe } };
+      const model = await SentimentModel.load(plan?.spec ?? spec, backend);
+      return { model, backendReason: reason, helper: plan };
     },
     startHelper: (spec) => startHelperLane(__filename, spec),
   });
