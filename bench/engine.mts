@@ -1,8 +1,8 @@
 /**
  * Measurement 2, "our engine end to end": segmentation (src/core/segment.ts, on this host thread), then
  * EngineClient.classify (src/engine/client.ts) with the built worker dist/worker.js (tokenization, worker, batching,
- * onnxruntime). Runs in its own process, so the process RSS before the worker starts is the host's baseline and the
- * growth after it is the worker's (onnxruntime, model, tokenizer, its V8 isolate).
+ * onnxruntime). Runs in its own process; its RSS growth after the worker starts is host + worker (this host thread
+ * also keeps segmenters and a score cache): the worker's own memory is measured by bench/workerMemory.mts.
  * Usage (run by bench/run.ts): npx tsx bench/engine.mts DOCS_DIR OUT.json
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";

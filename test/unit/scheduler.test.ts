@@ -52,8 +52,7 @@ function harness(startHelper?: () => Promise<Lane>) {
       responses.set(response.id, response);
       waiters.get(response.id)?.(response);
     },
-    load: async (spec) => ({ model: fakeModel(runs), backendReason: "test", helper: { spec: { ...spec, intraOpThreads: 1 }, describe: "2 sessions" } }),
-    startHelper,
+    load: async () => ({ model: fakeModel(runs), backendReason: "test", helper: startHelper && { describe: "2 sessions", start: startHelper } }),
   });
   const answer = (id: number) => new Promise<Response>((resolve) => (responses.has(id) ? resolve(responses.get(id)!) : waiters.set(id, resolve)));
   return { scheduler, runs, answer };

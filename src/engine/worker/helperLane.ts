@@ -10,13 +10,19 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { messageOf } from "../../core/errors";
 import type { ModelSpec } from "../protocol";
-import type { SentimentModel } from "./model";
-import type { HelperPlan, Lane } from "./scheduler";
+import type { GraphRunner, GraphSpec } from "./model";
+import type { Lane } from "./scheduler";
 
-/** What a helper thread is started with (workerData). */
+/** What a helper thread is started with (workerData): the graph the own session loaded, checked, with its kernels. */
 export interface HelperData {
   role: "helper";
+  graph: GraphSpec;
+}
+
+/** How the cores are split when bulk work gets a helper: both sessions load `spec`. */
+export interface SessionSplit {
   spec: ModelSpec;
+  describe: string;
 }
 
 type HelperRequest = { type: "run"; id: number; rows: number[][] } | { type: "close" };
@@ -28,7 +34,7 @@ type HelperResponse = { type: "ready" } | { type: "failed"; error: string } | { 
  * between two sessions. The own session then has half the cores too (an edit runs on it): on 2 cores one thread,
  * which costs a 128-token paragraph ~40 % more model time than two threads (still within the live-edit target).
  */
-export function helperPlanOf(spec: ModelSpec, runtime: "native" | "wasm", cores = availableParallelism()): HelperPlan | undefined {
+export function sessionSplitOf(spec: ModelSpec, runtime: "native" | "wasm", cores = availableParallelism()): SessionSplit | undefined {
   if ((spec.intraOpThreads ?? 0) !== 0 || runtime !== "native" || spec.dtype !== "q8" || cores < 2) return undefined;
   const threads = Math.floor(cores / 2);
   return {
@@ -38,9 +44,13 @@ export function helperPlanOf(spec: ModelSpec, runtime: "native" | "wasm", cores 
   };
 }
 
-/** Starts a helper thread running `workerFile` (the engine worker's own bundle) with `spec`; resolves when it is warm. */
-export function startHelperLane(workerFile: string, spec: ModelSpec): Promise<Lane> {
-  const worker = new Worker(workerFile, { workerData: { role: "helper", spec } satisfies HelperData });
+/**
+ * Starts a helper thread running `workerFile` (the engine worker's own bundle) with another session of `graph`;
+ * resolves when it is warm. The helper loads the graph only: no tokenizer (it gets token ids), no checksum and no
+ * kernel probe (the own session's load did both), so it starts sooner and holds ~20 MB less than a full model.
+ */
+export function startHelperLane(workerFile: string, graph: GraphSpec): Promise<Lane> {
+  const worker = new Worker(workerFile, { workerData: { role: "helper", graph } satisfies HelperData });
   const waiting = new Map<number, { resolve: (p: number[][]) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   let stopped: Error | undefined;
@@ -53,7 +63,7 @@ export function startHelperLane(workerFile: string, spec: ModelSpec): Promise<La
     worker.on("message", (message: HelperResponse) => {
       if (message.type === "ready") {
         resolve({
-          name: `helper session (${spec.intraOpThreads} thread${spec.intraOpThreads === 1 ? "" : "s"})`,
+          name: `helper session (${graph.intraOpThreads} thread${graph.intraOpThreads === 1 ? "" : "s"})`,
           run: (rows) =>
             new Promise((resolveRun, rejectRun) => {
               if (stopped) return rejectRun(stopped);
@@ -91,12 +101,12 @@ export function startHelperLane(workerFile: string, spec: ModelSpec): Promise<La
   });
 }
 
-/** The helper thread's side: loads the model, then runs what it is sent until told to close. */
+/** The helper thread's side: loads the graph, then runs what it is sent until told to close. */
 export async function serveHelper(
   port: { postMessage(message: HelperResponse): void; on(event: "message", listener: (message: HelperRequest) => void): void },
-  load: () => Promise<SentimentModel>,
+  load: () => Promise<GraphRunner>,
 ): Promise<void> {
-  let model: SentimentModel;
+  let model: GraphRunner;
   try {
     model = await load();
   } catch (error) {
@@ -108,7 +118,7 @@ export async function serveHelper(
   port.on("message", (message) => {
     chain = chain.then(async () => {
       if (message.type === "close") {
-        await model.dispose();
+        await model.release();
         process.exit(0);
       }
       try {

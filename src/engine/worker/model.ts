@@ -7,7 +7,7 @@
 import { ModelError, messageOf } from "../../core/errors";
 import type { Classification } from "../../core/types";
 import type { Explanation, ModelInfo, ModelSpec } from "../protocol";
-import type { GraphSession, InferenceBackend } from "./backend";
+import type { GraphSession, InferenceBackend, KernelChoice } from "./backend";
 import { MAX_BATCH_ROWS, batchAround, softmax, windowsOf, type Prepared, type Window } from "./batching";
 import { describeKernels } from "./kernels";
 import { modelFilesOf, readJsonOf } from "./files";
@@ -25,8 +25,9 @@ export class SentimentModel {
   private constructor(
     readonly info: ModelInfo,
     private readonly tokenizer: TextTokenizer,
-    private readonly session: GraphSession,
-    private readonly feedsTokenTypes: boolean,
+    private readonly runner: GraphRunner,
+    /** How to load another session of this graph (a helper's): no tokenizer, no checksum, no kernel probe. */
+    readonly graph: GraphSpec,
   ) {}
 
   /**
@@ -79,7 +80,15 @@ export class SentimentModel {
       kernels: kernels?.kernels ?? "fp32",
       kernelsReason: kernels ? describeKernels(kernels) : "fp32 graph",
     };
-    const model = new SentimentModel(info, tokenizer, session, session.inputNames.includes("token_type_ids"));
+    const graph: GraphSpec = {
+      dir: spec.dir,
+      name: onnxName,
+      intraOpThreads: spec.intraOpThreads ?? 0,
+      kernels: kernels?.kernels ?? "u8s8",
+      padId: tokenizer.padId,
+      classes: labels.length,
+    };
+    const model = new SentimentModel(info, tokenizer, new GraphRunner(session, graph, onnxFile), graph);
     try {
       // One short run checks that the outputs match config.json's labels now, not at the first paragraph (it also
       // warms the session up, so the first real result comes faster).
@@ -151,27 +160,12 @@ export class SentimentModel {
   }
 
   async dispose(): Promise<void> {
-    await this.session.release();
+    await this.runner.release();
   }
 
   /** One session.run over rows of token ids (right-padded); each row's label probabilities. */
-  async runRows(rows: readonly number[][]): Promise<number[][]> {
-    const width = Math.max(...rows.map((row) => row.length));
-    const inputIds = new BigInt64Array(rows.length * width).fill(BigInt(this.tokenizer.padId));
-    const attentionMask = new BigInt64Array(rows.length * width);
-    rows.forEach((row, r) =>
-      row.forEach((id, c) => {
-        inputIds[r * width + c] = BigInt(id);
-        attentionMask[r * width + c] = 1n;
-      }),
-    );
-    const tokenTypeIds = this.feedsTokenTypes ? new BigInt64Array(inputIds.length) : undefined;
-    const { logits, dims } = await this.session.run({ rows: rows.length, width, inputIds, attentionMask, tokenTypeIds });
-    const classes = this.info.labels.length;
-    if (dims.length !== 2 || dims[1] !== classes) {
-      throw new ModelError(this.info.onnxFile, `logits have shape [${dims.join(", ")}], config.json has ${classes} labels`);
-    }
-    return rows.map((_, r) => softmax(logits.subarray(r * classes, (r + 1) * classes)));
+  runRows(rows: readonly number[][]): Promise<number[][]> {
+    return this.runner.runRows(rows);
   }
 
   private toClassification(probabilities: number[], windows: number, tokens: number): Classification {
@@ -199,4 +193,67 @@ function labelsOf(config: Record<string, unknown>, file: string): string[] {
     throw new ModelError(file, "id2label must name classes 0..n-1 (at least two)");
   }
   return labels as string[];
+}
+
+/** What another session of a loaded graph needs: the file, its threads and kernels, and how rows are fed and read. */
+export interface GraphSpec {
+  /** The model folder and the graph's name in it. */
+  dir: string;
+  name: string;
+  intraOpThreads: number;
+  kernels: KernelChoice["kernels"];
+  padId: number;
+  classes: number;
+}
+
+/** A graph session that runs rows of token ids: all a helper session needs (the tokenizer stays with the queue). */
+export class GraphRunner {
+  private readonly feedsTokenTypes: boolean;
+
+  constructor(
+    private readonly session: GraphSession,
+    private readonly graph: GraphSpec,
+    private readonly onnxFile: string,
+  ) {
+    this.feedsTokenTypes = session.inputNames.includes("token_type_ids");
+  }
+
+  /** Loads another session of a graph that SentimentModel.load already checked (and warms it up with one run). */
+  static async load(graph: GraphSpec, backend: InferenceBackend): Promise<GraphRunner> {
+    const files = await modelFilesOf(graph.dir);
+    const onnxFile = files.pathOf(graph.name);
+    const session = await backend.load(onnxFile, { intraOpThreads: graph.intraOpThreads, kernels: graph.kernels }, { files, name: graph.name });
+    const runner = new GraphRunner(session, graph, onnxFile);
+    try {
+      await runner.runRows([[graph.padId]]);
+    } catch (error) {
+      await session.release();
+      throw error;
+    }
+    return runner;
+  }
+
+  /** One session.run over rows of token ids (right-padded); each row's label probabilities. */
+  async runRows(rows: readonly number[][]): Promise<number[][]> {
+    const width = Math.max(...rows.map((row) => row.length));
+    const inputIds = new BigInt64Array(rows.length * width).fill(BigInt(this.graph.padId));
+    const attentionMask = new BigInt64Array(rows.length * width);
+    rows.forEach((row, r) =>
+      row.forEach((id, c) => {
+        inputIds[r * width + c] = BigInt(id);
+        attentionMask[r * width + c] = 1n;
+      }),
+    );
+    const tokenTypeIds = this.feedsTokenTypes ? new BigInt64Array(inputIds.length) : undefined;
+    const { logits, dims } = await this.session.run({ rows: rows.length, width, inputIds, attentionMask, tokenTypeIds });
+    const { classes } = this.graph;
+    if (dims.length !== 2 || dims[1] !== classes) {
+      throw new ModelError(this.onnxFile, `logits have shape [${dims.join(", ")}], config.json has ${classes} labels`);
+    }
+    return rows.map((_, r) => softmax(logits.subarray(r * classes, (r + 1) * classes)));
+  }
+
+  release(): Promise<void> {
+    return this.session.release();
+  }
 }

@@ -27,6 +27,13 @@ export const BULK_WINDOWS = 96;
  * shorter (mean ~29 tokens in the benchmark's documents).
  */
 export const HELPER_MAX_TOKENS = 128;
+/**
+ * Runs a helper lane holds at once: it starts the next as soon as one ends, while this thread may be blocked in its
+ * own session's run (up to a 512-token window) and cannot hand it more. With 2, the helper idled whenever the own run
+ * outlasted its one queued run; 4 short windows (~4-20 ms each at one thread) cover the own session's runs. The cost:
+ * a cancelled request's windows already handed over still run (at most this many).
+ */
+const HELPER_CAPACITY = 4;
 /** A helper stops after this long without a run, so an editor that is only being typed in keeps one session. */
 const HELPER_IDLE_MS = 30_000;
 
@@ -41,17 +48,17 @@ export interface Lane {
 export interface SchedulerHost {
   post(response: Response): void;
   /**
-   * Loads a model as `spec` says, and says why it runs on the runtime it does; `helper` is the spec of a second
-   * session for bulk work and how runs are then shared out, when this host and model have one.
+   * Loads a model as `spec` says, and says why it runs on the runtime it does; `helper` is how a second session for
+   * bulk work starts, when this host and model have one.
    */
   load(spec: ModelSpec): Promise<{ model: SentimentModel; backendReason: string; helper?: HelperPlan }>;
-  /** Starts a helper lane running `spec`'s model (resolves once it is loaded and warm). */
-  startHelper?(spec: ModelSpec): Promise<Lane>;
 }
 
 export interface HelperPlan {
-  spec: ModelSpec;
+  /** How the work is shared out, for the model's info (the CLI's --verbose). */
   describe: string;
+  /** Starts a helper lane running the loaded model's graph (resolves once it is loaded and warm). */
+  start(): Promise<Lane>;
 }
 
 type Queued = Exclude<Request, { type: "cancel" | "close" | "stats" }>;
@@ -73,8 +80,8 @@ type Batch = { job: Job; index: number; window: Window }[];
 
 interface LaneState {
   lane: Lane;
-  /** Runs handed to it and not back yet, and how many it may have: a helper gets its next run before it answers the
-   * last, as its answer waits for this thread's own run to end. */
+  /** Runs handed to it and not back yet, and how many it may have (1 for the own session, HELPER_CAPACITY for a
+   * helper: its answers wait for this thread's own run to end, so it holds the next ones already). */
   running: number;
   capacity: number;
   runs: number;
@@ -315,18 +322,17 @@ export class Scheduler {
   /** Starts the helper lane if the plan has one and it is not running or starting. */
   private startHelper(): void {
     const plan = this.helperPlan;
-    if (!plan || this.helper || this.helperBroken || !this.host.startHelper || this.lanes.length > 1) return;
+    if (!plan || this.helper || this.helperBroken || this.lanes.length > 1) return;
     const generation = this.helperGeneration;
     this.helperStarts++;
-    const startHelper = this.host.startHelper;
     // Whatever goes wrong starting it (also a synchronous throw) ends up in helperBroken, never in the queue's loop.
-    this.helper = Promise.resolve(plan.spec).then((spec) => startHelper(spec)).then(
+    this.helper = Promise.resolve(plan).then((p) => p.start()).then(
       (lane) => {
         if (this.helperGeneration !== generation) {
           void lane.close();
           return;
         }
-        this.lanes.push({ lane, running: 0, capacity: 2, runs: 0 });
+        this.lanes.push({ lane, running: 0, capacity: HELPER_CAPACITY, runs: 0 });
         this.helperUsed();
         void this.pump();
       },

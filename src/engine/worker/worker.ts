@@ -7,8 +7,8 @@ import { parentPort, workerData } from "node:worker_threads";
 import { messageOf } from "../../core/errors";
 import type { ModelSpec, Request, Response } from "../protocol";
 import type { InferenceBackend } from "./backend";
-import { helperPlanOf, serveHelper, startHelperLane, type HelperData } from "./helperLane";
-import { SentimentModel } from "./model";
+import { serveHelper, sessionSplitOf, startHelperLane, type HelperData } from "./helperLane";
+import { GraphRunner, SentimentModel } from "./model";
 import { lowerOwnPriority } from "./priority";
 import { Scheduler } from "./scheduler";
 import { createWasmBackend } from "./wasmBackend";
@@ -46,17 +46,22 @@ async function backendFor(spec: ModelSpec): Promise<{ backend: InferenceBackend;
 
 const helper = workerData as HelperData | undefined;
 if (helper?.role === "helper") {
-  void serveHelper(port as never, async () => SentimentModel.load(helper.spec, (await backendFor(helper.spec)).backend));
+  // A helper runs only where the own session is native (sessionSplitOf).
+  void serveHelper(port as never, async () => {
+    const backend = await loadNative();
+    if (backend instanceof Error) throw backend;
+    return GraphRunner.load(helper.graph, backend);
+  });
 } else {
   const scheduler = new Scheduler({
     post: (response: Response) => port.postMessage(response),
     async load(spec) {
       const { backend, runtime, reason } = await backendFor(spec);
-      const plan = helperPlanOf(spec, runtime);
-      const model = await SentimentModel.load(plan?.spec ?? spec, backend);
-      return { model, backendReason: reason, helper: plan };
+      const split = sessionSplitOf(spec, runtime);
+      const model = await SentimentModel.load(split?.spec ?? spec, backend);
+      const helper = split && { describe: split.describe, start: () => startHelperLane(__filename, model.graph) };
+      return { model, backendReason: reason, helper };
     },
-    startHelper: (spec) => startHelperLane(__filename, spec),
   });
   port.on("message", (request: Request) => {
     if (request.type === "close") {

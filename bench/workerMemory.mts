@@ -1,0 +1,35 @@
+/**
+ * Measurement 3, the engine worker's memory: a process whose host thread holds only the documents' paragraphs (read
+ * before the baseline) and an EngineClient with the extension's defaults, scores the smaller then the larger document
+ * as the extension does (the client's chunks), and reports its peak RSS (VmHWM) minus the RSS just before the worker
+ * was created. engine.mts's process also keeps segmenters, a score cache and histograms on its host thread, so its
+ * growth is host + worker; this one is the worker's (onnxruntime, the model, the tokenizer, the helper session, their
+ * threads' heaps).
+ * Usage (run by bench/run.mts): node bench/.workerMemory.bundle.mjs DOCS_DIR OUT.json
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { EngineClient } from "./engineImports";
+import { RANDOM_MODEL, ROOT, readJsonFile, rssMB } from "./lib.mjs";
+
+const [docs, out] = process.argv.slice(2);
+const WORKER = join(ROOT, "dist", "worker.js");
+if (!existsSync(WORKER)) throw new Error(`${WORKER}: not found; run "npm run build" first`);
+const { sizes } = readJsonFile(join(docs, "manifest.json")) as { sizes: number[] };
+const units = new Map(sizes.map((n) => [n, JSON.parse(readFileSync(join(docs, `units-${n}.json`), "utf8")) as string[]]));
+
+const before = rssMB().current;
+const grown = () => ({ current: rssMB().current - before, peak: rssMB().peak - before });
+const client = new EngineClient(WORKER, { dir: RANDOM_MODEL, kind: "custom", dtype: "q8" });
+const info = await client.modelInfo();
+const phases: Record<string, { current: number; peak: number }> = { afterLoad: grown() };
+for (const n of sizes) {
+  const results = await client.classify(units.get(n)!);
+  if (results.length !== n) throw new Error(`the engine returned ${results.length} results for ${n} paragraphs`);
+  phases[`after${n}`] = grown();
+}
+const stats = await client.stats();
+client.dispose();
+const peak = Math.max(...Object.values(phases).map((phase) => phase.peak));
+process.stderr.write(`  worker memory: peak ${peak.toFixed(0)} MB over the baseline (${info.sessions}; helper starts ${stats.helperStarts})\n`);
+writeFileSync(out, JSON.stringify({ rssBeforeMB: before, phases, peakMB: peak, sessions: info.sessions, stats }, null, 2));
