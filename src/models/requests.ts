@@ -3,6 +3,7 @@
  * failures retried with exponential backoff. Pure (global fetch, AbortController, timers): the Node download
  * (transfer.ts) and the fetch download for hosts without a file system (webDownload.ts) share it.
  */
+import type { Expected } from "./checks";
 import { ModelDownloadError, StallError, asDownloadError, throwIfAborted } from "./errors";
 
 const DEFAULT_RETRIES = 4;
@@ -19,6 +20,10 @@ export interface TransferOptions {
 }
 
 export class Requests {
+  /** Sum of the selected files' sizes (files of unknown size count 0), for progress. */
+  total = 0;
+  /** Bytes of the selected files already complete. */
+  protected completed = 0;
   readonly signal: AbortSignal | undefined;
   private readonly retries: number;
   private readonly retryDelayMs: number;
@@ -38,6 +43,11 @@ export class Requests {
     this.retries = options.retries ?? DEFAULT_RETRIES;
     this.retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
     this.stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+  }
+
+  /** Reports progress: `fileDone` bytes of `e` on top of the files already complete. */
+  protected report(e: Expected, fileDone: number): void {
+    this.options.onProgress?.({ file: e.path, fileDone, fileTotal: e.size, done: this.completed + fileDone, total: this.total });
   }
 
   /**

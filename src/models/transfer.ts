@@ -17,9 +17,6 @@ export type { Expected } from "./checks";
 export type { TransferOptions } from "./requests";
 
 export class DownloadRun extends Requests {
-  total = 0;
-  /** Bytes of the selected files already complete on disk. */
-  private completed = 0;
   transferred = 0;
   /** Whether the latest transfer continued an existing `.part` (a hash mismatch then earns one clean restart). */
   private lastTransferResumed = false;
@@ -120,9 +117,6 @@ export class DownloadRun extends Requests {
     }
   }
 
-  private report(e: Expected, fileDone: number): void {
-    this.options.onProgress?.({ file: e.path, fileDone, fileTotal: e.size, done: this.completed + fileDone, total: this.total });
-  }
 }
 
 async function truncateOrCreate(path: string): Promise<void> {
