@@ -70,6 +70,8 @@ export default tseslint.config(
   ...[
     [["src/engine/worker/model.ts", "src/engine/worker/files.ts", "src/engine/worker/backend.ts", "src/engine/worker/batching.ts"], [vscode, nativeRuntime, wasmRuntime]],
     [["src/engine/worker/wasmBackend.ts"], [vscode, nativeRuntime]],
+    // The model download's pure parts, which the web build's fetch download (webDownload.ts) runs in a browser.
+    [["src/models/webDownload.ts", "src/models/checks.ts", "src/models/requests.ts", "src/models/errors.ts", "src/models/manifest.ts", "src/models/hub.ts"], [vscode, nativeRuntime, wasmRuntime]],
   ].map(([files, paths]) => ({
     files,
     rules: {

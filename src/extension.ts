@@ -3,7 +3,7 @@
  * worker starts on the first analysis.
  */
 import * as vscode from "vscode";
-import { downloadFullModel, type DownloadRequest } from "./commands/downloadModel";
+import { downloadFullModel, type DownloadOutcome, type DownloadRequest, type ModelDownloader } from "./commands/downloadModel";
 import { analyzeFolder } from "./commands/analyzeFolder";
 import { registerCommands } from "./commands/index";
 import { affects, readSettings, type Settings } from "./config";
@@ -22,7 +22,9 @@ import { CHOOSE_COLUMN_NOTE, TabularSources, type ColumnPick } from "./editor/ta
 import { EngineClient, type EngineThread } from "./engine/client";
 import { TableClient } from "./engine/tables/client";
 import type { BackendChoice, ModelInfo, ModelSpec } from "./engine/protocol";
+import { downloadModel } from "./models/download";
 import { locateModel, type LocatedModel } from "./models/locate";
+import { FULL_MODEL_FOLDER } from "./models/manifest";
 import { SummaryPanel } from "./panel/summaryPanel";
 
 /** What activate returns: lets tests await the extension's own signals instead of sleeping. */
@@ -52,8 +54,8 @@ export interface InlineSentimentApi {
   readonly summaryPanel: SummaryPanel | undefined;
   /** Hooks for the extension's own tests; present only in ExtensionMode.Test, never in an installed extension. */
   readonly testing?: {
-    /** Download the Full Model from another origin or manifest (a local server). */
-    downloadModel(request: DownloadRequest): Promise<string | undefined>;
+    /** Download the Full Model from another origin or manifest (a local server): the folder, or the message shown. */
+    downloadModel(request: DownloadRequest): Promise<DownloadOutcome>;
     /** Analyze Folder with a cancellation the test controls (the notification's Cancel button cannot be clicked). */
     analyzeFolder(folder: vscode.Uri, cancel: vscode.CancellationToken): Promise<PanelModel | undefined>;
     /** Fires when the text-column quick pick of a table is shown (the test then answers it through the quick pick). */
@@ -77,16 +79,19 @@ export interface Host {
   locate(modelPath: string): LocatedModel;
   /** A backend this host always uses, whatever the setting says (the web: WebAssembly). */
   backend?: BackendChoice;
-  /** Whether the full model can be downloaded here (default true; the web: no, its command is hidden too). */
-  download?: boolean;
+  /** How the full model is downloaded and installed here (into the extension's global storage). */
+  download: ModelDownloader;
 }
 
 export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
   const downloads = context.globalStorageUri.fsPath;
+  const dest = vscode.Uri.joinPath(context.globalStorageUri, FULL_MODEL_FOLDER).fsPath;
   return activateOn(context, {
     engine: context.asAbsolutePath("dist/worker.js"),
     tableWorker: context.asAbsolutePath("dist/tableWorker.js"),
     locate: (modelPath) => locateModel(context.extensionPath, modelPath, process.env, downloads),
+    download: async (manifest, { onProgress, ...options }) =>
+      (await downloadModel({ manifest, dest, onProgress, ...options })).dest,
   });
 }
 
@@ -100,7 +105,7 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
   const tables = tableClient && new TabularSources(context.workspaceState, tableClient);
   const analysis = new AnalysisService(engine, settings.neutralThreshold, settings.granularity, settings.labelMap, tables);
   const decorations = new DecorationController(context.extensionUri, settings.indicator);
-  const statusBar = new SentimentStatusBar(analysis, host.download !== false);
+  const statusBar = new SentimentStatusBar(analysis);
   const diagnostics = new NegativeDiagnostics(settings["diagnostics.enabled"]);
   const review = new ReviewState(analysis);
   const reportError = onceEach((message) => void vscode.window.showErrorMessage(`Inline Sentiment: ${message}`));
@@ -147,9 +152,9 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
           }),
         ]
       : []),
-    ...registerCommands({ context, analysis, review, tables, onModelInstalled: (dir) => useModel({ dir, kind: "full" }) }),
+    ...registerCommands({ context, analysis, review, tables, download: host.download, onModelInstalled: (dir) => useModel({ dir, kind: "full" }) }),
     ...SummaryPanel.register(context.extensionUri, review),
-    vscode.languages.registerHoverProvider(SELECTOR, new SentimentHoverProvider(analysis, host.download !== false)),
+    vscode.languages.registerHoverProvider(SELECTOR, new SentimentHoverProvider(analysis)),
     analysis.onDidChangeResults((results) => {
       decorations.show(results);
       diagnostics.update(results);
@@ -212,7 +217,7 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
     testing:
       context.extensionMode === vscode.ExtensionMode.Test
         ? {
-            downloadModel: (request) => downloadFullModel(context, request, (dir) => useModel({ dir, kind: "full" })),
+            downloadModel: (request) => downloadFullModel(host.download, request, (dir) => useModel({ dir, kind: "full" })),
             analyzeFolder: (folder, cancel) => analyzeFolder(analysis, review, folder, cancel),
             onDidShowColumnPick: tables?.onDidShowColumnPick ?? (() => ({ dispose() {} })),
           }

@@ -1,42 +1,54 @@
 /**
  * "Download the Full Model": fetches the real DistilBERT SST-2 (model/manifest.json) into the extension's global
  * storage with a cancellable progress notification, verifies every file (size, sha256), and switches the engine to
- * it without reloading the window. A half download is never used (src/models/download.ts).
+ * it without reloading the window. A half download is never used. How the files are fetched and installed is the
+ * host's (a ModelDownloader): on the desktop src/models/download.ts on the file system, in VS Code for the Web
+ * src/models/webDownload.ts through vscode.workspace.fs.
  */
-import { readFileSync } from "node:fs";
 import * as vscode from "vscode";
 import { messageOf } from "../core/errors";
-import { downloadModel } from "../models/download";
-import { FULL_MODEL_FOLDER, type ModelManifest } from "../models/manifest";
+import { BUNDLED_MANIFEST, type ModelManifest } from "../models/manifest";
+
+/** Downloads, verifies and installs the manifest's files; resolves with the installed folder (a path or a URI string). */
+export type ModelDownloader = (
+  manifest: ModelManifest,
+  options: { baseUrl?: string; signal: AbortSignal; onProgress: (progress: { done: number; total: number }) => void },
+) => Promise<string>;
 
 export interface DownloadRequest {
   /** Another origin for the manifest's URLs (a mirror; tests use a local server). */
   baseUrl?: string;
-  /** Another manifest file (tests). */
-  manifestPath?: string;
+  /** Another manifest (tests). */
+  manifest?: ModelManifest;
+  /** Cancels like the notification's Cancel button (tests, which cannot click it). */
+  cancel?: vscode.CancellationToken;
 }
 
-/** Downloads into `<storage>/distilbert-sst2`; returns that folder, or undefined when cancelled or failed. */
+/** How a download ended: the installed folder, or the message the user was shown; neither when cancelled. */
+export interface DownloadOutcome {
+  dir?: string;
+  error?: string;
+}
+
+/** Downloads into the global storage's model folder and switches to it; failures are shown, never thrown. */
 export async function downloadFullModel(
-  context: vscode.ExtensionContext,
+  download: ModelDownloader,
   request: DownloadRequest,
   onInstalled: (dir: string) => Promise<void>,
-): Promise<string | undefined> {
-  const manifestPath = request.manifestPath ?? context.asAbsolutePath("model/manifest.json");
-  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as ModelManifest;
-  const dest = vscode.Uri.joinPath(context.globalStorageUri, FULL_MODEL_FOLDER).fsPath;
+): Promise<DownloadOutcome> {
+  const manifest = request.manifest ?? BUNDLED_MANIFEST;
   const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
   try {
     return await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: "Inline Sentiment: downloading the full model", cancellable: true },
       async (progress, token) => {
         const controller = new AbortController();
-        const cancel = token.onCancellationRequested(() => controller.abort());
+        const cancels = [token, request.cancel].map((t) => t?.onCancellationRequested(() => controller.abort()));
+        if (request.cancel?.isCancellationRequested) controller.abort();
         let reported = 0;
+        let dir: string;
         try {
-          await downloadModel({
-            manifest,
-            dest,
+          dir = await download(manifest, {
             baseUrl: request.baseUrl,
             signal: controller.signal,
             onProgress: ({ done, total }) => {
@@ -47,16 +59,17 @@ export async function downloadFullModel(
             },
           });
         } finally {
-          cancel.dispose();
+          for (const cancel of cancels) cancel?.dispose();
         }
-        await onInstalled(dest);
+        await onInstalled(dir);
         void vscode.window.showInformationMessage("Inline Sentiment: the full DistilBERT SST-2 model is installed and in use.");
-        return dest;
+        return { dir };
       },
     );
   } catch (error) {
-    if ((error as { code?: string }).code === "aborted") return undefined;
-    void vscode.window.showErrorMessage(`Inline Sentiment: ${messageOf(error)}`);
-    return undefined;
+    if ((error as { code?: string }).code === "aborted") return {};
+    const message = `Inline Sentiment: ${messageOf(error)}`;
+    void vscode.window.showErrorMessage(message);
+    return { error: message };
   }
 }

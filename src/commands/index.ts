@@ -6,7 +6,7 @@ import type { TabularSources } from "../editor/tables";
 import { SummaryPanel } from "../panel/summaryPanel";
 import { analyzeActiveDocument } from "./analyze";
 import { analyzeFolder } from "./analyzeFolder";
-import { downloadFullModel } from "./downloadModel";
+import { downloadFullModel, type ModelDownloader } from "./downloadModel";
 import { explainUnit } from "./explain";
 import { exportReport } from "./exportReport";
 import { COMMANDS } from "./ids";
@@ -18,11 +18,13 @@ export interface CommandDeps {
   /** Tabular sources: the text column per file. */
   /** Undefined where tables are not analysed (the web). */
   tables: TabularSources | undefined;
+  /** How this host downloads the full model. */
+  download: ModelDownloader;
   /** Switches the engine to a freshly installed full model and re-analyses what is shown. */
   onModelInstalled: (dir: string) => Promise<void>;
 }
 
-export function registerCommands({ context, analysis, review, tables, onModelInstalled }: CommandDeps): vscode.Disposable[] {
+export function registerCommands({ context, analysis, review, tables, download, onModelInstalled }: CommandDeps): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(COMMANDS.analyze, () => analyzeActiveDocument(analysis, review, tables)),
     vscode.commands.registerCommand(COMMANDS.showPanel, () => SummaryPanel.show(context.extensionUri, review)),
@@ -35,6 +37,6 @@ export function registerCommands({ context, analysis, review, tables, onModelIns
     ),
     // No arguments: a command link (the hover trusts this command) cannot point the download elsewhere. Tests reach
     // another origin through the API activate returns in ExtensionMode.Test only.
-    vscode.commands.registerCommand(COMMANDS.downloadModel, () => downloadFullModel(context, {}, onModelInstalled)),
+    vscode.commands.registerCommand(COMMANDS.downloadModel, () => downloadFullModel(download, {}, onModelInstalled)),
   ];
 }

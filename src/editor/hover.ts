@@ -11,11 +11,7 @@ import { modelDisplayName } from "../models/locate";
 import type { AnalysisService } from "./analysisService";
 
 export class SentimentHoverProvider implements vscode.HoverProvider {
-  /** `offerDownload`: whether the mini model's hover links to the full model's download (not on the web: no download there). */
-  constructor(
-    private readonly analysis: AnalysisService,
-    private readonly offerDownload = true,
-  ) {}
+  constructor(private readonly analysis: AnalysisService) {}
 
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     const results = this.analysis.get(document.uri);
@@ -25,7 +21,7 @@ export class SentimentHoverProvider implements vscode.HoverProvider {
     if (!unit) return undefined;
     const range = new vscode.Range(document.positionAt(unit.start), document.positionAt(unit.end));
     const explanation = this.analysis.cachedExplanation(unit.text);
-    return new vscode.Hover(hoverMarkdown(unit, results.model, { uri: document.uri, explanation, offerDownload: this.offerDownload }), range);
+    return new vscode.Hover(hoverMarkdown(unit, results.model, { uri: document.uri, explanation }), range);
   }
 }
 
@@ -37,7 +33,7 @@ export class SentimentHoverProvider implements vscode.HoverProvider {
 export function hoverMarkdown(
   unit: ScoredUnit,
   model: ModelInfo,
-  context: { uri: vscode.Uri; explanation?: Explanation; offerDownload?: boolean },
+  context: { uri: vscode.Uri; explanation?: Explanation },
 ): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = { enabledCommands: [COMMANDS.explain, COMMANDS.downloadModel] };
@@ -55,7 +51,7 @@ export function hoverMarkdown(
   if (unit.fields) appendFields(md, unit.fields);
   const windows = unit.windows > 1 ? `, scored in ${unit.windows} overlapping windows` : "";
   md.appendText(`Model: ${modelDisplayName(model)} · ${unit.tokens} tokens${windows} · ${runtimeOf(model)}`);
-  if (model.kind === "mini" && context.offerDownload !== false) md.appendMarkdown(` · [$(cloud-download) Download the full model (67 MB)](command:${COMMANDS.downloadModel})`);
+  if (model.kind === "mini") md.appendMarkdown(` · [$(cloud-download) Download the full model (67 MB)](command:${COMMANDS.downloadModel})`);
   md.appendMarkdown("\n\n");
   if (context.explanation) {
     appendExplanation(md, context.explanation);

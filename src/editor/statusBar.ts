@@ -12,11 +12,7 @@ export class SentimentStatusBar implements vscode.Disposable {
   /** Why live highlighting is off for a document, keyed by uri. */
   private readonly notes = new Map<string, string>();
 
-  /** `offerDownload`: whether the tooltip links to the full model's download (not on the web: no download there). */
-  constructor(
-    private readonly analysis: AnalysisService,
-    private readonly offerDownload = true,
-  ) {
+  constructor(private readonly analysis: AnalysisService) {
     this.item.name = "Inline Sentiment";
     this.item.command = COMMANDS.showPanel;
   }
@@ -66,7 +62,7 @@ export class SentimentStatusBar implements vscode.Disposable {
         `Model: ${modelDisplayName(results.model)} (${runtimeOf(results.model)}).${note ? " " + note : ""}`,
     );
     tooltip.appendMarkdown(`\n\n[Show the summary](command:${COMMANDS.showPanel})`);
-    if (results.model.kind === "mini" && this.offerDownload) {
+    if (results.model.kind === "mini") {
       tooltip.appendMarkdown(` · [$(cloud-download) Download the full model (67 MB)](command:${COMMANDS.downloadModel})`);
     }
     this.item.tooltip = tooltip;

@@ -1,7 +1,8 @@
 /** The Hugging Face Hub API: sizes and sha256 for files the manifest does not pin, and a check of the revision. */
 import { ModelDownloadError, asDownloadError, httpError } from "./errors";
 import type { ManifestFile, ModelManifest } from "./manifest";
-import type { DownloadRun, Expected } from "./transfer";
+import type { Expected } from "./checks";
+import type { Requests } from "./requests";
 
 export interface HubSibling {
   rfilename: string;
@@ -17,7 +18,7 @@ export async function readHubApi(
   manifest: ModelManifest,
   files: ManifestFile[],
   url: string,
-  run: DownloadRun,
+  run: Requests,
   checkRevision: boolean,
 ): Promise<Map<string, HubSibling> | undefined> {
   const needed = files.filter((f) => f.sha256 === null || f.size === null);

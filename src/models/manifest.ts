@@ -28,6 +28,8 @@ export interface ModelManifest {
  * `folder` (scripts/fetchModel.mjs and scripts/package.mjs read the same field).
  */
 export const FULL_MODEL_FOLDER: string = bundledManifest.folder;
+/** model/manifest.json as the extension was built with it: what "Download the Full Model" fetches. */
+export const BUNDLED_MANIFEST: ModelManifest = bundledManifest;
 /** The bundled stand-in's folder under model/. */
 export const MINI_MODEL_FOLDER = "sentiment-mini";
 

@@ -1,6 +1,6 @@
 /**
- * Transfers: one HTTP request per try, bound to the caller's signal and a stall timer; resumed with Range requests;
- * transient failures retried with exponential backoff.
+ * Transfers into files on disk: resumed with Range requests; the requests themselves (stall timer, retries) are
+ * requests.ts's.
  */
 import { createWriteStream } from "node:fs";
 import { mkdir, rm, stat, truncate, writeFile } from "node:fs/promises";
@@ -8,106 +8,21 @@ import { dirname } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { ModelDownloadError, StallError, TransientError, asDownloadError, httpError, throwIfAborted } from "./errors";
-import { VERIFIED_FILE } from "./manifest";
-import { sha256File, sizeOf, type VerifiedBy, type VerifiedFile } from "./verify";
+import { computedNote, sha256Mismatch, sizeMismatch, tooLong, type Expected, type VerifiedFile } from "./checks";
+import { TransientError, httpError } from "./errors";
+import { Requests, type TransferOptions } from "./requests";
+import { sha256File, sizeOf } from "./verify";
 
-const DEFAULT_RETRIES = 4;
-const DEFAULT_RETRY_DELAY_MS = 500;
-const DEFAULT_STALL_TIMEOUT_MS = 60_000;
+export type { Expected } from "./checks";
+export type { TransferOptions } from "./requests";
 
-/** What a file must be: its size and sha256 where known, and where that came from. */
-export interface Expected {
-  path: string;
-  size: number | null;
-  sha256: string | null;
-  verifiedBy: VerifiedBy;
-}
-
-/** What a transfer reads of the download's options. */
-export interface TransferOptions {
-  onProgress?: (progress: { file: string; fileDone: number; fileTotal: number | null; done: number; total: number }) => void;
-  signal?: AbortSignal;
-  retries?: number;
-  retryDelayMs?: number;
-  stallTimeoutMs?: number;
-}
-
-export class DownloadRun {
-  total = 0;
-  /** Bytes of the selected files already complete on disk. */
-  private completed = 0;
+export class DownloadRun extends Requests {
   transferred = 0;
   /** Whether the latest transfer continued an existing `.part` (a hash mismatch then earns one clean restart). */
   private lastTransferResumed = false;
-  readonly signal: AbortSignal | undefined;
-  private readonly retries: number;
-  private readonly retryDelayMs: number;
-  private readonly stallTimeoutMs: number;
 
-  constructor(
-    private readonly options: TransferOptions,
-    private readonly fetchImpl: typeof fetch,
-    readonly notes: string[],
-  ) {
-    this.signal = options.signal;
-    this.retries = options.retries ?? DEFAULT_RETRIES;
-    this.retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
-    this.stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
-  }
-
-  /**
-   * Starts a request bound to the caller's signal and to a stall timer. `touch()` re-arms the timer while bytes flow;
-   * `done()` must be called once the body is consumed or abandoned.
-   */
-  async open(url: string, headers: Record<string, string> = {}): Promise<Flight> {
-    throwIfAborted(this.signal);
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(this.signal?.reason);
-    this.signal?.addEventListener("abort", onAbort, { once: true });
-    let timer: NodeJS.Timeout | undefined;
-    const stalled = () => (controller.signal.reason instanceof StallError ? controller.signal.reason : undefined);
-    const touch = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => controller.abort(new StallError(this.stallTimeoutMs)), this.stallTimeoutMs);
-      timer.unref?.();
-    };
-    const done = () => {
-      clearTimeout(timer);
-      this.signal?.removeEventListener("abort", onAbort);
-    };
-    touch();
-    try {
-      const response = await this.fetchImpl(url, {
-        headers: { "accept-encoding": "identity", "user-agent": "inline-sentiment-model-fetch", ...headers },
-        redirect: "follow",
-        signal: controller.signal,
-      });
-      return { response, touch, done, stalled };
-    } catch (error) {
-      done();
-      throw stalled() ?? error;
-    }
-  }
-
-  /** Runs `attempt` up to 1 + retries times while it fails transiently, with exponential backoff between tries. */
-  async withRetries<T>(what: string, url: string, attempt: (n: number) => Promise<T>): Promise<T> {
-    for (let n = 0; ; n++) {
-      throwIfAborted(this.signal);
-      try {
-        return await attempt(n);
-      } catch (error) {
-        const failure = asDownloadError(error, this.signal, what, url);
-        if (failure.code !== "network" || n >= this.retries) {
-          if (failure.code === "network") {
-            throw new ModelDownloadError("network", `${failure.message} (gave up after ${n + 1} tries)`, failure.file, failure.url, { cause: error });
-          }
-          throw failure;
-        }
-        const wait = this.retryDelayMs * 2 ** n * (1 + Math.random() * 0.25);
-        await sleep(wait, this.signal);
-      }
-    }
+  constructor(options: TransferOptions, fetchImpl: typeof fetch, notes: string[]) {
+    super(options, fetchImpl, notes, { "accept-encoding": "identity", "user-agent": "inline-sentiment-model-fetch" });
   }
 
   /** Downloads one file into `part` (resuming what is there), verifies it, and returns what was verified. */
@@ -117,16 +32,15 @@ export class DownloadRun {
     for (;;) {
       await this.withRetries(e.path, url, () => this.transfer(e, url, part));
       const size = (await stat(part)).size;
-      if (e.size !== null && size !== e.size) {
+      const wrongSize = sizeMismatch(e, size, url);
+      if (wrongSize) {
         await rm(part, { force: true });
-        throw new ModelDownloadError("integrity", `${e.path}: downloaded ${size} bytes, expected ${e.size} (${url}); the file was discarded`, e.path, url);
+        throw wrongSize;
       }
       const sha256 = await sha256File(part, this.signal);
       if (e.sha256 === null) {
-        this.notes.push(
-          `${e.path}: no sha256 in the manifest or from the Hub API; computed ${sha256} after download and recorded it in ${VERIFIED_FILE} (not independently verified).`,
-        );
-      } else if (sha256 !== e.sha256) {
+        this.notes.push(computedNote(e, sha256));
+      } else if (sha256Mismatch(e, sha256, url)) {
         await rm(part, { force: true });
         // A mismatch right after a resume may come from a stale .part (another revision): one clean restart.
         if (this.lastTransferResumed && !restartedAfterMismatch) {
@@ -134,12 +48,7 @@ export class DownloadRun {
           this.notes.push(`${e.path}: the resumed file did not match its sha256; downloaded again from the start.`);
           continue;
         }
-        throw new ModelDownloadError(
-          "integrity",
-          `${e.path}: sha256 mismatch: expected ${e.sha256} (${e.verifiedBy === "manifest" ? "manifest" : "Hub API"}), got ${sha256} from ${url}; the file was discarded`,
-          e.path,
-          url,
-        );
+        throw sha256Mismatch(e, sha256, url);
       }
       this.completed += size;
       return { path: e.path, size, sha256, verifiedBy: e.verifiedBy };
@@ -188,7 +97,7 @@ export class DownloadRun {
           written += chunk.length;
           this.transferred += chunk.length;
           if (e.size !== null && written > e.size) {
-            callback(new ModelDownloadError("integrity", `${e.path}: the server sent more than the expected ${e.size} bytes (${url})`, e.path, url));
+            callback(tooLong(e, url));
             return;
           }
           this.report(e, written);
@@ -208,33 +117,8 @@ export class DownloadRun {
     }
   }
 
-  private report(e: Expected, fileDone: number): void {
-    this.options.onProgress?.({ file: e.path, fileDone, fileTotal: e.size, done: this.completed + fileDone, total: this.total });
-  }
-}
-
-interface Flight {
-  response: Response;
-  touch: () => void;
-  done: () => void;
-  stalled: () => StallError | undefined;
 }
 
 async function truncateOrCreate(path: string): Promise<void> {
   await truncate(path, 0).catch(async () => writeFile(path, ""));
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    if (signal?.aborted) return reject(new ModelDownloadError("aborted", "model download cancelled"));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new ModelDownloadError("aborted", "model download cancelled"));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolvePromise();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

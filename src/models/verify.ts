@@ -7,43 +7,13 @@ import { createReadStream } from "node:fs";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { ModelDownloadError } from "./errors";
+import { checkLabelsText, recordText, type VerifiedFile, type VerifiedRecord } from "./checks";
 import { VERIFIED_FILE, type ManifestFile, type ModelManifest } from "./manifest";
 
-export type VerifiedBy = "manifest" | "hub-api" | "computed";
-
-export interface VerifiedFile {
-  path: string;
-  size: number;
-  sha256: string;
-  verifiedBy: VerifiedBy;
-}
+export type { VerifiedBy, VerifiedFile } from "./checks";
 
 export async function checkLabels(configPath: string, labels: Record<string, string>, url: string): Promise<void> {
-  let id2label: unknown;
-  try {
-    id2label = JSON.parse(await readFile(configPath, "utf8")).id2label;
-  } catch (error) {
-    throw new ModelDownloadError("integrity", `config.json: not valid JSON (${(error as Error).message}) from ${url}`, "config.json", url);
-  }
-  const got = JSON.stringify(sortKeys(id2label));
-  const want = JSON.stringify(sortKeys(labels));
-  if (got !== want) {
-    throw new ModelDownloadError("integrity", `config.json: id2label is ${got}, the manifest expects ${want} (${url})`, "config.json", url);
-  }
-}
-
-function sortKeys(value: unknown): unknown {
-  if (!value || typeof value !== "object") return value;
-  return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)));
-}
-
-interface VerifiedRecord {
-  repo: string;
-  revision: string;
-  verifiedAt: string;
-  files: VerifiedFile[];
-  notes: string[];
+  checkLabelsText(await readFile(configPath, "utf8"), labels, url);
 }
 
 /**
@@ -77,14 +47,7 @@ export async function verifyExisting(dest: string, manifest: ModelManifest, file
 }
 
 export async function writeRecord(dir: string, manifest: ModelManifest, files: VerifiedFile[], notes: string[]): Promise<void> {
-  const record: VerifiedRecord = {
-    repo: manifest.source.repo,
-    revision: manifest.source.revision,
-    verifiedAt: new Date().toISOString(),
-    files,
-    notes,
-  };
-  await writeFile(join(dir, VERIFIED_FILE), JSON.stringify(record, null, 2) + "\n");
+  await writeFile(join(dir, VERIFIED_FILE), recordText(manifest, files, notes));
 }
 
 /** sha256 of a file, streamed. */

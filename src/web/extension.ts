@@ -1,13 +1,15 @@
 /**
  * The extension in VS Code for the Web (package.json "browser"): the same composition root as the desktop
  * (../extension.ts activateOn), with the engine in a Web Worker running WebAssembly, and models read from the
- * extension's own folder with vscode.workspace.fs. What needs Node (the CLI, Analyze Folder's file walk, the model
- * download, the table worker) is hidden on the web by `when` clauses (inlineSentiment.web) in package.json: docs/WEB-BUILD.md.
+ * extension's own folder with vscode.workspace.fs; the full model is downloaded with fetch into the global storage
+ * (download.ts). What needs Node (the CLI, Analyze Folder, the table worker) is hidden on the web by `when` clauses
+ * (inlineSentiment.web) in package.json: docs/WEB-BUILD.md.
  */
 import "./shims/globals";
 import * as vscode from "vscode";
 import { activateOn, type InlineSentimentApi } from "../extension";
 import { MINI_MODEL_FOLDER } from "../models/manifest";
+import { INSTALLED_MODEL_KEY, webDownloader } from "./download";
 import { WebEngineThread } from "./engineThread";
 
 export type { InlineSentimentApi };
@@ -22,10 +24,14 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
   return activateOn(context, {
     engine: () => new WebEngineThread(extensionUri, threads),
     // No table worker: it needs Node's worker threads. Table files get a note instead (TABLES_UNAVAILABLE_NOTE).
-    // The bundled mini model, named by its URI: the web worker asks the host for its files by that name.
-    locate: () => ({ dir: vscode.Uri.joinPath(extensionUri, "model", MINI_MODEL_FOLDER).toString(), kind: "mini" }),
+    // The downloaded full model, else the bundled mini model, each named by its URI: the web worker asks the host for
+    // its files by that name. modelPath does not apply: a path means nothing to a browser.
+    locate: () => {
+      const full = context.globalState.get<string>(INSTALLED_MODEL_KEY);
+      return full ? { dir: full, kind: "full" } : { dir: vscode.Uri.joinPath(extensionUri, "model", MINI_MODEL_FOLDER).toString(), kind: "mini" };
+    },
     backend: "wasm",
-    download: false,
+    download: webDownloader(context),
   });
 }
 

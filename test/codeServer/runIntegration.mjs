@@ -26,6 +26,7 @@ import {
   isExiting,
   launchBrowser,
   newPage,
+  onCleanup,
   printDiagnostics,
   requireBuilt,
   resolveFromCwd,
@@ -34,6 +35,7 @@ import {
   startCodeServer,
   writeResult,
 } from "./codeServer.mjs";
+import { startModelServer } from "./modelServer.mjs";
 
 const timeoutMs = Number(process.env.INTEGRATION_TIMEOUT_MS || 300_000);
 const verbose = process.env.IS_VERBOSE === "1";
@@ -60,7 +62,11 @@ runMain(async () => {
   const runDir = process.env.IS_RUN_DIR || (vsix ? "integration-vsix" : webBuild ? "integration-web" : "integration");
   // The web worker extension host, on in code-server by this setting; the web build's extension has no "main", so it
   // can only run there.
-  const settings = webBuild ? { "extensions.webWorker": true } : {};
+  // The web suite's model download fetches from a local stand-in for the Hub (modelServer.mjs); the suite finds its
+  // origin in this user setting (a browser has no environment variables), which the extension itself never reads.
+  const modelServer = webBuild ? await startModelServer(path.join(extensionDir, "model", "sentiment-mini")) : undefined;
+  if (modelServer) onCleanup(modelServer.close);
+  const settings = webBuild ? { "extensions.webWorker": true, "inlineSentimentTest.modelServer": modelServer.origin } : {};
   const server = await startCodeServer({ runDir, vsix, settings });
   if (webBuild) {
     extensionDir = stageWebExtension(extensionDir, path.join(server.runDir, "web-extension"));

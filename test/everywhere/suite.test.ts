@@ -5,6 +5,7 @@
  */
 import * as vscode from "vscode";
 import type { InlineSentimentApi } from "../../src/extension";
+import type { ModelManifest } from "../../src/models/manifest";
 import { hoverText } from "../integration/hoverText";
 
 const EXTENSION_ID = "inline-sentiment.inline-sentiment";
@@ -69,8 +70,8 @@ describe(`Inline Sentiment on WebAssembly (${inWebWorker ? "web worker extension
     const hover = await hoverOver(document, "Support never answered");
     check(/\*\*Negative\*\* · \d+\.\d % confidence/.test(hover), `hover shows the label: ${hover}`);
     check(/WebAssembly \(onnxruntime-web, \d+ threads?\), int8 kernels u8s8/.test(hover), `hover names the backend: ${hover}`);
-    // The mini model's hover offers the full model's download where it can run (Node), not on the web.
-    check(/Download the full model/.test(hover) === !inWebWorker, `download link ${inWebWorker ? "hidden on the web" : "offered"}: ${hover}`);
+    // The mini model's hover offers the full model's download, on the web too (a fetch download there).
+    check(/Download the full model/.test(hover), `download link offered: ${hover}`);
   });
 
   it("Explain (the hover's Why?) and the summary panel work", async () => {
@@ -119,6 +120,53 @@ describe(`Inline Sentiment on WebAssembly (${inWebWorker ? "web worker extension
       check(sentiment.results(document.uri) === undefined, "no results for a table on the web");
       const note = sentiment.liveNote(document.uri) ?? "";
       check(/not analysed in VS Code for the Web yet/.test(note), `the status bar says why: ${note}`);
+    });
+
+    // Last: it switches the extension to the downloaded model (this run's global storage is fresh).
+    it("Download the Full Model with fetch: a wrong byte is refused naming the file, the model in use stays; a good download lands in global storage and is used", async () => {
+      const sentiment = await api();
+      const { testing } = sentiment;
+      check(testing, "the test hooks exist (ExtensionMode.Test)");
+      // The origin of test/codeServer/modelServer.mjs, which runIntegration.mjs starts (IS_WEB=1).
+      const server = vscode.workspace.getConfiguration().get<string>("inlineSentimentTest.modelServer");
+      check(server, "runIntegration.mjs set inlineSentimentTest.modelServer");
+      const manifest = (await (await fetch(`${server}/manifest.json`)).json()) as ModelManifest;
+      const corrupt: ModelManifest = { ...manifest, source: { ...manifest.source, repo: "test/corrupt" } };
+      const document = await vscode.workspace.openTextDocument({ language: "markdown", content: "The staff were wonderful." });
+      await vscode.window.showTextDocument(document);
+      await sentiment.whenIdle();
+      check(sentiment.results(document.uri)?.model.kind === "mini", "the mini model is in use before");
+
+      const refused = await testing.downloadModel({ baseUrl: server, manifest: corrupt });
+      check(refused.dir === undefined, `nothing installed: ${refused.dir}`);
+      check(/tokenizer\.json: sha256 mismatch: expected [0-9a-f]{64} \(manifest\), got [0-9a-f]{64} from http/.test(refused.error ?? ""), `the checksum message names the file: ${refused.error}`);
+      await sentiment.whenIdle();
+      check(sentiment.results(document.uri)?.model.kind === "mini", "the mini model stays in use");
+
+      const { dir, error } = await testing.downloadModel({ baseUrl: server, manifest: manifest });
+      check(dir, `installed: ${error}`);
+      const folder = vscode.Uri.parse(dir);
+      const storage = vscode.Uri.joinPath(folder, "..");
+      const names = async (uri: vscode.Uri) => (await vscode.workspace.fs.readDirectory(uri)).map(([name]) => name).sort();
+      sameList(await names(storage), ["distilbert-sst2"], "global storage holds the model folder and no staging folder");
+      sameList(await names(folder), [".verified.json", "config.json", "onnx", "tokenizer.json", "tokenizer_config.json"], "the model folder");
+      const graph = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, "onnx", "model_quantized.onnx"));
+      const extensionUri = vscode.extensions.getExtension(EXTENSION_ID)?.extensionUri;
+      check(extensionUri, "the extension's folder");
+      const served = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(extensionUri, "model", "sentiment-mini", "onnx", "model_quantized.onnx"));
+      check(graph.length === served.length && graph.every((byte, i) => byte === served[i]), "the graph in storage has the served bytes");
+      await sentiment.whenIdle();
+      const results = sentiment.results(document.uri);
+      check(results?.model.kind === "full" && results.model.dir === dir, `switched to the downloaded model without a reload: ${JSON.stringify(results?.model)}`);
+      const hover = await hoverOver(document, "staff were");
+      check(/Model: DistilBERT SST-2 \(int8\)/.test(hover) && !/Download the full model/.test(hover), `the hover names the full model: ${hover}`);
+
+      // A wrong byte again, now over an installed model: the installed one stays, whole and in use.
+      const again = await testing.downloadModel({ baseUrl: server, manifest: corrupt });
+      check(/tokenizer\.json: sha256 mismatch/.test(again.error ?? ""), `refused again: ${again.error}`);
+      sameList(await names(storage), ["distilbert-sst2"], "no staging folder left");
+      sameList(await names(folder), [".verified.json", "config.json", "onnx", "tokenizer.json", "tokenizer_config.json"], "the installed folder is whole");
+      check(sentiment.results(document.uri)?.model.kind === "full", "the full model stays in use");
     });
   }
 });

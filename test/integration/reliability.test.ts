@@ -208,7 +208,9 @@ describe("Reliability in a real VS Code", () => {
     assert.equal(sentiment.results(editor.document.uri)!.model.kind, "mini");
 
     const offline = await testing.downloadModel({ baseUrl: "http://127.0.0.1:9" });
-    assert.equal(offline, undefined);
+    assert.equal(offline.dir, undefined);
+    // Port 9 is on fetch's "bad port" list: refused before any connection, so a network failure naming file and URL.
+    assert.match(offline.error ?? "", /onnx\/model_quantized\.onnx: fetch failed .* from http:\/\/127\.0\.0\.1:9\//);
     assert.equal(sentiment.results(editor.document.uri)!.model.kind, "mini", "the mini model stays in use");
 
     // A local stand-in for the Hub serving the mini model's files under a manifest of their sizes and hashes.
@@ -225,17 +227,13 @@ describe("Reliability in a real VS Code", () => {
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
-      const manifestPath = join(mkdtempSync(join(tmpdir(), "inline-sentiment-manifest-")), "manifest.json");
-      writeFileSync(
-        manifestPath,
-        JSON.stringify({
-          source: { repo: "test/mini", revision },
-          files: files.map(({ path, size, sha256, required }) => ({ path, size, sha256, required })),
-          urls: { resolve: "https://huggingface.co/{repo}/resolve/{revision}/{path}", api: "https://huggingface.co/api/models/{repo}/revision/{revision}?blobs=true" },
-        }),
-      );
+      const manifest = {
+        source: { repo: "test/mini", revision },
+        files: files.map(({ path, size, sha256, required }) => ({ path, size, sha256, required })),
+        urls: { resolve: "https://huggingface.co/{repo}/resolve/{revision}/{path}", api: "https://huggingface.co/api/models/{repo}/revision/{revision}?blobs=true" },
+      };
       const port = (server.address() as AddressInfo).port;
-      const installed = await testing.downloadModel({ baseUrl: `http://127.0.0.1:${port}`, manifestPath });
+      const { dir: installed } = await testing.downloadModel({ baseUrl: `http://127.0.0.1:${port}`, manifest });
       assert.ok(installed && existsSync(join(installed, "onnx", "model_quantized.onnx")), `installed in ${installed}`);
       assert.ok(!existsSync(join(installed, ".partial")), "no half files left");
       await sentiment.whenIdle();

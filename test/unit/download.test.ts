@@ -7,7 +7,7 @@
 import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -15,6 +15,7 @@ import { dirname, join } from "node:path";
 import { downloadModel, type DownloadOptions } from "../../src/models/download";
 import { ModelDownloadError } from "../../src/models/errors";
 import { PARTIAL_DIR, VERIFIED_FILE, modelUrls, type ModelManifest } from "../../src/models/manifest";
+import { fetchModel, type FetchDownloadOptions, type ModelStore } from "../../src/models/webDownload";
 import { MINI_MODEL, ROOT } from "./helpers";
 
 const REPO = "test-org/mini-sst2";
@@ -455,6 +456,86 @@ describe("model download (local Hub look-alike on 127.0.0.1)", function () {
     await downloadModel(options({ force: true }));
     assert.deepEqual(listTree(dest), [...required, VERIFIED_FILE, "notes.txt"].sort());
     assert.equal(readFileSync(join(dest, "notes.txt"), "utf8"), "mine", "a file that is not part of the model is carried over");
+  });
+
+  // The web build's download (fetch, WebCrypto, a ModelStore instead of a file system), here over a real folder.
+  describe("the fetch download for hosts without a file system (webDownload.ts)", () => {
+    let storage: string;
+    const store = (): ModelStore => ({
+      write: async (path, bytes) => {
+        mkdirSync(dirname(join(storage, path)), { recursive: true });
+        writeFileSync(join(storage, path), bytes);
+      },
+      rename: async (from, to) => {
+        assert.ok(!existsSync(join(storage, to)), `rename onto an existing ${to}`);
+        renameSync(join(storage, from), join(storage, to));
+      },
+      remove: async (path) => rmSync(join(storage, path), { recursive: true, force: true }),
+      exists: async (path) => existsSync(join(storage, path)),
+      locationOf: (path) => `file://${join(storage, path)}`,
+    });
+    const fetchOptions = (extra: Partial<FetchDownloadOptions> = {}): FetchDownloadOptions => ({ manifest, store: store(), baseUrl, retries: 0, retryDelayMs: 10, ...extra });
+
+    beforeEach(() => {
+      storage = join(work, "globalStorage");
+      dest = join(storage, "distilbert-sst2");
+    });
+
+    it("downloads every required file, verifies size and sha256 with WebCrypto, reports progress and installs the folder", async () => {
+      const progress: number[] = [];
+      const result = await fetchModel(fetchOptions({ onProgress: (p) => progress.push(p.done) }));
+      assert.equal(result.dir, `file://${dest}`);
+      assertComplete();
+      assert.deepEqual(readdirSync(storage), ["distilbert-sst2"], "no staging folder left beside it");
+      for (const file of result.files) assert.equal(file.sha256, sha256(files.get(file.path)!), file.path);
+      assert.ok(result.notes.some((n) => n.startsWith("special_tokens_map.json: no sha256")), result.notes.join("\n"));
+      assert.equal(JSON.parse(readFileSync(join(dest, VERIFIED_FILE), "utf8")).revision, REVISION);
+      assert.ok(progress.length > 10 && progress.every((done, i) => i === 0 || done >= progress[i - 1]), "progress flows forward");
+      assert.equal(progress.at(-1), required.reduce((sum, p) => sum + files.get(p)!.length, 0));
+    });
+
+    it("wrong sha256 during an update: fails naming the file, and the installed folder stays as it was", async () => {
+      await fetchModel(fetchOptions());
+      const before = listTree(dest);
+      const good = files.get("tokenizer.json")!;
+      // The same size, one byte changed: only the sha256 can tell.
+      hub.files.set("tokenizer.json", Buffer.from(good.toString().replace("WordPiece", "WordPiecf")));
+      const error = await rejection(fetchModel(fetchOptions()));
+      assert.equal(error.code, "integrity");
+      assert.equal(error.file, "tokenizer.json");
+      assert.match(error.message, /^tokenizer\.json: sha256 mismatch: expected [0-9a-f]{64} \(manifest\), got [0-9a-f]{64} from http:\/\/127\.0\.0\.1:\d+\/.*tokenizer\.json/);
+      assert.deepEqual(listTree(dest), before);
+      hub.files.set("tokenizer.json", good);
+      assertComplete();
+      assert.deepEqual(readdirSync(storage), ["distilbert-sst2"], "the staging folder is removed");
+    });
+
+    it("HTTP 404 and a refused connection: messages that name the file, the status or the cause; nothing left", async () => {
+      hub.faults.set("config.json", { status: 404, times: 1 });
+      const missing = await rejection(fetchModel(fetchOptions()));
+      assert.equal(missing.code, "http");
+      assert.match(missing.message, /^config\.json: HTTP 404 \(wrong repository, revision or path\) from http/);
+      const refused = await rejection(fetchModel(fetchOptions({ baseUrl: "http://127.0.0.1:9" })));
+      assert.equal(refused.code, "network");
+      assert.match(refused.message, /^onnx\/model_quantized\.onnx: fetch failed .* \(gave up after 1 tries\)/);
+      assert.ok(!existsSync(storage) || readdirSync(storage).length === 0, `nothing in storage: ${listTree(storage).join(", ")}`);
+    });
+
+    it("a connection cut mid-file is retried from the file's start and ends verified", async () => {
+      hub.faults.set(MODEL_FILE, { cutAfter: 300_000, times: 1 });
+      await fetchModel(fetchOptions({ retries: 1 }));
+      assertComplete();
+      assert.deepEqual(hub.fileRequests(MODEL_FILE).map((r) => r.range), [undefined, undefined], "no Range: the file starts again");
+    });
+
+    it("cancel mid-file: rejects as cancelled and leaves nothing in storage", async () => {
+      hub.chunkDelayMs = 5;
+      const controller = new AbortController();
+      const onProgress = (p: { file: string; fileDone: number }) => p.file === MODEL_FILE && p.fileDone > 1_000_000 && controller.abort();
+      const error = await rejection(fetchModel(fetchOptions({ signal: controller.signal, onProgress })));
+      assert.equal(error.code, "aborted");
+      assert.ok(!existsSync(storage) || readdirSync(storage).length === 0, `nothing in storage: ${listTree(storage).join(", ")}`);
+    });
   });
 });
 
