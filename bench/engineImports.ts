@@ -2,6 +2,7 @@
  * The one place the benchmarks import the engine from: when src/ moves, only these paths change.
  */
 export { LruCache } from "../src/core/cache";
+export { timeSlices } from "../src/core/slices";
 export { DocumentSegmenter, segment } from "../src/core/segment";
 export type { Classification } from "../src/core/types";
 export { EngineClient } from "../src/engine/client";
