@@ -8,6 +8,20 @@ import type { TableSummary } from "../../core/tabular/units";
 import type { Unit } from "../../core/types";
 import type { ReadRequest, TableRequest, TableResponse } from "./protocol";
 
+/**
+ * The table worker's thread as the client uses it: a worker_threads Worker in Node; in VS Code for the Web an adapter
+ * over the Web Worker src/web/tableWorker.ts (src/web/workerThread.ts).
+ */
+export interface TableThread {
+  postMessage(message: TableRequest): void;
+  on(event: "message", listener: (response: TableResponse) => void): unknown;
+  on(event: "error", listener: (error: Error) => void): unknown;
+  on(event: "exit", listener: (code: number) => void): unknown;
+  terminate(): Promise<number>;
+  ref(): void;
+  unref(): void;
+}
+
 /** What a read gives back. */
 export interface TableRead {
   summary: TableSummary;
@@ -41,14 +55,15 @@ export type ReadOptions = Omit<ReadRequest, "id" | "type" | "source"> & {
 };
 
 export class TableClient {
-  private worker: Worker | undefined;
+  private worker: TableThread | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private disposed = false;
   /** The document version whose text was last sent per key. */
   private readonly sent = new Map<string, number>();
 
-  constructor(private readonly workerPath: string) {}
+  /** `startWorker`: the worker script's path (a worker_threads Worker), or a function that starts the table thread. */
+  constructor(private readonly startWorker: string | (() => TableThread)) {}
 
   /**
    * Parses the source (or reuses the table the worker kept for `key` when the text is the same) and returns its summary,
@@ -105,9 +120,9 @@ export class TableClient {
     this.worker = undefined;
   }
 
-  private start(): Worker {
+  private start(): TableThread {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.workerPath);
+    const worker: TableThread = typeof this.startWorker === "string" ? new Worker(this.startWorker) : this.startWorker();
     worker.on("message", (response: TableResponse) => {
       const pending = this.pending.get(response.id);
       if (!pending) return;
