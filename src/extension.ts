@@ -20,7 +20,7 @@ import { SentimentStatusBar } from "./editor/statusBar";
 import { openDocument } from "./editor/documents";
 import { CHOOSE_COLUMN_NOTE, TabularSources, type ColumnPick } from "./editor/tables";
 import { EngineClient, type EngineThread } from "./engine/client";
-import { TableClient } from "./engine/tables/client";
+import { TableClient, type TableThread } from "./engine/tables/client";
 import type { BackendChoice, ModelInfo, ModelSpec } from "./engine/protocol";
 import { downloadModel } from "./models/download";
 import { locateModel, type LocatedModel } from "./models/locate";
@@ -73,8 +73,8 @@ const SELECTOR: vscode.DocumentSelector = ["markdown", "plaintext", "csv", "tsv"
 export interface Host {
   /** The engine worker's script path (a worker_threads Worker), or a function that starts the engine's thread. */
   engine: string | (() => EngineThread);
-  /** The table worker's script (a worker_threads Worker); none on the web, where tables are not analysed yet. */
-  tableWorker?: string;
+  /** The table worker's script path (a worker_threads Worker), or a function that starts the table worker's thread. */
+  tableWorker?: string | (() => TableThread);
   /** The model to use, given the modelPath setting. */
   locate(modelPath: string): LocatedModel;
   /** A backend this host always uses, whatever the setting says (the web: WebAssembly). */
