@@ -110,7 +110,7 @@ function threadWithoutFiles(): TableThread & { requests: TableRequest[] } {
       queueMicrotask(() => receive(message));
     },
     on(event: string, listener: (value: never) => void) {
-      if (event === "message") listeners.push(listener);
+      if (event === "message") listeners.push(listener as (response: TableResponse) => void);
       return this;
     },
     terminate: async () => 1,
