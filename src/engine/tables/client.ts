@@ -6,21 +6,11 @@ import { Worker } from "node:worker_threads";
 import type { Problem } from "../../core/tabular";
 import type { TableSummary } from "../../core/tabular/units";
 import type { Unit } from "../../core/types";
+import type { WorkerThread } from "../client";
 import type { ReadRequest, TableRequest, TableResponse } from "./protocol";
 
-/**
- * The table worker's thread as the client uses it: a worker_threads Worker in Node; in VS Code for the Web an adapter
- * over the Web Worker src/web/tableWorker.ts (src/web/workerThread.ts).
- */
-export interface TableThread {
-  postMessage(message: TableRequest): void;
-  on(event: "message", listener: (response: TableResponse) => void): unknown;
-  on(event: "error", listener: (error: Error) => void): unknown;
-  on(event: "exit", listener: (code: number) => void): unknown;
-  terminate(): Promise<number>;
-  ref(): void;
-  unref(): void;
-}
+/** The table worker's thread: a worker_threads Worker in Node; on the web, src/web/tableWorker.ts in a Web Worker. */
+export type TableThread = WorkerThread<TableRequest, TableResponse>;
 
 /** What a read gives back. */
 export interface TableRead {
