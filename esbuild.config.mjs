@@ -101,6 +101,8 @@ builds.push(
     outdir: "dist",
     alias: { ...web.alias, "onnxruntime-web": "onnxruntime-web/wasm" },
   },
+  // The table worker's Web Worker: a classic script too, started from a blob URL of its bytes like the engine's.
+  { ...web, format: "iife", entryPoints: { "web/tableWorker": "src/web/tableWorker.ts" }, outdir: "dist" },
   // The WebAssembly suite for the web worker extension host (test/codeServer/runIntegration.mjs with IS_WEB=1).
   { ...web, format: "cjs", external: ["vscode"], entryPoints: { "test/web/index": "test/everywhere/webIndex.ts" }, outdir: "dist" },
 );

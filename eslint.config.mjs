@@ -70,6 +70,8 @@ export default tseslint.config(
   ...[
     [["src/engine/worker/model.ts", "src/engine/worker/files.ts", "src/engine/worker/backend.ts", "src/engine/worker/batching.ts"], [vscode, nativeRuntime, wasmRuntime]],
     [["src/engine/worker/wasmBackend.ts"], [vscode, nativeRuntime]],
+    // The table worker's message handling, which the web build's table Web Worker runs too.
+    [["src/engine/tables/serve.ts", "src/engine/tables/protocol.ts"], [vscode, nativeRuntime, wasmRuntime]],
     // The model download's pure parts, which the web build's fetch download (webDownload.ts) runs in a browser.
     [["src/models/webDownload.ts", "src/models/checks.ts", "src/models/requests.ts", "src/models/errors.ts", "src/models/manifest.ts", "src/models/hub.ts"], [vscode, nativeRuntime, wasmRuntime]],
   ].map(([files, paths]) => ({
@@ -102,7 +104,7 @@ export default tseslint.config(
   },
   {
     // The engine's Web Worker and what it shares with the host: no VS Code API in a worker.
-    files: ["src/web/worker.ts", "src/web/messages.ts", "src/web/shims/**/*.ts"],
+    files: ["src/web/worker.ts", "src/web/tableWorker.ts", "src/web/messages.ts", "src/web/shims/**/*.ts"],
     rules: {
       "no-restricted-imports": [
         "error",

@@ -58,6 +58,7 @@ const WASM_PACKAGES = ["onnxruntime-web", "onnxruntime-web/node_modules/onnxrunt
 const WASM_ENTRIES = [
   "dist/web/extension.js",
   "dist/web/worker.js",
+  "dist/web/tableWorker.js",
   "dist/web/ort-wasm-simd-threaded.mjs",
   "dist/web/ort-wasm-simd-threaded.wasm",
   "node_modules/onnxruntime-web/package.json",

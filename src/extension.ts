@@ -20,7 +20,7 @@ import { SentimentStatusBar } from "./editor/statusBar";
 import { openDocument } from "./editor/documents";
 import { CHOOSE_COLUMN_NOTE, TabularSources, type ColumnPick } from "./editor/tables";
 import { EngineClient, type EngineThread } from "./engine/client";
-import { TableClient } from "./engine/tables/client";
+import { TableClient, type TableThread } from "./engine/tables/client";
 import type { BackendChoice, ModelInfo, ModelSpec } from "./engine/protocol";
 import { downloadModel } from "./models/download";
 import { locateModel, type LocatedModel } from "./models/locate";
@@ -73,8 +73,8 @@ const SELECTOR: vscode.DocumentSelector = ["markdown", "plaintext", "csv", "tsv"
 export interface Host {
   /** The engine worker's script path (a worker_threads Worker), or a function that starts the engine's thread. */
   engine: string | (() => EngineThread);
-  /** The table worker's script (a worker_threads Worker); none on the web, where tables are not analysed yet. */
-  tableWorker?: string;
+  /** The table worker's script path (a worker_threads Worker), or a function that starts the table worker's thread. */
+  tableWorker: string | (() => TableThread);
   /** The model to use, given the modelPath setting. */
   locate(modelPath: string): LocatedModel;
   /** A backend this host always uses, whatever the setting says (the web: WebAssembly). */
@@ -101,8 +101,8 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
   const locate = () => host.locate(settings.modelPath);
   const specOf = (model: LocatedModel) => modelSpec(model, host.backend ? { ...settings, "engine.backend": host.backend } : settings);
   const engine = new EngineClient(host.engine, specOf(locate()));
-  const tableClient = host.tableWorker === undefined ? undefined : new TableClient(host.tableWorker);
-  const tables = tableClient && new TabularSources(context.workspaceState, tableClient);
+  const tableClient = new TableClient(host.tableWorker);
+  const tables = new TabularSources(context.workspaceState, tableClient);
   const analysis = new AnalysisService(engine, settings.neutralThreshold, settings.granularity, settings.labelMap, tables);
   const decorations = new DecorationController(context.extensionUri, settings.indicator);
   const statusBar = new SentimentStatusBar(analysis);
@@ -137,21 +137,17 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
 
   context.subscriptions.push(
     { dispose: () => engine.dispose() },
-    { dispose: () => tableClient?.dispose() },
-    ...(tables ? [tables] : []),
+    { dispose: () => tableClient.dispose() },
+    tables,
     analysis,
     decorations,
     statusBar,
     diagnostics,
     review,
     live,
-    ...(tables
-      ? [
-          tables.onDidChooseColumn((uri) => {
-            if (statusBar.noteOf(uri)?.endsWith(CHOOSE_COLUMN_NOTE)) statusBar.setNote(uri, undefined);
-          }),
-        ]
-      : []),
+    tables.onDidChooseColumn((uri) => {
+      if (statusBar.noteOf(uri)?.endsWith(CHOOSE_COLUMN_NOTE)) statusBar.setNote(uri, undefined);
+    }),
     ...registerCommands({ context, analysis, review, tables, download: host.download, onModelInstalled: (dir) => useModel({ dir, kind: "full" }) }),
     ...SummaryPanel.register(context.extensionUri, review),
     vscode.languages.registerHoverProvider(SELECTOR, new SentimentHoverProvider(analysis)),
@@ -219,7 +215,7 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
         ? {
             downloadModel: (request) => downloadFullModel(host.download, request, (dir) => useModel({ dir, kind: "full" })),
             analyzeFolder: (folder, cancel) => analyzeFolder(analysis, review, folder, cancel),
-            onDidShowColumnPick: tables?.onDidShowColumnPick ?? (() => ({ dispose() {} })),
+            onDidShowColumnPick: tables.onDidShowColumnPick,
           }
         : undefined,
   };

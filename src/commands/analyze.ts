@@ -10,7 +10,7 @@ import { messageOf } from "../core/errors";
 import { BINARY_REASON } from "../core/files";
 import { describeProblems } from "../core/tabular/units";
 import { documentLength, documentLooksBinary } from "../editor/documents";
-import { TABLES_UNAVAILABLE_NOTE, tableFormatOfDocument, type TabularSources } from "../editor/tables";
+import { tableFormatOfDocument, type TabularSources } from "../editor/tables";
 
 /** Above this many characters the analysis shows a notification with a Cancel button instead of a status bar spinner. */
 const LARGE_DOCUMENT = 200_000;
@@ -20,7 +20,7 @@ export const ANALYZED_LANGUAGES = new Set(["markdown", "plaintext"]);
 export async function analyzeActiveDocument(
   analysis: AnalysisService,
   review: ReviewState,
-  tables: TabularSources | undefined,
+  tables: TabularSources,
 ): Promise<DocumentResults | undefined> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
@@ -39,11 +39,7 @@ export async function analyzeActiveDocument(
     void vscode.window.showWarningMessage(`Inline Sentiment: this document ${BINARY_REASON}.`);
     return undefined;
   }
-  if (tabular && !tables) {
-    void vscode.window.showInformationMessage(`Inline Sentiment: ${TABLES_UNAVAILABLE_NOTE}`);
-    return undefined;
-  }
-  if (tabular && tables) {
+  if (tabular) {
     try {
       const column = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: "Reading the table" }, () =>
         tables.ensureColumn(document),

@@ -16,8 +16,7 @@ export interface CommandDeps {
   analysis: AnalysisService;
   review: ReviewState;
   /** Tabular sources: the text column per file. */
-  /** Undefined where tables are not analysed (the web). */
-  tables: TabularSources | undefined;
+  tables: TabularSources;
   /** How this host downloads the full model. */
   download: ModelDownloader;
   /** Switches the engine to a freshly installed full model and re-analyses what is shown. */

@@ -14,7 +14,7 @@ import type { Problem, TableFormat } from "../core/tabular";
 import type { Classification, ScoredUnit, Unit } from "../core/types";
 import { CancelledError, type EngineClient, type Priority } from "../engine/client";
 import type { Explanation, ModelInfo } from "../engine/protocol";
-import { TABLES_UNAVAILABLE_NOTE, tableFormatOfDocument, type TableInfo, type TabularSources } from "./tables";
+import { tableFormatOfDocument, type TableInfo, type TabularSources } from "./tables";
 
 export interface DocumentResults {
   uri: vscode.Uri;
@@ -82,7 +82,7 @@ export class AnalysisService implements vscode.Disposable {
     private granularity: Granularity,
     private labels: LabelMap = {},
     /** Reads tabular documents (CSV, TSV, JSON Lines, JSON): one unit per row of the text column, never segmented. */
-    private readonly tables?: TabularSources,
+    private readonly tables: TabularSources,
   ) {}
 
   get labelMap(): LabelMap {
@@ -167,7 +167,6 @@ export class AnalysisService implements vscode.Disposable {
     format: TableFormat,
     signal?: AbortSignal,
   ): Promise<{ units: ScoredUnit[]; lines: number[]; table?: TableInfo; problems: Problem[] }> {
-    if (!this.tables) throw new Error("tabular sources are not read here");
     this.begin();
     try {
       const { read, info } = await this.tables.fileRows(uri, source, format);
@@ -302,7 +301,7 @@ export class AnalysisService implements vscode.Disposable {
   forget(uri: vscode.Uri): void {
     const key = uri.toString();
     this.segmenters.delete(key);
-    this.tables?.forget(uri);
+    this.tables.forget(uri);
     this.cancel(uri);
     const results = this.results.get(key);
     if (!results) return;
@@ -349,7 +348,6 @@ export class AnalysisService implements vscode.Disposable {
    */
   private async unitsOf(document: vscode.TextDocument, selection: vscode.Range | undefined, stale: () => boolean): Promise<DocumentUnits | undefined> {
     if (tableFormatOfDocument(document)) {
-      if (!this.tables) throw new Error(TABLES_UNAVAILABLE_NOTE);
       const { read, info } = await this.tables.rows(document);
       if (stale()) return undefined;
       if (!selection || selection.isEmpty) return { units: read.units, table: info, lines: read.lines };

@@ -8,7 +8,7 @@ import type { Settings } from "../config";
 import { messageOf } from "../core/errors";
 import { documentLength, documentLooksBinary } from "./documents";
 import type { AnalysisService } from "./analysisService";
-import { CHOOSE_COLUMN_NOTE, ColumnNeededError, TABLES_UNAVAILABLE_NOTE, tableFormatOfDocument, type TabularSources } from "./tables";
+import { CHOOSE_COLUMN_NOTE, ColumnNeededError, tableFormatOfDocument, type TabularSources } from "./tables";
 
 interface Pending {
   timer: ReturnType<typeof setTimeout>;
@@ -24,7 +24,7 @@ export class LiveScheduler implements vscode.Disposable {
     /** Told why a document is not analysed live (undefined: it is). */
     private readonly onNote: (uri: vscode.Uri, note: string | undefined) => void,
     private readonly onError: (message: string) => void,
-    private readonly tables?: TabularSources,
+    private readonly tables: TabularSources,
   ) {}
 
   /**
@@ -59,8 +59,8 @@ export class LiveScheduler implements vscode.Disposable {
         this.onNote(document.uri, "Live highlighting is off for this document: it holds NUL bytes, so it looks binary.");
         return release();
       }
-      if (tableFormatOfDocument(document) && !this.tables?.column(document.uri)) {
-        this.onNote(document.uri, this.tables ? `Live highlighting waits for a text column. ${CHOOSE_COLUMN_NOTE}` : TABLES_UNAVAILABLE_NOTE);
+      if (tableFormatOfDocument(document) && !this.tables.column(document.uri)) {
+        this.onNote(document.uri, `Live highlighting waits for a text column. ${CHOOSE_COLUMN_NOTE}`);
         return release();
       }
       this.onNote(document.uri, undefined);

@@ -17,9 +17,6 @@ const STATE_KEY = "inlineSentiment.textColumns";
 
 /** What the status bar says about a table whose text column is not chosen yet. */
 export const CHOOSE_COLUMN_NOTE = "Run Analyze Sentiment to choose the text column.";
-/** Where there is no table worker (VS Code for the Web: it needs Node's worker threads). */
-export const TABLES_UNAVAILABLE_NOTE =
-  "Tables (CSV, TSV, JSON Lines, JSON) are not analysed in VS Code for the Web yet: open this file in VS Code on the desktop.";
 
 /** The tabular format of a document: by its file name (whatever its language id), else by a table language id. */
 export function tableFormatOfDocument(document: vscode.TextDocument): TableFormat | undefined {

@@ -10,18 +10,22 @@ import type { Classification } from "../core/types";
 import { PRIORITY, type EngineStats, type Explanation, type ModelInfo, type ModelSpec, type Request, type Response } from "./protocol";
 
 /**
- * The engine's thread as the client uses it: a worker_threads Worker in Node; in VS Code for the Web an adapter over a
- * Web Worker (src/web/engineThread.ts).
+ * A worker's thread as a client uses it (the engine's, the table worker's): a worker_threads Worker in Node; in VS Code
+ * for the Web an adapter over a Web Worker (src/web/workerThread.ts).
  */
-export interface EngineThread {
-  postMessage(message: Request): void;
-  on(event: "message", listener: (response: Response) => void): unknown;
+export interface WorkerThread<In, Out> {
+  postMessage(message: In): void;
+  on(event: "message", listener: (response: Out) => void): unknown;
   on(event: "error", listener: (error: Error) => void): unknown;
   on(event: "exit", listener: (code: number) => void): unknown;
-  once(event: "exit", listener: (code: number) => void): unknown;
   terminate(): Promise<number>;
   ref(): void;
   unref(): void;
+}
+
+/** The engine's thread (src/web/engineThread.ts on the web). */
+export interface EngineThread extends WorkerThread<Request, Response> {
+  once(event: "exit", listener: (code: number) => void): unknown;
 }
 
 type RequestBody = Request extends infer R ? (R extends Request ? Omit<R, "id" | "priority"> : never) : never;

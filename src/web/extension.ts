@@ -2,15 +2,18 @@
  * The extension in VS Code for the Web (package.json "browser"): the same composition root as the desktop
  * (../extension.ts activateOn), with the engine in a Web Worker running WebAssembly, and models read from the
  * extension's own folder with vscode.workspace.fs; the full model is downloaded with fetch into the global storage
- * (download.ts). What needs Node (the CLI, Analyze Folder, the table worker) is hidden on the web by `when` clauses
- * (inlineSentiment.web) in package.json: docs/WEB-BUILD.md.
+ * (download.ts). Tables are parsed in a second Web Worker (tableWorker.ts). What needs Node (the CLI) is not in the
+ * web build, and what the web cannot do is hidden by `when` clauses (inlineSentiment.web) in package.json:
+ * docs/WEB-BUILD.md.
  */
 import "./shims/globals";
 import * as vscode from "vscode";
+import type { TableRequest, TableResponse } from "../engine/tables/protocol";
 import { activateOn, type InlineSentimentApi } from "../extension";
 import { MINI_MODEL_FOLDER } from "../models/manifest";
 import { INSTALLED_MODEL_KEY, webDownloader } from "./download";
 import { WebEngineThread } from "./engineThread";
+import { WebWorkerThread } from "./workerThread";
 
 export type { InlineSentimentApi };
 
@@ -23,7 +26,8 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
   const threads = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
   return activateOn(context, {
     engine: () => new WebEngineThread(extensionUri, threads),
-    // No table worker: it needs Node's worker threads. Table files get a note instead (TABLES_UNAVAILABLE_NOTE).
+    // Reads no file itself: the host sends a document's text (a `file` source is refused with needsText).
+    tableWorker: () => new WebWorkerThread<TableRequest, TableResponse>(vscode.Uri.joinPath(extensionUri, "dist", "web", "tableWorker.js")),
     // The downloaded full model, else the bundled mini model, each named by its URI: the web worker asks the host for
     // its files by that name. modelPath does not apply: a path means nothing to a browser.
     locate: () => {

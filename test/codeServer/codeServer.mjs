@@ -368,7 +368,7 @@ export function stageWebExtension(from, to) {
   fs.rmSync(to, { recursive: true, force: true });
   fs.mkdirSync(to, { recursive: true });
   fs.writeFileSync(path.join(to, "package.json"), JSON.stringify(pkg, null, 2));
-  const files = ["README.md", "dist/web/extension.js", "dist/web/worker.js", "dist/web/ort-wasm-simd-threaded.wasm", "dist/panel/main.js", "dist/panel/style.css"];
+  const files = ["README.md", "dist/web/extension.js", "dist/web/worker.js", "dist/web/tableWorker.js", "dist/web/ort-wasm-simd-threaded.wasm", "dist/panel/main.js", "dist/panel/style.css"];
   for (const file of files) {
     requireBuilt(path.join(from, file), file);
     fs.mkdirSync(path.dirname(path.join(to, file)), { recursive: true });

@@ -6,6 +6,7 @@
 import * as vscode from "vscode";
 import type { InlineSentimentApi } from "../../src/extension";
 import type { ModelManifest } from "../../src/models/manifest";
+import { analyzeChoosing } from "../integration/columnPick";
 import { hoverText } from "../integration/hoverText";
 
 const EXTENSION_ID = "inline-sentiment.inline-sentiment";
@@ -110,16 +111,76 @@ describe(`Inline Sentiment on WebAssembly (${inWebWorker ? "web worker extension
   });
 
   if (inWebWorker) {
-    it("says that tables are not analysed on the web yet, instead of failing", async () => {
+    it("a CSV with a multi-line quoted cell: the text column is asked (the wordiest preselected), each row is scored on its own lines, the hover shows the row's other field", async () => {
       const sentiment = await api();
-      const uri = vscode.Uri.from({ scheme: "untitled", path: `/web-table-${Date.now()}.csv` });
-      const document = await vscode.workspace.openTextDocument(uri);
-      const editor = await vscode.window.showTextDocument(document);
-      await editor.edit((builder) => builder.insert(new vscode.Position(0, 0), "id,text\n1,I love it\n2,This is awful\n"));
+      const file = workspaceFile("web-reviews.csv");
+      const text = [
+        "id,comment,shop",
+        '1,"Awful trip, two hours late.\nThen they lost my bag, ""sorry"" was all they said.",Berlin',
+        "2,The staff were wonderful and kind,Paris",
+        "3,Terrible food and a rude agent,Rome",
+      ].join("\n") + "\n";
+      await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(text));
+      const document = await vscode.workspace.openTextDocument(file);
+      await vscode.window.showTextDocument(document);
       await sentiment.whenIdle();
-      check(sentiment.results(document.uri) === undefined, "no results for a table on the web");
-      const note = sentiment.liveNote(document.uri) ?? "";
-      check(/not analysed in VS Code for the Web yet/.test(note), `the status bar says why: ${note}`);
+      check(sentiment.results(document.uri) === undefined, "a table is not segmented as prose before its column is chosen");
+      check(/Run Analyze Sentiment to choose the text column/.test(sentiment.liveNote(document.uri) ?? ""), `the status bar asks for the column: ${sentiment.liveNote(document.uri)}`);
+
+      const pick = await analyzeChoosing(sentiment);
+      check(pick, "Analyze Sentiment asked for the text column");
+      sameList(pick.columns, ["id", "comment", "shop"], "the columns offered");
+      check(pick.active === "comment", `the wordiest column is preselected: ${pick.active}`);
+      const results = sentiment.results(document.uri);
+      check(results && !results.partial && results.version === document.version, "every row of the shown version is scored");
+      check(results.table?.textColumn === "comment", `the text column: ${results.table?.textColumn}`);
+      sameList(results.table.problems, [], "no unreadable rows");
+      const lines = (unit: { start: number; end: number }) => [document.positionAt(unit.start).line + 1, document.positionAt(unit.end).line + 1];
+      sameList(results.units.map(lines), [[2, 3], [4, 4], [5, 5]], "each row's unit covers its cell's lines (the quoted cell two)");
+      sameList(results.units.map((unit) => unit.text), ['Awful trip, two hours late.\nThen they lost my bag, "sorry" was all they said.', "The staff were wonderful and kind", "Terrible food and a rude agent"], "the cells' texts");
+      sameList(results.units.map((unit) => unit.polarity), ["negative", "positive", "negative"], "polarities");
+      check(sentiment.liveNote(document.uri) === undefined, "the note goes once the column is chosen");
+
+      const hover = await hoverOver(document, "they lost my bag");
+      check(/\*\*Negative\*\* · \d+\.\d % confidence/.test(hover), `the hover shows the row's label: ${hover}`);
+      check(/shop: Berlin/.test(hover) && /id: 1/.test(hover), `the hover shows the row's other fields: ${hover}`);
+      check(!/comment: /.test(hover), `not the text column itself: ${hover}`);
+      check((await analyzeChoosing(sentiment)) === undefined, "the column is remembered for the file");
+    });
+
+    it("Analyze Folder… reads CSV (UTF-16 too), JSON Lines and JSON tables and markdown through the workspace file system", async () => {
+      const sentiment = await api();
+      const { testing } = sentiment;
+      check(testing, "the test hooks exist (ExtensionMode.Test)");
+      const folder = workspaceFile("web-folder");
+      const write = (name: string, bytes: Uint8Array) => vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, name), bytes);
+      const utf8 = (value: string) => new TextEncoder().encode(value);
+      const utf16 = (value: string) => {
+        const bytes = new Uint8Array(2 + value.length * 2);
+        bytes.set([0xff, 0xfe]);
+        for (let i = 0; i < value.length; i++) bytes.set([value.charCodeAt(i) & 0xff, value.charCodeAt(i) >> 8], 2 + i * 2);
+        return bytes;
+      };
+      await write("a.csv", utf8('id,feedback,country\n1,Great service and friendly staff,FR\n2,"Slow,\nand rude",DE\n'));
+      await write("b.tsv", utf16("id\tremark\tshop\r\n1\tSehr gut, danke – excellent\tBerlin\r\n"));
+      await write("c.jsonl", utf8('{"text":"I love it","stars":5}\n{"text":"Broken on arrival","stars":1}\n'));
+      await write("d.json", utf8('[{"note":"Awful experience, never again","region":"north"}]'));
+      await write("e.md", utf8("The new dashboard is wonderful.\n\nThis is awful and broken.\n"));
+      await write("package.json", utf8('{"name": "not a table"}'));
+      const model = await testing.analyzeFolder(folder, new vscode.CancellationTokenSource().token);
+      check(model, "the folder was analysed");
+      await sentiment.whenIdle();
+      const byName = new Map(model.files.map((file) => [file.name.split("/").pop(), file]));
+      sameList([...byName.keys()], ["a.csv", "b.tsv", "c.jsonl", "d.json", "e.md"], "the files analysed (package.json is no array: skipped)");
+      sameList(byName.get("a.csv")?.units.map((u) => [u.startLine, u.endLine, u.fields?.country]) ?? [], [[2, 2, "FR"], [3, 4, "DE"]], "a.csv's rows");
+      check(byName.get("a.csv")?.textColumn === "feedback", `a.csv's suggested column: ${byName.get("a.csv")?.textColumn}`);
+      sameList(byName.get("b.tsv")?.units.map((u) => u.text) ?? [], ["Sehr gut, danke – excellent"], "UTF-16 is decoded, not refused as binary");
+      sameList(byName.get("c.jsonl")?.units.map((u) => u.fields?.stars) ?? [], ["5", "1"], "c.jsonl's other field");
+      check(byName.get("d.json")?.units[0]?.fields?.region === "north", "d.json's row");
+      sameList(byName.get("e.md")?.units.map((u) => u.polarity) ?? [], ["positive", "negative"], "e.md's paragraphs");
+      check(model.files.every((file) => (file.problems ?? []).length === 0), "no unreadable rows");
+      check(sentiment.summaryPanel, "the summary panel shows the folder");
+      sentiment.summaryPanel.dispose();
     });
 
     // Last: it switches the extension to the downloaded model (this run's global storage is fresh).

@@ -11,7 +11,7 @@ import { parse } from "csv-parse/sync";
 import * as vscode from "vscode";
 import type { PanelModel } from "../../src/core/review";
 import { parseTable } from "../../src/core/tabular";
-import type { InlineSentimentApi } from "../../src/extension";
+import { analyzeChoosing } from "./columnPick";
 import { api, hoverText } from "./helpers";
 
 /**
@@ -29,29 +29,6 @@ function sharedFile(context: Mocha.Context, ...parts: string[]): string {
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "inline-sentiment-tables-"));
-}
-
-/**
- * Runs Analyze Sentiment on the active editor and answers the text-column quick pick through the real quick pick
- * (moving down `down` items from the preselected one, then accepting). Resolves with the columns and the preselected
- * one the pick showed, or undefined when no pick was shown (the column was remembered).
- */
-async function analyzeChoosing(sentiment: InlineSentimentApi, down = 0): Promise<{ columns: string[]; active?: string } | undefined> {
-  const testing = sentiment.testing;
-  assert.ok(testing, "the test hooks exist in ExtensionMode.Test");
-  let shown: { columns: string[]; active?: string } | undefined;
-  const listener = testing.onDidShowColumnPick(async ({ columns, active }) => {
-    shown = { columns, active };
-    for (let i = 0; i < down; i++) await vscode.commands.executeCommand("workbench.action.quickOpenSelectNext");
-    await vscode.commands.executeCommand("workbench.action.acceptSelectedQuickOpenItem");
-  });
-  try {
-    await vscode.commands.executeCommand("inlineSentiment.analyze");
-    await sentiment.whenIdle();
-    return shown;
-  } finally {
-    listener.dispose();
-  }
 }
 
 /** A CSV field, quoted when it must be. */

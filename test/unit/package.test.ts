@@ -79,11 +79,12 @@ describe("packaging: .vscodeignore allowlist and VSIX checks", () => {
     "node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.jsep.wasm",
     "node_modules/onnxruntime-web/dist/ort.min.js.map",
     "node_modules/onnxruntime-web/node_modules/onnxruntime-common/dist/esm/index.d.ts",
-    ...["extension.js", "worker.js", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm", "extension.js.map"].map((f) => `dist/web/${f}`),
+    ...["extension.js", "worker.js", "tableWorker.js", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm", "extension.js.map"].map((f) => `dist/web/${f}`),
   ];
   const wasmFiles = [
     "dist/web/extension.js",
     "dist/web/worker.js",
+    "dist/web/tableWorker.js",
     "dist/web/ort-wasm-simd-threaded.mjs",
     "dist/web/ort-wasm-simd-threaded.wasm",
     "node_modules/onnxruntime-web/dist/ort.node.min.mjs",
@@ -154,7 +155,7 @@ describe("packaging: .vscodeignore allowlist and VSIX checks", () => {
       "extension/node_modules/onnxruntime-common/dist/cjs/package.json",
     ];
     const wasm = [
-      ...["extension.js", "worker.js", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm"].map((f) => `extension/dist/web/${f}`),
+      ...["extension.js", "worker.js", "tableWorker.js", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm"].map((f) => `extension/dist/web/${f}`),
       "extension/node_modules/onnxruntime-web/package.json",
       "extension/node_modules/onnxruntime-web/dist/ort.node.min.mjs",
       "extension/node_modules/onnxruntime-web/node_modules/onnxruntime-common/package.json",
@@ -199,7 +200,7 @@ describe("packaging: .vscodeignore allowlist and VSIX checks", () => {
     const base = ["package.json", "readme.md", "LICENSE.txt", "dist/extension.js", "dist/worker.js", "dist/tableWorker.js", "dist/panel/main.js", "dist/panel/style.css"];
     const mini = ["config.json", "tokenizer.json", "tokenizer_config.json", "vocab.txt", "onnx/model_quantized.onnx"].map((f) => `model/sentiment-mini/${f}`);
     const wasm = [
-      ...["extension.js", "worker.js", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm"].map((f) => `dist/web/${f}`),
+      ...["extension.js", "worker.js", "tableWorker.js", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm"].map((f) => `dist/web/${f}`),
       ...[
         "package.json",
         "dist/ort.node.min.mjs",

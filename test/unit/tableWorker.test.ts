@@ -2,7 +2,9 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TableClient } from "../../src/engine/tables/client";
+import { TableClient, type TableThread } from "../../src/engine/tables/client";
+import type { TableRequest, TableResponse } from "../../src/engine/tables/protocol";
+import { serveTables } from "../../src/engine/tables/serve";
 import { ROOT } from "./helpers";
 
 /** The built table worker (npm run build), as the extension runs it. */
@@ -90,5 +92,64 @@ describe("the table worker (dist/tableWorker.js) and its client", () => {
     const decoded = await client.read({ key: "b", source: { bytes: new Uint8Array(utf16) }, format: "tsv", fallback: true });
     assert.deepEqual(decoded.units.map((u) => u.text), ["Très bien"]);
     await assert.rejects(client.read({ key: "c", source: { bytes: new Uint8Array([0x61, 0, 0, 0, 0x62, 0x63]) }, format: "csv" }), /binary/);
+  });
+});
+
+/**
+ * The table server (serve.ts) as the web build's Web Worker runs it, without a file system (no readFile), on a thread
+ * made in this process: messages cross with a microtask, as a worker's would, never synchronously.
+ */
+function threadWithoutFiles(): TableThread & { requests: TableRequest[] } {
+  const listeners: ((response: TableResponse) => void)[] = [];
+  const receive = serveTables({ post: (response) => queueMicrotask(() => listeners.forEach((listener) => listener(response))) });
+  const requests: TableRequest[] = [];
+  return {
+    requests,
+    postMessage(message) {
+      requests.push(message);
+      queueMicrotask(() => receive(message));
+    },
+    on(event: string, listener: (value: never) => void) {
+      if (event === "message") listeners.push(listener as (response: TableResponse) => void);
+      return this;
+    },
+    terminate: async () => 1,
+    ref() {},
+    unref() {},
+  };
+}
+
+describe("the table server without a file system (VS Code for the Web's table worker)", () => {
+  it("a file source is refused and the text is sent instead: the same units as from a worker that reads the file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "table-server-"));
+    const thread = threadWithoutFiles();
+    const client = new TableClient(() => thread);
+    const node = new TableClient(TABLE_WORKER);
+    try {
+      const text = 'id,comment,shop\n1,"Two hours late.\nThen, ""sorry"".",Berlin\n2,Lovely staff,Paris\n';
+      const saved = join(dir, "saved.csv");
+      writeFileSync(saved, text);
+      let built = 0;
+      const options = { key: "saved", source: () => (built++, { text }), version: 1, file: { path: saved, length: text.length }, format: "csv" as const, column: "comment" };
+      const read = await client.read(options);
+      assert.equal(built, 1, "the host built the text after the refusal");
+      assert.deepEqual(
+        thread.requests.filter((r) => r.type === "read").map((r) => Object.keys((r as { source: object }).source)[0]),
+        ["file", "text"],
+        "the file was offered first, then the text",
+      );
+      assert.deepEqual(read, await node.read(options), "what the Node worker reads from the file");
+      assert.deepEqual(read.units.map((u) => [u.text, u.fields]), [
+        ['Two hours late.\nThen, "sorry".', { id: "1", shop: "Berlin" }],
+        ["Lovely staff", { id: "2", shop: "Paris" }],
+      ]);
+      assert.deepEqual(read.lines, [2, 3, 4, 4]);
+      await client.read(options);
+      assert.equal(built, 1, "the version sent is reused, not sent again");
+    } finally {
+      client.dispose();
+      node.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

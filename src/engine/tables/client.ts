@@ -6,7 +6,11 @@ import { Worker } from "node:worker_threads";
 import type { Problem } from "../../core/tabular";
 import type { TableSummary } from "../../core/tabular/units";
 import type { Unit } from "../../core/types";
+import type { WorkerThread } from "../client";
 import type { ReadRequest, TableRequest, TableResponse } from "./protocol";
+
+/** The table worker's thread: a worker_threads Worker in Node; on the web, src/web/tableWorker.ts in a Web Worker. */
+export type TableThread = WorkerThread<TableRequest, TableResponse>;
 
 /** What a read gives back. */
 export interface TableRead {
@@ -41,14 +45,15 @@ export type ReadOptions = Omit<ReadRequest, "id" | "type" | "source"> & {
 };
 
 export class TableClient {
-  private worker: Worker | undefined;
+  private worker: TableThread | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private disposed = false;
   /** The document version whose text was last sent per key. */
   private readonly sent = new Map<string, number>();
 
-  constructor(private readonly workerPath: string) {}
+  /** `startWorker`: the worker script's path (a worker_threads Worker), or a function that starts the table thread. */
+  constructor(private readonly startWorker: string | (() => TableThread)) {}
 
   /**
    * Parses the source (or reuses the table the worker kept for `key` when the text is the same) and returns its summary,
@@ -105,9 +110,9 @@ export class TableClient {
     this.worker = undefined;
   }
 
-  private start(): Worker {
+  private start(): TableThread {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.workerPath);
+    const worker: TableThread = typeof this.startWorker === "string" ? new Worker(this.startWorker) : this.startWorker();
     worker.on("message", (response: TableResponse) => {
       const pending = this.pending.get(response.id);
       if (!pending) return;

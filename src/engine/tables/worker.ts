@@ -1,118 +1,12 @@
 /**
- * The table worker (worker_threads): parses CSV/TSV/JSON Lines/JSON arrays off the extension host's main thread (a
- * 15,000-row CSV takes about half a second) and sends the text column's units back in slices. Keeps the last table
- * per key, so choosing the column and then scoring it parses the file once.
+ * The table worker's Node shell (worker_threads, desktop): the message handling is serve.ts, shared with the web
+ * build's Web Worker (src/web/tableWorker.ts); here a `file` source is read from the file system.
  */
 import { readFileSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
-import { messageOf } from "../../core/errors";
-import { decodeTabular } from "../../core/files";
-import { decodeText, parseTable, type Table } from "../../core/tabular";
-import { rowUnits, summarizeTable } from "../../core/tabular/units";
-import type { ReadRequest, TableRequest, TableResponse } from "./protocol";
+import { serveTables } from "./serve";
 
 const port = parentPort;
 if (!port) throw new Error("tableWorker.js runs only as a worker thread");
 
-/**
- * Units per message: the host takes in one message per event-loop turn, and a unit with its row's fields costs it
- * ~10 us to receive (500 per message were 5-30 ms on a loaded 2-core machine).
- */
-const SLICE = 200;
-/** Parsed tables kept (the documents being worked on). */
-const KEPT = 4;
-
-/** Slices still to send, per request, each sent when the host asks for the next. */
-const sending = new Map<number, () => void>();
-
-const tables = new Map<string, { text: string; version?: number; format: string; table: Table }>();
-
-port.on("message", (request: TableRequest) => {
-  if (request.type === "forget") {
-    tables.delete(request.key);
-    return;
-  }
-  if (request.type === "next") {
-    sending.get(request.id)?.();
-    return;
-  }
-  try {
-    read(request);
-  } catch (error) {
-    post({ id: request.id, type: "error", error: messageOf(error), stale: error instanceof StaleError, needsText: error instanceof NeedsTextError });
-  }
-});
-
-function read(request: ReadRequest): void {
-  const table = tableOf(request);
-  const summary = summarizeTable(table);
-  const present = request.column !== undefined && table.columns.includes(request.column);
-  const missing = request.column !== undefined && !present ? request.column : undefined;
-  const column = present ? request.column : request.fallback ? summary.suggested : undefined;
-  if (column === undefined) {
-    post({ id: request.id, type: "done", summary, missing, problems: table.problems });
-    return;
-  }
-  const { units, lines, problems } = rowUnits(table, column);
-  let next = 0;
-  const sendNext = () => {
-    if (next >= units.length) {
-      sending.delete(request.id);
-      post({ id: request.id, type: "done", summary, column, missing, problems });
-      return;
-    }
-    post({ id: request.id, type: "units", units: units.slice(next, next + SLICE), lines: lines.slice(next * 2, (next + SLICE) * 2) });
-    next += SLICE;
-  };
-  sending.set(request.id, sendNext);
-  sendNext();
-}
-
-/** Thrown when `reuse` names a text this worker does not hold (evicted, or the worker restarted). */
-class StaleError extends Error {}
-
-/** Thrown when a `file` source cannot stand for the document's text: the host sends the text instead. */
-class NeedsTextError extends Error {}
-
-/**
- * A saved document's text, read from its file. VS Code shows a file's UTF-8 text without its byte order mark and
- * keeps its line ends unless they are mixed (then it rewrites them all, which changes the length); any other encoding
- * may decode differently from the editor's, so only UTF-8 of exactly the document's length is taken.
- */
-function fileText(path: string, length: number): string {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    throw new NeedsTextError(`cannot read ${path}: ${messageOf(error)}`);
-  }
-  const decoded = decodeText(bytes);
-  if (decoded.encoding !== "utf-8" || decoded.text.length !== length) {
-    throw new NeedsTextError(`${path} does not hold the document's text as UTF-8 (${decoded.encoding}, ${decoded.text.length} of ${length} characters)`);
-  }
-  return decoded.text;
-}
-
-function tableOf({ key, source, format, version }: ReadRequest): Table {
-  const kept = tables.get(key);
-  if ("reuse" in source) {
-    if (kept && kept.version === version && version !== undefined && kept.format === format) return kept.table;
-    throw new StaleError(`no text of version ${version} kept for ${key}`);
-  }
-  // Bytes are decoded here, off the host's main thread (UTF-16, BOM, Windows-1252), then checked for NULs.
-  const text = "text" in source ? source.text : "file" in source ? fileText(source.file, source.length) : decodeTabular(source.bytes).text;
-  if (kept && kept.text === text && kept.format === format) {
-    kept.version = version;
-    return kept.table;
-  }
-  const table = parseTable(text, { format });
-  tables.delete(key);
-  tables.set(key, { text, version, format, table });
-  // A Map iterates in insertion order: the first key is the one used longest ago.
-  if (tables.size > KEPT) tables.delete(tables.keys().next().value!);
-  return table;
-}
-
-function post(response: TableResponse): void {
-  port!.postMessage(response);
-}
+port.on("message", serveTables({ post: (response) => port.postMessage(response), readFile: (path) => readFileSync(path) }));
