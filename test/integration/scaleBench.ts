@@ -6,7 +6,8 @@
  *   npm run build && IS_SUITE=dist/test/integration/scaleBench.js node test/codeServer/runIntegration.mjs
  *
  * SCALE_PANEL=0 leaves the panel closed; SCALE_PROFILE=file.cpuprofile writes a CPU profile of the extension host's
- * main thread over the analysis (open it in Chrome DevTools, or summarise it with test/integration/longTasks.mjs).
+ * main thread over the analysis (open it in Chrome DevTools, or summarise it with test/integration/longTasks.mjs) and
+ * the late ticks beside it (file.cpuprofile.late.json), so longTasks.mjs can say what ran in each.
  */
 import { strict as assert } from "node:assert";
 import { existsSync } from "node:fs";
@@ -29,10 +30,18 @@ function threadCpu(): number | undefined {
 interface LateTick {
   /** ms since the start. */
   at: number;
+  /** The gap on the monotonic clock a CPU profile's timestamps use (microseconds): where to look in SCALE_PROFILE's profile. */
+  fromUs: number;
+  toUs: number;
   /** ms later than due. */
   late: number;
   /** ms of CPU this thread used in the gap: close to the gap when our own code held the loop, small when the thread waited for a core (other processes on a loaded machine). */
   cpu?: number;
+}
+
+/** The monotonic clock in microseconds, as V8's CPU profiles stamp their samples. */
+function monotonicUs(): number {
+  return Number(process.hrtime.bigint() / 1000n);
 }
 
 /**
@@ -44,15 +53,24 @@ function lagSampler(every = 5): { stop(): Promise<LateTick[]> } {
   const late: LateTick[] = [];
   const start = performance.now();
   let last = start;
+  let lastUs = monotonicUs();
   let lastCpu = threadCpu();
   let ticked: (() => void)[] = [];
   const timer = setInterval(() => {
     const now = performance.now();
+    const nowUs = monotonicUs();
     const cpu = threadCpu();
     if (now - last - every > 20) {
-      late.push({ at: Math.round(now - start), late: Math.round(now - last - every), cpu: cpu !== undefined && lastCpu !== undefined ? Math.round(cpu - lastCpu) : undefined });
+      late.push({
+        at: Math.round(now - start),
+        late: Math.round(now - last - every),
+        cpu: cpu !== undefined && lastCpu !== undefined ? Math.round(cpu - lastCpu) : undefined,
+        fromUs: lastUs,
+        toUs: nowUs,
+      });
     }
     last = now;
+    lastUs = nowUs;
     lastCpu = cpu;
     const waiting = ticked;
     ticked = [];
@@ -119,6 +137,8 @@ async function bench(): Promise<void> {
   if (profiler) {
     const { profile } = await profiler.post("Profiler.stop");
     writeFileSync(profileFile!, JSON.stringify(profile));
+    // The late ticks beside the profile: longTasks.mjs then says what ran in each of them.
+    writeFileSync(`${profileFile}.late.json`, JSON.stringify(late));
     profiler.disconnect();
   }
   const pageBytes = pageHeap && (await pageHeap);
