@@ -7,6 +7,7 @@ import { lineSpan, lineStarts } from "../core/lines";
 import type { ScoredUnit } from "../core/types";
 import type { PanelFile, PanelModel, PanelUnit } from "../core/review";
 import { mapSliced, type Pause } from "../core/slices";
+import type { RowFields } from "../engine/tables/rows";
 import type { PanelSource } from "../panel/summaryPanel";
 import type { AnalysisService } from "./analysisService";
 import { openDocument } from "./documents";
@@ -105,7 +106,7 @@ export function panelFile(
   uri: vscode.Uri,
   text: string,
   units: readonly ScoredUnit[],
-  source: { lines?: readonly number[]; table?: TableInfo } = {},
+  source: RowSource = {},
 ): PanelFile {
   const { head, unit } = panelRows(uri, text, source);
   return { ...head, units: units.map(unit) };
@@ -117,8 +118,15 @@ interface PanelRows {
   unit: (unit: ScoredUnit, i: number) => PanelUnit;
 }
 
-function panelRows(uri: vscode.Uri, text: string, source: { lines?: readonly number[]; table?: TableInfo }): PanelRows {
-  const { lines, table } = source;
+/** What a file's units come with: a table's lines and fields per unit (by index), and the table itself. */
+interface RowSource {
+  lines?: readonly number[];
+  fields?: RowFields;
+  table?: TableInfo;
+}
+
+function panelRows(uri: vscode.Uri, text: string, source: RowSource): PanelRows {
+  const { lines, fields, table } = source;
   const starts = lines ? [] : lineStarts(text);
   return {
     head: {
@@ -126,14 +134,17 @@ function panelRows(uri: vscode.Uri, text: string, source: { lines?: readonly num
       name: vscode.workspace.asRelativePath(uri),
       ...(table && { columns: table.columns, textColumn: table.textColumn, problems: table.problems }),
     },
-    unit: (unit, i) => ({
-      ...(lines ? { startLine: lines[i * 2], endLine: lines[i * 2 + 1] } : lineSpan(starts, unit)),
-      text: unit.text,
-      label: unit.label,
-      score: unit.score,
-      polarity: unit.polarity,
-      probabilities: unit.probabilities,
-      ...(unit.fields && { fields: unit.fields }),
-    }),
+    unit: (unit, i) => {
+      const rowFields = unit.fields ?? fields?.get(i);
+      return {
+        ...(lines ? { startLine: lines[i * 2], endLine: lines[i * 2 + 1] } : lineSpan(starts, unit)),
+        text: unit.text,
+        label: unit.label,
+        score: unit.score,
+        polarity: unit.polarity,
+        probabilities: unit.probabilities,
+        ...(rowFields && { fields: rowFields }),
+      };
+    },
   };
 }

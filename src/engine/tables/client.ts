@@ -6,15 +6,20 @@ import { Worker } from "node:worker_threads";
 import type { Problem } from "../../core/tabular";
 import type { TableSummary } from "../../core/tabular/units";
 import type { Unit } from "../../core/types";
-import type { ReadRequest, TableRequest, TableResponse } from "./protocol";
+import type { ReadRequest, TableRequest, TableResponse, UnitSlice } from "./protocol";
+import { RowFields, sliceUnits } from "./rows";
 
 /** What a read gives back. */
 export interface TableRead {
   summary: TableSummary;
-  /** The text column's units (kind "row", with the other columns as fields); empty when no column was used. */
+  /** The text column's units (kind "row"); empty when no column was used. Their other columns are in `fields`. */
   units: Unit[];
-  /** 1-based first and last line of each unit, two entries per unit. */
+  /** 1-based first and last line of each unit's row, two entries per unit. */
   lines: number[];
+  /** 0-based line and character of each unit's start, then of its end: four entries per unit (see UnitSlice). */
+  positions: Uint32Array;
+  /** Each unit's other columns (by unit index). */
+  fields: RowFields;
   column?: string;
   /** The column asked for when it is not in the table. */
   missing?: string;
@@ -22,8 +27,9 @@ export interface TableRead {
 }
 
 interface Pending {
-  slices: Unit[][];
-  lines: number[][];
+  /** The slices taken in so far, and their units (made as each arrives: a few hundred objects per turn). */
+  slices: UnitSlice[];
+  units: Unit[][];
   resolve: (read: TableRead) => void;
   reject: (error: Error & { stale?: boolean; needsText?: boolean }) => void;
 }
@@ -79,7 +85,7 @@ export class TableClient {
     if (this.disposed) return Promise.reject(new Error("the table reader was shut down"));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { slices: [], lines: [], resolve, reject });
+      this.pending.set(id, { slices: [], units: [], resolve, reject });
       const worker = this.start();
       worker.ref();
       // Bytes are copied, not transferred: a file's bytes may be a view into a buffer shared with others (a pool).
@@ -112,8 +118,8 @@ export class TableClient {
       const pending = this.pending.get(response.id);
       if (!pending) return;
       if (response.type === "units") {
-        pending.slices.push(response.units);
-        pending.lines.push(response.lines);
+        pending.slices.push(response.slice);
+        pending.units.push(sliceUnits(response.slice));
         worker.postMessage({ id: response.id, type: "next" } satisfies TableRequest);
         return;
       }
@@ -122,7 +128,17 @@ export class TableClient {
       if (response.type === "error") pending.reject(Object.assign(new Error(response.error), { stale: response.stale, needsText: response.needsText }));
       else {
         const { summary, column, missing, problems } = response;
-        pending.resolve({ summary, units: pending.slices.flat(), lines: pending.lines.flat(), column, missing, problems });
+        const { slices } = pending;
+        pending.resolve({
+          summary,
+          units: pending.units.flat(),
+          lines: slices.flatMap((slice) => Array.from(slice.lines)),
+          positions: concat(slices.map((slice) => slice.positions)),
+          fields: RowFields.of(slices),
+          column,
+          missing,
+          problems,
+        });
       }
     });
     const died = (message: string) => {
@@ -140,4 +156,14 @@ export class TableClient {
     for (const { reject } of this.pending.values()) reject(error);
     this.pending.clear();
   }
+}
+
+function concat(arrays: readonly Uint32Array[]): Uint32Array {
+  const out = new Uint32Array(arrays.reduce((sum, array) => sum + array.length, 0));
+  let at = 0;
+  for (const array of arrays) {
+    out.set(array, at);
+    at += array.length;
+  }
+  return out;
 }

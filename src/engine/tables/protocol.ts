@@ -1,7 +1,6 @@
 /** Messages between the host and the table worker (src/engine/tables/worker.ts). */
 import type { Problem, TableFormat } from "../../core/tabular";
 import type { TableSummary } from "../../core/tabular/units";
-import type { Unit } from "../../core/types";
 
 /** Reads a tabular text: its summary always, and the units of the text column when one is given (or `fallback`). */
 export interface ReadRequest {
@@ -32,12 +31,39 @@ export type TableRequest =
   /** The host took in a slice of units: the next one may come (one at a time, see TableResponse "units"). */
   | { id: number; type: "next" };
 
+/**
+ * A slice of the text column's units (kind "row"), in columns: a few strings and typed arrays instead of one object
+ * per unit and one string per field, which the host took in for 50-80 ms (their decoding, then the collector's work
+ * on 15,000 small objects). Unit k of the slice is `starts[k]`..`ends[k]` with text `texts[k]`.
+ */
+export interface UnitSlice {
+  /** UTF-16 offsets of each unit's first character and just past its last. */
+  starts: Uint32Array;
+  ends: Uint32Array;
+  /** What the model reads: the cell's content (a quoted CSV field unescaped, a JSON string decoded). */
+  texts: string[];
+  /** 1-based first and last line of each unit's row, two entries per unit. */
+  lines: Uint32Array;
+  /**
+   * Where each unit is, as the editor counts (CRLF, LF and lone CR end a line): 0-based line and UTF-16 character of
+   * its start, then of its end; four entries per unit. The host paints from these without asking the document.
+   */
+  positions: Uint32Array;
+  /**
+   * The row's other fields (those it has a cell for), each unit's as one JSON object, written one after the other:
+   * unit k's is `fields.slice(fieldEnds[k - 1] ?? 0, fieldEnds[k])`. The host parses a row's fields only when they
+   * are shown (a hover, the panel, a report).
+   */
+  fields: string;
+  fieldEnds: Uint32Array;
+}
+
 export type TableResponse =
   /**
    * A slice of the units, in order. The next slice is sent only when the host asks ("next"): Node hands a port's
    * queued messages to the host in one event-loop turn, so slices sent all at once held it for ~90 ms.
    */
-  | { id: number; type: "units"; units: Unit[]; lines: number[] }
+  | { id: number; type: "units"; slice: UnitSlice }
   | {
       id: number;
       type: "done";

@@ -7,17 +7,16 @@ import { readFileSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
 import { messageOf } from "../../core/errors";
 import { decodeTabular } from "../../core/files";
+import { lineStarts } from "../../core/lines";
 import { decodeText, parseTable, type Table } from "../../core/tabular";
 import { rowUnits, summarizeTable } from "../../core/tabular/units";
 import type { ReadRequest, TableRequest, TableResponse } from "./protocol";
+import { packSlice } from "./rows";
 
 const port = parentPort;
 if (!port) throw new Error("tableWorker.js runs only as a worker thread");
 
-/**
- * Units per message: the host takes in one message per event-loop turn, and a unit with its row's fields costs it
- * ~10 us to receive (500 per message were 5-30 ms on a loaded 2-core machine).
- */
+/** Units per message: the host takes in one message per event-loop turn (as objects, 500 were 5-30 ms under load). */
 const SLICE = 200;
 /** Parsed tables kept (the documents being worked on). */
 const KEPT = 4;
@@ -25,7 +24,16 @@ const KEPT = 4;
 /** Slices still to send, per request, each sent when the host asks for the next. */
 const sending = new Map<number, () => void>();
 
-const tables = new Map<string, { text: string; version?: number; format: string; table: Table }>();
+interface Kept {
+  text: string;
+  version?: number;
+  format: string;
+  table: Table;
+  /** Where the text's lines start, found when units are first sent. */
+  lineStarts?: number[];
+}
+
+const tables = new Map<string, Kept>();
 
 port.on("message", (request: TableRequest) => {
   if (request.type === "forget") {
@@ -44,7 +52,8 @@ port.on("message", (request: TableRequest) => {
 });
 
 function read(request: ReadRequest): void {
-  const table = tableOf(request);
+  const kept = tableOf(request);
+  const { table } = kept;
   const summary = summarizeTable(table);
   const present = request.column !== undefined && table.columns.includes(request.column);
   const missing = request.column !== undefined && !present ? request.column : undefined;
@@ -54,6 +63,7 @@ function read(request: ReadRequest): void {
     return;
   }
   const { units, lines, problems } = rowUnits(table, column);
+  const starts = (kept.lineStarts ??= lineStarts(kept.text));
   let next = 0;
   const sendNext = () => {
     if (next >= units.length) {
@@ -61,7 +71,7 @@ function read(request: ReadRequest): void {
       post({ id: request.id, type: "done", summary, column, missing, problems });
       return;
     }
-    post({ id: request.id, type: "units", units: units.slice(next, next + SLICE), lines: lines.slice(next * 2, (next + SLICE) * 2) });
+    post({ id: request.id, type: "units", slice: packSlice(units, lines, starts, next, next + SLICE) });
     next += SLICE;
   };
   sending.set(request.id, sendNext);
@@ -93,24 +103,24 @@ function fileText(path: string, length: number): string {
   return decoded.text;
 }
 
-function tableOf({ key, source, format, version }: ReadRequest): Table {
+function tableOf({ key, source, format, version }: ReadRequest): Kept {
   const kept = tables.get(key);
   if ("reuse" in source) {
-    if (kept && kept.version === version && version !== undefined && kept.format === format) return kept.table;
+    if (kept && kept.version === version && version !== undefined && kept.format === format) return kept;
     throw new StaleError(`no text of version ${version} kept for ${key}`);
   }
   // Bytes are decoded here, off the host's main thread (UTF-16, BOM, Windows-1252), then checked for NULs.
   const text = "text" in source ? source.text : "file" in source ? fileText(source.file, source.length) : decodeTabular(source.bytes).text;
   if (kept && kept.text === text && kept.format === format) {
     kept.version = version;
-    return kept.table;
+    return kept;
   }
-  const table = parseTable(text, { format });
+  const parsed: Kept = { text, version, format, table: parseTable(text, { format }) };
   tables.delete(key);
-  tables.set(key, { text, version, format, table });
+  tables.set(key, parsed);
   // A Map iterates in insertion order: the first key is the one used longest ago.
   if (tables.size > KEPT) tables.delete(tables.keys().next().value!);
-  return table;
+  return parsed;
 }
 
 function post(response: TableResponse): void {
