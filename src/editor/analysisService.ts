@@ -9,12 +9,13 @@ import * as vscode from "vscode";
 import { LruCache } from "../core/cache";
 import { polarityOf, type LabelMap } from "../core/polarity";
 import { DocumentSegmenter, type Granularity } from "../core/segment";
-import { mapSliced, timeSlices, type Pause } from "../core/slices";
+import { mapSliced } from "../core/slices";
 import type { Problem, TableFormat } from "../core/tabular";
 import type { Classification, Polarity, ScoredUnit, Unit } from "../core/types";
 import { CancelledError, type EngineClient, type Priority } from "../engine/client";
 import type { Explanation, ModelInfo } from "../engine/protocol";
 import { pickPerUnit, type RowFields } from "../engine/tables/rows";
+import { hostPause } from "./turns";
 import { TABLES_UNAVAILABLE_NOTE, tableFormatOfDocument, type TableInfo, type TabularSources } from "./tables";
 
 export interface DocumentResults {
@@ -63,11 +64,6 @@ function pickRows(rows: RowData, indices: readonly number[]): RowData {
 export interface Progress {
   done: number;
   total: number;
-}
-
-/** Pauses for loops over every unit: 15,000 units in one go held the host's loop for tens of milliseconds. */
-function hostSlices(): Pause {
-  return timeSlices(() => new Promise((resolve) => setImmediate(resolve)));
 }
 
 /** Texts remembered per model: enough for a few large documents, small in memory (a result is ~200 bytes). */
@@ -138,7 +134,7 @@ export class AnalysisService implements vscode.Disposable {
   async classifyTexts(texts: readonly string[], options: { priority?: Priority; signal?: AbortSignal } = {}): Promise<Classification[]> {
     const model = await this.model();
     // 15,000 look-ups and stores held the host's loop for tens of milliseconds: the loops pause every few ms.
-    const pause = hostSlices();
+    const pause = hostPause();
     const known = new Map<string, Classification>();
     const wanted = new Set<string>();
     for (let i = 0; i < texts.length; i++) {
@@ -234,7 +230,7 @@ export class AnalysisService implements vscode.Disposable {
         const { units } = parsed;
         const visible = (options.visible ?? []).map((range) => [document.offsetAt(range.start), document.offsetAt(range.end)]);
         const isVisible = (unit: Unit) => visible.some(([start, end]) => start <= unit.end && unit.start <= end);
-        const pause = hostSlices();
+        const pause = hostPause();
         const shown = await mapSliced(units, pause, isVisible, 1024);
         const first: Unit[] = [];
         const rest: Unit[] = [];
@@ -427,7 +423,7 @@ export class AnalysisService implements vscode.Disposable {
     const counts = { positive: 0, negative: 0, neutral: 0 };
     const scored = await mapSliced(
       units,
-      hostSlices(),
+      hostPause(),
       (unit, i) => {
         const one = this.scored(unit, scores[i]);
         counts[one.polarity]++;
