@@ -51,56 +51,55 @@ export function sliceUnits(slice: UnitSlice): Unit[] {
  */
 export class RowFields {
   private constructor(
-    /** The slices' JSON texts. */
-    private readonly texts: readonly string[],
-    /** Per unit: which text holds its fields, and where. */
-    private readonly text: Uint32Array,
-    private readonly from: Uint32Array,
-    private readonly to: Uint32Array,
+    /** The slices' fields, in order. */
+    private readonly slices: readonly Pick<UnitSlice, "fields" | "fieldEnds">[],
+    /** The index of each slice's first unit. */
+    private readonly firsts: readonly number[],
+    /** The units of a pick, as indices into the slices' units; absent: all of them, in order. */
+    private readonly indices?: Uint32Array,
   ) {}
 
   /** The fields of every unit of these slices, in order. */
   static of(slices: readonly Pick<UnitSlice, "fields" | "fieldEnds">[]): RowFields {
-    const count = slices.reduce((sum, slice) => sum + slice.fieldEnds.length, 0);
-    const [text, from, to] = [new Uint32Array(count), new Uint32Array(count), new Uint32Array(count)];
-    let i = 0;
-    slices.forEach((slice, s) => {
-      let start = 0;
-      for (const end of slice.fieldEnds) {
-        text[i] = s;
-        from[i] = start;
-        to[i] = end;
-        start = end;
-        i++;
-      }
-    });
-    return new RowFields(
-      slices.map((slice) => slice.fields),
-      text,
-      from,
-      to,
-    );
+    const firsts: number[] = [];
+    let count = 0;
+    for (const slice of slices) {
+      firsts.push(count);
+      count += slice.fieldEnds.length;
+    }
+    firsts.push(count);
+    return new RowFields(slices, firsts);
   }
 
   /** How many units. */
   get length(): number {
-    return this.text.length;
+    return this.indices ? this.indices.length : this.firsts[this.firsts.length - 1];
   }
 
-  /** Unit `i`'s fields as JSON text (an object of strings). */
+  /** Unit `i`'s fields as JSON text (an object of strings); `i` must be below `length`. */
   json(i: number): string {
-    return this.texts[this.text[i]].slice(this.from[i], this.to[i]);
+    const unit = this.indices ? this.indices[i] : i;
+    // The last slice whose first unit is at or before this one.
+    let [low, high] = [0, this.slices.length - 1];
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.firsts[mid] <= unit) low = mid;
+      else high = mid - 1;
+    }
+    const { fields, fieldEnds } = this.slices[low];
+    const k = unit - this.firsts[low];
+    return fields.slice(k > 0 ? fieldEnds[k - 1] : 0, fieldEnds[k]);
   }
 
   /** Unit `i`'s fields, parsed (a new object each time), or undefined past the end. */
   get(i: number): Record<string, string> | undefined {
-    return i >= 0 && i < this.length ? (JSON.parse(this.json(i)) as Record<string, string>) : undefined;
+    return Number.isInteger(i) && i >= 0 && i < this.length ? (JSON.parse(this.json(i)) as Record<string, string>) : undefined;
   }
 
   /** The fields of the units at `indices`, in that order (a selection's units, the visible ones). */
   pick(indices: readonly number[]): RowFields {
-    const take = (all: Uint32Array) => Uint32Array.from(indices, (i) => all[i]);
-    return new RowFields(this.texts, take(this.text), take(this.from), take(this.to));
+    const own = this.indices;
+    return new RowFields(this.slices, this.firsts, Uint32Array.from(indices, (i) => (own ? own[i] : i)));
   }
 }
 
