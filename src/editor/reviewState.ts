@@ -54,12 +54,15 @@ export class ReviewState implements PanelSource, vscode.Disposable {
   /** The same as `current()`, its rows built with `pause` awaited every few units (15,000 rows: the panel's feed). */
   async load(pause: Pause): Promise<PanelModel | undefined> {
     if (this.folderRun) return this.folderRun;
-    const parts = this.documentParts();
+    const parts = this.documentParts({ fieldsAsJson: true });
     return parts && { ...parts.model, files: [{ ...parts.head, units: await mapSliced(parts.units, pause, parts.unit) }] };
   }
 
-  /** The shown document's model without its rows, its scored units, and how each becomes a row. */
-  private documentParts(): (PanelRows & { model: Omit<PanelModel, "files">; units: readonly ScoredUnit[] }) | undefined {
+  /**
+   * The shown document's model without its rows, its scored units, and how each becomes a row (a table row's fields
+   * as JSON text with `fieldsAsJson`: the panel's feed writes them as they are).
+   */
+  private documentParts(options: { fieldsAsJson?: boolean } = {}): (PanelRows & { model: Omit<PanelModel, "files">; units: readonly ScoredUnit[] }) | undefined {
     const results = this.lastDocument && this.analysis.get(this.lastDocument);
     const document = results && openDocument(results.uri);
     if (!results || !document) return undefined;
@@ -72,7 +75,7 @@ export class ReviewState implements PanelSource, vscode.Disposable {
         labelMap: { ...this.analysis.labelMap },
       },
       // A table's units carry their lines: its text (megabytes, for 15,000 rows) is not scanned again here.
-      ...panelRows(document.uri, results.lines ? "" : document.getText(), results),
+      ...panelRows(document.uri, results.lines ? "" : document.getText(), results, options.fieldsAsJson),
       units: results.units,
     };
   }
@@ -125,7 +128,7 @@ interface RowSource {
   table?: TableInfo;
 }
 
-function panelRows(uri: vscode.Uri, text: string, source: RowSource): PanelRows {
+function panelRows(uri: vscode.Uri, text: string, source: RowSource, fieldsAsJson = false): PanelRows {
   const { lines, fields, table } = source;
   const starts = lines ? [] : lineStarts(text);
   return {
@@ -135,7 +138,7 @@ function panelRows(uri: vscode.Uri, text: string, source: RowSource): PanelRows 
       ...(table && { columns: table.columns, textColumn: table.textColumn, problems: table.problems }),
     },
     unit: (unit, i) => {
-      const rowFields = unit.fields ?? fields?.get(i);
+      const rowFields = unit.fields ?? (fieldsAsJson ? undefined : fields?.get(i));
       return {
         ...(lines ? { startLine: lines[i * 2], endLine: lines[i * 2 + 1] } : lineSpan(starts, unit)),
         text: unit.text,
@@ -144,6 +147,7 @@ function panelRows(uri: vscode.Uri, text: string, source: RowSource): PanelRows 
         polarity: unit.polarity,
         probabilities: unit.probabilities,
         ...(rowFields && { fields: rowFields }),
+        ...(!rowFields && fieldsAsJson && fields && { fieldsJson: fields.json(i) }),
       };
     },
   };

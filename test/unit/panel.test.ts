@@ -529,6 +529,16 @@ describe("the update as posted (UTF-8 JSON chunks, written between pauses)", () 
     assert.deepEqual(decodeUpdate({ type: "update", json: await encodeModel(empty, timeSlices(nextTurn)) })?.model, empty);
   });
 
+  it("writes fields held as JSON text (a table row's on the host) as the unit's fields, as they are", async () => {
+    const rows = Array.from({ length: 120 }, (_, i) => ({
+      ...sst2(i + 2, `Row ${i}`, (i % 10) / 10),
+      fields: { airline: i % 2 ? "Delta" : "United", note: `"quoted" \\ ${i} 😀` },
+    }));
+    const asJson = rows.map(({ fields, ...unit }) => (unit.startLine % 3 ? { ...unit, fieldsJson: JSON.stringify(fields) } : { ...unit, fields }));
+    const json = await encodeModel(documentModel(asJson), () => Promise.resolve());
+    assert.deepEqual(decodeUpdate({ type: "update", json })?.model, documentModel(rows), "the page gets `fields` either way, never `fieldsJson`");
+  });
+
   it("drops what is not a well-formed update", async () => {
     const bytes = (text: string) => [new TextEncoder().encode(text)];
     const broken = { ...feedback, files: [{ ...feedback.files[0], units: [{ ...feedback.files[0].units[0], polarity: "angry" }] }] };
