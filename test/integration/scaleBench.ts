@@ -15,7 +15,7 @@ import { cpus, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
-import { monitorEventLoopDelay, performance } from "node:perf_hooks";
+import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from "node:perf_hooks";
 import * as vscode from "vscode";
 import type { InlineSentimentApi } from "../../src/extension";
 
@@ -120,6 +120,21 @@ async function bench(): Promise<void> {
   }
   const heapBefore = process.memoryUsage().heapUsed;
 
+  const collections: { at: number; ms: number; kind: string }[] = [];
+  const kinds: Record<number, string> = {
+    [constants.NODE_PERFORMANCE_GC_MAJOR]: "major",
+    [constants.NODE_PERFORMANCE_GC_MINOR]: "minor",
+    [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: "incremental",
+    [constants.NODE_PERFORMANCE_GC_WEAKCB]: "weak callbacks",
+  };
+  // The collector's pauses of this thread over 10 ms (wall time: under load they include waiting for a core).
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+      if (entry.duration > 10) collections.push({ at: Math.round(entry.startTime - started), ms: Math.round(entry.duration), kind: kinds[kind ?? 0] ?? String(kind) });
+    }
+  });
+  gcObserver.observe({ entryTypes: ["gc"] });
   const histogram = monitorEventLoopDelay({ resolution: 2 });
   const sampler = lagSampler();
   histogram.enable();
@@ -134,6 +149,7 @@ async function bench(): Promise<void> {
   const elapsed = performance.now() - started;
   const late = await sampler.stop();
   histogram.disable();
+  gcObserver.disconnect();
   if (profiler) {
     const { profile } = await profiler.post("Profiler.stop");
     writeFileSync(profileFile!, JSON.stringify(profile));
@@ -157,6 +173,7 @@ async function bench(): Promise<void> {
     `extension host event-loop delay: max ${ms(histogram.max)} ms, p99 ${ms(histogram.percentile(99))} ms, mean ${ms(histogram.mean)} ms`,
     `ticks more than 20 ms late (5 ms sampler): ${late.length}${late.length ? `: ${late.slice(0, 40).map((l) => `+${l.late} ms at ${l.at} ms (cpu ${l.cpu ?? "?"} ms)`).join(", ")}` : ""}`,
     `of which the extension host's main thread itself ran > 20 ms: ${blocked.length}${blocked.length ? `, longest ${Math.max(...blocked.map((l) => l.cpu!))} ms of CPU` : ""}`,
+    `collector pauses over 10 ms: ${collections.length}${collections.length ? `: ${collections.map((c) => `${c.kind} ${c.ms} ms at ${c.at} ms`).join(", ")}` : ""}`,
     `extension host heap: ${(heapBefore / 1e6).toFixed(0)} MB before, ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB after`,
     withPanel ? `summary panel open; its page heap after drawing all rows: ${((pageBytes ?? NaN) / 1e6).toFixed(0)} MB` : "summary panel closed",
     `node ${process.version}; cpu: ${cpus()[0]?.model} x${cpus().length}, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`,
