@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { lineStarts } from "../../src/core/lines";
 import type { Unit } from "../../src/core/types";
-import { packSlice, pickPerUnit, RowFields, sliceUnits } from "../../src/engine/tables/rows";
+import { packFields, packSlice, pickPerUnit, RowFields, sliceUnits } from "../../src/engine/tables/rows";
 
 describe("the table worker's units in columns (engine/tables/rows)", () => {
   const text = 'a,b\n"x\ny",1\nz,"q ""r"""\n';
@@ -12,29 +12,29 @@ describe("the table worker's units in columns (engine/tables/rows)", () => {
   ];
   const lines = [2, 3, 4, 4, 4, 4];
 
-  it("packs a slice: offsets, texts, lines, positions and fields as JSON, and takes it apart again", () => {
+  it("packs a slice: offsets, texts, lines and positions, and takes it apart again", () => {
     const slice = packSlice(units, lines, lineStarts(text), 0, 3);
     assert.deepEqual([...slice.starts], [5, 12, 15]);
     assert.deepEqual([...slice.ends], [8, 13, 22]);
     assert.deepEqual([...slice.lines], lines);
     assert.deepEqual([...slice.positions], [1, 1, 2, 1, 3, 0, 3, 1, 3, 3, 3, 10]);
     assert.deepEqual(sliceUnits(slice), units.map(({ start, end, text: t }) => ({ start, end, text: t, kind: "row" })));
-    const fields = RowFields.of([slice]);
-    assert.deepEqual([0, 1, 2].map((i) => fields.get(i)), [units[0].fields, units[1].fields, {}]);
-    assert.equal(fields.json(0), '{"b":"1"}');
+    const tail = packSlice(units, lines, lineStarts(text), 2, 10);
+    assert.deepEqual(sliceUnits(tail).map((u) => u.text), ['q "r"'], "a slice past the end holds the units there are");
+    assert.equal(sliceUnits(packSlice(units, lines, lineStarts(text), 3, 10)).length, 0);
   });
 
-  it("fields across slices by unit index; a pick keeps the order asked for; out of range is undefined", () => {
-    const starts = lineStarts(text);
-    const fields = RowFields.of([packSlice(units, lines, starts, 0, 2), packSlice(units, lines, starts, 2, 5)]);
+  it("fields as one JSON text, by unit index; a pick keeps the order asked for; out of range is undefined", () => {
+    const fields = new RowFields(packFields(units));
     assert.equal(fields.length, 3);
-    assert.deepEqual(fields.get(1), units[1].fields);
-    assert.deepEqual(fields.get(2), {});
+    assert.deepEqual([0, 1, 2].map((i) => fields.get(i)), [units[0].fields, units[1].fields, {}]);
+    assert.equal(fields.json(0), '{"b":"1"}');
     assert.equal(fields.get(3), undefined);
     assert.equal(fields.get(-1), undefined);
     const picked = fields.pick([2, 0]);
     assert.equal(picked.length, 2);
     assert.deepEqual([picked.get(0), picked.get(1)], [{}, units[0].fields]);
+    assert.deepEqual(picked.pick([1]).get(0), units[0].fields, "a pick of a pick");
   });
 
   it("picks per-unit entries in the kind of array given", () => {

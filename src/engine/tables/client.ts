@@ -133,14 +133,14 @@ export class TableClient {
       if (this.pending.size === 0) worker.unref();
       if (response.type === "error") pending.reject(Object.assign(new Error(response.error), { stale: response.stale, needsText: response.needsText }));
       else {
-        const { summary, column, missing, problems } = response;
+        const { summary, column, missing, problems, fields } = response;
         const { slices, units, lines } = pending;
         pending.resolve({
           summary,
           units,
           lines,
           positions: concat(slices.map((slice) => slice.positions)),
-          fields: RowFields.of(slices),
+          fields: new RowFields(fields ?? { json: "", ends: new Uint32Array(0) }),
           column,
           missing,
           problems,

@@ -33,15 +33,19 @@ export type TableRequest =
 
 /**
  * A slice of the text column's units (kind "row"), in columns: a few strings and typed arrays instead of one object
- * per unit and one string per field, which the host took in for 50-80 ms (their decoding, then the collector's work
- * on 15,000 small objects). Unit k of the slice is `starts[k]`..`ends[k]` with text `texts[k]`.
+ * per unit and one string per field. As objects, 15,000 rows held the host for 50-80 ms (their decoding, then the
+ * collector copying them all: every one survives). Unit k of the slice is `starts[k]`..`ends[k]`.
  */
 export interface UnitSlice {
   /** UTF-16 offsets of each unit's first character and just past its last. */
   starts: Uint32Array;
   ends: Uint32Array;
-  /** What the model reads: the cell's content (a quoted CSV field unescaped, a JSON string decoded). */
-  texts: string[];
+  /**
+   * What the model reads, each unit's cell content (a quoted CSV field unescaped, a JSON string decoded), written one
+   * after the other: unit k's is `texts.slice(textEnds[k - 1] ?? 0, textEnds[k])`.
+   */
+  texts: string;
+  textEnds: Uint32Array;
   /** 1-based first and last line of each unit's row, two entries per unit. */
   lines: Uint32Array;
   /**
@@ -49,13 +53,17 @@ export interface UnitSlice {
    * its start, then of its end; four entries per unit. The host paints from these without asking the document.
    */
   positions: Uint32Array;
-  /**
-   * The row's other fields (those it has a cell for), each unit's as one JSON object, written one after the other:
-   * unit k's is `fields.slice(fieldEnds[k - 1] ?? 0, fieldEnds[k])`. The host parses a row's fields only when they
-   * are shown (a hover, the panel, a report).
-   */
-  fields: string;
-  fieldEnds: Uint32Array;
+}
+
+/**
+ * The fields of every unit of a read (the row's other columns, those it has a cell for), each unit's as one JSON
+ * object, written one after the other: unit k's is `json.slice(ends[k - 1] ?? 0, ends[k])`. Sent once, with "done":
+ * one long string is kept by the host's collector where it lies (a large object), where small ones are copied. The
+ * host parses a row's fields only when they are shown (a hover, a report); the panel's feed writes them as they are.
+ */
+export interface FieldsText {
+  json: string;
+  ends: Uint32Array;
 }
 
 export type TableResponse =
@@ -70,6 +78,8 @@ export type TableResponse =
       summary: TableSummary;
       /** The column whose cells the units are; absent when no units were made. */
       column?: string;
+      /** The units' fields, when units were made. */
+      fields?: FieldsText;
       /** The column asked for when it is not in the table. */
       missing?: string;
       /** What could not be read or has nothing to score, by line. */

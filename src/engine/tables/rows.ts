@@ -1,11 +1,11 @@
 /**
- * The table worker's units in columns (see UnitSlice in protocol.ts): packed in the worker, taken apart on the host,
- * where a row's fields stay JSON text until they are shown. Pure (no `vscode`, no `node:`): a web shell of the table
- * worker can share it.
+ * The table worker's units in columns (see UnitSlice and FieldsText in protocol.ts): packed in the worker, taken apart
+ * on the host, where a row's fields stay JSON text until they are shown. Pure (no `vscode`, no `node:`): a web shell
+ * of the table worker can share it.
  */
 import { lineAt } from "../../core/lines";
 import type { Unit } from "../../core/types";
-import type { UnitSlice } from "./protocol";
+import type { FieldsText, UnitSlice } from "./protocol";
 
 /** Units `from` to `to` (exclusive) of `units` as a slice; `lines` has two entries per unit, `lineStarts` is the text's. */
 export function packSlice(units: readonly Unit[], lines: readonly number[], lineStarts: readonly number[], from: number, to: number): UnitSlice {
@@ -13,82 +13,70 @@ export function packSlice(units: readonly Unit[], lines: readonly number[], line
   const slice: UnitSlice = {
     starts: new Uint32Array(count),
     ends: new Uint32Array(count),
-    texts: new Array<string>(count),
+    texts: "",
+    textEnds: new Uint32Array(count),
     lines: new Uint32Array(lines.slice(from * 2, (from + count) * 2)),
     positions: new Uint32Array(count * 4),
-    fields: "",
-    fieldEnds: new Uint32Array(count),
   };
-  const fields: string[] = [];
+  const texts: string[] = [];
   let length = 0;
   for (let k = 0; k < count; k++) {
-    const { start, end, text, fields: cells } = units[from + k];
+    const { start, end, text } = units[from + k];
     slice.starts[k] = start;
     slice.ends[k] = end;
-    slice.texts[k] = text;
+    texts.push(text);
+    length += text.length;
+    slice.textEnds[k] = length;
     const startLine = lineAt(lineStarts, start);
     const endLine = lineAt(lineStarts, end);
     slice.positions.set([startLine, start - lineStarts[startLine], endLine, end - lineStarts[endLine]], k * 4);
-    const json = JSON.stringify(cells ?? {});
-    fields.push(json);
-    length += json.length;
-    slice.fieldEnds[k] = length;
   }
-  slice.fields = fields.join("");
+  slice.texts = texts.join("");
   return slice;
 }
 
-/** A slice's units as the host holds them: offsets and text (their fields stay in the slice, see RowFields). */
+/** The fields of `units` (an empty object for a unit without any) as one text. */
+export function packFields(units: readonly Unit[]): FieldsText {
+  const json = units.map((unit) => JSON.stringify(unit.fields ?? {}));
+  const ends = new Uint32Array(units.length);
+  let length = 0;
+  json.forEach((one, i) => (ends[i] = length += one.length));
+  return { json: json.join(""), ends };
+}
+
+/** A slice's units as the host holds them: offsets and text (their fields are kept apart, see RowFields). */
 export function sliceUnits(slice: UnitSlice): Unit[] {
-  const units = new Array<Unit>(slice.texts.length);
-  for (let k = 0; k < units.length; k++) units[k] = { start: slice.starts[k], end: slice.ends[k], text: slice.texts[k], kind: "row" };
+  const units = new Array<Unit>(slice.textEnds.length);
+  let from = 0;
+  for (let k = 0; k < units.length; k++) {
+    const to = slice.textEnds[k];
+    units[k] = { start: slice.starts[k], end: slice.ends[k], text: slice.texts.slice(from, to), kind: "row" };
+    from = to;
+  }
   return units;
 }
 
 /**
- * The fields of a table's units (the row's other columns), by unit index, kept as the JSON text they came in: a few
- * long strings instead of an object and a dozen strings per row. `get` parses one row's.
+ * The fields of a table's units (the row's other columns), by unit index, kept as the JSON text they came in: one
+ * long string instead of an object and a dozen strings per row. `get` parses one row's.
  */
 export class RowFields {
-  private constructor(
-    /** The slices' fields, in order. */
-    private readonly slices: readonly Pick<UnitSlice, "fields" | "fieldEnds">[],
-    /** The index of each slice's first unit. */
-    private readonly firsts: readonly number[],
-    /** The units of a pick, as indices into the slices' units; absent: all of them, in order. */
+  constructor(
+    private readonly text: FieldsText,
+    /** The units of a pick, as indices into `text`'s; absent: all of them, in order. */
     private readonly indices?: Uint32Array,
   ) {}
 
-  /** The fields of every unit of these slices, in order. */
-  static of(slices: readonly Pick<UnitSlice, "fields" | "fieldEnds">[]): RowFields {
-    const firsts: number[] = [];
-    let count = 0;
-    for (const slice of slices) {
-      firsts.push(count);
-      count += slice.fieldEnds.length;
-    }
-    firsts.push(count);
-    return new RowFields(slices, firsts);
-  }
-
   /** How many units. */
   get length(): number {
-    return this.indices ? this.indices.length : this.firsts[this.firsts.length - 1];
+    return this.indices ? this.indices.length : this.text.ends.length;
   }
 
   /** Unit `i`'s fields as JSON text (an object of strings); `i` must be below `length`. */
   json(i: number): string {
     const unit = this.indices ? this.indices[i] : i;
-    // The last slice whose first unit is at or before this one.
-    let [low, high] = [0, this.slices.length - 1];
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (this.firsts[mid] <= unit) low = mid;
-      else high = mid - 1;
-    }
-    const { fields, fieldEnds } = this.slices[low];
-    const k = unit - this.firsts[low];
-    return fields.slice(k > 0 ? fieldEnds[k - 1] : 0, fieldEnds[k]);
+    const { json, ends } = this.text;
+    return json.slice(unit > 0 ? ends[unit - 1] : 0, ends[unit]);
   }
 
   /** Unit `i`'s fields, parsed (a new object each time), or undefined past the end. */
@@ -99,7 +87,7 @@ export class RowFields {
   /** The fields of the units at `indices`, in that order (a selection's units, the visible ones). */
   pick(indices: readonly number[]): RowFields {
     const own = this.indices;
-    return new RowFields(this.slices, this.firsts, Uint32Array.from(indices, (i) => (own ? own[i] : i)));
+    return new RowFields(this.text, Uint32Array.from(indices, (i) => (own ? own[i] : i)));
   }
 }
 

@@ -11,7 +11,7 @@ import { lineStarts } from "../../core/lines";
 import { decodeText, parseTable, type Table } from "../../core/tabular";
 import { rowUnits, summarizeTable } from "../../core/tabular/units";
 import type { ReadRequest, TableRequest, TableResponse } from "./protocol";
-import { packSlice } from "./rows";
+import { packFields, packSlice } from "./rows";
 
 const port = parentPort;
 if (!port) throw new Error("tableWorker.js runs only as a worker thread");
@@ -68,7 +68,7 @@ function read(request: ReadRequest): void {
   const sendNext = () => {
     if (next >= units.length) {
       sending.delete(request.id);
-      post({ id: request.id, type: "done", summary, column, missing, problems });
+      post({ id: request.id, type: "done", summary, column, missing, problems, fields: packFields(units) });
       return;
     }
     post({ id: request.id, type: "units", slice: packSlice(units, lines, starts, next, next + SLICE) });
