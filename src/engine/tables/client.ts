@@ -140,7 +140,7 @@ export class TableClient {
           units,
           lines,
           positions: concat(slices.map((slice) => slice.positions)),
-          fields: new RowFields(fields ?? { json: "", ends: new Uint32Array(0) }),
+          fields: new RowFields(fields ?? { bytes: new Uint8Array(0), ends: new Uint32Array(0) }),
           column,
           missing,
           problems,

@@ -35,13 +35,16 @@ export function packSlice(units: readonly Unit[], lines: readonly number[], line
   return slice;
 }
 
-/** The fields of `units` (an empty object for a unit without any) as one text. */
+/** The fields of `units` (an empty object for a unit without any) as one UTF-8 text; post its buffer as a transfer. */
 export function packFields(units: readonly Unit[]): FieldsText {
-  const json = units.map((unit) => JSON.stringify(unit.fields ?? {}));
+  const encoder = new TextEncoder();
+  const encoded = units.map((unit) => encoder.encode(JSON.stringify(unit.fields ?? {})));
   const ends = new Uint32Array(units.length);
   let length = 0;
-  json.forEach((one, i) => (ends[i] = length += one.length));
-  return { json: json.join(""), ends };
+  encoded.forEach((one, i) => (ends[i] = length += one.length));
+  const bytes = new Uint8Array(length);
+  encoded.forEach((one, i) => bytes.set(one, i > 0 ? ends[i - 1] : 0));
+  return { bytes, ends };
 }
 
 /** A slice's units as the host holds them: offsets and text (their fields are kept apart, see RowFields). */
@@ -56,9 +59,11 @@ export function sliceUnits(slice: UnitSlice): Unit[] {
   return units;
 }
 
+const decoder = new TextDecoder();
+
 /**
- * The fields of a table's units (the row's other columns), by unit index, kept as the JSON text they came in: one
- * long string instead of an object and a dozen strings per row. `get` parses one row's.
+ * The fields of a table's units (the row's other columns), by unit index, kept as the UTF-8 JSON they came in: one
+ * buffer instead of an object and a dozen strings per row. `json` decodes one row's, `get` parses it.
  */
 export class RowFields {
   constructor(
@@ -75,8 +80,8 @@ export class RowFields {
   /** Unit `i`'s fields as JSON text (an object of strings); `i` must be below `length`. */
   json(i: number): string {
     const unit = this.indices ? this.indices[i] : i;
-    const { json, ends } = this.text;
-    return json.slice(unit > 0 ? ends[unit - 1] : 0, ends[unit]);
+    const { bytes, ends } = this.text;
+    return decoder.decode(bytes.subarray(unit > 0 ? ends[unit - 1] : 0, ends[unit]));
   }
 
   /** Unit `i`'s fields, parsed (a new object each time), or undefined past the end. */

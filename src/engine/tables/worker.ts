@@ -68,7 +68,8 @@ function read(request: ReadRequest): void {
   const sendNext = () => {
     if (next >= units.length) {
       sending.delete(request.id);
-      post({ id: request.id, type: "done", summary, column, missing, problems, fields: packFields(units) });
+      const fields = packFields(units);
+      post({ id: request.id, type: "done", summary, column, missing, problems, fields }, [fields.bytes.buffer]);
       return;
     }
     post({ id: request.id, type: "units", slice: packSlice(units, lines, starts, next, next + SLICE) });
@@ -123,6 +124,6 @@ function tableOf({ key, source, format, version }: ReadRequest): Kept {
   return parsed;
 }
 
-function post(response: TableResponse): void {
-  port!.postMessage(response);
+function post(response: TableResponse, transfer: ArrayBuffer[] = []): void {
+  port!.postMessage(response, transfer);
 }
