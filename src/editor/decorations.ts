@@ -9,6 +9,7 @@ import * as vscode from "vscode";
 import type { Polarity, ScoredUnit } from "../core/types";
 import type { Indicator } from "../config";
 import type { DocumentResults } from "./analysisService";
+import { unitRanges } from "./documents";
 
 export type Strength = "Strong" | "Medium" | "Weak";
 type Style = `${"positive" | "negative"}${Strength}` | "neutral";
@@ -128,14 +129,11 @@ export class DecorationController implements vscode.Disposable {
   }
 
   private paint(editor: vscode.TextEditor, painted: Painted): void {
-    const { units, positions } = painted;
+    const { units } = painted;
     const byStyle = new Map<Style, vscode.DecorationOptions[]>(STYLES.map((style) => [style, []]));
     const document = editor.document;
     const badges = this.indicator === "badge" || this.indicator === "both";
-    // A table's units come with their positions: no `positionAt` per unit (800 of them held the loop for 20-30 ms).
-    const rangeOf = positions
-      ? (i: number) => new vscode.Range(positions[i * 4], positions[i * 4 + 1], positions[i * 4 + 2], positions[i * 4 + 3])
-      : (i: number) => new vscode.Range(document.positionAt(units[i].start), document.positionAt(units[i].end));
+    const rangeOf = unitRanges(document, painted);
     const [from, to] = this.shown(editor, units);
     for (let i = from; i < to; i++) {
       const unit = units[i];

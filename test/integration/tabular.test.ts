@@ -12,7 +12,7 @@ import * as vscode from "vscode";
 import type { PanelModel } from "../../src/core/review";
 import { parseTable } from "../../src/core/tabular";
 import type { InlineSentimentApi } from "../../src/extension";
-import { api, hoverText } from "./helpers";
+import { api, hoverText, withSetting } from "./helpers";
 
 /**
  * A file from ../shared (beside the repository), or undefined (the test skips) when this clone has none. Under CI
@@ -158,6 +158,13 @@ describe("Tables (CSV, TSV, JSON Lines, JSON) in a real VS Code", () => {
     assert.match(problems[1].message, /Line 4: a quoted field opens here and is never closed/);
     assert.match(problems[2].message, /Line 6: the "comment" cell is empty/);
     assert.equal(sentiment.liveNote(document.uri), undefined, "the note goes once the column is chosen");
+    await withSetting("diagnostics.enabled", true, async () => {
+      // Diagnostics of a table's negative rows are placed from the positions the table worker sent: on their cells.
+      const negatives = results.units.filter((unit) => unit.polarity === "negative").map((unit) => [unit.start, unit.end]);
+      assert.ok(negatives.length > 0, "the survey has negative rows");
+      const diagnostics = vscode.languages.getDiagnostics(document.uri).map((d) => [document.offsetAt(d.range.start), document.offsetAt(d.range.end)]);
+      assert.deepEqual(diagnostics.sort((a, b) => a[0] - b[0]), negatives);
+    });
 
     // Live: an edit re-scores exactly the edited row.
     const before = sentiment.textsScored;
