@@ -248,7 +248,10 @@ export class AnalysisService implements vscode.Disposable {
         if (superseded()) return undefined;
         if (first.length && rest.length && !stale()) {
           const indices = parsed.lines || parsed.positions || parsed.fields ? shown.flatMap((isShown, i) => (isShown ? [i] : [])) : [];
-          this.store(document, version, await this.scoredAll(first, firstScores), true, options.selection, { table: parsed.table, ...pickRows(parsed, indices) });
+          const scoredFirst = await this.scoredAll(first, firstScores);
+          await pause();
+          if (superseded()) return undefined;
+          if (!stale()) this.store(document, version, scoredFirst, true, options.selection, { table: parsed.table, ...pickRows(parsed, indices) });
           this.progress.fire({ done: first.length, total });
         }
         const restScores = await this.classifyTexts(rest.map((unit) => unit.text), { signal });
@@ -261,6 +264,8 @@ export class AnalysisService implements vscode.Disposable {
         let [f, r] = [0, 0];
         const scores = await mapSliced(shown, pause, (isShown) => (isShown ? firstScores[f++] : restScores[r++]), 1024);
         const scored = await this.scoredAll(units, scores);
+        // Storing paints, and starts the panel's feed: in a turn of their own when this one's budget is spent.
+        await pause();
         if (superseded()) return undefined;
         if (stale()) {
           if (options.retryOnChange) continue;
