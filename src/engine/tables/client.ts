@@ -6,7 +6,7 @@ import { Worker } from "node:worker_threads";
 import type { Problem } from "../../core/tabular";
 import type { TableSummary } from "../../core/tabular/units";
 import type { Unit } from "../../core/types";
-import type { ReadRequest, TableRequest, TableResponse, UnitSlice } from "./protocol";
+import type { ReadRequest, TableRequest, TableResponse } from "./protocol";
 import { RowFields, sliceUnits } from "./rows";
 
 /** What a read gives back. */
@@ -31,9 +31,9 @@ interface Pending {
    * What the slices so far hold, gathered as each arrives (a few hundred entries per turn): gathering 15,000 units'
    * worth at the end took 10-40 ms in one turn.
    */
-  slices: UnitSlice[];
   units: Unit[];
   lines: number[];
+  positions: Uint32Array[];
   resolve: (read: TableRead) => void;
   reject: (error: Error & { stale?: boolean; needsText?: boolean }) => void;
 }
@@ -89,7 +89,7 @@ export class TableClient {
     if (this.disposed) return Promise.reject(new Error("the table reader was shut down"));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { slices: [], units: [], lines: [], resolve, reject });
+      this.pending.set(id, { units: [], lines: [], positions: [], resolve, reject });
       const worker = this.start();
       worker.ref();
       // Bytes are copied, not transferred: a file's bytes may be a view into a buffer shared with others (a pool).
@@ -123,7 +123,7 @@ export class TableClient {
       if (!pending) return;
       if (response.type === "units") {
         const { slice } = response;
-        pending.slices.push(slice);
+        pending.positions.push(slice.positions);
         for (const unit of sliceUnits(slice)) pending.units.push(unit);
         for (let k = 0; k < slice.lines.length; k++) pending.lines.push(slice.lines[k]);
         worker.postMessage({ id: response.id, type: "next" } satisfies TableRequest);
@@ -134,12 +134,12 @@ export class TableClient {
       if (response.type === "error") pending.reject(Object.assign(new Error(response.error), { stale: response.stale, needsText: response.needsText }));
       else {
         const { summary, column, missing, problems, fields } = response;
-        const { slices, units, lines } = pending;
+        const { units, lines, positions } = pending;
         pending.resolve({
           summary,
           units,
           lines,
-          positions: concat(slices.map((slice) => slice.positions)),
+          positions: concat(positions),
           fields: new RowFields(fields ?? { bytes: new Uint8Array(0), ends: new Uint32Array(0) }),
           column,
           missing,
