@@ -40,6 +40,10 @@ export interface InlineSentimentApi {
         partial: boolean;
         /** A tabular source: its columns, the text column, and the rows that could not be read (by line). */
         table?: { columns: string[]; textColumn: string; problems: { line: number; message: string }[] };
+        /** A tabular source: each unit's other columns, by unit index (kept as text until asked for). */
+        fields?: { get(index: number): Record<string, string> | undefined };
+        /** A tabular source: each unit's start and end as 0-based line and character, four entries per unit (painted as they are). */
+        positions?: Uint32Array;
       }
     | undefined;
   /** Texts sent to the model since activation. */

@@ -109,7 +109,7 @@ async function scoreTable(analysis: AnalysisService, uri: vscode.Uri, format: Ta
   const source = open ? { text: open.getText() } : { bytes: await vscode.workspace.fs.readFile(uri) };
   const scored = await analysis.scoreTable(uri, source, format, signal);
   if (!scored.table) throw new Error(scored.problems[0]?.message ?? "no columns to read");
-  return panelFile(uri, "", scored.units, { lines: scored.lines, table: scored.table });
+  return panelFile(uri, "", scored.units, { lines: scored.lines, fields: scored.fields, table: scored.table });
 }
 
 /** An open document's current text, else the file's; binary files (by the one policy of core/files.ts) are refused. */

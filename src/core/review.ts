@@ -13,6 +13,12 @@ export interface PanelUnit {
   probabilities: Record<string, number>;
   /** A tabular source's row: its other columns (group by them, show them). */
   fields?: Record<string, string>;
+  /**
+   * On the host only, in place of `fields`: the same as JSON text (a table row's, as the table worker sent it), which
+   * the panel's feed writes into the page's JSON as it is (panel/wire.ts), so 15,000 rows' fields are never objects on
+   * the host. The page always receives `fields`.
+   */
+  fieldsJson?: string;
 }
 
 export interface PanelFile {

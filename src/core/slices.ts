@@ -34,6 +34,29 @@ export function timeSlices(turn: () => Promise<void>, options: { budgetMs?: numb
   };
 }
 
+/**
+ * Pauses that share one budget per event-loop turn: loops that follow one another in a turn (a result's last
+ * bookkeeping, then its paint, then the panel's first rows) count against the same few milliseconds, where pauses of
+ * their own (timeSlices) would each spend a full budget. The budget starts at a turn's first pause and is renewed once
+ * `turn` has passed. Each call gives a Pause (with `alive`, as timeSlices).
+ */
+export function turnClock(turn: () => Promise<void>, now: () => number = () => performance.now()): (options?: { budgetMs?: number; alive?: () => boolean }) => Pause {
+  let since: number | undefined;
+  const started = () => {
+    if (since === undefined) {
+      since = now();
+      // Queued before any pause of this turn waits, so it has run by the time that pause resumes.
+      void turn().then(() => (since = undefined));
+    }
+    return since;
+  };
+  return ({ budgetMs = SLICE_MS, alive = () => true } = {}) =>
+    async () => {
+      if (now() - started() >= budgetMs) await turn();
+      if (!alive()) throw new SupersededError();
+    };
+}
+
 /** `map` over many items, pausing every `every` items. */
 export async function mapSliced<T, R>(items: readonly T[], pause: Pause, map: (item: T, index: number) => R, every = 64): Promise<R[]> {
   const out = new Array<R>(items.length);

@@ -9,17 +9,21 @@ import * as vscode from "vscode";
 import { LruCache } from "../core/cache";
 import { polarityOf, type LabelMap } from "../core/polarity";
 import { DocumentSegmenter, type Granularity } from "../core/segment";
-import { mapSliced, timeSlices, type Pause } from "../core/slices";
+import { mapSliced } from "../core/slices";
 import type { Problem, TableFormat } from "../core/tabular";
-import type { Classification, ScoredUnit, Unit } from "../core/types";
+import type { Classification, Polarity, ScoredUnit, Unit } from "../core/types";
 import { CancelledError, type EngineClient, type Priority } from "../engine/client";
 import type { Explanation, ModelInfo } from "../engine/protocol";
+import { pickPerUnit, type RowFields } from "../engine/tables/rows";
+import { hostPause } from "./turns";
 import { tableFormatOfDocument, type TableInfo, type TabularSources } from "./tables";
 
 export interface DocumentResults {
   uri: vscode.Uri;
   version: number;
   units: ScoredUnit[];
+  /** How many units have each polarity (counted as they were scored, so the status bar need not go through them). */
+  counts: Record<Polarity, number>;
   /** The model that scored these units. */
   model: ModelInfo;
   /** True while only part of the document (the visible units) has been scored. */
@@ -28,25 +32,38 @@ export interface DocumentResults {
   selection?: vscode.Range;
   /** A tabular source: its columns, the text column and the rows that could not be read. */
   table?: TableInfo;
-  /** A tabular source: 1-based first and last line of each unit, two entries per unit. */
+  /** A tabular source: 1-based first and last line of each unit's row, two entries per unit. */
   lines?: readonly number[];
+  /** A tabular source: 0-based line and character of each unit's start, then of its end (four entries per unit). */
+  positions?: Uint32Array;
+  /** A tabular source: each unit's other columns, by unit index (parsed when asked for). */
+  fields?: RowFields;
 }
 
+/** Scored units with their count per polarity. */
+type Scored = Pick<DocumentResults, "units" | "counts">;
+
+/** What a tabular source knows per unit, index by index with its units. */
+type RowData = Pick<DocumentResults, "lines" | "positions" | "fields">;
+
 /** Units of a document, with the table they came from when it is a tabular source. */
-interface DocumentUnits {
+interface DocumentUnits extends RowData {
   units: Unit[];
   table?: TableInfo;
-  lines?: number[];
+}
+
+/** The per-unit data of the units at `indices`, in that order. */
+function pickRows(rows: RowData, indices: readonly number[]): RowData {
+  return {
+    ...(rows.lines && { lines: pickPerUnit(rows.lines, 2, indices) }),
+    ...(rows.positions && { positions: pickPerUnit(rows.positions, 4, indices) }),
+    ...(rows.fields && { fields: rows.fields.pick(indices) }),
+  };
 }
 
 export interface Progress {
   done: number;
   total: number;
-}
-
-/** Pauses for loops over every unit: 15,000 units in one go held the host's loop for tens of milliseconds. */
-function hostSlices(): Pause {
-  return timeSlices(() => new Promise((resolve) => setImmediate(resolve)));
 }
 
 /** Texts remembered per model: enough for a few large documents, small in memory (a result is ~200 bytes). */
@@ -117,7 +134,7 @@ export class AnalysisService implements vscode.Disposable {
   async classifyTexts(texts: readonly string[], options: { priority?: Priority; signal?: AbortSignal } = {}): Promise<Classification[]> {
     const model = await this.model();
     // 15,000 look-ups and stores held the host's loop for tens of milliseconds: the loops pause every few ms.
-    const pause = hostSlices();
+    const pause = hostPause();
     const known = new Map<string, Classification>();
     const wanted = new Set<string>();
     for (let i = 0; i < texts.length; i++) {
@@ -166,12 +183,12 @@ export class AnalysisService implements vscode.Disposable {
     source: { text: string } | { bytes: Uint8Array },
     format: TableFormat,
     signal?: AbortSignal,
-  ): Promise<{ units: ScoredUnit[]; lines: number[]; table?: TableInfo; problems: Problem[] }> {
+  ): Promise<{ units: ScoredUnit[]; lines: number[]; fields: RowFields; table?: TableInfo; problems: Problem[] }> {
     this.begin();
     try {
       const { read, info } = await this.tables.fileRows(uri, source, format);
       const units = await this.scoreUnits(read.units, signal);
-      return { units, lines: read.lines, table: info, problems: info?.problems ?? read.problems };
+      return { units, lines: read.lines, fields: read.fields, table: info, problems: info?.problems ?? read.problems };
     } finally {
       this.end();
     }
@@ -182,7 +199,7 @@ export class AnalysisService implements vscode.Disposable {
     // A file of a folder run starts: its size, for progress (and for the tests, which cancel inside a file).
     this.progress.fire({ done: 0, total: units.length });
     const scores = await this.classifyTexts(units.map((unit) => unit.text), { signal });
-    return this.scoredAll(units, scores);
+    return (await this.scoredAll(units, scores)).units;
   }
 
   /**
@@ -212,7 +229,7 @@ export class AnalysisService implements vscode.Disposable {
         const { units } = parsed;
         const visible = (options.visible ?? []).map((range) => [document.offsetAt(range.start), document.offsetAt(range.end)]);
         const isVisible = (unit: Unit) => visible.some(([start, end]) => start <= unit.end && unit.start <= end);
-        const pause = hostSlices();
+        const pause = hostPause();
         const shown = await mapSliced(units, pause, isVisible, 1024);
         const first: Unit[] = [];
         const rest: Unit[] = [];
@@ -229,8 +246,11 @@ export class AnalysisService implements vscode.Disposable {
         const firstScores = await this.classifyTexts(first.map((unit) => unit.text), { priority: "high", signal });
         if (superseded()) return undefined;
         if (first.length && rest.length && !stale()) {
-          const lines = parsed.lines?.filter((_, k) => shown[k >> 1]);
-          this.store(document, version, await this.scoredAll(first, firstScores), true, options.selection, { table: parsed.table, lines });
+          const indices = parsed.lines || parsed.positions || parsed.fields ? shown.flatMap((isShown, i) => (isShown ? [i] : [])) : [];
+          const scoredFirst = await this.scoredAll(first, firstScores);
+          await pause();
+          if (superseded()) return undefined;
+          if (!stale()) this.store(document, version, scoredFirst, true, options.selection, { table: parsed.table, ...pickRows(parsed, indices) });
           this.progress.fire({ done: first.length, total });
         }
         const restScores = await this.classifyTexts(rest.map((unit) => unit.text), { signal });
@@ -243,6 +263,8 @@ export class AnalysisService implements vscode.Disposable {
         let [f, r] = [0, 0];
         const scores = await mapSliced(shown, pause, (isShown) => (isShown ? firstScores[f++] : restScores[r++]), 1024);
         const scored = await this.scoredAll(units, scores);
+        // Storing paints, and starts the panel's feed: in a turn of their own when this one's budget is spent.
+        await pause();
         if (superseded()) return undefined;
         if (stale()) {
           if (options.retryOnChange) continue;
@@ -288,7 +310,8 @@ export class AnalysisService implements vscode.Disposable {
     this.threshold = threshold;
     this.labels = labels;
     for (const result of this.results.values()) {
-      for (const unit of result.units) unit.polarity = polarityOf(unit, threshold, labels);
+      result.counts = { positive: 0, negative: 0, neutral: 0 };
+      for (const unit of result.units) result.counts[(unit.polarity = polarityOf(unit, threshold, labels))]++;
       this.changed.fire(result);
     }
   }
@@ -350,10 +373,11 @@ export class AnalysisService implements vscode.Disposable {
     if (tableFormatOfDocument(document)) {
       const { read, info } = await this.tables.rows(document);
       if (stale()) return undefined;
-      if (!selection || selection.isEmpty) return { units: read.units, table: info, lines: read.lines };
+      const rows = { lines: read.lines, positions: read.positions, fields: read.fields };
+      if (!selection || selection.isEmpty) return { units: read.units, table: info, ...rows };
       const [from, to] = [document.offsetAt(selection.start), document.offsetAt(selection.end)];
       const kept = read.units.flatMap((unit, i) => (unit.start <= to && from <= unit.end ? [i] : []));
-      return { units: kept.map((i) => read.units[i]), table: info, lines: kept.flatMap((i) => [read.lines[i * 2], read.lines[i * 2 + 1]]) };
+      return { units: kept.map((i) => read.units[i]), table: info, ...pickRows(rows, kept) };
     }
     if (selection && !selection.isEmpty) {
       const offset = document.offsetAt(selection.start);
@@ -373,7 +397,7 @@ export class AnalysisService implements vscode.Disposable {
   private store(
     document: vscode.TextDocument,
     version: number,
-    units: ScoredUnit[],
+    { units, counts }: Scored,
     partial: boolean,
     selection: vscode.Range | undefined,
     source: Omit<DocumentUnits, "units">,
@@ -386,17 +410,31 @@ export class AnalysisService implements vscode.Disposable {
       partial,
       selection: selection && !selection.isEmpty ? selection : undefined,
       units,
+      counts,
       ...(source.table && { table: source.table }),
       ...(source.lines && { lines: source.lines }),
+      ...(source.positions && { positions: source.positions }),
+      ...(source.fields && { fields: source.fields }),
     };
     this.results.set(document.uri.toString(), result);
     this.changed.fire(result);
     return result;
   }
 
-  /** Scored units, built a few milliseconds per event-loop turn. */
-  private scoredAll(units: readonly Unit[], scores: readonly Classification[]): Promise<ScoredUnit[]> {
-    return mapSliced(units, hostSlices(), (unit, i) => this.scored(unit, scores[i]), 256);
+  /** Scored units, built a few milliseconds per event-loop turn, and counted by polarity. */
+  private async scoredAll(units: readonly Unit[], scores: readonly Classification[]): Promise<Scored> {
+    const counts = { positive: 0, negative: 0, neutral: 0 };
+    const scored = await mapSliced(
+      units,
+      hostPause(),
+      (unit, i) => {
+        const one = this.scored(unit, scores[i]);
+        counts[one.polarity]++;
+        return one;
+      },
+      256,
+    );
+    return { units: scored, counts };
   }
 
   private scored(unit: Unit, score: Classification): ScoredUnit {

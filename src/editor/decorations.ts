@@ -9,6 +9,7 @@ import * as vscode from "vscode";
 import type { Polarity, ScoredUnit } from "../core/types";
 import type { Indicator } from "../config";
 import type { DocumentResults } from "./analysisService";
+import { unitRanges } from "./documents";
 
 export type Strength = "Strong" | "Medium" | "Weak";
 type Style = `${"positive" | "negative"}${Strength}` | "neutral";
@@ -20,6 +21,9 @@ const BADGE_ICON: Record<Polarity, string> = { positive: "▲", negative: "▼",
 /** Up to this many units are painted all at once; above it, those within MARGIN_LINES of the visible lines. */
 const FULL_PAINT = 2000;
 const MARGIN_LINES = 400;
+
+/** What an editor shows: the units, and for a table where each is (see DocumentResults.positions). */
+type Painted = Pick<DocumentResults, "units" | "positions">;
 
 /** Lines [from, to] (0-based) painted in an editor showing many units. */
 interface Window {
@@ -41,7 +45,7 @@ function styleOf(unit: Pick<ScoredUnit, "polarity" | "score">): Style {
 export class DecorationController implements vscode.Disposable {
   private types = new Map<Style, vscode.TextEditorDecorationType>();
   /** What each editor shows, so an indicator change can repaint without asking for results again. */
-  private readonly painted = new Map<vscode.TextEditor, readonly ScoredUnit[]>();
+  private readonly painted = new Map<vscode.TextEditor, Painted>();
   /** The lines painted, for editors whose units are painted around the visible lines only. */
   private readonly windows = new Map<vscode.TextEditor, Window>();
 
@@ -57,7 +61,7 @@ export class DecorationController implements vscode.Disposable {
     this.prune();
     for (const editor of vscode.window.visibleTextEditors) {
       if (editor.document.uri.toString() === results.uri.toString() && editor.document.version === results.version) {
-        this.paint(editor, results.units);
+        this.paint(editor, results);
       }
     }
   }
@@ -74,12 +78,12 @@ export class DecorationController implements vscode.Disposable {
   /** The editor scrolled: paints the units around the new visible lines when they leave the painted window. */
   scrolled(editor: vscode.TextEditor): void {
     const window = this.windows.get(editor);
-    const units = this.painted.get(editor);
-    if (!window || !units || editor.visibleRanges.length === 0) return;
+    const painted = this.painted.get(editor);
+    if (!window || !painted || editor.visibleRanges.length === 0) return;
     const first = editor.visibleRanges[0].start.line;
     const last = editor.visibleRanges[editor.visibleRanges.length - 1].end.line;
     const slack = MARGIN_LINES / 4;
-    if ((window.from > 0 && first - slack < window.from) || last + slack > window.to) this.paint(editor, units);
+    if ((window.from > 0 && first - slack < window.from) || last + slack > window.to) this.paint(editor, painted);
   }
 
   /** A new indicator style: only the decoration types change; what is painted is painted again. */
@@ -89,7 +93,7 @@ export class DecorationController implements vscode.Disposable {
     this.disposeTypes();
     this.createTypes();
     this.prune();
-    for (const [editor, units] of this.painted) this.paint(editor, units);
+    for (const [editor, painted] of this.painted) this.paint(editor, painted);
   }
 
   dispose(): void {
@@ -124,25 +128,32 @@ export class DecorationController implements vscode.Disposable {
     this.types.clear();
   }
 
-  private paint(editor: vscode.TextEditor, units: readonly ScoredUnit[]): void {
+  private paint(editor: vscode.TextEditor, painted: Painted): void {
+    const { units } = painted;
     const byStyle = new Map<Style, vscode.DecorationOptions[]>(STYLES.map((style) => [style, []]));
     const document = editor.document;
     const badges = this.indicator === "badge" || this.indicator === "both";
-    for (const unit of this.shown(editor, units)) {
+    const rangeOf = unitRanges(document, painted);
+    const [from, to] = this.shown(editor, units);
+    for (let i = from; i < to; i++) {
+      const unit = units[i];
       byStyle.get(styleOf(unit))!.push({
-        range: new vscode.Range(document.positionAt(unit.start), document.positionAt(unit.end)),
+        range: rangeOf(i),
         renderOptions: badges ? { after: { contentText: badge(unit) } } : undefined,
       });
     }
     for (const [style, options] of byStyle) editor.setDecorations(this.types.get(style)!, options);
-    this.painted.set(editor, units);
+    this.painted.set(editor, painted);
   }
 
-  /** The units to paint: all of them, or when there are many, those within MARGIN_LINES of the visible lines. */
-  private shown(editor: vscode.TextEditor, units: readonly ScoredUnit[]): readonly ScoredUnit[] {
+  /**
+   * Which units to paint, as [first, end) indices: all of them, or when there are many, those within MARGIN_LINES of
+   * the visible lines.
+   */
+  private shown(editor: vscode.TextEditor, units: readonly ScoredUnit[]): [number, number] {
     if (units.length <= FULL_PAINT || editor.visibleRanges.length === 0) {
       this.windows.delete(editor);
-      return units;
+      return [0, units.length];
     }
     const document = editor.document;
     const from = Math.max(0, editor.visibleRanges[0].start.line - MARGIN_LINES);
@@ -160,7 +171,7 @@ export class DecorationController implements vscode.Disposable {
     }
     let stop = low;
     while (stop < units.length && units[stop].start <= end) stop++;
-    return units.slice(low, stop);
+    return [low, stop];
   }
 }
 

@@ -1,7 +1,7 @@
 /** Opt-in: negative units as Information diagnostics, so the Problems panel and screen readers list them. */
 import * as vscode from "vscode";
 import type { DocumentResults } from "./analysisService";
-import { openDocument } from "./documents";
+import { openDocument, unitRanges } from "./documents";
 
 export class NegativeDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection("inlineSentiment");
@@ -18,10 +18,12 @@ export class NegativeDiagnostics implements vscode.Disposable {
     if (!this.enabled) return;
     const document = openDocument(results.uri);
     if (!document || document.version !== results.version) return;
+    const rangeOf = unitRanges(document, results);
     const diagnostics = results.units
-      .filter((unit) => unit.polarity === "negative")
-      .map((unit) => {
-        const range = new vscode.Range(document.positionAt(unit.start), document.positionAt(unit.end));
+      .flatMap((unit, i) => (unit.polarity === "negative" ? [i] : []))
+      .map((i) => {
+        const unit = results.units[i];
+        const range = rangeOf(i);
         const diagnostic = new vscode.Diagnostic(range, `Negative sentiment (${Math.round(unit.score * 100)}% confidence)`, vscode.DiagnosticSeverity.Information);
         diagnostic.source = "Inline Sentiment";
         return diagnostic;

@@ -17,8 +17,11 @@ export class SentimentHoverProvider implements vscode.HoverProvider {
     const results = this.analysis.get(document.uri);
     if (!results || results.version !== document.version) return undefined;
     const offset = document.offsetAt(position);
-    const unit = results.units.find((u) => u.start <= offset && offset <= u.end);
-    if (!unit) return undefined;
+    const index = results.units.findIndex((u) => u.start <= offset && offset <= u.end);
+    if (index < 0) return undefined;
+    const found = results.units[index];
+    // A table's rows keep their other columns beside the units, parsed only for the row hovered.
+    const unit = results.fields && !found.fields ? { ...found, fields: results.fields.get(index) } : found;
     const range = new vscode.Range(document.positionAt(unit.start), document.positionAt(unit.end));
     const explanation = this.analysis.cachedExplanation(unit.text);
     return new vscode.Hover(hoverMarkdown(unit, results.model, { uri: document.uri, explanation }), range);

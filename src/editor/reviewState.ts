@@ -7,6 +7,7 @@ import { lineSpan, lineStarts } from "../core/lines";
 import type { ScoredUnit } from "../core/types";
 import type { PanelFile, PanelModel, PanelUnit } from "../core/review";
 import { mapSliced, type Pause } from "../core/slices";
+import type { RowFields } from "../engine/tables/rows";
 import type { PanelSource } from "../panel/summaryPanel";
 import type { AnalysisService } from "./analysisService";
 import { openDocument } from "./documents";
@@ -53,12 +54,15 @@ export class ReviewState implements PanelSource, vscode.Disposable {
   /** The same as `current()`, its rows built with `pause` awaited every few units (15,000 rows: the panel's feed). */
   async load(pause: Pause): Promise<PanelModel | undefined> {
     if (this.folderRun) return this.folderRun;
-    const parts = this.documentParts();
+    const parts = this.documentParts({ fieldsAsJson: true });
     return parts && { ...parts.model, files: [{ ...parts.head, units: await mapSliced(parts.units, pause, parts.unit) }] };
   }
 
-  /** The shown document's model without its rows, its scored units, and how each becomes a row. */
-  private documentParts(): (PanelRows & { model: Omit<PanelModel, "files">; units: readonly ScoredUnit[] }) | undefined {
+  /**
+   * The shown document's model without its rows, its scored units, and how each becomes a row (a table row's fields
+   * as JSON text with `fieldsAsJson`: the panel's feed writes them as they are).
+   */
+  private documentParts(options: { fieldsAsJson?: boolean } = {}): (PanelRows & { model: Omit<PanelModel, "files">; units: readonly ScoredUnit[] }) | undefined {
     const results = this.lastDocument && this.analysis.get(this.lastDocument);
     const document = results && openDocument(results.uri);
     if (!results || !document) return undefined;
@@ -71,7 +75,7 @@ export class ReviewState implements PanelSource, vscode.Disposable {
         labelMap: { ...this.analysis.labelMap },
       },
       // A table's units carry their lines: its text (megabytes, for 15,000 rows) is not scanned again here.
-      ...panelRows(document.uri, results.lines ? "" : document.getText(), results),
+      ...panelRows(document.uri, results.lines ? "" : document.getText(), results, options.fieldsAsJson),
       units: results.units,
     };
   }
@@ -105,7 +109,7 @@ export function panelFile(
   uri: vscode.Uri,
   text: string,
   units: readonly ScoredUnit[],
-  source: { lines?: readonly number[]; table?: TableInfo } = {},
+  source: RowSource = {},
 ): PanelFile {
   const { head, unit } = panelRows(uri, text, source);
   return { ...head, units: units.map(unit) };
@@ -117,8 +121,15 @@ interface PanelRows {
   unit: (unit: ScoredUnit, i: number) => PanelUnit;
 }
 
-function panelRows(uri: vscode.Uri, text: string, source: { lines?: readonly number[]; table?: TableInfo }): PanelRows {
-  const { lines, table } = source;
+/** What a file's units come with: a table's lines and fields per unit (by index), and the table itself. */
+interface RowSource {
+  lines?: readonly number[];
+  fields?: RowFields;
+  table?: TableInfo;
+}
+
+function panelRows(uri: vscode.Uri, text: string, source: RowSource, fieldsAsJson = false): PanelRows {
+  const { lines, fields, table } = source;
   const starts = lines ? [] : lineStarts(text);
   return {
     head: {
@@ -126,14 +137,18 @@ function panelRows(uri: vscode.Uri, text: string, source: { lines?: readonly num
       name: vscode.workspace.asRelativePath(uri),
       ...(table && { columns: table.columns, textColumn: table.textColumn, problems: table.problems }),
     },
-    unit: (unit, i) => ({
-      ...(lines ? { startLine: lines[i * 2], endLine: lines[i * 2 + 1] } : lineSpan(starts, unit)),
-      text: unit.text,
-      label: unit.label,
-      score: unit.score,
-      polarity: unit.polarity,
-      probabilities: unit.probabilities,
-      ...(unit.fields && { fields: unit.fields }),
-    }),
+    unit: (unit, i) => {
+      const rowFields = unit.fields ?? (fieldsAsJson ? undefined : fields?.get(i));
+      return {
+        ...(lines ? { startLine: lines[i * 2], endLine: lines[i * 2 + 1] } : lineSpan(starts, unit)),
+        text: unit.text,
+        label: unit.label,
+        score: unit.score,
+        polarity: unit.polarity,
+        probabilities: unit.probabilities,
+        ...(rowFields && { fields: rowFields }),
+        ...(!rowFields && fieldsAsJson && fields && { fieldsJson: fields.json(i) }),
+      };
+    },
   };
 }

@@ -1,6 +1,5 @@
 /** The status bar item: the active document's sentiment at a glance, progress while analysing; click opens the panel. */
 import * as vscode from "vscode";
-import type { Polarity } from "../core/types";
 import { COMMANDS } from "../commands/ids";
 import { modelDisplayName } from "../models/locate";
 import { runtimeOf } from "../engine/runtime";
@@ -51,8 +50,7 @@ export class SentimentStatusBar implements vscode.Disposable {
       this.item.tooltip = note;
       return this.item.show();
     }
-    const counts: Record<Polarity, number> = { positive: 0, negative: 0, neutral: 0 };
-    for (const unit of results.units) counts[unit.polarity]++;
+    const { counts } = results;
     this.item.text = `$(pulse) Sentiment: ${counts.positive} ▲ ${counts.negative} ▼ ${counts.neutral} ●`;
     const scope = results.selection ? " in the selection" : "";
     const tooltip = new vscode.MarkdownString(undefined, true);

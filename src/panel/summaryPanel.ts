@@ -7,7 +7,8 @@ import { randomBytes } from "node:crypto";
 import * as vscode from "vscode";
 import { pageHtml } from "./html";
 import type { PanelModel } from "../core/review";
-import { SupersededError, timeSlices, type Pause } from "../core/slices";
+import { SupersededError, type Pause } from "../core/slices";
+import { hostPause } from "../editor/turns";
 import { isPageMessage, type HostMessage, type MetricsMessage, type PageMessage, type ViewMessage } from "./protocol";
 import { encodeModel, type WireUpdate } from "./wire";
 
@@ -149,9 +150,8 @@ export class SummaryPanel implements vscode.Disposable {
   async update(): Promise<void> {
     if (this.disposed) return;
     const generation = ++this.generation;
-    const pause = timeSlices(() => new Promise((resolve) => setImmediate(resolve)), {
-      alive: () => generation === this.generation && !this.disposed,
-    });
+    // The host's per-turn budget: the update starts in the turn that stored the results (and painted them).
+    const pause = hostPause({ alive: () => generation === this.generation && !this.disposed });
     try {
       const model = await this.source.load(pause);
       const json = model && (await encodeModel(model, pause));

@@ -4,7 +4,7 @@
  * Posted as UTF-8 bytes instead, VS Code sends the bytes as they are, and the host writes the JSON a few units at a
  * time between event-loop turns. Pure (no `vscode`, no DOM, no `node:`): the host encodes, the page decodes.
  */
-import type { PanelModel } from "../core/review";
+import type { PanelModel, PanelUnit } from "../core/review";
 import type { Pause } from "../core/slices";
 import { isHostMessage, type HostMessage } from "./protocol";
 
@@ -39,7 +39,7 @@ export async function encodeModel(model: PanelModel, pause: Pause): Promise<Uint
     };
     for (let i = 0; i < units.length; i += UNITS_PER_STEP) {
       await pause();
-      const piece = JSON.stringify(units.slice(i, i + UNITS_PER_STEP)).slice(1, -1);
+      const piece = units.slice(i, i + UNITS_PER_STEP).map(unitJson).join(",");
       pending.push(piece);
       chars += piece.length;
       if (chars >= CHUNK_CHARS) flush();
@@ -47,6 +47,14 @@ export async function encodeModel(model: PanelModel, pause: Pause): Promise<Uint
     flush();
   }
   return chunks;
+}
+
+/** A unit's JSON; fields held as JSON text are written as they are, as its `fields`. */
+function unitJson(unit: PanelUnit): string {
+  if (unit.fieldsJson === undefined) return JSON.stringify(unit);
+  const { fieldsJson, ...rest } = unit;
+  // `rest` holds the unit's other properties: its JSON is a non-empty object, closed by its last character.
+  return `${JSON.stringify(rest).slice(0, -1)},"fields":${fieldsJson}}`;
 }
 
 /** The update a posted message carries, if it is a well-formed one (anything else is dropped). */

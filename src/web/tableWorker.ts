@@ -8,9 +8,9 @@ import { serveTables } from "../engine/tables/serve";
 
 interface WorkerScope {
   onmessage: ((event: MessageEvent<TableRequest>) => void) | null;
-  postMessage(message: TableResponse): void;
+  postMessage(message: TableResponse, transfer?: Transferable[]): void;
 }
 const scope = self as unknown as WorkerScope;
 
-const receive = serveTables({ post: (response) => scope.postMessage(response) });
+const receive = serveTables({ post: (response, transfer = []) => scope.postMessage(response, transfer) });
 scope.onmessage = ({ data }) => receive(data);

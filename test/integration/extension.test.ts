@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as vscode from "vscode";
 import type { InlineSentimentApi } from "../../src/extension";
-import { EXTENSION_ID, api, hoverText } from "./helpers";
+import { EXTENSION_ID, api, hoverText, withSetting } from "./helpers";
 
 const FEEDBACK_LINES = [7, 9, 13, 14, 15, 17, 28, 30];
 
@@ -28,17 +28,6 @@ function positionOf(document: vscode.TextDocument, needle: string): vscode.Posit
   const offset = document.getText().indexOf(needle);
   assert.ok(offset >= 0, `${needle} is in ${document.uri.path}`);
   return document.positionAt(offset + 2);
-}
-
-/** Sets a setting for the duration of `body`, then restores it. */
-async function withSetting<T>(key: string, value: unknown, body: () => Promise<T>): Promise<T> {
-  const config = vscode.workspace.getConfiguration("inlineSentiment");
-  await config.update(key, value, vscode.ConfigurationTarget.Global);
-  try {
-    return await body();
-  } finally {
-    await config.update(key, undefined, vscode.ConfigurationTarget.Global);
-  }
 }
 
 async function replaceText(document: vscode.TextDocument, needle: string, replacement: string): Promise<void> {

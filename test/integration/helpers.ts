@@ -13,3 +13,14 @@ export async function api(): Promise<InlineSentimentApi> {
   return extension.activate();
 }
 
+
+/** Sets a setting for the duration of `body`, then restores it. */
+export async function withSetting<T>(key: string, value: unknown, body: () => Promise<T>): Promise<T> {
+  const config = vscode.workspace.getConfiguration("inlineSentiment");
+  await config.update(key, value, vscode.ConfigurationTarget.Global);
+  try {
+    return await body();
+  } finally {
+    await config.update(key, undefined, vscode.ConfigurationTarget.Global);
+  }
+}

@@ -1,9 +1,11 @@
 // Summarises a CPU profile of the extension host's main thread (scaleBench.ts with SCALE_PROFILE=file): every stretch
 // of more than MIN ms without an idle sample, with the functions that took most of it (self time, and the outermost
-// frames of this project's code), so the long tasks can be found without opening DevTools.
+// frames of this project's code), so the long tasks can be found without opening DevTools. When the bench's late ticks
+// lie beside the profile (file.cpuprofile.late.json), it then says what ran in each tick whose thread CPU was over MIN:
+// a stretch without idle samples may be many short event-loop turns (sliced work); a late tick is one long turn.
 //
 //   node test/integration/longTasks.mjs file.cpuprofile [MIN=15]
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 
 const [file, min = "15"] = process.argv.slice(2);
 const profile = JSON.parse(readFileSync(file, "utf8"));
@@ -23,9 +25,12 @@ function entry(id) {
 let time = profile.startTime;
 const stretches = [];
 let current;
+/** Each sample's time (us), node and duration (ms). */
+const samples = [];
 profile.samples.forEach((id, i) => {
   time += profile.timeDeltas[i];
   const node = nodes.get(id);
+  samples.push({ time, node, id, step: (profile.timeDeltas[i + 1] ?? 0) / 1000 });
   const idle = node.callFrame.functionName === "(idle)";
   if (idle) {
     if (current) stretches.push(current);
@@ -47,4 +52,23 @@ for (const s of long) {
   console.log(`\n${((s.end - s.start) / 1000).toFixed(1)} ms at ${((s.start - profile.startTime) / 1000).toFixed(0)} ms`);
   console.log("  outermost own frames:\n    " + top(s.entries, 5).join("\n    "));
   console.log("  self:\n    " + top(s.self, 6).join("\n    "));
+}
+
+const lateFile = `${file}.late.json`;
+if (existsSync(lateFile)) {
+  const late = JSON.parse(readFileSync(lateFile, "utf8")).filter((tick) => (tick.cpu ?? 0) > Number(min));
+  console.log(`\n${late.length} late ticks with more than ${min} ms of the thread's CPU`);
+  for (const tick of late) {
+    const self = new Map();
+    const entries = new Map();
+    for (const { time, node, id, step } of samples) {
+      if (time < tick.fromUs || time > tick.toUs || node.callFrame.functionName === "(idle)") continue;
+      self.set(name(node), (self.get(name(node)) ?? 0) + step);
+      const outer = name(entry(id));
+      entries.set(outer, (entries.get(outer) ?? 0) + step);
+    }
+    console.log(`\n+${tick.late} ms late at ${tick.at} ms (cpu ${tick.cpu} ms)`);
+    console.log("  outermost own frames:\n    " + top(entries, 6).join("\n    "));
+    console.log("  self:\n    " + top(self, 8).join("\n    "));
+  }
 }

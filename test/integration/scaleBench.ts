@@ -6,7 +6,8 @@
  *   npm run build && IS_SUITE=dist/test/integration/scaleBench.js node test/codeServer/runIntegration.mjs
  *
  * SCALE_PANEL=0 leaves the panel closed; SCALE_PROFILE=file.cpuprofile writes a CPU profile of the extension host's
- * main thread over the analysis (open it in Chrome DevTools, or summarise it with test/integration/longTasks.mjs).
+ * main thread over the analysis (open it in Chrome DevTools, or summarise it with test/integration/longTasks.mjs) and
+ * the late ticks beside it (file.cpuprofile.late.json), so longTasks.mjs can say what ran in each.
  */
 import { strict as assert } from "node:assert";
 import { existsSync } from "node:fs";
@@ -14,7 +15,7 @@ import { cpus, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
-import { monitorEventLoopDelay, performance } from "node:perf_hooks";
+import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from "node:perf_hooks";
 import * as vscode from "vscode";
 import type { InlineSentimentApi } from "../../src/extension";
 
@@ -29,10 +30,18 @@ function threadCpu(): number | undefined {
 interface LateTick {
   /** ms since the start. */
   at: number;
+  /** The gap on the monotonic clock a CPU profile's timestamps use (microseconds): where to look in SCALE_PROFILE's profile. */
+  fromUs: number;
+  toUs: number;
   /** ms later than due. */
   late: number;
   /** ms of CPU this thread used in the gap: close to the gap when our own code held the loop, small when the thread waited for a core (other processes on a loaded machine). */
   cpu?: number;
+}
+
+/** The monotonic clock in microseconds, as V8's CPU profiles stamp their samples. */
+function monotonicUs(): number {
+  return Number(process.hrtime.bigint() / 1000n);
 }
 
 /**
@@ -44,15 +53,24 @@ function lagSampler(every = 5): { stop(): Promise<LateTick[]> } {
   const late: LateTick[] = [];
   const start = performance.now();
   let last = start;
+  let lastUs = monotonicUs();
   let lastCpu = threadCpu();
   let ticked: (() => void)[] = [];
   const timer = setInterval(() => {
     const now = performance.now();
+    const nowUs = monotonicUs();
     const cpu = threadCpu();
     if (now - last - every > 20) {
-      late.push({ at: Math.round(now - start), late: Math.round(now - last - every), cpu: cpu !== undefined && lastCpu !== undefined ? Math.round(cpu - lastCpu) : undefined });
+      late.push({
+        at: Math.round(now - start),
+        late: Math.round(now - last - every),
+        cpu: cpu !== undefined && lastCpu !== undefined ? Math.round(cpu - lastCpu) : undefined,
+        fromUs: lastUs,
+        toUs: nowUs,
+      });
     }
     last = now;
+    lastUs = nowUs;
     lastCpu = cpu;
     const waiting = ticked;
     ticked = [];
@@ -102,6 +120,21 @@ async function bench(): Promise<void> {
   }
   const heapBefore = process.memoryUsage().heapUsed;
 
+  const collections: { at: number; ms: number; kind: string }[] = [];
+  const kinds: Record<number, string> = {
+    [constants.NODE_PERFORMANCE_GC_MAJOR]: "major",
+    [constants.NODE_PERFORMANCE_GC_MINOR]: "minor",
+    [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: "incremental",
+    [constants.NODE_PERFORMANCE_GC_WEAKCB]: "weak callbacks",
+  };
+  // The collector's pauses of this thread over 10 ms (wall time: under load they include waiting for a core).
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+      if (entry.duration > 10) collections.push({ at: Math.round(entry.startTime - started), ms: Math.round(entry.duration), kind: kinds[kind ?? 0] ?? String(kind) });
+    }
+  });
+  gcObserver.observe({ entryTypes: ["gc"] });
   const histogram = monitorEventLoopDelay({ resolution: 2 });
   const sampler = lagSampler();
   histogram.enable();
@@ -116,9 +149,12 @@ async function bench(): Promise<void> {
   const elapsed = performance.now() - started;
   const late = await sampler.stop();
   histogram.disable();
+  gcObserver.disconnect();
   if (profiler) {
     const { profile } = await profiler.post("Profiler.stop");
     writeFileSync(profileFile!, JSON.stringify(profile));
+    // The late ticks beside the profile: longTasks.mjs then says what ran in each of them.
+    writeFileSync(`${profileFile}.late.json`, JSON.stringify(late));
     profiler.disconnect();
   }
   const pageBytes = pageHeap && (await pageHeap);
@@ -137,6 +173,7 @@ async function bench(): Promise<void> {
     `extension host event-loop delay: max ${ms(histogram.max)} ms, p99 ${ms(histogram.percentile(99))} ms, mean ${ms(histogram.mean)} ms`,
     `ticks more than 20 ms late (5 ms sampler): ${late.length}${late.length ? `: ${late.slice(0, 40).map((l) => `+${l.late} ms at ${l.at} ms (cpu ${l.cpu ?? "?"} ms)`).join(", ")}` : ""}`,
     `of which the extension host's main thread itself ran > 20 ms: ${blocked.length}${blocked.length ? `, longest ${Math.max(...blocked.map((l) => l.cpu!))} ms of CPU` : ""}`,
+    `collector pauses over 10 ms: ${collections.length}${collections.length ? `: ${collections.map((c) => `${c.kind} ${c.ms} ms at ${c.at} ms`).join(", ")}` : ""}`,
     `extension host heap: ${(heapBefore / 1e6).toFixed(0)} MB before, ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB after`,
     withPanel ? `summary panel open; its page heap after drawing all rows: ${((pageBytes ?? NaN) / 1e6).toFixed(0)} MB` : "summary panel closed",
     `node ${process.version}; cpu: ${cpus()[0]?.model} x${cpus().length}, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`,

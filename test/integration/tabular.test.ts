@@ -12,7 +12,7 @@ import * as vscode from "vscode";
 import type { PanelModel } from "../../src/core/review";
 import { parseTable } from "../../src/core/tabular";
 import { analyzeChoosing } from "./columnPick";
-import { api, hoverText } from "./helpers";
+import { api, hoverText, withSetting } from "./helpers";
 
 /**
  * A file from ../shared (beside the repository), or undefined (the test skips) when this clone has none. Under CI
@@ -77,15 +77,21 @@ describe("Tables (CSV, TSV, JSON Lines, JSON) in a real VS Code", () => {
     assert.equal(results.units.length, expected.length);
     assert.ok(results.units.length >= 10_000);
     assert.deepEqual(results.units.map((unit) => unit.text), expected);
-    for (const unit of results.units) {
-      const cell = document.getText(new vscode.Range(document.positionAt(unit.start), document.positionAt(unit.end)));
+    const positions = results.positions;
+    assert.ok(positions && positions.length === results.units.length * 4, "a table's units come with their positions");
+    results.units.forEach((unit, i) => {
+      const [start, end] = [document.positionAt(unit.start), document.positionAt(unit.end)];
+      const cell = document.getText(new vscode.Range(start, end));
       if (cell.replace(/""/g, '"') !== unit.text) assert.fail(`the unit at offset ${unit.start} covers ${JSON.stringify(cell)}, not its text`);
       assert.equal(unit.kind, "row");
-    }
+      // Decorations are painted from these positions: they must be where the editor puts the unit's offsets.
+      const painted = [...positions.subarray(i * 4, i * 4 + 4)];
+      if (painted.join() !== [start.line, start.character, end.line, end.character].join()) assert.fail(`unit ${i} has positions ${painted.join()}, not ${start.line},${start.character},${end.line},${end.character}`);
+    });
     const tarmac = results.units[2];
     assert.match(tarmac.text, /^Two hours on the tarmac\.\nThen they lost my bag, "sorry"/);
     assert.deepEqual([document.positionAt(tarmac.start).line + 1, document.positionAt(tarmac.end).line + 1], [4, 5], "the multi-line cell spans lines 4-5");
-    assert.equal(tarmac.fields?.airline, "Example Air");
+    assert.equal(results.fields?.get(2)?.airline, "Example Air");
     assert.equal(document.positionAt(results.units[3].start).line + 1, 6, "the next row starts after it");
     assert.equal(document.positionAt(results.units.at(-1)!.start).line + 1, document.lineCount - 1);
 
@@ -123,12 +129,19 @@ describe("Tables (CSV, TSV, JSON Lines, JSON) in a real VS Code", () => {
     assert.equal(pick?.active, "comment");
     const results = sentiment.results(document.uri)!;
     assert.deepEqual(results.units.map((unit) => document.positionAt(unit.start).line + 1), [2, 3, 5, 7], "every readable row is scored");
-    assert.deepEqual(results.units[0].fields, { id: "1", airline: "Virgin" });
+    assert.deepEqual(results.fields?.get(0), { id: "1", airline: "Virgin" });
     const problems = results.table?.problems ?? [];
     assert.deepEqual(problems.map((p) => p.line), [3, 4, 6], problems.map((p) => p.message).join(" | "));
     assert.match(problems[1].message, /Line 4: a quoted field opens here and is never closed/);
     assert.match(problems[2].message, /Line 6: the "comment" cell is empty/);
     assert.equal(sentiment.liveNote(document.uri), undefined, "the note goes once the column is chosen");
+    await withSetting("diagnostics.enabled", true, async () => {
+      // Diagnostics of a table's negative rows are placed from the positions the table worker sent: on their cells.
+      const negatives = results.units.filter((unit) => unit.polarity === "negative").map((unit) => [unit.start, unit.end]);
+      assert.ok(negatives.length > 0, "the survey has negative rows");
+      const diagnostics = vscode.languages.getDiagnostics(document.uri).map((d) => [document.offsetAt(d.range.start), document.offsetAt(d.range.end)]);
+      assert.deepEqual(diagnostics.sort((a, b) => a[0] - b[0]), negatives);
+    });
 
     // Live: an edit re-scores exactly the edited row.
     const before = sentiment.textsScored;
@@ -163,7 +176,7 @@ describe("Tables (CSV, TSV, JSON Lines, JSON) in a real VS Code", () => {
     const pick = await analyzeChoosing(sentiment);
     assert.equal(pick?.active, "answer");
     const results = sentiment.results(document.uri)!;
-    assert.deepEqual(results.units.map((unit) => [document.positionAt(unit.start).line + 1, unit.text, unit.fields?.user]), [
+    assert.deepEqual(results.units.map((unit, i) => [document.positionAt(unit.start).line + 1, unit.text, results.fields?.get(i)?.user]), [
       [1, "Wonderful support, thanks a lot", "a"],
       [3, "The app keeps crashing", "b"],
     ]);

@@ -33,7 +33,7 @@ import {
   highlightPieces,
   itemsWithTerm,
 } from "../../src/panel/feedbackView";
-import { SupersededError, timeSlices } from "../../src/core/slices";
+import { SupersededError, timeSlices, turnClock } from "../../src/core/slices";
 import { decodeUpdate, encodeModel } from "../../src/panel/wire";
 import { ROOT } from "./helpers";
 
@@ -529,6 +529,16 @@ describe("the update as posted (UTF-8 JSON chunks, written between pauses)", () 
     assert.deepEqual(decodeUpdate({ type: "update", json: await encodeModel(empty, timeSlices(nextTurn)) })?.model, empty);
   });
 
+  it("writes fields held as JSON text (a table row's on the host) as the unit's fields, as they are", async () => {
+    const rows = Array.from({ length: 120 }, (_, i) => ({
+      ...sst2(i + 2, `Row ${i}`, (i % 10) / 10),
+      fields: { airline: i % 2 ? "Delta" : "United", note: `"quoted" \\ ${i} 😀` },
+    }));
+    const asJson = rows.map(({ fields, ...unit }) => (unit.startLine % 3 ? { ...unit, fieldsJson: JSON.stringify(fields) } : { ...unit, fields }));
+    const json = await encodeModel(documentModel(asJson), () => Promise.resolve());
+    assert.deepEqual(decodeUpdate({ type: "update", json })?.model, documentModel(rows), "the page gets `fields` either way, never `fieldsJson`");
+  });
+
   it("drops what is not a well-formed update", async () => {
     const bytes = (text: string) => [new TextEncoder().encode(text)];
     const broken = { ...feedback, files: [{ ...feedback.files[0], units: [{ ...feedback.files[0].units[0], polarity: "angry" }] }] };
@@ -563,5 +573,39 @@ describe("the update as posted (UTF-8 JSON chunks, written between pauses)", () 
     assert.equal(turns, 1, "within budget: none");
     alive = false;
     await assert.rejects(encodeModel(documentModel(rows), pause), SupersededError);
+  });
+
+  it("pauses of one turn clock share a turn's budget: a second loop in the same turn yields once the first spent it", async () => {
+    let clock = 0;
+    // Turns as the test steps them: each waiter resumes when the test ends the turn.
+    let waiting: (() => void)[] = [];
+    const endTurn = async () => {
+      const resumed = waiting;
+      waiting = [];
+      resumed.forEach((resume) => resume());
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    const clockOf = turnClock(() => new Promise<void>((resolve) => waiting.push(resolve)), () => clock);
+    const first = clockOf({ budgetMs: 4 });
+    await first();
+    clock = 3;
+    await first();
+    // The first loop spent 3 ms of the turn; a second loop's pause made now starts with 1 ms left, not 4.
+    const second = clockOf({ budgetMs: 4 });
+    clock = 5;
+    let resumed = false;
+    const paused = second().then(() => (resumed = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(resumed, false, "the turn's budget is spent: the second loop waits for the next turn");
+    await endTurn();
+    await paused;
+    assert.equal(resumed, true);
+    clock = 8;
+    await second();
+    assert.equal(waiting.length, 1, "a new turn: a new budget (only the clock's own turn watch waits)");
+    let superseded = false;
+    await assert.rejects(clockOf({ alive: () => superseded })(), SupersededError);
+    superseded = true;
+    await clockOf({ alive: () => superseded })();
   });
 });

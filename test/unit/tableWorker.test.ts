@@ -29,7 +29,35 @@ describe("the table worker (dist/tableWorker.js) and its client", () => {
     assert.deepEqual(read.units.map((u) => text.slice(u.start, u.end)), read.units.map((u) => u.text));
     assert.deepEqual(read.lines.slice(0, 4), [2, 2, 3, 3]);
     assert.equal(read.lines.length, 2468);
-    assert.deepEqual(read.units[3].fields, { id: "3", group: "B" });
+    assert.equal(read.units[3].fields, undefined, "a unit's fields stay JSON text until asked for");
+    assert.deepEqual(read.fields.get(3), { id: "3", group: "B" });
+    assert.equal(read.fields.length, 1234);
+    assert.deepEqual(read.fields.get(1233), { id: "1233", group: "B" }, "the last row of the last slice");
+    assert.equal(read.fields.get(1234), undefined);
+  });
+
+  it("each unit's position as the editor counts lines (CRLF, and a lone LF or CR inside a quoted cell), and rows without a cell for a column", async () => {
+    const mixed = 'id,comment,tag\r\n1,"First\nsecond\rthird",a\r\n2,Plain row,b\r\n3,"x ""quoted"" \u00e9\ud83d\ude00 y",\r\n4,Short\r\n';
+    const read = await client.read({ key: "mixed", source: { text: mixed }, format: "csv", column: "comment" });
+    assert.deepEqual(read.units.map((u) => u.text), ["First\nsecond\rthird", "Plain row", 'x "quoted" \u00e9\ud83d\ude00 y', "Short"]);
+    // An independent count: walk the text character by character.
+    const positionOf = (offset: number) => {
+      let [line, character] = [0, 0];
+      for (let i = 0; i < offset; i++) {
+        if (mixed[i] === "\r" && mixed[i + 1] === "\n") continue;
+        if (mixed[i] === "\n" || mixed[i] === "\r") [line, character] = [line + 1, 0];
+        else character++;
+      }
+      return [line, character];
+    };
+    const expected = read.units.flatMap((u) => [...positionOf(u.start), ...positionOf(u.end)]);
+    assert.deepEqual([...read.positions], expected);
+    assert.deepEqual([...read.positions.slice(0, 4)], [1, 3, 3, 5], "the multi-line cell starts on line 1 and ends on line 3");
+    assert.deepEqual([...read.positions.slice(8, 12)], [5, 3, 5, 21], "after the emoji (two UTF-16 units)");
+    assert.deepEqual(read.fields.get(3), { id: "4" }, "a short row has no cell for the missing column");
+    const jsonl = '{"text":"Good","stars":"5"}\n{"text":"Bad"}\n';
+    const lines = await client.read({ key: "jsonl", source: { text: jsonl }, format: "jsonl", column: "text" });
+    assert.deepEqual([lines.fields.get(0), lines.fields.get(1)], [{ stars: "5" }, {}]);
   });
 
   it("a version already sent is not sent again; a text the worker lost is sent again", async () => {
@@ -139,7 +167,7 @@ describe("the table server without a file system (VS Code for the Web's table wo
         "the file was offered first, then the text",
       );
       assert.deepEqual(read, await node.read(options), "what the Node worker reads from the file");
-      assert.deepEqual(read.units.map((u) => [u.text, u.fields]), [
+      assert.deepEqual(read.units.map((u, i) => [u.text, read.fields.get(i)]), [
         ['Two hours late.\nThen, "sorry".', { id: "1", shop: "Berlin" }],
         ["Lovely staff", { id: "2", shop: "Paris" }],
       ]);

@@ -1,7 +1,6 @@
 /** Messages between the host and the table worker (src/engine/tables/worker.ts). */
 import type { Problem, TableFormat } from "../../core/tabular";
 import type { TableSummary } from "../../core/tabular/units";
-import type { Unit } from "../../core/types";
 
 /** Reads a tabular text: its summary always, and the units of the text column when one is given (or `fallback`). */
 export interface ReadRequest {
@@ -32,18 +31,56 @@ export type TableRequest =
   /** The host took in a slice of units: the next one may come (one at a time, see TableResponse "units"). */
   | { id: number; type: "next" };
 
+/**
+ * A slice of the text column's units (kind "row"), in columns: a few strings and typed arrays instead of one object
+ * per unit and one string per field. As objects, 15,000 rows held the host for 50-80 ms (their decoding, then the
+ * collector copying them all: every one survives). Unit k of the slice is `starts[k]`..`ends[k]`.
+ */
+export interface UnitSlice {
+  /** UTF-16 offsets of each unit's first character and just past its last. */
+  starts: Uint32Array;
+  ends: Uint32Array;
+  /**
+   * What the model reads, each unit's cell content (a quoted CSV field unescaped, a JSON string decoded), written one
+   * after the other: unit k's is `texts.slice(textEnds[k - 1] ?? 0, textEnds[k])`.
+   */
+  texts: string;
+  textEnds: Uint32Array;
+  /** 1-based first and last line of each unit's row, two entries per unit. */
+  lines: Uint32Array;
+  /**
+   * Where each unit is, as the editor counts (CRLF, LF and lone CR end a line): 0-based line and UTF-16 character of
+   * its start, then of its end; four entries per unit. The host paints from these without asking the document.
+   */
+  positions: Uint32Array;
+}
+
+/**
+ * The fields of every unit of a read (the row's other columns, those it has a cell for), each unit's as one JSON
+ * object in UTF-8, written one after the other: unit k's is `bytes.subarray(ends[k - 1] ?? 0, ends[k])`. Sent once,
+ * with "done", its buffer transferred: the host takes it in without copying (posted as one string of 6 million
+ * characters, it held the host for ~60 ms; thousands of small strings, for their decoding and each scavenge's copying).
+ * The host decodes a row's fields only when they are shown (a hover, a report, the panel's feed).
+ */
+export interface FieldsText {
+  bytes: Uint8Array<ArrayBuffer>;
+  ends: Uint32Array;
+}
+
 export type TableResponse =
   /**
    * A slice of the units, in order. The next slice is sent only when the host asks ("next"): Node hands a port's
    * queued messages to the host in one event-loop turn, so slices sent all at once held it for ~90 ms.
    */
-  | { id: number; type: "units"; units: Unit[]; lines: number[] }
+  | { id: number; type: "units"; slice: UnitSlice }
   | {
       id: number;
       type: "done";
       summary: TableSummary;
       /** The column whose cells the units are; absent when no units were made. */
       column?: string;
+      /** The units' fields, when units were made. */
+      fields?: FieldsText;
       /** The column asked for when it is not in the table. */
       missing?: string;
       /** What could not be read or has nothing to score, by line. */

@@ -6,14 +6,16 @@
  */
 import { messageOf } from "../../core/errors";
 import { decodeTabular } from "../../core/files";
+import { lineStarts } from "../../core/lines";
 import { decodeText, parseTable, type Table } from "../../core/tabular";
 import { rowUnits, summarizeTable } from "../../core/tabular/units";
 import type { ReadRequest, TableRequest, TableResponse } from "./protocol";
+import { packFields, packSlice } from "./rows";
 
 /** What a shell gives the table server. */
 export interface TableShell {
-  /** Sends a response to the host. */
-  post(response: TableResponse): void;
+  /** Sends a response to the host, handing over `transfer`'s buffers (not copied). */
+  post(response: TableResponse, transfer?: ArrayBuffer[]): void;
   /**
    * Reads a saved document's file (a `file` source) by its path. Absent where there is no file system (the web): a
    * `file` source is then refused with `needsText`, and the host sends the text.
@@ -23,10 +25,7 @@ export interface TableShell {
 
 /** One table server (one per thread): returns the function that takes each request from the host. */
 export function serveTables({ post, readFile }: TableShell): (request: TableRequest) => void {
-  /**
-   * Units per message: the host takes in one message per event-loop turn, and a unit with its row's fields costs it
-   * ~10 us to receive (500 per message were 5-30 ms on a loaded 2-core machine).
-   */
+  /** Units per message: the host takes in one message per event-loop turn (as objects, 500 were 5-30 ms under load). */
   const SLICE = 200;
   /** Parsed tables kept (the documents being worked on). */
   const KEPT = 4;
@@ -34,7 +33,16 @@ export function serveTables({ post, readFile }: TableShell): (request: TableRequ
   /** Slices still to send, per request, each sent when the host asks for the next. */
   const sending = new Map<number, () => void>();
 
-  const tables = new Map<string, { text: string; version?: number; format: string; table: Table }>();
+  interface Kept {
+    text: string;
+    version?: number;
+    format: string;
+    table: Table;
+    /** Where the text's lines start, found when units are first sent. */
+    lineStarts?: number[];
+  }
+
+  const tables = new Map<string, Kept>();
 
   const receive = (request: TableRequest) => {
     if (request.type === "forget") {
@@ -53,7 +61,8 @@ export function serveTables({ post, readFile }: TableShell): (request: TableRequ
   };
 
   function read(request: ReadRequest): void {
-    const table = tableOf(request);
+    const kept = tableOf(request);
+    const { table } = kept;
     const summary = summarizeTable(table);
     const present = request.column !== undefined && table.columns.includes(request.column);
     const missing = request.column !== undefined && !present ? request.column : undefined;
@@ -63,14 +72,16 @@ export function serveTables({ post, readFile }: TableShell): (request: TableRequ
       return;
     }
     const { units, lines, problems } = rowUnits(table, column);
+    const starts = (kept.lineStarts ??= lineStarts(kept.text));
     let next = 0;
     const sendNext = () => {
       if (next >= units.length) {
         sending.delete(request.id);
-        post({ id: request.id, type: "done", summary, column, missing, problems });
+        const fields = packFields(units);
+        post({ id: request.id, type: "done", summary, column, missing, problems, fields }, [fields.bytes.buffer as ArrayBuffer]);
         return;
       }
-      post({ id: request.id, type: "units", units: units.slice(next, next + SLICE), lines: lines.slice(next * 2, (next + SLICE) * 2) });
+      post({ id: request.id, type: "units", slice: packSlice(units, lines, starts, next, next + SLICE) });
       next += SLICE;
     };
     sending.set(request.id, sendNext);
@@ -103,24 +114,24 @@ export function serveTables({ post, readFile }: TableShell): (request: TableRequ
     return decoded.text;
   }
 
-  function tableOf({ key, source, format, version }: ReadRequest): Table {
+  function tableOf({ key, source, format, version }: ReadRequest): Kept {
     const kept = tables.get(key);
     if ("reuse" in source) {
-      if (kept && kept.version === version && version !== undefined && kept.format === format) return kept.table;
+      if (kept && kept.version === version && version !== undefined && kept.format === format) return kept;
       throw new StaleError(`no text of version ${version} kept for ${key}`);
     }
     // Bytes are decoded here, off the host's main thread (UTF-16, BOM, Windows-1252), then checked for NULs.
     const text = "text" in source ? source.text : "file" in source ? fileText(source.file, source.length) : decodeTabular(source.bytes).text;
     if (kept && kept.text === text && kept.format === format) {
       kept.version = version;
-      return kept.table;
+      return kept;
     }
-    const table = parseTable(text, { format });
+    const parsed: Kept = { text, version, format, table: parseTable(text, { format }) };
     tables.delete(key);
-    tables.set(key, { text, version, format, table });
+    tables.set(key, parsed);
     // A Map iterates in insertion order: the first key is the one used longest ago.
     if (tables.size > KEPT) tables.delete(tables.keys().next().value!);
-    return table;
+    return parsed;
   }
 
   return receive;

@@ -9,4 +9,4 @@ import { serveTables } from "./serve";
 const port = parentPort;
 if (!port) throw new Error("tableWorker.js runs only as a worker thread");
 
-port.on("message", serveTables({ post: (response) => port.postMessage(response), readFile: (path) => readFileSync(path) }));
+port.on("message", serveTables({ post: (response, transfer) => port.postMessage(response, transfer), readFile: (path) => readFileSync(path) }));

@@ -1,0 +1,108 @@
+/**
+ * The table worker's units in columns (see UnitSlice and FieldsText in protocol.ts): packed in the worker, taken apart
+ * on the host, where a row's fields stay JSON text until they are shown. Pure (no `vscode`, no `node:`): a web shell
+ * of the table worker can share it.
+ */
+import { lineAt } from "../../core/lines";
+import type { Unit } from "../../core/types";
+import type { FieldsText, UnitSlice } from "./protocol";
+
+/** Units `from` to `to` (exclusive) of `units` as a slice; `lines` has two entries per unit, `lineStarts` is the text's. */
+export function packSlice(units: readonly Unit[], lines: readonly number[], lineStarts: readonly number[], from: number, to: number): UnitSlice {
+  const count = Math.max(0, Math.min(to, units.length) - from);
+  const slice: UnitSlice = {
+    starts: new Uint32Array(count),
+    ends: new Uint32Array(count),
+    texts: "",
+    textEnds: new Uint32Array(count),
+    lines: new Uint32Array(lines.slice(from * 2, (from + count) * 2)),
+    positions: new Uint32Array(count * 4),
+  };
+  const texts: string[] = [];
+  let length = 0;
+  for (let k = 0; k < count; k++) {
+    const { start, end, text } = units[from + k];
+    slice.starts[k] = start;
+    slice.ends[k] = end;
+    texts.push(text);
+    length += text.length;
+    slice.textEnds[k] = length;
+    const startLine = lineAt(lineStarts, start);
+    const endLine = lineAt(lineStarts, end);
+    slice.positions.set([startLine, start - lineStarts[startLine], endLine, end - lineStarts[endLine]], k * 4);
+  }
+  slice.texts = texts.join("");
+  return slice;
+}
+
+/** The fields of `units` (an empty object for a unit without any) as one UTF-8 text; post its buffer as a transfer. */
+export function packFields(units: readonly Unit[]): FieldsText {
+  const encoder = new TextEncoder();
+  const encoded = units.map((unit) => encoder.encode(JSON.stringify(unit.fields ?? {})));
+  const ends = new Uint32Array(units.length);
+  let length = 0;
+  encoded.forEach((one, i) => (ends[i] = length += one.length));
+  const bytes = new Uint8Array(length);
+  encoded.forEach((one, i) => bytes.set(one, i > 0 ? ends[i - 1] : 0));
+  return { bytes, ends };
+}
+
+/** A slice's units as the host holds them: offsets and text (their fields are kept apart, see RowFields). */
+export function sliceUnits(slice: UnitSlice): Unit[] {
+  const units = new Array<Unit>(slice.textEnds.length);
+  let from = 0;
+  for (let k = 0; k < units.length; k++) {
+    const to = slice.textEnds[k];
+    units[k] = { start: slice.starts[k], end: slice.ends[k], text: slice.texts.slice(from, to), kind: "row" };
+    from = to;
+  }
+  return units;
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * The fields of a table's units (the row's other columns), by unit index, kept as the UTF-8 JSON they came in: one
+ * buffer instead of an object and a dozen strings per row. `json` decodes one row's, `get` parses it.
+ */
+export class RowFields {
+  constructor(
+    private readonly text: FieldsText,
+    /** The units of a pick, as indices into `text`'s; absent: all of them, in order. */
+    private readonly indices?: Uint32Array,
+  ) {}
+
+  /** How many units. */
+  get length(): number {
+    return this.indices ? this.indices.length : this.text.ends.length;
+  }
+
+  /** Unit `i`'s fields as JSON text (an object of strings); `i` must be below `length`. */
+  json(i: number): string {
+    const unit = this.indices ? this.indices[i] : i;
+    const { bytes, ends } = this.text;
+    return decoder.decode(bytes.subarray(unit > 0 ? ends[unit - 1] : 0, ends[unit]));
+  }
+
+  /** Unit `i`'s fields, parsed (a new object each time), or undefined past the end. */
+  get(i: number): Record<string, string> | undefined {
+    return Number.isInteger(i) && i >= 0 && i < this.length ? (JSON.parse(this.json(i)) as Record<string, string>) : undefined;
+  }
+
+  /** The fields of the units at `indices`, in that order (a selection's units, the visible ones). */
+  pick(indices: readonly number[]): RowFields {
+    const own = this.indices;
+    return new RowFields(this.text, Uint32Array.from(indices, (i) => (own ? own[i] : i)));
+  }
+}
+
+/** The entries of `perUnit` (`width` per unit) for the units at `indices`, in that order, in the same kind of array. */
+export function pickPerUnit(perUnit: readonly number[], width: number, indices: readonly number[]): number[];
+export function pickPerUnit(perUnit: Uint32Array, width: number, indices: readonly number[]): Uint32Array;
+export function pickPerUnit(perUnit: readonly number[] | Uint32Array, width: number, indices: readonly number[]): number[] | Uint32Array {
+  const out = perUnit instanceof Uint32Array ? new Uint32Array(indices.length * width) : new Array<number>(indices.length * width);
+  indices.forEach((i, k) => {
+    for (let w = 0; w < width; w++) out[k * width + w] = perUnit[i * width + w];
+  });
+  return out;
+}
