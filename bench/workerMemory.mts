@@ -18,11 +18,21 @@ if (!existsSync(WORKER)) throw new Error(`${WORKER}: not found; run "npm run bui
 const { sizes } = readJsonFile(join(docs, "manifest.json")) as { sizes: number[] };
 const units = new Map(sizes.map((n) => [n, JSON.parse(readFileSync(join(docs, `units-${n}.json`), "utf8")) as string[]]));
 
+/** RSS split into anonymous memory and file-backed pages (libonnxruntime's code, the weights file that each session maps). */
+function split(): { anon: number; file: number } {
+  const status = readFileSync("/proc/self/status", "utf8");
+  const kB = (key: string) => Number(status.match(new RegExp(`^${key}:\\s+(\\d+) kB`, "m"))?.[1] ?? NaN) / 1024;
+  return { anon: kB("RssAnon"), file: kB("RssFile") };
+}
 const before = rssMB().current;
-const grown = () => ({ current: rssMB().current - before, peak: rssMB().peak - before });
+const base = split();
+const grown = () => {
+  const now = split();
+  return { current: rssMB().current - before, peak: rssMB().peak - before, anon: now.anon - base.anon, file: now.file - base.file };
+};
 const client = new EngineClient(WORKER, { dir: RANDOM_MODEL, kind: "custom", dtype: "q8" });
 const info = await client.modelInfo();
-const phases: Record<string, { current: number; peak: number }> = { afterLoad: grown() };
+const phases: Record<string, ReturnType<typeof grown>> = { afterLoad: grown() };
 for (const n of sizes) {
   const results = await client.classify(units.get(n)!);
   if (results.length !== n) throw new Error(`the engine returned ${results.length} results for ${n} paragraphs`);
@@ -31,5 +41,8 @@ for (const n of sizes) {
 const stats = await client.stats();
 client.dispose();
 const peak = Math.max(...Object.values(phases).map((phase) => phase.peak));
-process.stderr.write(`  worker memory: peak ${peak.toFixed(0)} MB over the baseline (${info.sessions}; helper starts ${stats.helperStarts})\n`);
+const last = phases[`after${sizes[sizes.length - 1]}`];
+process.stderr.write(
+  `  worker memory: peak ${peak.toFixed(0)} MB over the baseline (${info.sessions}; helper starts ${stats.helperStarts}); at the end ${last.anon.toFixed(0)} MB anonymous + ${last.file.toFixed(0)} MB file-backed\n`,
+);
 writeFileSync(out, JSON.stringify({ rssBeforeMB: before, phases, peakMB: peak, sessions: info.sessions, stats }, null, 2));
