@@ -109,6 +109,7 @@ runMain(async () => {
     "screenshot docs/screenshots/panel.png",
     "the summary panel comes back after a window reload, with its rows",
     "the feedback source is scored in full and the panel lists it virtualized",
+    "the list moves with the keyboard: arrows, End to the last row (rendered on the way), Home",
     "the group table lists each airline with counts, shares and means",
     "a theme click filters the list to items containing it, highlighted",
     "search filters the list, with a count",
@@ -386,6 +387,38 @@ async function feedbackFrame(page, minUnits, timeout) {
   throw new Error(`the panel did not list ${minUnits} scored units within ${timeout} ms (last: ${last})`);
 }
 
+/**
+ * Focuses the list's first row, then walks it with real key presses: ArrowDown twice, End (the last row must be
+ * rendered and focused, far outside the rows first in the DOM), ArrowUp, Home. Returns what it saw.
+ */
+async function keyboardWalk(frame) {
+  const focused = () =>
+    frame.evaluate(() => {
+      const pos = document.activeElement?.closest("[data-pos]")?.getAttribute("data-pos");
+      return pos === null || pos === undefined ? undefined : Number(pos);
+    });
+  const expect = async (key, want) => {
+    await frame.page().keyboard.press(key);
+    await frame.waitForFunction((w) => Number(document.activeElement?.closest("[data-pos]")?.getAttribute("data-pos")) === w, want, { timeout: 10_000 }).catch(async () => {
+      throw new Error(`after ${key} the focused row is ${await focused()}, not ${want}`);
+    });
+  };
+  await frame.evaluate(() => {
+    const list = document.querySelector('[data-testid="unit-list"]');
+    list.scrollTop = 0;
+  });
+  await frame.locator('[data-pos="0"] [data-testid="unit-row"], [data-pos="0"] > *').first().focus();
+  if ((await focused()) !== 0) throw new Error(`the first row did not take the focus (${await focused()})`);
+  const { total } = await listCount(frame);
+  await expect("ArrowDown", 1);
+  await expect("ArrowDown", 2);
+  await expect("End", total - 1);
+  const inDom = await frame.locator("[data-pos]").count();
+  await expect("ArrowUp", total - 2);
+  await expect("Home", 0);
+  return `0 -> 1 -> 2 -> End ${total - 1} (${inDom} rows in the DOM there) -> ${total - 2} -> Home 0`;
+}
+
 /** The list's count as numbers. */
 async function listCount(frame) {
   return (await frame.evaluate(countInPage)) ?? { shown: NaN, total: NaN, partial: false };
@@ -415,6 +448,7 @@ async function waitForCount(frame, { equals, below }, timeout = 60_000) {
 async function checkFeedback(page, { workspace, screenshotDir, check, elapsed, extensionDir }) {
   const names = {
     scored: "the feedback source is scored in full and the panel lists it virtualized",
+    keys: "the list moves with the keyboard: arrows, End to the last row (rendered on the way), Home",
     groups: "the group table lists each airline with counts, shares and means",
     theme: "a theme click filters the list to items containing it, highlighted",
     search: "search filters the list, with a count",
@@ -460,8 +494,14 @@ async function checkFeedback(page, { workspace, screenshotDir, check, elapsed, e
     check(names.scored, true, `${found.total} units after ${((Date.now() - started) / 1000).toFixed(0)} s, ${inDom} rows in the DOM, ${inDomScrolled} after scrolling to the middle; ${elapsed()}`);
   } catch (error) {
     check(names.scored, false, firstLine(error));
-    for (const name of [names.groups, names.theme, names.search, names.shot, names.dates]) check(name, false, "not run");
+    for (const name of [names.keys, names.groups, names.theme, names.search, names.shot, names.dates]) check(name, false, "not run");
     return;
+  }
+
+  try {
+    check(names.keys, true, await keyboardWalk(frame));
+  } catch (error) {
+    check(names.keys, false, firstLine(error));
   }
 
   let groupsOk = false;
