@@ -5,7 +5,8 @@
  *
  *   npm run build && IS_SUITE=dist/test/integration/scaleBench.js node test/codeServer/runIntegration.mjs
  *
- * SCALE_PANEL=0 leaves the panel closed; SCALE_PROFILE=file.cpuprofile writes a CPU profile of the extension host's
+ * SCALE_THREADS=N sets inlineSentiment.engine.threads for the run (N > 0: one session of N threads, a core left to the
+ * host on 2 cores; default: the setting as it is). SCALE_PANEL=0 leaves the panel closed; SCALE_PROFILE=file.cpuprofile writes a CPU profile of the extension host's
  * main thread over the analysis (open it in Chrome DevTools, or summarise it with test/integration/longTasks.mjs) and
  * the late ticks beside it (file.cpuprofile.late.json), so longTasks.mjs can say what ran in each.
  */
@@ -92,6 +93,9 @@ async function bench(): Promise<void> {
   const sentiment = await extension.activate();
   const file = resolve(extension.extensionPath, "..", "shared", "data", "airline-tweets.csv");
   if (!existsSync(file)) throw new Error(`${file} is missing`);
+  if (process.env.SCALE_THREADS) {
+    await vscode.workspace.getConfiguration("inlineSentiment").update("engine.threads", Number(process.env.SCALE_THREADS), vscode.ConfigurationTarget.Global);
+  }
   const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
   await vscode.window.showTextDocument(document);
   await sentiment.whenIdle();
@@ -176,12 +180,16 @@ async function bench(): Promise<void> {
     `collector pauses over 10 ms: ${collections.length}${collections.length ? `: ${collections.map((c) => `${c.kind} ${c.ms} ms at ${c.at} ms`).join(", ")}` : ""}`,
     `extension host heap: ${(heapBefore / 1e6).toFixed(0)} MB before, ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB after`,
     withPanel ? `summary panel open; its page heap after drawing all rows: ${((pageBytes ?? NaN) / 1e6).toFixed(0)} MB` : "summary panel closed",
-    `node ${process.version}; cpu: ${cpus()[0]?.model} x${cpus().length}, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`,
+    `node ${process.version}; cpu: ${cpus()[0]?.model} x${cpus().length}, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}; engine: ${results.model.sessions ?? "?"}`,
   ];
   for (const line of lines) console.log(`[scale] ${line}`);
 }
 
 /** Entry called by VS Code (extensionTestsPath). */
 export async function run(): Promise<void> {
-  await bench();
+  try {
+    await bench();
+  } finally {
+    if (process.env.SCALE_THREADS) await vscode.workspace.getConfiguration("inlineSentiment").update("engine.threads", undefined, vscode.ConfigurationTarget.Global);
+  }
 }
