@@ -10,7 +10,7 @@ import type { Explanation, ModelInfo, ModelSpec } from "../protocol";
 import type { GraphSession, InferenceBackend, KernelChoice } from "./backend";
 import { MAX_BATCH_ROWS, batchAround, softmax, windowsOf, type Prepared, type Window } from "./batching";
 import { describeKernels } from "./kernels";
-import { modelFilesOf, readJsonOf } from "./files";
+import { modelFilesOf, readJsonOf, type ModelFiles } from "./files";
 import { TextTokenizer } from "./tokenizer";
 
 /** Leave-one-word-out costs one model call per word: long paragraphs are explained by their first words only. */
@@ -51,9 +51,17 @@ export class SentimentModel {
     // which reproduces the reference pipeline. fp32 rows are independent (to ~1e-7) and batch by length.
     const { rowsPerRun, batching } =
       spec.dtype === "fp32" ? { rowsPerRun: MAX_BATCH_ROWS, batching: "fp32: batched by length" } : { rowsPerRun: 1, batching: "int8, one text per call" };
+    const graph: GraphSpec = {
+      dir: spec.dir,
+      name: onnxName,
+      intraOpThreads: spec.intraOpThreads ?? 0,
+      kernels: kernels?.kernels ?? "u8s8",
+      padId: tokenizer.padId,
+      classes: labels.length,
+    };
     let session: GraphSession;
     try {
-      session = await backend.load(onnxFile, { intraOpThreads: spec.intraOpThreads ?? 0, kernels: kernels?.kernels ?? "u8s8" }, { files, name: onnxName });
+      session = await openGraph(graph, backend, files);
     } catch (error) {
       throw new ModelError(onnxFile, `${backend.name} cannot load it (${messageOf(error)})`);
     }
@@ -79,14 +87,6 @@ export class SentimentModel {
       backend: backend.name,
       kernels: kernels?.kernels ?? "fp32",
       kernelsReason: kernels ? describeKernels(kernels) : "fp32 graph",
-    };
-    const graph: GraphSpec = {
-      dir: spec.dir,
-      name: onnxName,
-      intraOpThreads: spec.intraOpThreads ?? 0,
-      kernels: kernels?.kernels ?? "u8s8",
-      padId: tokenizer.padId,
-      classes: labels.length,
     };
     const model = new SentimentModel(info, tokenizer, new GraphRunner(session, graph, onnxFile), graph);
     try {
@@ -206,6 +206,11 @@ export interface GraphSpec {
   classes: number;
 }
 
+/** A session of `graph` from the backend, with the graph's threads and kernels (the own session's and a helper's). */
+function openGraph(graph: GraphSpec, backend: InferenceBackend, files: ModelFiles): Promise<GraphSession> {
+  return backend.load(files.pathOf(graph.name), { intraOpThreads: graph.intraOpThreads, kernels: graph.kernels }, { files, name: graph.name });
+}
+
 /** A graph session that runs rows of token ids: all a helper session needs (the tokenizer stays with the queue). */
 export class GraphRunner {
   private readonly feedsTokenTypes: boolean;
@@ -221,9 +226,8 @@ export class GraphRunner {
   /** Loads another session of a graph that SentimentModel.load already checked (and warms it up with one run). */
   static async load(graph: GraphSpec, backend: InferenceBackend): Promise<GraphRunner> {
     const files = await modelFilesOf(graph.dir);
-    const onnxFile = files.pathOf(graph.name);
-    const session = await backend.load(onnxFile, { intraOpThreads: graph.intraOpThreads, kernels: graph.kernels }, { files, name: graph.name });
-    const runner = new GraphRunner(session, graph, onnxFile);
+    const session = await openGraph(graph, backend, files);
+    const runner = new GraphRunner(session, graph, files.pathOf(graph.name));
     try {
       await runner.runRows([[graph.padId]]);
     } catch (error) {
