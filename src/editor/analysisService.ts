@@ -232,10 +232,15 @@ export class AnalysisService implements vscode.Disposable {
         const pause = hostPause();
         const shown = await mapSliced(units, pause, isVisible, 1024);
         const first: Unit[] = [];
+        /** Where the visible units are among all: their rows' lines, positions and fields when stored first. */
+        const firstAt: number[] = [];
         const rest: Unit[] = [];
         for (let i = 0; i < units.length; i++) {
           if ((i & 1023) === 1023) await pause();
-          (shown[i] ? first : rest).push(units[i]);
+          if (shown[i]) {
+            first.push(units[i]);
+            firstAt.push(i);
+          } else rest.push(units[i]);
         }
         if (stale()) {
           if (superseded() || !options.retryOnChange) return undefined;
@@ -246,11 +251,10 @@ export class AnalysisService implements vscode.Disposable {
         const firstScores = await this.classifyTexts(first.map((unit) => unit.text), { priority: "high", signal });
         if (superseded()) return undefined;
         if (first.length && rest.length && !stale()) {
-          const indices = parsed.lines || parsed.positions || parsed.fields ? shown.flatMap((isShown, i) => (isShown ? [i] : [])) : [];
           const scoredFirst = await this.scoredAll(first, firstScores);
           await pause();
           if (superseded()) return undefined;
-          if (!stale()) this.store(document, version, scoredFirst, true, options.selection, { table: parsed.table, ...pickRows(parsed, indices) });
+          if (!stale()) this.store(document, version, scoredFirst, true, options.selection, { table: parsed.table, ...pickRows(parsed, firstAt) });
           this.progress.fire({ done: first.length, total });
         }
         const restScores = await this.classifyTexts(rest.map((unit) => unit.text), { signal });
