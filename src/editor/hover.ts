@@ -9,6 +9,7 @@ import type { Explanation, ModelInfo } from "../engine/protocol";
 import { runtimeOf } from "../engine/runtime";
 import { modelDisplayName } from "../models/locate";
 import type { AnalysisService } from "./analysisService";
+import { unitRanges } from "./documents";
 
 export class SentimentHoverProvider implements vscode.HoverProvider {
   constructor(private readonly analysis: AnalysisService) {}
@@ -21,8 +22,8 @@ export class SentimentHoverProvider implements vscode.HoverProvider {
     if (index < 0) return undefined;
     const found = results.units[index];
     // A table's rows keep their other columns beside the units, parsed only for the row hovered.
-    const unit = results.fields && !found.fields ? { ...found, fields: results.fields.get(index) } : found;
-    const range = new vscode.Range(document.positionAt(unit.start), document.positionAt(unit.end));
+    const unit = results.fields ? { ...found, fields: results.fields.get(index) } : found;
+    const range = unitRanges(document, results)(index);
     const explanation = this.analysis.cachedExplanation(unit.text);
     return new vscode.Hover(hoverMarkdown(unit, results.model, { uri: document.uri, explanation }), range);
   }

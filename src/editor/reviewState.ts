@@ -137,18 +137,15 @@ function panelRows(uri: vscode.Uri, text: string, source: RowSource, fieldsAsJso
       name: vscode.workspace.asRelativePath(uri),
       ...(table && { columns: table.columns, textColumn: table.textColumn, problems: table.problems }),
     },
-    unit: (unit, i) => {
-      const rowFields = unit.fields ?? (fieldsAsJson ? undefined : fields?.get(i));
-      return {
-        ...(lines ? { startLine: lines[i * 2], endLine: lines[i * 2 + 1] } : lineSpan(starts, unit)),
-        text: unit.text,
-        label: unit.label,
-        score: unit.score,
-        polarity: unit.polarity,
-        probabilities: unit.probabilities,
-        ...(rowFields && { fields: rowFields }),
-        ...(!rowFields && fieldsAsJson && fields && { fieldsJson: fields.json(i) }),
-      };
-    },
+    // A table's fields are kept beside its units (RowFields): as JSON text for the panel's feed, else parsed.
+    unit: (unit, i) => ({
+      ...(lines ? { startLine: lines[i * 2], endLine: lines[i * 2 + 1] } : lineSpan(starts, unit)),
+      text: unit.text,
+      label: unit.label,
+      score: unit.score,
+      polarity: unit.polarity,
+      probabilities: unit.probabilities,
+      ...(fields && (fieldsAsJson ? { fieldsJson: fields.json(i) } : i < fields.length && { fields: fields.get(i)! })),
+    }),
   };
 }
