@@ -94,8 +94,7 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
     engine: context.asAbsolutePath("dist/worker.js"),
     tableWorker: context.asAbsolutePath("dist/tableWorker.js"),
     locate: (modelPath) => locateModel(context.extensionPath, modelPath, process.env, downloads),
-    download: async (manifest, { onProgress, ...options }) =>
-      (await downloadModel({ manifest, dest, onProgress, ...options })).dest,
+    download: async (manifest, options) => (await downloadModel({ manifest, dest, ...options })).dest,
   });
 }
 

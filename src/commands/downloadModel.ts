@@ -20,8 +20,6 @@ export interface DownloadRequest {
   baseUrl?: string;
   /** Another manifest (tests). */
   manifest?: ModelManifest;
-  /** Cancels like the notification's Cancel button (tests, which cannot click it). */
-  cancel?: vscode.CancellationToken;
 }
 
 /** How a download ended: the installed folder, or the message the user was shown; neither when cancelled. */
@@ -43,8 +41,7 @@ export async function downloadFullModel(
       { location: vscode.ProgressLocation.Notification, title: "Inline Sentiment: downloading the full model", cancellable: true },
       async (progress, token) => {
         const controller = new AbortController();
-        const cancels = [token, request.cancel].map((t) => t?.onCancellationRequested(() => controller.abort()));
-        if (request.cancel?.isCancellationRequested) controller.abort();
+        const cancel = token.onCancellationRequested(() => controller.abort());
         let reported = 0;
         let dir: string;
         try {
@@ -59,7 +56,7 @@ export async function downloadFullModel(
             },
           });
         } finally {
-          for (const cancel of cancels) cancel?.dispose();
+          cancel.dispose();
         }
         await onInstalled(dir);
         void vscode.window.showInformationMessage("Inline Sentiment: the full DistilBERT SST-2 model is installed and in use.");

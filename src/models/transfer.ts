@@ -13,9 +13,6 @@ import { TransientError, httpError } from "./errors";
 import { Requests, type TransferOptions } from "./requests";
 import { sha256File, sizeOf } from "./verify";
 
-export type { Expected } from "./checks";
-export type { TransferOptions } from "./requests";
-
 export class DownloadRun extends Requests {
   transferred = 0;
   /** Whether the latest transfer continued an existing `.part` (a hash mismatch then earns one clean restart). */
@@ -38,9 +35,10 @@ export class DownloadRun extends Requests {
         throw wrongSize;
       }
       const sha256 = await sha256File(part, this.signal);
+      const wrongHash = sha256Mismatch(e, sha256, url);
       if (e.sha256 === null) {
         this.notes.push(computedNote(e, sha256));
-      } else if (sha256Mismatch(e, sha256, url)) {
+      } else if (wrongHash) {
         await rm(part, { force: true });
         // A mismatch right after a resume may come from a stale .part (another revision): one clean restart.
         if (this.lastTransferResumed && !restartedAfterMismatch) {
@@ -48,7 +46,7 @@ export class DownloadRun extends Requests {
           this.notes.push(`${e.path}: the resumed file did not match its sha256; downloaded again from the start.`);
           continue;
         }
-        throw sha256Mismatch(e, sha256, url);
+        throw wrongHash;
       }
       this.completed += size;
       return { path: e.path, size, sha256, verifiedBy: e.verifiedBy };

@@ -38,10 +38,6 @@ export interface FetchDownloadOptions extends TransferOptions {
   store: ModelStore;
   /** Replaces the origin of the manifest's URLs (a mirror; tests use a local server). */
   baseUrl?: string;
-  /** The model folder in the store; default the full model's (FULL_MODEL_FOLDER). */
-  folder?: string;
-  /** Optional manifest files to fetch as well; required files are always fetched. */
-  include?: string[];
   fetchImpl?: typeof fetch;
 }
 
@@ -59,9 +55,9 @@ export interface FetchDownloadResult {
  */
 export async function fetchModel(options: FetchDownloadOptions): Promise<FetchDownloadResult> {
   const { manifest, store, signal } = options;
-  const folder = options.folder ?? FULL_MODEL_FOLDER;
+  const folder = FULL_MODEL_FOLDER;
   const urls = modelUrls(manifest, options.baseUrl);
-  const files = selectFiles(manifest, options.include);
+  const files = selectFiles(manifest, undefined);
   validateManifest(manifest, files);
   throwIfAborted(signal);
   const notes: string[] = [];
