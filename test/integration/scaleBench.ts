@@ -11,13 +11,13 @@
  * the late ticks beside it (file.cpuprofile.late.json), so longTasks.mjs can say what ran in each.
  */
 import { strict as assert } from "node:assert";
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { resolve } from "node:path";
-import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from "node:perf_hooks";
 import * as vscode from "vscode";
+import { withSetting } from "./helpers";
 import type { InlineSentimentApi } from "../../src/extension";
 
 const EXTENSION_ID = "inline-sentiment.inline-sentiment";
@@ -93,9 +93,6 @@ async function bench(): Promise<void> {
   const sentiment = await extension.activate();
   const file = resolve(extension.extensionPath, "..", "shared", "data", "airline-tweets.csv");
   if (!existsSync(file)) throw new Error(`${file} is missing`);
-  if (process.env.SCALE_THREADS) {
-    await vscode.workspace.getConfiguration("inlineSentiment").update("engine.threads", Number(process.env.SCALE_THREADS), vscode.ConfigurationTarget.Global);
-  }
   const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
   await vscode.window.showTextDocument(document);
   await sentiment.whenIdle();
@@ -187,9 +184,6 @@ async function bench(): Promise<void> {
 
 /** Entry called by VS Code (extensionTestsPath). */
 export async function run(): Promise<void> {
-  try {
-    await bench();
-  } finally {
-    if (process.env.SCALE_THREADS) await vscode.workspace.getConfiguration("inlineSentiment").update("engine.threads", undefined, vscode.ConfigurationTarget.Global);
-  }
+  const threads = process.env.SCALE_THREADS;
+  await (threads ? withSetting("engine.threads", Number(threads), bench) : bench());
 }
