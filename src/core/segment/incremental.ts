@@ -8,12 +8,9 @@ import { isPlainLine, plainLineBlocks, plaintextBlocks, type Block } from "./blo
 import { chunksOf } from "./chunker";
 import { unitsOf, type Granularity } from "./granularity";
 import { markdownBlocks } from "./markdown";
-
-/**
- * Milliseconds of parsing between two yields to the event loop in `segmentAsync`: a slice plus a garbage-collection
- * pause (5-10 ms seen in the benchmark's host) stays under the 20 ms the host may be held.
- */
-const SLICE_MS = 4;
+// Milliseconds of parsing between two yields to the event loop in `segmentAsync`, as for every sliced loop on a host:
+// a slice plus a garbage-collection pause (5-10 ms seen in the benchmark's host) stays under the 20 ms it may be held.
+import { SLICE_MS } from "../slices";
 
 /**
  * Segments one document again and again as it is edited. The text is cut into chunks that parse independently (at
