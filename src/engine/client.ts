@@ -8,6 +8,7 @@
 import { Worker } from "node:worker_threads";
 import type { Classification } from "../core/types";
 import { PRIORITY, type EngineStats, type Explanation, type ModelInfo, type ModelSpec, type Request, type Response } from "./protocol";
+import { classificationsOf, type ScoreColumns } from "./scores";
 
 /**
  * A worker's thread as a client uses it (the engine's, the table worker's): a worker_threads Worker in Node; in VS Code
@@ -118,7 +119,7 @@ export class EngineClient {
           if (options.signal?.aborted) throw new CancelledError();
           const slice = texts.slice(chunk * CHUNK, (chunk + 1) * CHUNK);
           this.textsSent += slice.length;
-          results[chunk] = (await this.send({ type: "classify", texts: slice }, priority, ids)) as Classification[];
+          results[chunk] = classificationsOf((await this.send({ type: "classify", texts: slice }, priority, ids)) as ScoreColumns);
         }
       };
       await this.afterLoad(() => Promise.all(Array.from({ length: Math.min(IN_FLIGHT, results.length) }, lane)));

@@ -1,6 +1,7 @@
 /** The typed messages between the host (extension or CLI) and the engine worker. */
 import type { Int8Kernels } from "./worker/backend";
-import type { Classification, ModelKind } from "../core/types";
+import type { ModelKind } from "../core/types";
+import type { ScoreColumns } from "./scores";
 
 /** Which ONNX file of a model folder to load: int8 (`onnx/model_quantized.onnx`) or fp32 (`onnx/model.onnx`). */
 export type Dtype = "q8" | "fp32";
@@ -92,5 +93,5 @@ export type Request =
   | { id: number; priority: number; type: "close" };
 
 export type Response =
-  | { id: number; ok: true; result: ModelInfo | Classification[] | Explanation | EngineStats }
+  | { id: number; ok: true; result: ModelInfo | ScoreColumns | Explanation | EngineStats }
   | { id: number; ok: false; error: string; cancelled?: boolean };

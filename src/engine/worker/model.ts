@@ -7,6 +7,7 @@
 import { ModelError, messageOf } from "../../core/errors";
 import type { Classification } from "../../core/types";
 import type { Explanation, ModelInfo, ModelSpec } from "../protocol";
+import { classificationsOf, type ScoreColumns } from "../scores";
 import type { GraphSession, InferenceBackend, KernelChoice } from "./backend";
 import { MAX_BATCH_ROWS, batchAround, softmax, windowsOf, type Prepared, type Window } from "./batching";
 import { describeKernels } from "./kernels";
@@ -112,7 +113,7 @@ export class SentimentModel {
       batch.forEach((p, row) => (probabilities[order[begin + row]] = p));
       begin = end;
     }
-    return this.finish(prepared, probabilities);
+    return classificationsOf(this.finish(prepared, probabilities));
   }
 
   /** Tokenizes texts and cuts them into windows that fit the model. */
@@ -126,21 +127,20 @@ export class SentimentModel {
     return { windows, tokens };
   }
 
-  /** Each text's classification from its windows' label probabilities (token-weighted mean over windows). */
-  finish(prepared: Prepared, probabilities: readonly number[][]): Classification[] {
+  /** Each text's label probabilities from its windows' (token-weighted mean over windows), in columns (see ScoreColumns). */
+  finish(prepared: Prepared, probabilities: readonly number[][]): ScoreColumns {
     const { windows, tokens } = prepared;
-    const sums = tokens.map(() => new Float64Array(this.info.labels.length));
+    const width = this.info.labels.length;
+    const sums = new Float64Array(tokens.length * width);
     const weights = new Float64Array(tokens.length);
     const counts = new Uint32Array(tokens.length);
     windows.forEach((window, i) => {
-      probabilities[i].forEach((p, label) => (sums[window.text][label] += p * window.weight));
+      probabilities[i].forEach((p, label) => (sums[window.text * width + label] += p * window.weight));
       weights[window.text] += window.weight;
       counts[window.text] += 1;
     });
-    return tokens.map((count, index) => {
-      const mean = Array.from(sums[index], (sum) => sum / weights[index]);
-      return this.toClassification(mean, counts[index], count);
-    });
+    for (let i = 0; i < sums.length; i++) sums[i] /= weights[Math.floor(i / width)];
+    return { labels: this.info.labels, probabilities: sums, windows: counts, tokens: Uint32Array.from(tokens) };
   }
 
   /** Leave-one-word-out: which words move the top label's probability most. */
@@ -166,20 +166,6 @@ export class SentimentModel {
   /** One session.run over rows of token ids (right-padded); each row's label probabilities. */
   runRows(rows: readonly number[][]): Promise<number[][]> {
     return this.runner.runRows(rows);
-  }
-
-  private toClassification(probabilities: number[], windows: number, tokens: number): Classification {
-    let best = 0;
-    probabilities.forEach((p, i) => {
-      if (p > probabilities[best]) best = i;
-    });
-    return {
-      label: this.info.labels[best],
-      score: probabilities[best],
-      probabilities: Object.fromEntries(this.info.labels.map((label, i) => [label, probabilities[i]])),
-      windows,
-      tokens,
-    };
   }
 }
 

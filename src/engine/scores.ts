@@ -1,0 +1,43 @@
+/**
+ * A classify answer as it crosses from the engine's worker to the host: numbers in typed arrays and the label names
+ * once, instead of an object (with its own label string and probabilities object) per text. The host turns it into
+ * Classification objects itself: 15,000 structured-clone copies took several times the memory and, surviving in the
+ * host's young generation, made its scavenges ~3x longer than the same objects made by the host's own code.
+ * Pure (no `node:`, no `vscode`): the worker, the web worker and the host share it.
+ */
+import type { Classification } from "../core/types";
+
+export interface ScoreColumns {
+  /** The model's label names, in its order. */
+  labels: string[];
+  /** Text i's probability of label j at `i * labels.length + j`. */
+  probabilities: Float64Array;
+  /** Text i's model windows and word-piece tokens (special tokens excluded). */
+  windows: Uint32Array;
+  tokens: Uint32Array;
+}
+
+/** Text `i`'s classification: the first label with the highest probability, and every label's probability. */
+export function classificationAt(columns: ScoreColumns, i: number): Classification {
+  const { labels, probabilities } = columns;
+  const width = labels.length;
+  const probabilitiesByLabel: Record<string, number> = {};
+  let best = 0;
+  for (let j = 0; j < width; j++) {
+    const p = probabilities[i * width + j];
+    probabilitiesByLabel[labels[j]] = p;
+    if (p > probabilities[i * width + best]) best = j;
+  }
+  return {
+    label: labels[best],
+    score: probabilities[i * width + best],
+    probabilities: probabilitiesByLabel,
+    windows: columns.windows[i],
+    tokens: columns.tokens[i],
+  };
+}
+
+/** Every text's classification, in order. */
+export function classificationsOf(columns: ScoreColumns): Classification[] {
+  return Array.from(columns.windows, (_, i) => classificationAt(columns, i));
+}
