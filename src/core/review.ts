@@ -46,3 +46,37 @@ export interface PanelModel {
   /** The labelMap setting: how label names that do not say their polarity read. */
   labelMap?: Record<string, Polarity>;
 }
+
+/**
+ * A PanelModel whose units are made when asked for, one at a time: the panel's feed writes each into the page's JSON
+ * as it is made (panel/wire.ts), so a 15,000-row table is never held on the host as 15,000 PanelUnit objects with their
+ * fields' JSON text across the many event-loop turns the writing takes (they outlived the young generation's
+ * collections, which then copied them all: 50-100 ms pauses).
+ */
+export interface PanelFeed extends Omit<PanelModel, "files"> {
+  files: PanelFileFeed[];
+}
+
+export interface PanelFileFeed extends Omit<PanelFile, "units"> {
+  /** How many units the file has. */
+  count: number;
+  /** Unit `i` (0 <= i < count), made anew on each call. */
+  unit(i: number): PanelUnit;
+}
+
+/** A model already built (a folder run's, a test's), as a feed. */
+export function feedOf(model: PanelModel): PanelFeed {
+  return { ...model, files: model.files.map(({ units, ...file }) => ({ ...file, count: units.length, unit: (i) => units[i] })) };
+}
+
+/** The feed's model without units (every file's `units` empty). */
+export function headOf(feed: PanelFeed): PanelModel {
+  return { ...feed, files: feed.files.map(({ count: _count, unit: _unit, ...file }) => ({ ...file, units: [] })) };
+}
+
+/** A feed's model, every unit made. */
+export function modelOf(feed: PanelFeed): PanelModel {
+  const model = headOf(feed);
+  model.files.forEach((file, f) => (file.units = Array.from({ length: feed.files[f].count }, (_, i) => feed.files[f].unit(i))));
+  return model;
+}

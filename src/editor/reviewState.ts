@@ -5,8 +5,7 @@
 import * as vscode from "vscode";
 import { lineSpan, lineStarts } from "../core/lines";
 import type { ScoredUnit } from "../core/types";
-import type { PanelFile, PanelModel, PanelUnit } from "../core/review";
-import { mapSliced, type Pause } from "../core/slices";
+import { feedOf, type PanelFeed, type PanelFile, type PanelModel, type PanelUnit } from "../core/review";
 import type { RowFields } from "../engine/tables/rows";
 import type { PanelSource } from "../panel/summaryPanel";
 import type { AnalysisService } from "./analysisService";
@@ -51,11 +50,11 @@ export class ReviewState implements PanelSource, vscode.Disposable {
     return parts && { ...parts.model, files: [{ ...parts.head, units: parts.units.map(parts.unit) }] };
   }
 
-  /** The same as `current()`, its rows built with `pause` awaited every few units (15,000 rows: the panel's feed). */
-  async load(pause: Pause): Promise<PanelModel | undefined> {
-    if (this.folderRun) return this.folderRun;
+  /** The same as `current()`, as a feed: its rows are made one by one as the panel writes them (15,000 rows). */
+  load(): PanelFeed | undefined {
+    if (this.folderRun) return feedOf(this.folderRun);
     const parts = this.documentParts({ fieldsAsJson: true });
-    return parts && { ...parts.model, files: [{ ...parts.head, units: await mapSliced(parts.units, pause, parts.unit) }] };
+    return parts && { ...parts.model, files: [{ ...parts.head, count: parts.units.length, unit: (i) => parts.unit(parts.units[i], i) }] };
   }
 
   /**

@@ -6,8 +6,8 @@
 import { randomBytes } from "node:crypto";
 import * as vscode from "vscode";
 import { pageHtml } from "./html";
-import type { PanelModel } from "../core/review";
-import { SupersededError, type Pause } from "../core/slices";
+import { modelOf, type PanelFeed, type PanelModel } from "../core/review";
+import { SupersededError } from "../core/slices";
 import { hostPause } from "../editor/turns";
 import { isPageMessage, type HostMessage, type MetricsMessage, type PageMessage, type ViewMessage } from "./protocol";
 import { encodeModel, type WireUpdate } from "./wire";
@@ -18,10 +18,10 @@ const MAX_METRICS = 200;
 /** What the panel draws from; the composition root implements it over the analysis service and folder runs. */
 export interface PanelSource {
   /**
-   * The active document's results, or the last folder run; undefined draws the empty state. Built with `pause`
-   * awaited every few units (15,000 rows are not built in one event-loop turn); it rejects when the pause does.
+   * The active document's results, or the last folder run, as a feed (its units made as they are written); undefined
+   * draws the empty state.
    */
-  load(pause: Pause): Promise<PanelModel | undefined>;
+  load(): PanelFeed | undefined;
   /** Fires when `load()` may return something else. */
   readonly onDidChange: vscode.Event<void>;
   /** Opens `uri` (a `vscode.Uri.toString()` from the model) and shows 1-based `line`. */
@@ -75,7 +75,7 @@ export class SummaryPanel implements vscode.Disposable {
   }
 
   /** The last message posted to the page (the model it carries, before encoding). */
-  lastPosted: HostMessage | undefined;
+  lastPosted: PostedUpdate | undefined;
   /** Counts updates: a newer one supersedes the one still being built. */
   private generation = 0;
   /** Messages from the page that failed validation or asked for something outside the current model. */
@@ -88,7 +88,7 @@ export class SummaryPanel implements vscode.Disposable {
   /** The page's measured figures (filter, sort and group change times, heap after loading), newest last. */
   readonly metrics: Omit<MetricsMessage, "type">[] = [];
 
-  private readonly posted = new vscode.EventEmitter<HostMessage>();
+  private readonly posted = new vscode.EventEmitter<PostedUpdate>();
   private readonly readied = new vscode.EventEmitter<void>();
   private readonly viewed = new vscode.EventEmitter<void>();
   private readonly measured = new vscode.EventEmitter<Omit<MetricsMessage, "type">>();
@@ -153,11 +153,11 @@ export class SummaryPanel implements vscode.Disposable {
     // The host's per-turn budget: the update starts in the turn that stored the results (and painted them).
     const pause = hostPause({ alive: () => generation === this.generation && !this.disposed });
     try {
-      const model = await this.source.load(pause);
-      const json = model && (await encodeModel(model, pause));
+      const feed = this.source.load();
+      const json = feed && (await encodeModel(feed, pause));
       await pause();
-      this.panel.title = model ? `Sentiment: ${model.title}` : "Sentiment Summary";
-      this.post({ type: "update", model }, { type: "update", json: json ?? null });
+      this.panel.title = feed ? `Sentiment: ${feed.title}` : "Sentiment Summary";
+      this.post(new PostedUpdate(feed), { type: "update", json: json ?? null });
     } catch (error) {
       if (!(error instanceof SupersededError)) throw error;
     }
@@ -193,8 +193,8 @@ export class SummaryPanel implements vscode.Disposable {
       }
       case "reveal": {
         // The page may only ask for lines it was given: a file in the model last posted, inside one of its units.
-        const file = this.lastPosted?.model?.files.find((f) => f.uri === message.uri);
-        if (!file || !file.units.some((u) => u.startLine <= message.line && message.line <= u.endLine)) {
+        const file = this.lastPosted?.feed?.files.find((f) => f.uri === message.uri);
+        if (!file || !Array.from({ length: file.count }, (_, i) => file.unit(i)).some((u) => u.startLine <= message.line && message.line <= u.endLine)) {
           this.rejectedMessages++;
           return;
         }
@@ -210,10 +210,25 @@ export class SummaryPanel implements vscode.Disposable {
     }
   }
 
-  private post(message: HostMessage, wire: WireUpdate): void {
+  private post(message: PostedUpdate, wire: WireUpdate): void {
     this.lastPosted = message;
     void this.panel.webview.postMessage(wire);
     this.posted.fire(message);
+  }
+}
+
+/**
+ * An update as posted: the feed it was written from, and its model, made only when asked for (the tests read it; the
+ * panel itself never needs 15,000 rows as objects on the host).
+ */
+export class PostedUpdate implements HostMessage {
+  readonly type = "update";
+  private made: PanelModel | undefined;
+
+  constructor(readonly feed: PanelFeed | undefined) {}
+
+  get model(): PanelModel | undefined {
+    return this.feed && (this.made ??= modelOf(this.feed));
   }
 }
 

@@ -4,7 +4,7 @@
  * Posted as UTF-8 bytes instead, VS Code sends the bytes as they are, and the host writes the JSON a few units at a
  * time between event-loop turns. Pure (no `vscode`, no DOM, no `node:`): the host encodes, the page decodes.
  */
-import type { PanelModel, PanelUnit } from "../core/review";
+import { headOf, type PanelFeed, type PanelUnit } from "../core/review";
 import type { Pause } from "../core/slices";
 import { isHostMessage, type HostMessage } from "./protocol";
 
@@ -24,12 +24,15 @@ const UNITS_PER_STEP = 50;
 /** Characters of units gathered before they are encoded as one chunk. */
 const CHUNK_CHARS = 1 << 16;
 
-/** The model's JSON as UTF-8 chunks (see WireUpdate), written a few units at a time: `pause` is awaited between steps (and rejects to stop). */
-export async function encodeModel(model: PanelModel, pause: Pause): Promise<Uint8Array[]> {
+/**
+ * The model's JSON as UTF-8 chunks (see WireUpdate), its units made and written a few at a time: `pause` is awaited
+ * between steps (and rejects to stop). A unit lives only until its JSON is written.
+ */
+export async function encodeModel(feed: PanelFeed, pause: Pause): Promise<Uint8Array[]> {
   const encoder = new TextEncoder();
-  const chunks = [encoder.encode(JSON.stringify({ ...model, files: model.files.map((file) => ({ ...file, units: [] })) }))];
-  for (let f = 0; f < model.files.length; f++) {
-    const { units } = model.files[f];
+  const chunks = [encoder.encode(JSON.stringify(headOf(feed)))];
+  for (let f = 0; f < feed.files.length; f++) {
+    const { count, unit } = feed.files[f];
     let pending: string[] = [];
     let chars = 0;
     const flush = () => {
@@ -37,9 +40,11 @@ export async function encodeModel(model: PanelModel, pause: Pause): Promise<Uint
       pending = [];
       chars = 0;
     };
-    for (let i = 0; i < units.length; i += UNITS_PER_STEP) {
+    for (let i = 0; i < count; i += UNITS_PER_STEP) {
       await pause();
-      const piece = units.slice(i, i + UNITS_PER_STEP).map(unitJson).join(",");
+      const step: string[] = [];
+      for (let k = i; k < Math.min(count, i + UNITS_PER_STEP); k++) step.push(unitJson(unit(k)));
+      const piece = step.join(",");
       pending.push(piece);
       chars += piece.length;
       if (chars >= CHUNK_CHARS) flush();

@@ -9,6 +9,10 @@
  * host on 2 cores; default: the setting as it is). SCALE_PANEL=0 leaves the panel closed; SCALE_PROFILE=file.cpuprofile writes a CPU profile of the extension host's
  * main thread over the analysis (open it in Chrome DevTools, or summarise it with test/integration/longTasks.mjs) and
  * the late ticks beside it (file.cpuprofile.late.json), so longTasks.mjs can say what ran in each.
+ * SCALE_HEAP=file.heapprofile writes a sampling heap profile of the extension host over the analysis: what it left
+ * allocated at the end (with SCALE_HEAP_ALL=1, everything it allocated), by allocating function (Chrome DevTools,
+ * Memory, Load). SCALE_V8="--trace-gc-nvp" sets V8 flags in the extension host for the run (its collector's trace, per
+ * phase, lands in .test-run/integration/code-server.log; other extensions' work shares that heap, so read it as a whole).
  */
 import { strict as assert } from "node:assert";
 import { existsSync, writeFileSync } from "node:fs";
@@ -89,6 +93,7 @@ function lagSampler(every = 5): { stop(): Promise<LateTick[]> } {
 }
 
 async function bench(): Promise<void> {
+  if (process.env.SCALE_V8) (await import("node:v8")).setFlagsFromString(process.env.SCALE_V8);
   const extension = vscode.extensions.getExtension<InlineSentimentApi>(EXTENSION_ID)!;
   const sentiment = await extension.activate();
   const file = resolve(extension.extensionPath, "..", "shared", "data", "airline-tweets.csv");
@@ -120,6 +125,13 @@ async function bench(): Promise<void> {
     await profiler.post("Profiler.start");
   }
   const heapBefore = process.memoryUsage().heapUsed;
+  const heapFile = process.env.SCALE_HEAP;
+  const heapProfiler = heapFile ? new Session() : undefined;
+  if (heapProfiler) {
+    heapProfiler.connect();
+    await heapProfiler.post("HeapProfiler.enable");
+    await heapProfiler.post("HeapProfiler.startSampling", { samplingInterval: 1024, includeObjectsCollectedByMajorGC: process.env.SCALE_HEAP_ALL === "1", includeObjectsCollectedByMinorGC: process.env.SCALE_HEAP_ALL === "1" });
+  }
 
   const collections: { at: number; ms: number; kind: string }[] = [];
   const kinds: Record<number, string> = {
@@ -157,6 +169,11 @@ async function bench(): Promise<void> {
     // The late ticks beside the profile: longTasks.mjs then says what ran in each of them.
     writeFileSync(`${profileFile}.late.json`, JSON.stringify(late));
     profiler.disconnect();
+  }
+  if (heapProfiler) {
+    const { profile } = await heapProfiler.post("HeapProfiler.stopSampling");
+    writeFileSync(heapFile!, JSON.stringify(profile));
+    heapProfiler.disconnect();
   }
   const pageBytes = pageHeap && (await pageHeap);
   painted.dispose();

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Polarity } from "../../src/core/types";
 import { contentSecurityPolicy, pageHtml } from "../../src/panel/html";
-import type { PanelFile, PanelModel, PanelUnit } from "../../src/core/review";
+import { feedOf, type PanelFile, type PanelModel, type PanelUnit } from "../../src/core/review";
 import { DEFAULT_STATE, isHostMessage, isPageMessage, isPanelModel, readPanelState } from "../../src/panel/protocol";
 import {
   applyFilter,
@@ -518,15 +518,25 @@ describe("the update as posted (UTF-8 JSON chunks, written between pauses)", () 
       files: [{ uri: "file:///w/t.csv", name: "t.csv", units: rows, columns: ["text", "airline", "tweet_created"], textColumn: "text", problems: [{ line: 9, message: "Line 9: empty" }] }],
     };
     let pauses = 0;
-    const json = await encodeModel(table, () => (pauses++, Promise.resolve()));
+    // Units are made as they are written, a step's worth after each pause: never all of them up front.
+    let made = 0;
+    const feed = feedOf(table);
+    const { unit } = feed.files[0];
+    feed.files[0].unit = (i) => {
+      made++;
+      assert.ok(made <= pauses * 50, `unit ${i} made before its step's pause (${pauses} pauses)`);
+      return unit(i);
+    };
+    const json = await encodeModel(feed, () => (pauses++, Promise.resolve()));
+    assert.equal(made, 3000, "each unit made once");
     assert.ok(json.length > 1, `several chunks: ${json.length}`);
     assert.ok(pauses >= 3000 / 50, `a pause every few units: ${pauses}`);
     assert.deepEqual(decodeUpdate({ type: "update", json }), { type: "update", model: JSON.parse(JSON.stringify(table)) });
-    const small = await encodeModel(feedback, timeSlices(nextTurn));
+    const small = await encodeModel(feedOf(feedback), timeSlices(nextTurn));
     assert.deepEqual(decodeUpdate({ type: "update", json: small }), { type: "update", model: feedback });
     assert.deepEqual(decodeUpdate({ type: "update", json: null }), { type: "update", model: undefined });
     const empty = { ...feedback, files: [{ ...feedback.files[0], units: [] }] };
-    assert.deepEqual(decodeUpdate({ type: "update", json: await encodeModel(empty, timeSlices(nextTurn)) })?.model, empty);
+    assert.deepEqual(decodeUpdate({ type: "update", json: await encodeModel(feedOf(empty), timeSlices(nextTurn)) })?.model, empty);
   });
 
   it("writes fields held as JSON text (a table row's on the host) as the unit's fields, as they are", async () => {
@@ -535,7 +545,7 @@ describe("the update as posted (UTF-8 JSON chunks, written between pauses)", () 
       fields: { airline: i % 2 ? "Delta" : "United", note: `"quoted" \\ ${i} 😀` },
     }));
     const asJson = rows.map(({ fields, ...unit }) => (unit.startLine % 3 ? { ...unit, fieldsJson: JSON.stringify(fields) } : { ...unit, fields }));
-    const json = await encodeModel(documentModel(asJson), () => Promise.resolve());
+    const json = await encodeModel(feedOf(documentModel(asJson)), () => Promise.resolve());
     assert.deepEqual(decodeUpdate({ type: "update", json })?.model, documentModel(rows), "the page gets `fields` either way, never `fieldsJson`");
   });
 
@@ -572,7 +582,7 @@ describe("the update as posted (UTF-8 JSON chunks, written between pauses)", () 
     await pause();
     assert.equal(turns, 1, "within budget: none");
     alive = false;
-    await assert.rejects(encodeModel(documentModel(rows), pause), SupersededError);
+    await assert.rejects(encodeModel(feedOf(documentModel(rows)), pause), SupersededError);
   });
 
   it("pauses of one turn clock share a turn's budget: a second loop in the same turn yields once the first spent it", async () => {
