@@ -24,11 +24,21 @@ function split(): { anon: number; file: number } {
   const kB = (key: string) => Number(status.match(new RegExp(`^${key}:\\s+(\\d+) kB`, "m"))?.[1] ?? NaN) / 1024;
   return { anon: kB("RssAnon"), file: kB("RssFile") };
 }
+/**
+ * Proportional set size (MB): a page shared by several mappings counts once in all. RSS counts a page of the weights
+ * file once per mapping, and onnxruntime maps it once per session (the embedding rows a document touches count twice
+ * with the helper's session); PSS counts it once, as physical memory holds it once. The kernel keeps no PSS peak.
+ */
+function pss(): number {
+  const rollup = readFileSync("/proc/self/smaps_rollup", "utf8");
+  return Number(rollup.match(/^Pss:\s+(\d+) kB/m)?.[1] ?? NaN) / 1024;
+}
 const before = rssMB().current;
 const base = split();
+const basePss = pss();
 const grown = () => {
   const now = split();
-  return { current: rssMB().current - before, peak: rssMB().peak - before, anon: now.anon - base.anon, file: now.file - base.file };
+  return { current: rssMB().current - before, peak: rssMB().peak - before, anon: now.anon - base.anon, file: now.file - base.file, pss: pss() - basePss };
 };
 const client = new EngineClient(WORKER, { dir: RANDOM_MODEL, kind: "custom", dtype: "q8" });
 const info = await client.modelInfo();
@@ -43,6 +53,6 @@ client.dispose();
 const peak = Math.max(...Object.values(phases).map((phase) => phase.peak));
 const last = phases[`after${sizes[sizes.length - 1]}`];
 process.stderr.write(
-  `  worker memory: peak ${peak.toFixed(0)} MB over the baseline (${info.sessions}; helper starts ${stats.helperStarts}); at the end ${last.anon.toFixed(0)} MB anonymous + ${last.file.toFixed(0)} MB file-backed\n`,
+  `  worker memory: peak ${peak.toFixed(0)} MB over the baseline (${info.sessions}; helper starts ${stats.helperStarts}); at the end ${last.anon.toFixed(0)} MB anonymous + ${last.file.toFixed(0)} MB file-backed (RSS ${last.current.toFixed(0)} MB, PSS ${last.pss.toFixed(0)} MB)\n`,
 );
 writeFileSync(out, JSON.stringify({ rssBeforeMB: before, phases, peakMB: peak, sessions: info.sessions, stats }, null, 2));
