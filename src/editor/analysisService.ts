@@ -9,6 +9,7 @@ import * as vscode from "vscode";
 import { LruCache } from "../core/cache";
 import { polarityOf, type LabelMap } from "../core/polarity";
 import { DocumentSegmenter, type Granularity } from "../core/segment";
+import { ScoredRow } from "../core/scored";
 import { mapSliced } from "../core/slices";
 import type { Problem, TableFormat } from "../core/tabular";
 import type { Classification, Polarity, ScoredUnit, Unit } from "../core/types";
@@ -147,7 +148,7 @@ export class AnalysisService implements vscode.Disposable {
     }
     const missing = [...wanted];
     if (missing.length) {
-      const scores = await this.engine.classify(missing, options);
+      const scores = await this.engine.scores(missing, options);
       // Scores from a model that was replaced meanwhile are returned to this caller (whose run is superseded by the
       // re-analysis a model change starts) but not cached.
       const current = this.scoredBy === model;
@@ -442,7 +443,7 @@ export class AnalysisService implements vscode.Disposable {
   }
 
   private scored(unit: Unit, score: Classification): ScoredUnit {
-    return { ...unit, ...score, polarity: polarityOf(score, this.threshold, this.labels) };
+    return new ScoredRow(unit, score, polarityOf(score, this.threshold, this.labels));
   }
 
   private begin(): void {

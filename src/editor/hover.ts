@@ -20,24 +20,24 @@ export class SentimentHoverProvider implements vscode.HoverProvider {
     const offset = document.offsetAt(position);
     const index = results.units.findIndex((u) => u.start <= offset && offset <= u.end);
     if (index < 0) return undefined;
-    const found = results.units[index];
+    const unit = results.units[index];
     // A table's rows keep their other columns beside the units, parsed only for the row hovered.
-    const unit = results.fields ? { ...found, fields: results.fields.get(index) } : found;
+    const fields = results.fields ? results.fields.get(index) : unit.fields;
     const range = unitRanges(document, results)(index);
     const explanation = this.analysis.cachedExplanation(unit.text);
-    return new vscode.Hover(hoverMarkdown(unit, results.model, { uri: document.uri, explanation }), range);
+    return new vscode.Hover(hoverMarkdown(unit, results.model, { uri: document.uri, explanation, fields }), range);
   }
 }
 
 /**
- * Hover text. Trusted for two commands of ours, "Why?" (explain) and the full model's download (which takes no
+ * Hover text (`fields`: a table row's other columns). Trusted for two commands of ours, "Why?" (explain) and the full model's download (which takes no
  * arguments); everything from the document (words of the explanation) goes
  * through appendText, so markdown, HTML and command links in a paragraph show as text.
  */
 export function hoverMarkdown(
   unit: ScoredUnit,
   model: ModelInfo,
-  context: { uri: vscode.Uri; explanation?: Explanation },
+  context: { uri: vscode.Uri; explanation?: Explanation; fields?: Record<string, string> },
 ): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = { enabledCommands: [COMMANDS.explain, COMMANDS.downloadModel] };
@@ -52,7 +52,7 @@ export function hoverMarkdown(
     md.appendMarkdown("  \n");
   }
   md.appendMarkdown("\n");
-  if (unit.fields) appendFields(md, unit.fields);
+  if (context.fields) appendFields(md, context.fields);
   const windows = unit.windows > 1 ? `, scored in ${unit.windows} overlapping windows` : "";
   md.appendText(`Model: ${modelDisplayName(model)} · ${unit.tokens} tokens${windows} · ${runtimeOf(model)}`);
   if (model.kind === "mini") md.appendMarkdown(` · [$(cloud-download) Download the full model (67 MB)](command:${COMMANDS.downloadModel})`);

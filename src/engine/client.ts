@@ -8,7 +8,7 @@
 import { Worker } from "node:worker_threads";
 import type { Classification } from "../core/types";
 import { PRIORITY, type EngineStats, type Explanation, type ModelInfo, type ModelSpec, type Request, type Response } from "./protocol";
-import { classificationsOf, type ScoreColumns } from "./scores";
+import { classificationsOf, scoreRefsOf, type ScoreColumns, type ScoreRef } from "./scores";
 
 /**
  * A worker's thread as a client uses it (the engine's, the table worker's): a worker_threads Worker in Node; in VS Code
@@ -102,6 +102,19 @@ export class EngineClient {
    * started and rejects with CancelledError.
    */
   async classify(texts: readonly string[], options: { priority?: Priority; signal?: AbortSignal } = {}): Promise<Classification[]> {
+    return (await this.answers(texts, options)).flatMap(classificationsOf);
+  }
+
+  /**
+   * The same as `classify`, each result read from the worker's answer when asked (ScoreRef): what a host that keeps
+   * thousands of results (the editor's) holds.
+   */
+  async scores(texts: readonly string[], options: { priority?: Priority; signal?: AbortSignal } = {}): Promise<ScoreRef[]> {
+    return (await this.answers(texts, options)).flatMap(scoreRefsOf);
+  }
+
+  /** The worker's answers to `texts`, one per chunk of CHUNK texts, in order. */
+  private async answers(texts: readonly string[], options: { priority?: Priority; signal?: AbortSignal }): Promise<ScoreColumns[]> {
     if (texts.length === 0) return [];
     if (options.signal?.aborted) throw new CancelledError();
     const ids: number[] = [];
@@ -109,7 +122,7 @@ export class EngineClient {
     options.signal?.addEventListener("abort", abort, { once: true });
     try {
       const priority = PRIORITY[options.priority ?? "low"];
-      const results: Classification[][] = new Array(Math.ceil(texts.length / CHUNK));
+      const results: ScoreColumns[] = new Array(Math.ceil(texts.length / CHUNK));
       let next = 0;
       // A few chunks in flight, the next one sent as one comes back: a large document is not copied to the worker in
       // one go (10,000 paragraphs at once held the host's event loop for ~30 ms), and the worker still has enough
@@ -119,11 +132,11 @@ export class EngineClient {
           if (options.signal?.aborted) throw new CancelledError();
           const slice = texts.slice(chunk * CHUNK, (chunk + 1) * CHUNK);
           this.textsSent += slice.length;
-          results[chunk] = classificationsOf((await this.send({ type: "classify", texts: slice }, priority, ids)) as ScoreColumns);
+          results[chunk] = (await this.send({ type: "classify", texts: slice }, priority, ids)) as ScoreColumns;
         }
       };
       await this.afterLoad(() => Promise.all(Array.from({ length: Math.min(IN_FLIGHT, results.length) }, lane)));
-      return results.flat();
+      return results;
     } finally {
       options.signal?.removeEventListener("abort", abort);
     }

@@ -41,3 +41,55 @@ export function classificationAt(columns: ScoreColumns, i: number): Classificati
 export function classificationsOf(columns: ScoreColumns): Classification[] {
   return Array.from(columns.windows, (_, i) => classificationAt(columns, i));
 }
+
+/**
+ * Text `index` of an answer, read from the answer's columns when asked: one small object per scored text where a
+ * Classification is an object, a probabilities object and three boxed numbers. The host keeps 15,000 of them (its
+ * score cache, every scored unit) through a long analysis, and each one its young generation's collections copied
+ * made those pauses longer. `probabilities` is a new object on each read.
+ */
+export class ScoreRef implements Classification {
+  constructor(
+    private readonly columns: ScoreColumns,
+    private readonly index: number,
+  ) {}
+
+  get label(): string {
+    return this.columns.labels[this.best()];
+  }
+
+  get score(): number {
+    return this.columns.probabilities[this.index * this.columns.labels.length + this.best()];
+  }
+
+  get probabilities(): Record<string, number> {
+    return classificationAt(this.columns, this.index).probabilities;
+  }
+
+  get windows(): number {
+    return this.columns.windows[this.index];
+  }
+
+  get tokens(): number {
+    return this.columns.tokens[this.index];
+  }
+
+  /** As a plain Classification (JSON.stringify calls it). */
+  toJSON(): Classification {
+    return classificationAt(this.columns, this.index);
+  }
+
+  /** The first label with the highest probability. */
+  private best(): number {
+    const { labels, probabilities } = this.columns;
+    const at = this.index * labels.length;
+    let best = 0;
+    for (let j = 1; j < labels.length; j++) if (probabilities[at + j] > probabilities[at + best]) best = j;
+    return best;
+  }
+}
+
+/** Every text's classification, in order, read from the columns when asked (see ScoreRef). */
+export function scoreRefsOf(columns: ScoreColumns): ScoreRef[] {
+  return Array.from(columns.windows, (_, i) => new ScoreRef(columns, i));
+}
