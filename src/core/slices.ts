@@ -57,6 +57,14 @@ export function turnClock(turn: () => Promise<void>, now: () => number = () => p
     };
 }
 
+/** `body` for each of many items, pausing every `every` items. */
+export async function forSliced<T>(items: readonly T[], pause: Pause, body: (item: T, index: number) => void, every = 64): Promise<void> {
+  for (let i = 0; i < items.length; i++) {
+    if (i % every === every - 1) await pause();
+    body(items[i], i);
+  }
+}
+
 /** `map` over many items, pausing every `every` items. */
 export async function mapSliced<T, R>(items: readonly T[], pause: Pause, map: (item: T, index: number) => R, every = 64): Promise<R[]> {
   const out = new Array<R>(items.length);

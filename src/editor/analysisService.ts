@@ -10,7 +10,7 @@ import { LruCache } from "../core/cache";
 import { polarityOf, type LabelMap } from "../core/polarity";
 import { DocumentSegmenter, type Granularity } from "../core/segment";
 import { ScoredRow } from "../core/scored";
-import { mapSliced } from "../core/slices";
+import { forSliced, mapSliced } from "../core/slices";
 import type { Problem, TableFormat } from "../core/tabular";
 import type { Classification, Polarity, ScoredUnit, Unit } from "../core/types";
 import { CancelledError, type EngineClient, type Priority } from "../engine/client";
@@ -138,25 +138,32 @@ export class AnalysisService implements vscode.Disposable {
     const pause = hostPause();
     const known = new Map<string, Classification>();
     const wanted = new Set<string>();
-    for (let i = 0; i < texts.length; i++) {
-      if ((i & 255) === 255) await pause();
-      const text = texts[i];
-      if (known.has(text) || wanted.has(text)) continue;
-      const cached = this.cache.get(text);
-      if (cached) known.set(text, cached);
-      else wanted.add(text);
-    }
+    await forSliced(
+      texts,
+      pause,
+      (text) => {
+        if (known.has(text) || wanted.has(text)) return;
+        const cached = this.cache.get(text);
+        if (cached) known.set(text, cached);
+        else wanted.add(text);
+      },
+      256,
+    );
     const missing = [...wanted];
     if (missing.length) {
       const scores = await this.engine.scores(missing, options);
       // Scores from a model that was replaced meanwhile are returned to this caller (whose run is superseded by the
       // re-analysis a model change starts) but not cached.
       const current = this.scoredBy === model;
-      for (let i = 0; i < missing.length; i++) {
-        if ((i & 255) === 255) await pause();
-        if (current) this.cache.set(missing[i], scores[i]);
-        known.set(missing[i], scores[i]);
-      }
+      await forSliced(
+        missing,
+        pause,
+        (text, i) => {
+          if (current) this.cache.set(text, scores[i]);
+          known.set(text, scores[i]);
+        },
+        256,
+      );
     }
     return mapSliced(texts, pause, (text) => known.get(text)!, 1024);
   }
@@ -236,13 +243,18 @@ export class AnalysisService implements vscode.Disposable {
         /** Where the visible units are among all: their rows' lines, positions and fields when stored first. */
         const firstAt: number[] = [];
         const rest: Unit[] = [];
-        for (let i = 0; i < units.length; i++) {
-          if ((i & 1023) === 1023) await pause();
-          if (shown[i]) {
-            first.push(units[i]);
-            firstAt.push(i);
-          } else rest.push(units[i]);
-        }
+        await forSliced(
+          units,
+          pause,
+          (unit, i) => {
+            if (!shown[i]) rest.push(unit);
+            else {
+              first.push(unit);
+              firstAt.push(i);
+            }
+          },
+          1024,
+        );
         if (stale()) {
           if (superseded() || !options.retryOnChange) return undefined;
           continue;

@@ -106,14 +106,14 @@ export class Requests {
 
 }
 
-export interface Flight {
+interface Flight {
   response: Response;
   touch: () => void;
   done: () => void;
   stalled: () => StallError | undefined;
 }
 
-export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     if (signal?.aborted) return reject(new ModelDownloadError("aborted", "model download cancelled"));
     const onAbort = () => {

@@ -20,7 +20,7 @@ export function webDownloader(context: vscode.ExtensionContext): ModelDownloader
 }
 
 /** A ModelStore on a folder of vscode.workspace.fs. */
-export function storeAt(root: vscode.Uri): ModelStore {
+function storeAt(root: vscode.Uri): ModelStore {
   const { fs } = vscode.workspace;
   const uri = (path: string) => vscode.Uri.joinPath(root, ...path.split("/"));
   return {
