@@ -22,7 +22,7 @@ export class SentimentHoverProvider implements vscode.HoverProvider {
     if (index < 0) return undefined;
     const unit = results.units[index];
     // A table's rows keep their other columns beside the units, parsed only for the row hovered.
-    const fields = results.fields ? results.fields.get(index) : unit.fields;
+    const fields = results.fields?.get(index);
     const range = unitRanges(document, results)(index);
     const explanation = this.analysis.cachedExplanation(unit.text);
     return new vscode.Hover(hoverMarkdown(unit, results.model, { uri: document.uri, explanation, fields }), range);
@@ -30,9 +30,9 @@ export class SentimentHoverProvider implements vscode.HoverProvider {
 }
 
 /**
- * Hover text (`fields`: a table row's other columns). Trusted for two commands of ours, "Why?" (explain) and the full model's download (which takes no
- * arguments); everything from the document (words of the explanation) goes
- * through appendText, so markdown, HTML and command links in a paragraph show as text.
+ * Hover text, with a table row's other columns (`fields`). Trusted for two commands of ours, "Why?" (explain) and the
+ * full model's download (which takes no arguments); everything from the document (words of the explanation, fields)
+ * goes through appendText, so markdown, HTML and command links in a paragraph show as text.
  */
 export function hoverMarkdown(
   unit: ScoredUnit,

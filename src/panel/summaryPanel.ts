@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import * as vscode from "vscode";
 import { pageHtml } from "./html";
-import { modelOf, type PanelFeed, type PanelModel } from "../core/review";
+import { modelOf, type PanelFeed, type PanelFileFeed, type PanelModel } from "../core/review";
 import { SupersededError } from "../core/slices";
 import { hostPause } from "../editor/turns";
 import { isPageMessage, type HostMessage, type MetricsMessage, type PageMessage, type ViewMessage } from "./protocol";
@@ -194,7 +194,7 @@ export class SummaryPanel implements vscode.Disposable {
       case "reveal": {
         // The page may only ask for lines it was given: a file in the model last posted, inside one of its units.
         const file = this.lastPosted?.feed?.files.find((f) => f.uri === message.uri);
-        if (!file || !Array.from({ length: file.count }, (_, i) => file.unit(i)).some((u) => u.startLine <= message.line && message.line <= u.endLine)) {
+        if (!file || !hasLine(file, message.line)) {
           this.rejectedMessages++;
           return;
         }
@@ -230,6 +230,15 @@ export class PostedUpdate implements HostMessage {
   get model(): PanelModel | undefined {
     return this.feed && (this.made ??= modelOf(this.feed));
   }
+}
+
+/** Whether one of the file's units spans 1-based `line` (units made one at a time, up to the first that does). */
+function hasLine(file: PanelFileFeed, line: number): boolean {
+  for (let i = 0; i < file.count; i++) {
+    const unit = file.unit(i);
+    if (unit.startLine <= line && line <= unit.endLine) return true;
+  }
+  return false;
 }
 
 function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
