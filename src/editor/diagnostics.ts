@@ -19,15 +19,12 @@ export class NegativeDiagnostics implements vscode.Disposable {
     const document = openDocument(results.uri);
     if (!document || document.version !== results.version) return;
     const rangeOf = unitRanges(document, results);
-    const diagnostics = results.units
-      .flatMap((unit, i) => (unit.polarity === "negative" ? [i] : []))
-      .map((i) => {
-        const unit = results.units[i];
-        const range = rangeOf(i);
-        const diagnostic = new vscode.Diagnostic(range, `Negative sentiment (${Math.round(unit.score * 100)}% confidence)`, vscode.DiagnosticSeverity.Information);
-        diagnostic.source = "Inline Sentiment";
-        return diagnostic;
-      });
+    const diagnostics = results.units.flatMap((unit, i) => {
+      if (unit.polarity !== "negative") return [];
+      const diagnostic = new vscode.Diagnostic(rangeOf(i), `Negative sentiment (${Math.round(unit.score * 100)}% confidence)`, vscode.DiagnosticSeverity.Information);
+      diagnostic.source = "Inline Sentiment";
+      return [diagnostic];
+    });
     this.collection.set(results.uri, diagnostics);
   }
 

@@ -26,17 +26,21 @@ function bestLabel(columns: ScoreColumns, i: number): number {
   return best;
 }
 
+/** Text `i`'s probability of every label, keyed by label name (a new object). */
+function probabilitiesAt(columns: ScoreColumns, i: number): Record<string, number> {
+  const { labels, probabilities } = columns;
+  const byLabel: Record<string, number> = {};
+  for (let j = 0; j < labels.length; j++) byLabel[labels[j]] = probabilities[i * labels.length + j];
+  return byLabel;
+}
+
 /** Text `i`'s classification: the first label with the highest probability, and every label's probability. */
 export function classificationAt(columns: ScoreColumns, i: number): Classification {
-  const { labels, probabilities } = columns;
-  const width = labels.length;
-  const probabilitiesByLabel: Record<string, number> = {};
-  for (let j = 0; j < width; j++) probabilitiesByLabel[labels[j]] = probabilities[i * width + j];
   const best = bestLabel(columns, i);
   return {
-    label: labels[best],
-    score: probabilities[i * width + best],
-    probabilities: probabilitiesByLabel,
+    label: columns.labels[best],
+    score: columns.probabilities[i * columns.labels.length + best],
+    probabilities: probabilitiesAt(columns, i),
     windows: columns.windows[i],
     tokens: columns.tokens[i],
   };
@@ -68,7 +72,7 @@ export class ScoreRef implements Classification {
   }
 
   get probabilities(): Record<string, number> {
-    return classificationAt(this.columns, this.index).probabilities;
+    return probabilitiesAt(this.columns, this.index);
   }
 
   get windows(): number {

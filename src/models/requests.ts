@@ -103,7 +103,6 @@ export class Requests {
       }
     }
   }
-
 }
 
 interface Flight {
