@@ -6,6 +6,7 @@
 import * as vscode from "vscode";
 import type { ModelDownloader } from "../commands/downloadModel";
 import { fetchModel, type ModelStore } from "../models/webDownload";
+import { exists } from "./exists";
 
 /** Where the web build remembers the installed full model (a URI string): locating it must not wait for a stat. */
 export const INSTALLED_MODEL_KEY = "inlineSentiment.web.fullModel";
@@ -36,11 +37,4 @@ function storeAt(root: vscode.Uri): ModelStore {
     exists: (path) => exists(uri(path)),
     locationOf: (path) => uri(path).toString(),
   };
-}
-
-async function exists(target: vscode.Uri): Promise<boolean> {
-  return vscode.workspace.fs.stat(target).then(
-    () => true,
-    () => false,
-  );
 }

@@ -7,6 +7,7 @@
 import * as vscode from "vscode";
 import type { EngineThread } from "../engine/client";
 import type { Request, Response } from "../engine/protocol";
+import { exists } from "./exists";
 import { isReadMessage, type FileMessage, type InitMessage, type ReadMessage, type WorkerMessage } from "./messages";
 import { WebWorkerThread } from "./workerThread";
 
@@ -37,10 +38,7 @@ async function answer(worker: Worker, { id, uri, stat }: ReadMessage): Promise<v
   let answer: FileMessage;
   try {
     if (stat) {
-      answer = await vscode.workspace.fs.stat(target).then(
-        () => ({ type: "file", id, exists: true }),
-        () => ({ type: "file", id, exists: false }),
-      );
+      answer = { type: "file", id, exists: await exists(target) };
     } else {
       answer = { type: "file", id, bytes: await vscode.workspace.fs.readFile(target) };
     }

@@ -3,8 +3,7 @@
  * (../extension.ts activateOn), with the engine in a Web Worker running WebAssembly, and models read from the
  * extension's own folder with vscode.workspace.fs; the full model is downloaded with fetch into the global storage
  * (download.ts). Tables are parsed in a second Web Worker (tableWorker.ts). What needs Node (the CLI) is not in the
- * web build, and what the web cannot do is hidden by `when` clauses (inlineSentiment.web) in package.json:
- * docs/WEB-BUILD.md.
+ * web build: docs/WEB-BUILD.md.
  */
 import "./shims/globals";
 import * as vscode from "vscode";
@@ -19,9 +18,6 @@ export type { InlineSentimentApi };
 
 export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
   const extensionUri = context.extensionUri;
-  // Hides what needs Node (package.json `when` clauses). Not the built-in isWeb: that is true in code-server and
-  // Codespaces too, whose Node extension host runs the desktop build, where everything works.
-  void vscode.commands.executeCommand("setContext", "inlineSentiment.web", true);
   // Threads need SharedArrayBuffer, that is cross-origin isolation (vscode.dev with ?vscode-coi); else one thread.
   const threads = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
   return activateOn(context, {
