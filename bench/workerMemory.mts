@@ -7,7 +7,7 @@
  * threads' heaps).
  * Usage (run by bench/run.mts): node bench/.workerMemory.bundle.mjs DOCS_DIR OUT.json
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { EngineClient } from "./engineImports";
 import { RANDOM_MODEL, ROOT, readJsonFile, rssMB } from "./lib.mjs";
@@ -33,6 +33,28 @@ function pss(): number {
   const rollup = readFileSync("/proc/self/smaps_rollup", "utf8");
   return Number(rollup.match(/^Pss:\s+(\d+) kB/m)?.[1] ?? NaN) / 1024;
 }
+/**
+ * Resident file-backed pages (MB) by whose they are: Node's own binary (the extension host runs the same code, so its
+ * pages are resident there before any worker; this bare process touches many of them only when the worker starts),
+ * onnxruntime's libraries, the model's weights file, anything else.
+ */
+function filePages(): Record<"node" | "onnxruntime" | "weights" | "other", number> {
+  const sums = { node: 0, onnxruntime: 0, weights: 0, other: 0 };
+  const node = realpathSync(process.execPath);
+  let into: keyof typeof sums | undefined;
+  for (const line of readFileSync("/proc/self/smaps", "utf8").split("\n")) {
+    const mapping = line.match(/^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ (\d+)\s*(.*)$/);
+    if (mapping) {
+      const [, inode, path] = mapping;
+      into = inode === "0" ? undefined : path === node ? "node" : path.includes("onnxruntime") ? "onnxruntime" : path.startsWith(RANDOM_MODEL) ? "weights" : "other";
+      continue;
+    }
+    const rss = line.match(/^Rss:\s+(\d+) kB/);
+    if (rss && into) sums[into] += Number(rss[1]) / 1024;
+  }
+  return sums;
+}
+const baseFiles = filePages();
 const before = rssMB().current;
 const base = split();
 const basePss = pss();
@@ -50,9 +72,11 @@ for (const n of sizes) {
 }
 const stats = await client.stats();
 client.dispose();
+const files = filePages();
+const fileGrowth = Object.fromEntries(Object.entries(files).map(([key, mb]) => [key, mb - baseFiles[key as keyof typeof files]]));
 const peak = Math.max(...Object.values(phases).map((phase) => phase.peak));
 const last = phases[`after${sizes[sizes.length - 1]}`];
 process.stderr.write(
-  `  worker memory: peak ${peak.toFixed(0)} MB over the baseline (${info.sessions}; helper starts ${stats.helperStarts}); at the end ${last.anon.toFixed(0)} MB anonymous + ${last.file.toFixed(0)} MB file-backed (RSS ${last.current.toFixed(0)} MB, PSS ${last.pss.toFixed(0)} MB)\n`,
+  `  worker memory: peak ${peak.toFixed(0)} MB over the baseline (${info.sessions}; helper starts ${stats.helperStarts}); at the end ${last.anon.toFixed(0)} MB anonymous + ${last.file.toFixed(0)} MB file-backed (RSS ${last.current.toFixed(0)} MB, PSS ${last.pss.toFixed(0)} MB); file-backed growth: Node's own code ${fileGrowth.node.toFixed(0)} MB, onnxruntime ${fileGrowth.onnxruntime.toFixed(0)} MB, weights ${fileGrowth.weights.toFixed(0)} MB, other ${fileGrowth.other.toFixed(0)} MB\n`,
 );
-writeFileSync(out, JSON.stringify({ rssBeforeMB: before, phases, peakMB: peak, sessions: info.sessions, stats }, null, 2));
+writeFileSync(out, JSON.stringify({ rssBeforeMB: before, phases, fileGrowthMB: fileGrowth, peakMB: peak, sessions: info.sessions, stats }, null, 2));

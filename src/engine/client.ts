@@ -7,7 +7,7 @@
  */
 import { Worker } from "node:worker_threads";
 import type { Classification } from "../core/types";
-import { PRIORITY, type EngineStats, type Explanation, type ModelInfo, type ModelSpec, type Request, type Response } from "./protocol";
+import { ENGINE_THREAD_LIMITS, PRIORITY, type EngineStats, type Explanation, type ModelInfo, type ModelSpec, type Request, type Response } from "./protocol";
 import { classificationsOf, scoreRefsOf, type ScoreColumns, type ScoreRef } from "./scores";
 
 /**
@@ -211,7 +211,7 @@ export class EngineClient {
 
   private start(): EngineThread {
     if (this.worker) return this.worker;
-    const worker: EngineThread = typeof this.startWorker === "string" ? new Worker(this.startWorker) : this.startWorker();
+    const worker: EngineThread = typeof this.startWorker === "string" ? new Worker(this.startWorker, { resourceLimits: ENGINE_THREAD_LIMITS }) : this.startWorker();
     worker.on("message", (response: Response) => {
       const pending = this.pending.get(response.id);
       if (!pending) return;

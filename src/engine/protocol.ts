@@ -78,6 +78,14 @@ export interface Explanation {
   wordsTotal: number;
 }
 
+/**
+ * V8 limits of the engine's threads (worker and helper). Their young generation would otherwise grow to 32 MB each
+ * (16 MB semi-spaces), though what they allocate (token ids, tensors' wrappers, results) dies young: capped at 6 MB
+ * the worker's resident memory after 10,000 paragraphs is ~25 MB lower, at the same throughput (measured interleaved,
+ * docs/BENCHMARK.md).
+ */
+export const ENGINE_THREAD_LIMITS = { maxYoungGenerationSizeMb: 6 } as const;
+
 /** Lower runs first: loads, then what the user is looking at or editing, then the rest of the document. */
 export const PRIORITY = { load: -1, high: 0, low: 1 } as const;
 

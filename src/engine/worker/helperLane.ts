@@ -9,7 +9,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { messageOf } from "../../core/errors";
-import type { ModelSpec } from "../protocol";
+import { ENGINE_THREAD_LIMITS, type ModelSpec } from "../protocol";
 import type { GraphRunner, GraphSpec } from "./model";
 import type { Lane } from "./scheduler";
 
@@ -50,7 +50,7 @@ export function sessionSplitOf(spec: ModelSpec, runtime: "native" | "wasm", core
  * kernel probe (the own session's load did both), so it starts sooner and holds ~20 MB less than a full model.
  */
 export function startHelperLane(workerFile: string, graph: GraphSpec): Promise<Lane> {
-  const worker = new Worker(workerFile, { workerData: { role: "helper", graph } satisfies HelperData });
+  const worker = new Worker(workerFile, { workerData: { role: "helper", graph } satisfies HelperData, resourceLimits: ENGINE_THREAD_LIMITS });
   const waiting = new Map<number, { resolve: (p: number[][]) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   let stopped: Error | undefined;
