@@ -91,7 +91,9 @@ const web = {
 };
 builds.push(
   // The extension in the web worker extension host: one CommonJS file (the host require()s it to give it `vscode`).
-  { ...web, format: "cjs", external: ["vscode"], entryPoints: { "web/extension": "src/web/extension.ts" }, outdir: "dist" },
+  // The .wasm named by wasmPathsOf (nodeFiles.ts, bundled through a dynamic import that only Node reaches) stays a
+  // require.resolve there: on the web the .wasm comes from the extension's files as bytes.
+  { ...web, format: "cjs", external: ["vscode", "onnxruntime-web/ort-wasm-simd-threaded.wasm"], entryPoints: { "web/extension": "src/web/extension.ts" }, outdir: "dist" },
   // The engine's Web Worker: a classic script (the extension makes a blob URL of it), onnxruntime-web's WebAssembly
   // build bundled in with its glue; the .wasm is copied beside it and handed over as bytes.
   {
