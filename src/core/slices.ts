@@ -68,9 +68,6 @@ export async function forSliced<T>(items: readonly T[], pause: Pause, body: (ite
 /** `map` over many items, pausing every `every` items. */
 export async function mapSliced<T, R>(items: readonly T[], pause: Pause, map: (item: T, index: number) => R, every = 64): Promise<R[]> {
   const out = new Array<R>(items.length);
-  for (let i = 0; i < items.length; i++) {
-    if (i % every === every - 1) await pause();
-    out[i] = map(items[i], i);
-  }
+  await forSliced(items, pause, (item, i) => (out[i] = map(item, i)), every);
   return out;
 }
