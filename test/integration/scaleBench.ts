@@ -12,7 +12,8 @@
  * SCALE_HEAP=file.heapprofile writes a sampling heap profile of the extension host over the analysis: what it left
  * allocated at the end (with SCALE_HEAP_ALL=1, everything it allocated), by allocating function (Chrome DevTools,
  * Memory, Load). SCALE_V8="--trace-gc-nvp" sets V8 flags in the extension host for the run (its collector's trace, per
- * phase, lands in .test-run/integration/code-server.log; other extensions' work shares that heap, so read it as a whole).
+ * phase, lands in .test-run/integration/code-server.log; other extensions' work shares that heap, so read it as a whole,
+ * and every isolate of the process is traced: the engine's and the table reader's threads too).
  */
 import { strict as assert } from "node:assert";
 import { existsSync, writeFileSync } from "node:fs";
