@@ -14,15 +14,21 @@
  * Memory, Load). SCALE_V8="--trace-gc-nvp" sets V8 flags in the extension host for the run (its collector's trace, per
  * phase, lands in .test-run/integration/code-server.log; other extensions' work shares that heap, so read it as a whole,
  * and every isolate of the process is traced: the engine's and the table reader's threads too).
+ * SCALE_CONTROL=engine|idle measures the same window with the extension's analysis left out (see controlRun): the
+ * floor this machine sets. Every run prints what one page fault costs here and how many the host took (see pageFaultCost).
  */
 import { strict as assert } from "node:assert";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, openSync, readFileSync, readSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { cpus, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { Session } from "node:inspector/promises";
 import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from "node:perf_hooks";
 import * as vscode from "vscode";
 import { withSetting } from "./helpers";
+import { parseTable } from "../../src/core/tabular";
+import { rowUnits } from "../../src/core/tabular/units";
+import { EngineClient } from "../../src/engine/client";
 import type { InlineSentimentApi } from "../../src/extension";
 
 const EXTENSION_ID = "inline-sentiment.inline-sentiment";
@@ -43,6 +49,41 @@ interface LateTick {
   late: number;
   /** ms of CPU this thread used in the gap: close to the gap when our own code held the loop, small when the thread waited for a core (other processes on a loaded machine). */
   cpu?: number;
+  /** Minor page faults this thread took in the gap (each costs what pageFaultCost measures). */
+  faults?: number;
+}
+
+/** Reads this thread's minor page faults (Linux: /proc/thread-self/stat) without allocating: it runs on every tick. */
+function faultCounter(): () => number | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync("/proc/thread-self/stat", "r");
+  } catch {
+    return () => undefined;
+  }
+  const buffer = Buffer.alloc(1024);
+  return () => {
+    const length = readSync(fd, buffer, 0, buffer.length, 0);
+    // minflt is the 8th field after the command name, which ends at the line's last ")" (the name may hold spaces).
+    let at = buffer.lastIndexOf(0x29, length) + 2;
+    for (let field = 0; field < 7; field++) at = buffer.indexOf(0x20, at) + 1;
+    let faults = 0;
+    for (let c = buffer[at]; c >= 0x30 && c <= 0x39; c = buffer[++at]) faults = faults * 10 + c - 0x30;
+    return faults;
+  };
+}
+
+/**
+ * What one page fault costs on this machine: 16 MB of fresh memory written once, timed, over the faults it took. A
+ * collection that copies survivors into pages the heap has just taken (or given back) pays this per 4 KB page; on the
+ * virtual machines this project is measured on it was ~17 us, tens of times a desktop's.
+ */
+function pageFaultCost(): { us: number; faults: number } {
+  const before = process.resourceUsage().minorPageFault;
+  const start = performance.now();
+  Buffer.alloc(16 << 20).fill(1);
+  const faults = process.resourceUsage().minorPageFault - before;
+  return { us: faults > 0 ? ((performance.now() - start) * 1000) / faults : NaN, faults };
 }
 
 /** The monotonic clock in microseconds, as V8's CPU profiles stamp their samples. */
@@ -61,16 +102,20 @@ function lagSampler(every = 5): { stop(): Promise<LateTick[]> } {
   let last = start;
   let lastUs = monotonicUs();
   let lastCpu = threadCpu();
+  const threadFaults = faultCounter();
+  let lastFaults = threadFaults();
   let ticked: (() => void)[] = [];
   const timer = setInterval(() => {
     const now = performance.now();
     const nowUs = monotonicUs();
     const cpu = threadCpu();
+    const faults = threadFaults();
     if (now - last - every > 20) {
       late.push({
         at: Math.round(now - start),
         late: Math.round(now - last - every),
         cpu: cpu !== undefined && lastCpu !== undefined ? Math.round(cpu - lastCpu) : undefined,
+        faults: faults !== undefined && lastFaults !== undefined ? faults - lastFaults : undefined,
         fromUs: lastUs,
         toUs: nowUs,
       });
@@ -78,6 +123,7 @@ function lagSampler(every = 5): { stop(): Promise<LateTick[]> } {
     last = now;
     lastUs = nowUs;
     lastCpu = cpu;
+    lastFaults = faults;
     const waiting = ticked;
     ticked = [];
     waiting.forEach((resolve) => resolve());
@@ -95,6 +141,7 @@ function lagSampler(every = 5): { stop(): Promise<LateTick[]> } {
 
 async function bench(): Promise<void> {
   if (process.env.SCALE_V8) (await import("node:v8")).setFlagsFromString(process.env.SCALE_V8);
+  const faultCost = pageFaultCost();
   const extension = vscode.extensions.getExtension<InlineSentimentApi>(EXTENSION_ID)!;
   const sentiment = await extension.activate();
   const file = resolve(extension.extensionPath, "..", "shared", "data", "airline-tweets.csv");
@@ -117,6 +164,7 @@ async function bench(): Promise<void> {
         });
       })
     : undefined;
+  const control = process.env.SCALE_CONTROL ? await controlRun(process.env.SCALE_CONTROL, extension.extensionPath, file) : undefined;
   const profileFile = process.env.SCALE_PROFILE;
   const profiler = profileFile ? new Session() : undefined;
   if (profiler) {
@@ -134,6 +182,9 @@ async function bench(): Promise<void> {
     await heapProfiler.post("HeapProfiler.startSampling", { samplingInterval: 1024, includeObjectsCollectedByMajorGC: process.env.SCALE_HEAP_ALL === "1", includeObjectsCollectedByMinorGC: process.env.SCALE_HEAP_ALL === "1" });
   }
 
+  const faultsBefore = process.resourceUsage().minorPageFault;
+  const threadFaults = faultCounter();
+  const mainFaultsBefore = threadFaults();
   const collections: { at: number; ms: number; kind: string }[] = [];
   const kinds: Record<number, string> = {
     [constants.NODE_PERFORMANCE_GC_MAJOR]: "major",
@@ -153,14 +204,27 @@ async function bench(): Promise<void> {
   const sampler = lagSampler();
   histogram.enable();
   const started = performance.now();
+  const startedUs = monotonicUs();
   let firstPaint: number | undefined;
   const painted = sentiment.onDidAnalyze(({ uri }) => {
     if (uri.toString() === document.uri.toString()) firstPaint ??= performance.now() - started;
   });
+  // When the table's rows were all in the host and their scoring began (the first progress event with a total).
+  let unitsReady: number | undefined;
+  const progressed = sentiment.onDidProgress((progress) => {
+    if (progress?.total === 14_640) unitsReady ??= performance.now() - started;
+  });
   const picked = sentiment.testing!.onDidShowColumnPick(() => void vscode.commands.executeCommand("workbench.action.acceptSelectedQuickOpenItem"));
-  await vscode.commands.executeCommand("inlineSentiment.analyze");
-  await sentiment.whenIdle();
+  if (control) await control.run();
+  else {
+    await vscode.commands.executeCommand("inlineSentiment.analyze");
+    await sentiment.whenIdle();
+  }
   const elapsed = performance.now() - started;
+  // Where the run is on the clock `perf record -k CLOCK_MONOTONIC` stamps samples with (for `perf report --time a,b`).
+  console.log(`[scale] run window on the monotonic clock: ${(startedUs / 1e6).toFixed(6)},${(monotonicUs() / 1e6).toFixed(6)} s`);
+  const faultsRun = process.resourceUsage().minorPageFault - faultsBefore;
+  const mainFaultsRun = (threadFaults() ?? NaN) - (mainFaultsBefore ?? NaN);
   const late = await sampler.stop();
   histogram.disable();
   gcObserver.disconnect();
@@ -176,10 +240,23 @@ async function bench(): Promise<void> {
     writeFileSync(heapFile!, JSON.stringify(profile));
     heapProfiler.disconnect();
   }
-  const pageBytes = pageHeap && (await pageHeap);
+  const pageBytes = pageHeap && !control ? await pageHeap : undefined;
   painted.dispose();
+  progressed.dispose();
   picked.dispose();
 
+  if (control) {
+    control.dispose();
+    for (const line of [
+      `CONTROL, the extension's analysis left out: ${control.what}, in ${(elapsed / 1000).toFixed(1)} s`,
+      `extension host event-loop delay: max ${(histogram.max / 1e6).toFixed(1)} ms, p99 ${(histogram.percentile(99) / 1e6).toFixed(1)} ms`,
+      `ticks more than 20 ms late: ${late.length}${late.length ? `: ${late.map((l) => `+${l.late} ms at ${l.at} ms (cpu ${l.cpu ?? "?"} ms, ${l.faults ?? "?"} faults)`).join(", ")}` : ""}`,
+      `collector pauses over 10 ms: ${collections.map((c) => `${c.kind} ${c.ms} ms at ${c.at} ms`).join(", ") || "none"}`,
+      `page faults: one costs ${faultCost.us.toFixed(1)} us here; load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`,
+    ])
+      console.log(`[scale] ${line}`);
+    return;
+  }
   const blocked = late.filter((l) => l.cpu !== undefined && l.cpu > 20);
   const results = sentiment.results(document.uri);
   assert.ok(results && !results.partial);
@@ -188,16 +265,36 @@ async function bench(): Promise<void> {
   const ms = (ns: number) => (ns / 1e6).toFixed(1);
   const lines = [
     `rows scored: ${results.units.length} (column "${results.table?.textColumn}", ${results.table?.problems.length} problems), model ${results.model.kind}`,
-    `analysis time (Analyze Sentiment to all rows stored): ${(elapsed / 1000).toFixed(1)} s; first rows painted after ${((firstPaint ?? NaN) / 1000).toFixed(2)} s`,
+    `analysis time (Analyze Sentiment to all rows stored): ${(elapsed / 1000).toFixed(1)} s; the rows read and their scoring begun after ${((unitsReady ?? NaN) / 1000).toFixed(2)} s; first rows painted after ${((firstPaint ?? NaN) / 1000).toFixed(2)} s`,
     `extension host event-loop delay: max ${ms(histogram.max)} ms, p99 ${ms(histogram.percentile(99))} ms, mean ${ms(histogram.mean)} ms`,
-    `ticks more than 20 ms late (5 ms sampler): ${late.length}${late.length ? `: ${late.slice(0, 40).map((l) => `+${l.late} ms at ${l.at} ms (cpu ${l.cpu ?? "?"} ms)`).join(", ")}` : ""}`,
+    `ticks more than 20 ms late (5 ms sampler): ${late.length}${late.length ? `: ${late.slice(0, 40).map((l) => `+${l.late} ms at ${l.at} ms (cpu ${l.cpu ?? "?"} ms, ${l.faults ?? "?"} faults)`).join(", ")}` : ""}`,
     `of which the extension host's main thread itself ran > 20 ms: ${blocked.length}${blocked.length ? `, longest ${Math.max(...blocked.map((l) => l.cpu!))} ms of CPU` : ""}`,
     `collector pauses over 10 ms: ${collections.length}${collections.length ? `: ${collections.map((c) => `${c.kind} ${c.ms} ms at ${c.at} ms`).join(", ")}` : ""}`,
+    `page faults: one costs ${faultCost.us.toFixed(1)} us here (16 MB written fresh: ${faultCost.faults} faults); over the analysis the extension host process took ${faultsRun} (~${((faultsRun * faultCost.us) / 1000).toFixed(0)} ms), its main thread ${mainFaultsRun} (~${((mainFaultsRun * faultCost.us) / 1000).toFixed(0)} ms)`,
     `extension host heap: ${(heapBefore / 1e6).toFixed(0)} MB before, ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB after`,
     withPanel ? `summary panel open; its page heap after drawing all rows: ${((pageBytes ?? NaN) / 1e6).toFixed(0)} MB` : "summary panel closed",
     `node ${process.version}; cpu: ${cpus()[0]?.model} x${cpus().length}, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}; engine: ${results.model.sessions ?? "?"}`,
   ];
   for (const line of lines) console.log(`[scale] ${line}`);
+}
+
+/**
+ * SCALE_CONTROL: the same window with the extension's analysis left out, for the floor this machine sets. `engine`: an
+ * engine of the bench's own (the extension's worker script and bundled model, so the same threads at the same nice
+ * value; SCALE_THREADS as the setting would give) scores the table's texts, and the host only posts chunks and takes
+ * answers. `idle`: nothing runs for 6 s (the editor, its browser and code-server as they are).
+ */
+async function controlRun(kind: string, extensionPath: string, file: string): Promise<{ what: string; run(): Promise<void>; dispose(): void }> {
+  if (kind === "idle") return { what: "nothing ran (6 s)", run: () => new Promise((resolve) => setTimeout(resolve, 6000)), dispose: () => undefined };
+  const texts = rowUnits(parseTable(readFileSync(file, "utf8"), { format: "csv" }), "text").units.map((unit) => unit.text);
+  const dir = join(extensionPath, "model", "sentiment-mini");
+  const engine = new EngineClient(join(extensionPath, "dist", "worker.js"), { dir, kind: "mini", dtype: "q8", intraOpThreads: Number(process.env.SCALE_THREADS ?? 0) });
+  const { sessions } = await engine.modelInfo();
+  return {
+    what: `an engine of its own (${sessions}) scored the ${texts.length} rows' texts; the host only posted and received`,
+    run: async () => void (await engine.scores(texts)),
+    dispose: () => engine.dispose(),
+  };
 }
 
 /** Entry called by VS Code (extensionTestsPath). */
