@@ -136,36 +136,42 @@ export class AnalysisService implements vscode.Disposable {
     const model = await this.model();
     // 15,000 look-ups and stores held the host's loop for tens of milliseconds: the loops pause every few ms.
     const pause = hostPause();
-    const known = new Map<string, Classification>();
-    const wanted = new Set<string>();
+    const scores = new Array<Classification>(texts.length);
+    // Per text not in the cache, its place among those asked for (-1: cached); a text asked for twice has one place.
+    const asked = new Int32Array(texts.length).fill(-1);
+    const missing: string[] = [];
+    let places: Map<string, number> | undefined = new Map();
     await forSliced(
       texts,
       pause,
-      (text) => {
-        if (known.has(text) || wanted.has(text)) return;
+      (text, i) => {
         const cached = this.cache.get(text);
-        if (cached) known.set(text, cached);
-        else wanted.add(text);
+        if (cached) scores[i] = cached;
+        else {
+          let place = places!.get(text);
+          if (place === undefined) places!.set(text, (place = missing.push(text) - 1));
+          asked[i] = place;
+        }
       },
       256,
     );
-    const missing = [...wanted];
+    // Not held while the engine works (seconds for a large table): 15,000 entries the host's collector would copy.
+    places = undefined;
     if (missing.length) {
-      const scores = await this.engine.scores(missing, options);
+      const answers = await this.engine.scores(missing, options);
       // Scores from a model that was replaced meanwhile are returned to this caller (whose run is superseded by the
       // re-analysis a model change starts) but not cached.
-      const current = this.scoredBy === model;
+      if (this.scoredBy === model) await forSliced(missing, pause, (text, place) => this.cache.set(text, answers[place]), 256);
       await forSliced(
-        missing,
+        texts,
         pause,
-        (text, i) => {
-          if (current) this.cache.set(text, scores[i]);
-          known.set(text, scores[i]);
+        (_, i) => {
+          if (asked[i] >= 0) scores[i] = answers[asked[i]];
         },
-        256,
+        1024,
       );
     }
-    return mapSliced(texts, pause, (text) => known.get(text)!, 1024);
+    return scores;
   }
 
   /**
