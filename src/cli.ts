@@ -118,7 +118,7 @@ async function main(argv: string[]): Promise<number> {
     if (values.verbose) console.error(`inline-sentiment: ${describe(await engine.modelInfo())}`);
     return options && inputs ? await analyze(engine, inputs, options) : await classify(engine);
   } finally {
-    engine.dispose();
+    await engine.dispose();
   }
 }
 

@@ -63,6 +63,8 @@ export class EngineClient {
   private readonly pending = new Map<number, Pending>();
   private model: Promise<ModelInfo> | undefined;
   private disposed = false;
+  /** Resolves once a disposed client's worker has exited. */
+  private closed = Promise.resolve();
   /** Texts sent to the model since the client was made (cancelled ones included). */
   textsSent = 0;
   /** Times the worker died and was restarted. */
@@ -157,22 +159,35 @@ export class EngineClient {
     await this.worker?.terminate();
   }
 
-  dispose(): void {
-    if (this.disposed) return;
+  /**
+   * Rejects every pending request and closes the worker. Resolves once the worker has exited, and keeps the process
+   * alive until then: a process that ends while its worker is still releasing onnxruntime's sessions aborts as a
+   * terminated run does ("terminate called after throwing an instance of 'Napi::Error'": about one CLI run in a hundred
+   * before the CLI awaited this).
+   */
+  dispose(): Promise<void> {
+    if (this.disposed) return this.closed;
     this.disposed = true;
     this.rejectAll(new Error("the sentiment engine was shut down"));
     const worker = this.worker;
     this.worker = undefined;
-    if (!worker) return;
+    if (!worker) return this.closed;
     // The worker finishes the session.run in progress, releases the model and exits: terminating it during a run
     // aborts the whole process (onnxruntime-node's completion callback throws into a stopped thread). A worker that
     // does not exit in time (a hung run) is terminated all the same.
     worker.postMessage({ id: 0, priority: PRIORITY.load, type: "close" } satisfies Request);
-    worker.unref();
+    worker.ref();
     const timer = setTimeout(() => void worker.terminate(), CLOSE_TIMEOUT_MS);
     timer.unref();
-    worker.once("exit", () => clearTimeout(timer));
+    this.closed = new Promise((resolve) =>
+      worker.once("exit", () => {
+        clearTimeout(timer);
+        resolve();
+      }),
+    );
+    return this.closed;
   }
+
 
   /**
    * Sends a request right after the model's load: the worker runs loads first, so the request runs on the loaded

@@ -323,6 +323,21 @@ for (const backend of BACKENDS) describe(`engine (worker thread, mini model, ${b
     }
   });
 
+  if (once) it("dispose resolves once the worker has exited, so a process can wait for it (ending during the release aborts)", async () => {
+    let exited = false;
+    const client = new EngineClient(() => {
+      const thread = new Worker(WORKER);
+      thread.once("exit", () => (exited = true));
+      return thread;
+    }, specFor(MINI_MODEL));
+    await client.classify(["a fine day"]);
+    const closing = client.dispose();
+    assert.equal(exited, false);
+    await closing;
+    assert.ok(exited, "the worker had exited when dispose resolved");
+    await client.dispose(); // a second dispose resolves as well
+  });
+
   if (once) it("rejects pending requests on dispose", async () => {
     const pending = engine.classify(["anything"]);
     engine.dispose();
