@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { lineStarts } from "../../src/core/lines";
 import type { Unit } from "../../src/core/types";
-import { packFields, packSlice, pickPerUnit, RowFields, sliceUnits } from "../../src/engine/tables/rows";
+import { packFields, packSlice, pickPerUnit, RowFields, sliceTransfer, sliceUnits } from "../../src/engine/tables/rows";
 
 describe("the table worker's units in columns (engine/tables/rows)", () => {
   const text = 'a,b\n"x\ny",1\nz,"q ""r"""\n';
@@ -22,6 +22,26 @@ describe("the table worker's units in columns (engine/tables/rows)", () => {
     const tail = packSlice(units, lines, lineStarts(text), 2, 10);
     assert.deepEqual(sliceUnits(tail).map((u) => u.text), ['q "r"'], "a slice past the end holds the units there are");
     assert.equal(sliceUnits(packSlice(units, lines, lineStarts(text), 3, 10)).length, 0);
+  });
+
+  it("sends the texts as UTF-8 and gives each unit its exact text back; texts UTF-8 cannot carry come as one string", () => {
+    const odd: Unit[] = [
+      { start: 0, end: 1, text: "caf\u00e9 \ud83d\ude00 ok", kind: "row" },
+      { start: 2, end: 3, text: "\ufeffstarts with U+FEFF", kind: "row" },
+      { start: 4, end: 5, text: "", kind: "row" },
+      { start: 6, end: 7, text: "plain", kind: "row" },
+    ];
+    const starts = lineStarts("a\nb\nc\nd\n");
+    const slice = packSlice(odd, [1, 1, 2, 2, 3, 3, 4, 4], starts, 0, 4);
+    assert.ok("utf8" in slice.texts, "well-formed texts go as UTF-8");
+    assert.deepEqual([...slice.textEnds], [13, 34, 34, 39], "ends in bytes");
+    assert.deepEqual(sliceUnits(slice).map((unit) => unit.text), odd.map((unit) => unit.text));
+    assert.deepEqual(sliceTransfer(slice), [slice.texts.utf8.buffer]);
+    const lone: Unit[] = [odd[3], { start: 8, end: 9, text: "half a pair \ud83d here", kind: "row" }];
+    const wide = packSlice(lone, [4, 4, 5, 5], lineStarts("a\nb\nc\nd\ne\n"), 0, 2);
+    assert.ok("string" in wide.texts, "a lone surrogate keeps the slice's texts a string");
+    assert.deepEqual(sliceUnits(wide).map((unit) => unit.text), lone.map((unit) => unit.text));
+    assert.deepEqual(sliceTransfer(wide), []);
   });
 
   it("fields as one JSON text, by unit index; a pick keeps the order asked for; out of range is undefined", () => {

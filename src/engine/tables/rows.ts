@@ -13,27 +13,42 @@ export function packSlice(units: readonly Unit[], lines: readonly number[], line
   const slice: UnitSlice = {
     starts: new Uint32Array(count),
     ends: new Uint32Array(count),
-    texts: "",
+    texts: { string: "" },
     textEnds: new Uint32Array(count),
     lines: new Uint32Array(lines.slice(from * 2, (from + count) * 2)),
     positions: new Uint32Array(count * 4),
   };
   const texts: string[] = [];
-  let length = 0;
   for (let k = 0; k < count; k++) {
     const { start, end, text } = units[from + k];
     slice.starts[k] = start;
     slice.ends[k] = end;
     texts.push(text);
-    length += text.length;
-    slice.textEnds[k] = length;
     const startLine = lineAt(lineStarts, start);
     const endLine = lineAt(lineStarts, end);
     slice.positions.set([startLine, start - lineStarts[startLine], endLine, end - lineStarts[endLine]], k * 4);
   }
-  slice.texts = texts.join("");
+  const joined = texts.join("");
+  if (!(joined as string & { isWellFormed(): boolean }).isWellFormed()) {
+    let length = 0;
+    texts.forEach((text, k) => (slice.textEnds[k] = length += text.length));
+    slice.texts = { string: joined };
+    return slice;
+  }
+  // At most 3 bytes per UTF-16 code unit; each text is written where the last one ended.
+  const bytes = new Uint8Array(joined.length * 3);
+  let written = 0;
+  texts.forEach((text, k) => (slice.textEnds[k] = written += encoder.encodeInto(text, bytes.subarray(written)).written));
+  slice.texts = { utf8: bytes.slice(0, written) };
   return slice;
 }
+
+/** What to hand over with a slice (its UTF-8 texts' buffer) instead of copying it. */
+export function sliceTransfer(slice: UnitSlice): ArrayBuffer[] {
+  return "utf8" in slice.texts ? [slice.texts.utf8.buffer] : [];
+}
+
+const encoder = new TextEncoder();
 
 /** The fields of `units` (an empty object for a unit without any) as one UTF-8 text; post its buffer as a transfer. */
 export function packFields(units: readonly Unit[]): FieldsText {
@@ -49,17 +64,20 @@ export function packFields(units: readonly Unit[]): FieldsText {
 
 /** A slice's units as the host holds them: offsets and text (their fields are kept apart, see RowFields). */
 export function sliceUnits(slice: UnitSlice): Unit[] {
-  const units = new Array<Unit>(slice.textEnds.length);
+  const { texts, textEnds } = slice;
+  const textOf = "utf8" in texts ? (from: number, to: number) => decoder.decode(texts.utf8.subarray(from, to)) : (from: number, to: number) => texts.string.slice(from, to);
+  const units = new Array<Unit>(textEnds.length);
   let from = 0;
   for (let k = 0; k < units.length; k++) {
-    const to = slice.textEnds[k];
-    units[k] = { start: slice.starts[k], end: slice.ends[k], text: slice.texts.slice(from, to), kind: "row" };
+    const to = textEnds[k];
+    units[k] = { start: slice.starts[k], end: slice.ends[k], text: textOf(from, to), kind: "row" };
     from = to;
   }
   return units;
 }
 
-const decoder = new TextDecoder();
+/** Decodes units' texts and fields exactly: a text that starts with U+FEFF keeps it (the default drops it as a BOM). */
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /**
  * The fields of a table's units (the row's other columns), by unit index, kept as the UTF-8 JSON they came in: one

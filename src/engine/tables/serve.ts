@@ -10,7 +10,7 @@ import { lineStarts } from "../../core/lines";
 import { decodeText, parseTable, type Table } from "../../core/tabular";
 import { rowUnits, summarizeTable } from "../../core/tabular/units";
 import type { ReadRequest, TableRequest, TableResponse } from "./protocol";
-import { packFields, packSlice } from "./rows";
+import { packFields, packSlice, sliceTransfer } from "./rows";
 
 /** What a shell gives the table server. */
 export interface TableShell {
@@ -81,7 +81,8 @@ export function serveTables({ post, readFile }: TableShell): (request: TableRequ
         post({ id: request.id, type: "done", summary, column, missing, problems, fields }, [fields.bytes.buffer as ArrayBuffer]);
         return;
       }
-      post({ id: request.id, type: "units", slice: packSlice(units, lines, starts, next, next + SLICE) });
+      const slice = packSlice(units, lines, starts, next, next + SLICE);
+      post({ id: request.id, type: "units", slice }, sliceTransfer(slice));
       next += SLICE;
     };
     sending.set(request.id, sendNext);
