@@ -140,7 +140,7 @@ export class AnalysisService implements vscode.Disposable {
     // Per text not in the cache, its place among those asked for (-1: cached); a text asked for twice has one place.
     const asked = new Int32Array(texts.length).fill(-1);
     const missing: string[] = [];
-    let places: Map<string, number> | undefined = new Map();
+    const places = new Map<string, number>();
     await forSliced(
       texts,
       pause,
@@ -148,15 +148,15 @@ export class AnalysisService implements vscode.Disposable {
         const cached = this.cache.get(text);
         if (cached) scores[i] = cached;
         else {
-          let place = places!.get(text);
-          if (place === undefined) places!.set(text, (place = missing.push(text) - 1));
+          let place = places.get(text);
+          if (place === undefined) places.set(text, (place = missing.push(text) - 1));
           asked[i] = place;
         }
       },
       256,
     );
     // Not held while the engine works (seconds for a large table): 15,000 entries the host's collector would copy.
-    places = undefined;
+    places.clear();
     if (missing.length) {
       const answers = await this.engine.scores(missing, options);
       // Scores from a model that was replaced meanwhile are returned to this caller (whose run is superseded by the

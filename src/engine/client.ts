@@ -188,7 +188,6 @@ export class EngineClient {
     return this.closed;
   }
 
-
   /**
    * Sends a request right after the model's load: the worker runs loads first, so the request runs on the loaded
    * model, even after a restart. When the load fails, its error is the one the caller sees.

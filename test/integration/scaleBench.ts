@@ -19,9 +19,8 @@
  */
 import { strict as assert } from "node:assert";
 import { existsSync, openSync, readFileSync, readSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { cpus, loadavg } from "node:os";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { Session } from "node:inspector/promises";
 import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from "node:perf_hooks";
 import * as vscode from "vscode";
@@ -53,7 +52,7 @@ interface LateTick {
   faults?: number;
 }
 
-/** Reads this thread's minor page faults (Linux: /proc/thread-self/stat) without allocating: it runs on every tick. */
+/** Reads the calling thread's minor page faults (Linux: /proc/thread-self/stat) without allocating: it runs on every tick. */
 function faultCounter(): () => number | undefined {
   let fd: number | undefined;
   try {
@@ -72,6 +71,9 @@ function faultCounter(): () => number | undefined {
     return faults;
   };
 }
+
+/** The extension host's main thread's minor page faults so far (this module loads on that thread). */
+const threadFaults = faultCounter();
 
 /**
  * What one page fault costs on this machine: 16 MB of fresh memory written once, timed, over the faults it took. A
@@ -102,7 +104,6 @@ function lagSampler(every = 5): { stop(): Promise<LateTick[]> } {
   let last = start;
   let lastUs = monotonicUs();
   let lastCpu = threadCpu();
-  const threadFaults = faultCounter();
   let lastFaults = threadFaults();
   let ticked: (() => void)[] = [];
   const timer = setInterval(() => {
@@ -183,7 +184,6 @@ async function bench(): Promise<void> {
   }
 
   const faultsBefore = process.resourceUsage().minorPageFault;
-  const threadFaults = faultCounter();
   const mainFaultsBefore = threadFaults();
   const collections: { at: number; ms: number; kind: string }[] = [];
   const kinds: Record<number, string> = {

@@ -52,7 +52,6 @@ const encoder = new TextEncoder();
 
 /** The fields of `units` (an empty object for a unit without any) as one UTF-8 text; post its buffer as a transfer. */
 export function packFields(units: readonly Unit[]): FieldsText {
-  const encoder = new TextEncoder();
   const encoded = units.map((unit) => encoder.encode(JSON.stringify(unit.fields ?? {})));
   const ends = new Uint32Array(units.length);
   let length = 0;
