@@ -28,6 +28,7 @@ import { withSetting } from "./helpers";
 import { parseTable } from "../../src/core/tabular";
 import { rowUnits } from "../../src/core/tabular/units";
 import { EngineClient } from "../../src/engine/client";
+import { cpuFeatures } from "../../src/engine/worker/kernels";
 import type { InlineSentimentApi } from "../../src/extension";
 
 const EXTENSION_ID = "inline-sentiment.inline-sentiment";
@@ -245,35 +246,35 @@ async function bench(): Promise<void> {
   progressed.dispose();
   picked.dispose();
 
-  if (control) {
-    control.dispose();
-    for (const line of [
-      `CONTROL, the extension's analysis left out: ${control.what}, in ${(elapsed / 1000).toFixed(1)} s`,
-      `extension host event-loop delay: max ${(histogram.max / 1e6).toFixed(1)} ms, p99 ${(histogram.percentile(99) / 1e6).toFixed(1)} ms`,
-      `ticks more than 20 ms late: ${late.length}${late.length ? `: ${late.map((l) => `+${l.late} ms at ${l.at} ms (cpu ${l.cpu ?? "?"} ms, ${l.faults ?? "?"} faults)`).join(", ")}` : ""}`,
-      `collector pauses over 10 ms: ${collections.map((c) => `${c.kind} ${c.ms} ms at ${c.at} ms`).join(", ") || "none"}`,
-      `page faults: one costs ${faultCost.us.toFixed(1)} us here; load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`,
-    ])
-      console.log(`[scale] ${line}`);
-    return;
-  }
+  // What the window showed, the same with or without the extension's analysis (SCALE_CONTROL).
   const blocked = late.filter((l) => l.cpu !== undefined && l.cpu > 20);
-  const results = sentiment.results(document.uri);
-  assert.ok(results && !results.partial);
-  assert.equal(results.table?.textColumn, "text");
-  assert.equal(results.units.length, 14_640);
   const ms = (ns: number) => (ns / 1e6).toFixed(1);
-  const lines = [
-    `rows scored: ${results.units.length} (column "${results.table?.textColumn}", ${results.table?.problems.length} problems), model ${results.model.kind}`,
-    `analysis time (Analyze Sentiment to all rows stored): ${(elapsed / 1000).toFixed(1)} s; the rows read and their scoring begun after ${((unitsReady ?? NaN) / 1000).toFixed(2)} s; first rows painted after ${((firstPaint ?? NaN) / 1000).toFixed(2)} s`,
+  const windowLines = [
     `extension host event-loop delay: max ${ms(histogram.max)} ms, p99 ${ms(histogram.percentile(99))} ms, mean ${ms(histogram.mean)} ms`,
     `ticks more than 20 ms late (5 ms sampler): ${late.length}${late.length ? `: ${late.slice(0, 40).map((l) => `+${l.late} ms at ${l.at} ms (cpu ${l.cpu ?? "?"} ms, ${l.faults ?? "?"} faults)`).join(", ")}` : ""}`,
     `of which the extension host's main thread itself ran > 20 ms: ${blocked.length}${blocked.length ? `, longest ${Math.max(...blocked.map((l) => l.cpu!))} ms of CPU` : ""}`,
     `collector pauses over 10 ms: ${collections.length}${collections.length ? `: ${collections.map((c) => `${c.kind} ${c.ms} ms at ${c.at} ms`).join(", ")}` : ""}`,
-    `page faults: one costs ${faultCost.us.toFixed(1)} us here (16 MB written fresh: ${faultCost.faults} faults); over the analysis the extension host process took ${faultsRun} (~${((faultsRun * faultCost.us) / 1000).toFixed(0)} ms), its main thread ${mainFaultsRun} (~${((mainFaultsRun * faultCost.us) / 1000).toFixed(0)} ms)`,
+    `page faults: one costs ${faultCost.us.toFixed(1)} us here (16 MB written fresh: ${faultCost.faults} faults); over the run the extension host process took ${faultsRun} (~${((faultsRun * faultCost.us) / 1000).toFixed(0)} ms), its main thread ${mainFaultsRun} (~${((mainFaultsRun * faultCost.us) / 1000).toFixed(0)} ms)`,
+  ];
+  const { model, flags = [] } = cpuFeatures();
+  const features = ["avx2", "avx512_vnni", "avx_vnni"].map((flag) => `${flag} ${flags.includes(flag) ? "yes" : "no"}`).join(", ");
+  const machine = `node ${process.version}; cpu: ${model} x${cpus().length} (${features}), load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`;
+  if (control) {
+    control.dispose();
+    for (const line of [`CONTROL, the extension's analysis left out: ${control.what}, in ${(elapsed / 1000).toFixed(1)} s`, ...windowLines, machine]) console.log(`[scale] ${line}`);
+    return;
+  }
+  const results = sentiment.results(document.uri);
+  assert.ok(results && !results.partial);
+  assert.equal(results.table?.textColumn, "text");
+  assert.equal(results.units.length, 14_640);
+  const lines = [
+    `rows scored: ${results.units.length} (column "${results.table?.textColumn}", ${results.table?.problems.length} problems), model ${results.model.kind}`,
+    `analysis time (Analyze Sentiment to all rows stored): ${(elapsed / 1000).toFixed(1)} s; the rows read and their scoring begun after ${((unitsReady ?? NaN) / 1000).toFixed(2)} s; first rows painted after ${((firstPaint ?? NaN) / 1000).toFixed(2)} s`,
+    ...windowLines,
     `extension host heap: ${(heapBefore / 1e6).toFixed(0)} MB before, ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB after`,
     withPanel ? `summary panel open; its page heap after drawing all rows: ${((pageBytes ?? NaN) / 1e6).toFixed(0)} MB` : "summary panel closed",
-    `node ${process.version}; cpu: ${cpus()[0]?.model} x${cpus().length}, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}; engine: ${results.model.sessions ?? "?"}`,
+    `${machine}; engine: ${results.model.sessions ?? "?"}`,
   ];
   for (const line of lines) console.log(`[scale] ${line}`);
 }
