@@ -48,6 +48,11 @@ export interface ModelInfo {
   kernelsReason: string;
   /** How runs are shared out: one session, or a second one in a helper thread for bulk work. Set by the worker. */
   sessions?: string;
+  /**
+   * ISO 639-1 codes of the languages the model reads, from its folder (issue 22). Absent: the model's folder says
+   * nothing, and it is taken to read English only.
+   */
+  languages?: readonly string[];
 }
 
 /** What the engine's sessions have done since the model loaded (for tests and benchmarks). */
