@@ -1,5 +1,6 @@
 /** Typed view of the `inlineSentiment.*` settings; mirrors `contributes.configuration` in package.json. */
 import * as vscode from "vscode";
+import { DEFAULT_MISSING_MARKERS, DEFAULT_NON_ANSWERS } from "./core/judge";
 import type { Granularity } from "./core/segment";
 import type { Polarity } from "./core/types";
 import type { BackendChoice } from "./engine/protocol";
@@ -26,6 +27,12 @@ export interface Settings {
   modelPath: string;
   /** Label name -> polarity for labels whose names do not say it. */
   labelMap: Record<string, Polarity>;
+  /** Cells that hold a missing value, not an answer (not scored). */
+  "feedback.missingMarkers": string[];
+  /** Whole answers that say there is nothing to say (not scored). */
+  "feedback.nonAnswers": string[];
+  /** Score every unit as before: no unit is left out for its content or language. */
+  "feedback.scoreAll": boolean;
 }
 
 const DEFAULTS: Settings = {
@@ -42,6 +49,9 @@ const DEFAULTS: Settings = {
   "engine.backend": "auto",
   modelPath: "",
   labelMap: {},
+  "feedback.missingMarkers": [...DEFAULT_MISSING_MARKERS],
+  "feedback.nonAnswers": [...DEFAULT_NON_ANSWERS],
+  "feedback.scoreAll": false,
 };
 
 export function readSettings(scope?: vscode.ConfigurationScope): Settings {
@@ -56,6 +66,10 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
   settings.labelMap = Object.fromEntries(
     Object.entries(settings.labelMap ?? {}).filter(([, polarity]) => ["positive", "neutral", "negative"].includes(polarity)),
   );
+  for (const key of ["feedback.missingMarkers", "feedback.nonAnswers"] as const) {
+    const list: unknown = settings[key];
+    settings[key] = Array.isArray(list) ? list.filter((item): item is string => typeof item === "string") : [...DEFAULTS[key]];
+  }
   return settings;
 }
 
