@@ -14,12 +14,15 @@ import { messageOf } from "./core/errors";
 import { groupKeyOf, MAX_THEMED_GROUPS, summarize, type ReportSummary } from "./core/feedback/summary";
 import type { PolarityThemes, Theme } from "./core/feedback/themes";
 import { decodeSource, decodeTabular, languageOfPath } from "./core/files";
+import { compileRules, DEFAULT_MISSING_MARKERS, DEFAULT_NON_ANSWERS, describeNotScored, judgeText, notScored, notScoredLabel, SCORE_ALL, type RuleSettings } from "./core/judge";
+import { detectLanguage } from "./core/language";
+import type { NotScored } from "./core/notScored";
 import { lineSpan, lineStarts } from "./core/lines";
 import { polarityOf } from "./core/polarity";
-import { csvTablePath, groupLabel, renderCsvTables, renderReport, type ReportFormat } from "./core/report";
-import type { PanelFile, PanelModel } from "./core/review";
+import { csvTablePath, groupLabel, notScoredLine, renderCsvTables, renderReport, unitsInOrder, type ReportFormat } from "./core/report";
+import type { PanelFile, PanelModel, PanelSkipped } from "./core/review";
 import { segment } from "./core/segment";
-import { chooseTextColumn, MissingColumnError, parseTable, tableFormatOf, textUnits, type Problem } from "./core/tabular";
+import { chooseTextColumn, MissingColumnError, parseTable, tableFormatOf, textUnits, type Problem, type TextUnit } from "./core/tabular";
 import type { Classification } from "./core/types";
 import { EngineClient } from "./engine/client";
 import { runtimeOf } from "./engine/runtime";
@@ -53,10 +56,23 @@ analyze options:
   -o, --output FILE       write the report to FILE instead of stdout.
   --summary               table format: only the group table and the themes, not the rows.
   --threshold T           below this confidence a unit reads neutral (default ${DEFAULT_THRESHOLD}).
+  --missing A,B,...       the missing-value markers: a cell holding exactly one (any case) is not scored, reason
+                          "missing" (default ${DEFAULT_MISSING_MARKERS.join(",")}; "" for none).
+  --non-answers A,B,...   the non-answers: a row whose whole answer is one (any case, punctuation around it ignored)
+                          is not scored, reason "non-answer" (default: "no", "none", "nothing", "no comment", "n/a",
+                          "nothing to add", "not at this time" and ${DEFAULT_NON_ANSWERS.length - 7} more; "" for none).
+  --score-all             score every unit as before: markers, non-answers, texts in languages the model does not
+                          read and texts without words (emoji only, numbers) too. Only empty cells stay unscored.
 
-  Rows that cannot be read or have no text are listed on stderr as FILE:LINE: reason (and in the json and markdown
-  reports); every other row is still scored.
-  Exit status: 0 all read and scored; 1 a file could not be read, or a problem was listed; 2 usage error, including a
+  Every row is in the report once: scored, or not scored with its reason (json: "scored": false, "reason", and
+  "detail" or "language"; csv and markdown: the reason and reason_detail columns): an empty cell (empty), a
+  missing-value marker (missing), a non-answer (non-answer), a language the model does not read (language), nothing
+  but emoji, symbols or numbers (no-words). Counts, groups and themes use the scored rows only; one line says how many
+  were left out and why. Markers and non-answers apply to the rows of tabular files; paragraphs of .md/.txt files get
+  the language and no-words rules.
+  stderr lists the rows that could not be read as FILE:LINE: reason, and sums up the rows not scored in one line per
+  file (--verbose lists them too).
+  Exit status: 0 every row read (scored or not); 1 a file or a row could not be read; 2 usage error, including a
   --column or --group-by that no file has (the message lists the columns there are).
 
 common options:
@@ -85,6 +101,9 @@ function parse(argv: string[]) {
         themes: { type: "boolean", default: false },
         output: { type: "string", short: "o" },
         summary: { type: "boolean", default: false },
+        missing: { type: "string" },
+        "non-answers": { type: "string" },
+        "score-all": { type: "boolean", default: false },
         verbose: { type: "boolean", short: "v", default: false },
         help: { type: "boolean", short: "h" },
       },
@@ -150,7 +169,19 @@ function analyzeOptions(values: ReturnType<typeof parse>["values"], files: strin
     output: values.output,
     summaryOnly: values.summary,
     verbose: values.verbose,
+    rules: values["score-all"]
+      ? SCORE_ALL
+      : { missing: listOption(values.missing) ?? DEFAULT_MISSING_MARKERS, nonAnswers: listOption(values["non-answers"]) ?? DEFAULT_NON_ANSWERS, language: true },
   };
+}
+
+/** A comma-separated list option: undefined when not given, [] for "". */
+function listOption(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  return value
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
 }
 
 /** JSON Lines in, JSON Lines out. A bad line gets an {"error"} line in its place; the rest still run. */
@@ -211,12 +242,27 @@ interface AnalyzeOptions {
   /** Table format: the group table and themes only. */
   summaryOnly: boolean;
   verbose: boolean;
+  /** Which units are not scored (the model's languages are added once it is loaded). */
+  rules: RuleSettings;
+}
+
+/** A unit read from a file, before it is judged and scored. */
+interface SourceUnit {
+  text: string;
+  startLine: number;
+  endLine: number;
+  fields?: Record<string, string>;
+  /** Set when it is known before judging (an empty cell). */
+  why?: NotScored;
 }
 
 /** A file read and cut into units, before scoring. */
 interface Source {
   file: string;
-  units: { text: string; startLine: number; endLine: number; fields?: Record<string, string> }[];
+  /** A table's rows (or a document's paragraphs), in order; those not to score are judged once the model is known. */
+  units: SourceUnit[];
+  /** True for a table's rows: markers and non-answers apply to them. */
+  rows?: boolean;
   columns?: string[];
   textColumn?: string;
   problems: Problem[];
@@ -257,12 +303,25 @@ function readInputs(files: string[], options: AnalyzeOptions): Inputs {
 
 async function analyze(engine: EngineClient, { sources, failed }: Inputs, options: AnalyzeOptions): Promise<number> {
   const scored: PanelFile[] = [];
+  const info = await engine.modelInfo();
+  const detect = options.rules.language ? detectLanguage : undefined;
+  // Rows: every rule; paragraphs: the language and no-words rules (markers and non-answers are for answers).
+  const rowRules = compileRules({ ...options.rules, languages: info.languages, detect });
+  const proseRules = compileRules({ ...options.rules, missing: [], nonAnswers: [], languages: info.languages, detect });
   for (const source of sources) {
-    const results = await engine.classify(source.units.map((unit) => unit.text));
+    const rules = source.rows ? rowRules : proseRules;
+    const toScore: SourceUnit[] = [];
+    const skipped: PanelSkipped[] = [];
+    for (const unit of source.units) {
+      const why = unit.why ?? judgeText(unit.text, rules);
+      if (!why) toScore.push(unit);
+      else skipped.push({ startLine: unit.startLine, endLine: unit.endLine, text: unit.text, ...why, ...(unit.fields && { fields: unit.fields }) });
+    }
+    const results = await engine.classify(toScore.map((unit) => unit.text));
     scored.push({
       uri: pathToFileURL(resolve(source.file)).toString(),
       name: source.file,
-      units: source.units.map((unit, i) => ({
+      units: toScore.map((unit, i) => ({
         startLine: unit.startLine,
         endLine: unit.endLine,
         text: unit.text,
@@ -275,7 +334,9 @@ async function analyze(engine: EngineClient, { sources, failed }: Inputs, option
       ...(source.columns && { columns: source.columns }),
       ...(source.textColumn !== undefined && !source.missingColumn && { textColumn: source.textColumn }),
       ...(source.problems.length > 0 && { problems: source.problems }),
+      ...(skipped.length > 0 && { notScored: skipped }),
     });
+    tellNotScored(source, skipped, options.verbose);
   }
   const report: PanelModel = {
     kind: scored.length === 1 ? "document" : "folder",
@@ -286,6 +347,21 @@ async function analyze(engine: EngineClient, { sources, failed }: Inputs, option
   writeReport(report, options);
   const problems = sources.reduce((sum, source) => sum + source.problems.length, 0);
   return failed || problems ? 1 : 0;
+}
+
+/**
+ * Says on stderr how many of a file's units were not scored and why, in one line (`verbose`: each one, by line, too).
+ * They were read: they are no problem and do not change the exit status.
+ */
+function tellNotScored(source: Source, skipped: readonly PanelSkipped[], verbose: boolean): void {
+  if (skipped.length === 0) return;
+  const whys = skipped.map((unit) => notScored(unit.reason, unit.detail));
+  if (verbose) skipped.forEach((unit, i) => console.error(`inline-sentiment: ${source.file}:${unit.startLine}: not scored: ${notScoredLabel(whys[i])}`));
+  const scored = source.units.length - skipped.length;
+  console.error(
+    `inline-sentiment: ${source.file}: ${scored.toLocaleString("en")} of ${source.units.length.toLocaleString("en")} ${source.rows ? "rows" : "units"} scored; ` +
+      `${describeNotScored(whys)}${verbose ? "" : " (--verbose lists them)"}`,
+  );
 }
 
 /**
@@ -305,6 +381,7 @@ function readSource(file: string, options: AnalyzeOptions): Source {
     });
     return { file, units, problems: [] };
   }
+
   // Decoded first: a UTF-16 file is full of NUL bytes, so the binary check runs on the text.
   const decoded = decodeTabular(bytes);
   if (decoded.note) console.error(`inline-sentiment: ${file}: ${decoded.note}`);
@@ -320,7 +397,7 @@ function readSource(file: string, options: AnalyzeOptions): Source {
       );
     }
   }
-  let cells: ReturnType<typeof textUnits> = { units: [], problems: [] };
+  let cells: ReturnType<typeof textUnits> = { units: [], empty: [] };
   if (column !== undefined) {
     try {
       cells = textUnits(table, column);
@@ -331,17 +408,21 @@ function readSource(file: string, options: AnalyzeOptions): Source {
       return { file, units: [], columns: table.columns, textColumn: column, problems: [{ line: 1, message: `Line 1: ${error.message}` }], missingColumn: error };
     }
   }
-  const problems = [...table.problems, ...cells.problems].sort((a, b) => a.line - b.line);
+  const problems = table.problems;
   for (const problem of problems) console.error(`inline-sentiment: ${file}:${problem.line}: ${problem.message.replace(/^Line \d+: /, "")}`);
   if (problems.length > 0) {
-    console.error(`inline-sentiment: ${file}: ${cells.units.length} row${cells.units.length === 1 ? "" : "s"} scored; ${problems.length} problem${problems.length === 1 ? "" : "s"} listed above`);
+    console.error(`inline-sentiment: ${file}: ${problems.length} problem${problems.length === 1 ? "" : "s"} listed above; every other row was read`);
   }
-  const units = cells.units.map((unit) => {
-    const fields = { ...table.rows[unit.row].cells };
-    delete fields[column as string];
-    return { text: unit.text, startLine: unit.line, endLine: unit.endLine, fields };
-  });
-  return { file, units, columns: table.columns, textColumn: column, problems };
+  // Every row in row order: the empty ones are known not to be scored now, the others are judged with the model's languages.
+  const rows: (TextUnit & { why?: NotScored })[] = [...cells.units, ...cells.empty.map((unit) => ({ ...unit, why: notScored("empty") }))];
+  const units = rows
+    .sort((a, b) => a.row - b.row)
+    .map((unit): SourceUnit => {
+      const fields = { ...table.rows[unit.row].cells };
+      delete fields[column as string];
+      return { text: unit.text, startLine: unit.line, endLine: unit.endLine, fields, ...(unit.why && { why: unit.why }) };
+    });
+  return { file, units, rows: true, columns: table.columns, textColumn: column, problems };
 }
 
 /**
@@ -389,13 +470,13 @@ function tableOf(report: PanelModel, summary: ReportSummary, summaryOnly: boolea
   if (!summaryOnly) {
     const rows = report.files.flatMap((file) => {
       const keyOf = groupBy === undefined ? undefined : groupKeyOf(file, groupBy);
-      return file.units.map((unit) => [
+      return unitsInOrder(file).map(({ scored, unit }) => [
         file.name,
         unit.startLine === unit.endLine ? `${unit.startLine}` : `${unit.startLine}-${unit.endLine}`,
-        unit.polarity,
-        unit.score.toFixed(4),
+        scored ? unit.polarity : "not scored",
+        scored ? unit.score.toFixed(4) : "",
         ...(keyOf ? [excerpt(groupLabel(keyOf(unit)), 24)] : []),
-        excerpt(unit.text),
+        scored ? excerpt(unit.text) : excerpt(`(${notScoredLabel(notScored(unit.reason, unit.detail))}) ${unit.text}`),
       ]);
     });
     parts.push(table(["file", "lines", "sentiment", "score", ...(groupBy === undefined ? [] : [groupBy]), "text"], rows));
@@ -413,6 +494,8 @@ function tableOf(report: PanelModel, summary: ReportSummary, summaryOnly: boolea
     for (const { group, themes } of summary.themes.groups ?? []) section(`${groupBy} = ${groupLabel(group)}`, themes);
     parts.push(lines.join("\n") + "\n");
   }
+  const skipped = notScoredLine(report);
+  if (skipped) parts.push(`${skipped}; the counts, groups and themes leave them out.\n`);
   return parts.join("\n");
 }
 

@@ -49,6 +49,21 @@ export const DEFAULT_NON_ANSWERS: readonly string[] = [
   "nothing comes to mind",
 ];
 
+/**
+ * The rules as plain data (settings, a table worker's request): judgeText's rules without the detector function;
+ * `language` asks the one who judges to use its detector.
+ */
+export interface RuleSettings {
+  missing?: readonly string[];
+  nonAnswers?: readonly string[];
+  languages?: readonly string[];
+  language?: boolean;
+  noWords?: boolean;
+}
+
+/** Everything scored as before (`feedback.scoreAll`, `--score-all`): only a blank text is left out. */
+export const SCORE_ALL: RuleSettings = Object.freeze({ noWords: false, language: false });
+
 /** What judgeText looks for. */
 export interface JudgeRules {
   /** Missing-value markers, matched as the whole text (trimmed, any case). Empty or absent: none. */

@@ -11,15 +11,20 @@
 import { stringify } from "csv-stringify/sync";
 import { summarize, type ReportSummary, type SummaryOptions } from "./feedback/summary";
 import type { Theme } from "./feedback/themes";
-import type { PanelModel } from "./review";
+import { describeNotScored, notScored as reasonOf } from "./judge";
+import type { PanelFile, PanelModel, PanelSkipped, PanelUnit } from "./review";
 
 export type ReportFormat = "csv" | "json" | "markdown";
 
 /** What a report carries besides the unit rows: `groupBy` adds the group table, `themes` the themes. */
 export type ReportOptions = SummaryOptions;
 
-/** The columns every unit row has, in order. A tabular row's other fields follow them (see `reportTable`). */
-export const REPORT_COLUMNS = ["file", "start_line", "end_line", "label", "score", "polarity", "text"] as const;
+/**
+ * The columns every unit row has, in order. A tabular row's other fields follow them (see `reportTable`). A unit that
+ * was not scored has no label, score or polarity, and says why in `reason` (empty, missing, non-answer, language,
+ * no-words) and `reason_detail` (the marker or non-answer, or the language found).
+ */
+export const REPORT_COLUMNS = ["file", "start_line", "end_line", "label", "score", "polarity", "reason", "reason_detail", "text"] as const;
 
 /** The group table's columns: shares are fractions of the group's count, mean polarity is in [-1, 1]. */
 export const GROUP_COLUMNS = ["group", "count", "share_negative", "share_neutral", "share_positive", "mean_polarity"] as const;
@@ -35,11 +40,40 @@ export const THEME_COLUMNS = ["scope", "group", "polarity", "rank", ...THEME_FIG
 
 type Cell = string | number | boolean;
 
-/** One row per unit: file, lines, label, score, polarity, text (`REPORT_COLUMNS`). */
+/** One of a file's units in a report: scored, or not scored with its reason. */
+export type ReportUnit = { scored: true; unit: PanelUnit } | { scored: false; unit: PanelSkipped };
+
+/**
+ * A file's units in document order, scored and not scored together, so that a report accounts for every row once.
+ * Both lists are in document order already; a tie on the start line (sentences of one line) puts the scored first.
+ */
+export function unitsInOrder(file: PanelFile): ReportUnit[] {
+  const skipped = file.notScored ?? [];
+  if (skipped.length === 0) return file.units.map((unit) => ({ scored: true, unit }));
+  const out: ReportUnit[] = [];
+  let k = 0;
+  for (const unit of file.units) {
+    for (; k < skipped.length && skipped[k].startLine < unit.startLine; k++) out.push({ scored: false, unit: skipped[k] });
+    out.push({ scored: true, unit });
+  }
+  for (; k < skipped.length; k++) out.push({ scored: false, unit: skipped[k] });
+  return out;
+}
+
+/** One row per unit, in document order: file, lines, label, score, polarity, reason, detail, text (`REPORT_COLUMNS`). */
 export function reportRows(model: PanelModel): (string | number)[][] {
   return model.files.flatMap((file) =>
-    file.units.map((unit) => [file.name, unit.startLine, unit.endLine, unit.label, round(unit.score, 4), unit.polarity, unit.text]),
+    unitsInOrder(file).map(({ scored, unit }) =>
+      scored
+        ? [file.name, unit.startLine, unit.endLine, unit.label, round(unit.score, 4), unit.polarity, "", "", unit.text]
+        : [file.name, unit.startLine, unit.endLine, "", "", "", unit.reason, unit.detail ?? "", unit.text],
+    ),
   );
+}
+
+/** The one line saying how many units of the model were not scored and why, or "" when every unit was. */
+export function notScoredLine(model: PanelModel): string {
+  return describeNotScored(model.files.flatMap((file) => (file.notScored ?? []).map((unit) => reasonOf(unit.reason, unit.detail))));
 }
 
 /**
@@ -52,7 +86,7 @@ export function fieldNames(model: PanelModel): string[] {
   for (const file of model.files) {
     // A file without a text column (it was missing) scored nothing: its columns are no report's fields.
     if (file.textColumn !== undefined) for (const column of file.columns ?? []) if (column !== file.textColumn) names.add(column);
-    for (const unit of file.units) {
+    for (const { unit } of unitsInOrder(file)) {
       for (const name of Object.keys(unit.fields ?? {})) if (name !== file.textColumn) names.add(name);
     }
   }
@@ -69,7 +103,9 @@ export function reportTable(model: PanelModel): { header: string[]; rows: (strin
   const header = [...REPORT_COLUMNS, ...names.map((name) => (reserved.has(name) ? `field:${name}` : name))];
   const base = reportRows(model);
   let i = 0;
-  const rows = model.files.flatMap((file) => file.units.map((unit) => [...base[i++], ...names.map((name) => unit.fields?.[name] ?? "")]));
+  const rows = model.files.flatMap((file) =>
+    unitsInOrder(file).map(({ unit }) => [...base[i++], ...names.map((name) => (unit.fields && Object.hasOwn(unit.fields, name) ? unit.fields[name] : ""))]),
+  );
   return { header, rows };
 }
 
@@ -147,12 +183,18 @@ function jsonReport(model: PanelModel, summary: ReportSummary): string {
   const rows = reportRows(model);
   let i = 0;
   const units = model.files.flatMap((file) =>
-    file.units.map((unit) => {
+    unitsInOrder(file).map(({ scored, unit }) => {
       const row = rows[i++];
-      const object: Record<string, unknown> = Object.fromEntries(REPORT_COLUMNS.map((column, c) => [column, row[c]]));
-      // JSON is read by programs: the score as computed, not rounded for reading as in CSV and Markdown.
-      object.score = unit.score;
-      if (unit.fields) object.fields = Object.fromEntries(names.filter((name) => name in unit.fields!).map((name) => [name, unit.fields![name]]));
+      const object: Record<string, unknown> = { file: row[0], start_line: row[1], end_line: row[2], scored };
+      if (scored) {
+        // JSON is read by programs: the score as computed, not rounded for reading as in CSV and Markdown.
+        Object.assign(object, { label: unit.label, score: unit.score, polarity: unit.polarity });
+      } else {
+        object.reason = unit.reason;
+        if (unit.detail !== undefined) object[unit.reason === "language" ? "language" : "detail"] = unit.detail;
+      }
+      object.text = unit.text;
+      if (unit.fields) object.fields = Object.fromEntries(names.filter((name) => Object.hasOwn(unit.fields!, name)).map((name) => [name, unit.fields![name]]));
       return object;
     }),
   );
@@ -161,9 +203,12 @@ function jsonReport(model: PanelModel, summary: ReportSummary): string {
     ...(file.textColumn !== undefined && { text_column: file.textColumn }),
     ...(file.columns && { columns: file.columns }),
     units: file.units.length,
+    ...(file.notScored?.length && { not_scored: file.notScored.length }),
     problems: file.problems ?? [],
   }));
   const report: Record<string, unknown> = { title: model.title, model: model.model, units, files };
+  const skipped = notScoredLine(model);
+  if (skipped) report.not_scored = skipped;
   if (summary.groups) {
     report.group_by = summary.groupBy;
     report.groups = groupRows(summary).map((row) => Object.fromEntries(GROUP_COLUMNS.map((column, c) => [column, row[c]])));
@@ -182,6 +227,8 @@ function jsonReport(model: PanelModel, summary: ReportSummary): string {
 
 function markdownReport(model: PanelModel, summary: ReportSummary): string {
   const out = [`# ${escapeMarkdownCell(model.title)}`, `Model: ${escapeMarkdownCell(model.model)}`];
+  const skipped = notScoredLine(model);
+  if (skipped) out.push(`${escapeMarkdownCell(skipped)}; the counts, groups and themes leave them out.`);
   if (summary.groups) {
     out.push(`## Groups by ${escapeMarkdownCell(summary.groupBy ?? "")}`);
     out.push(markdownTable([...GROUP_COLUMNS], groupRows(summary).map(([key, ...rest]) => [groupLabel(String(key)), ...rest])));
@@ -198,7 +245,7 @@ function markdownReport(model: PanelModel, summary: ReportSummary): string {
     for (const { group, themes } of summary.themes.groups ?? []) section(`${summary.groupBy} = ${groupLabel(group)}`, themes);
   }
   const problems = model.files.flatMap((file) => (file.problems ?? []).map((p) => `- ${escapeMarkdownCell(`${file.name}:${p.line}`)}: ${escapeMarkdownCell(p.message)}`));
-  if (problems.length) out.push("## Rows not read or not scored", problems.join("\n"));
+  if (problems.length) out.push("## Rows not read", problems.join("\n"));
   const { header, rows } = reportTable(model);
   out.push("## Units", markdownTable(header, rows));
   return out.join("\n\n") + "\n";

@@ -1,4 +1,5 @@
 /** What the summary panel shows: plain data, posted to the webview as JSON. No `vscode` import. */
+import type { NotScoredReason } from "./notScored";
 import type { Polarity } from "./types";
 
 export interface PanelUnit {
@@ -21,6 +22,22 @@ export interface PanelUnit {
   fieldsJson?: string;
 }
 
+/** A unit that was not scored (a table's row, a paragraph), with the reason: listed, counted apart, never scored. */
+export interface PanelSkipped {
+  /** 1-based first and last line of the unit in its file. */
+  startLine: number;
+  endLine: number;
+  /** The unit's text as it is (the marker, the non-answer; "" for an empty cell). */
+  text: string;
+  reason: NotScoredReason;
+  /** The marker or non-answer matched, or the language found. */
+  detail?: string;
+  /** A tabular source's row: its other columns. */
+  fields?: Record<string, string>;
+  /** On the host only, in place of `fields`: the same as JSON text (see PanelUnit). */
+  fieldsJson?: string;
+}
+
 export interface PanelFile {
   /** `vscode.Uri.toString()` of the file; the page sends it back in reveal requests. */
   uri: string;
@@ -32,6 +49,11 @@ export interface PanelFile {
   textColumn?: string;
   /** Rows or lines that could not be read, each named by its 1-based line: listed, never dropped silently. */
   problems?: { line: number; message: string }[];
+  /**
+   * The units not scored, each with its reason, in document order (every row of a table is in `units` or here). Kept
+   * out of every count, share, mean, group, theme and arc.
+   */
+  notScored?: PanelSkipped[];
 }
 
 export interface PanelModel {

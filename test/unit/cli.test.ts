@@ -7,6 +7,7 @@ import { parse } from "csv-parse/sync";
 import { isStopWord } from "../../src/core/feedback";
 import { parseTable } from "../../src/core/tabular";
 import { CLI, MINI_MODEL, ROOT, sharedFile } from "./helpers";
+import { rExport } from "./rExport";
 
 function cli(args: string[], input = "", env: NodeJS.ProcessEnv = {}) {
   const result = spawnSync(process.execPath, [CLI, ...args], {
@@ -81,7 +82,7 @@ describe("CLI", () => {
       assert.match(csv.stderr, /image\.txt: looks like a binary file/);
       const rows = csv.stdout.trimEnd().split("\n");
       // The same columns as the editor's export (core/report.ts), scores as numbers.
-      assert.equal(rows[0], "file,start_line,end_line,label,score,polarity,text");
+      assert.equal(rows[0], "file,start_line,end_line,label,score,polarity,reason,reason_detail,text");
       assert.equal(rows.length, 4, "header, a two-line unit quoted across lines, one more unit");
       assert.ok(rows[1].startsWith(`${notes},1,2,POSITIVE,`));
       assert.ok(rows[3].startsWith(`${notes},4,4,NEGATIVE,`));
@@ -180,7 +181,7 @@ describe("CLI analyze: CSV, TSV, JSON Lines and JSON sources", () => {
     return rows.join("\n") + "\n";
   }
 
-  it("CSV with a BOM and `;`: a quoted multi-line cell spans its lines, a ragged row and an empty cell are listed, every good row is scored", () => {
+  it("CSV with a BOM and `;`: a quoted multi-line cell spans its lines, a ragged row is listed, an empty cell is not scored, every good row is scored", () => {
     const csv = "\uFEFFid;airline;text\n1;United;\"Lost my bag\nagain; terrible service.\"\n2;Delta;A lovely, friendly crew.\n3;United;\n4;Delta;Awful delay;extra\n5;Delta;Great flight, thank you!\n";
     writeFileSync(join(dir, "survey.csv"), csv);
     const { code, stdout, stderr } = run("--column", "text", "--format", "json", "survey.csv");
@@ -191,16 +192,19 @@ describe("CLI analyze: CSV, TSV, JSON Lines and JSON sources", () => {
       [
         [2, 3, "Lost my bag\nagain; terrible service.", { id: "1", airline: "United" }],
         [4, 4, "A lovely, friendly crew.", { id: "2", airline: "Delta" }],
+        [5, 5, "", { id: "3", airline: "United" }],
         [6, 6, "Awful delay", { id: "4", airline: "Delta" }],
         [7, 7, "Great flight, thank you!", { id: "5", airline: "Delta" }],
       ],
     );
-    assert.deepEqual(report.units.map((u: { polarity: string }) => u.polarity), ["negative", "positive", "negative", "positive"]);
-    assert.deepEqual(report.files[0].problems.map((p: { line: number }) => p.line), [5, 6]);
+    assert.deepEqual(report.units.map((u: { polarity?: string; scored: boolean }) => u.polarity ?? u.scored), ["negative", "positive", false, "negative", "positive"]);
+    assert.deepEqual(report.units[2], { file: "survey.csv", start_line: 5, end_line: 5, scored: false, reason: "empty", text: "", fields: { id: "3", airline: "United" } });
+    assert.deepEqual(report.files[0].problems.map((p: { line: number }) => p.line), [6], "the ragged row; the empty cell is no problem");
     assert.equal(report.files[0].text_column, "text");
-    assert.match(stderr, /^inline-sentiment: survey\.csv:5: the "text" cell is empty; nothing to score\.$/m);
+    assert.doesNotMatch(stderr, /survey\.csv:5/, "the empty cell is summed up, not listed");
     assert.match(stderr, /^inline-sentiment: survey\.csv:6: 4 fields where the header has 3; the 1 extra ignored/m);
-    assert.match(stderr, /^inline-sentiment: survey\.csv: 4 rows scored; 2 problems listed above$/m);
+    assert.match(stderr, /^inline-sentiment: survey\.csv: 1 problem listed above; every other row was read$/m);
+    assert.match(stderr, /^inline-sentiment: survey\.csv: 4 of 5 rows scored; 1 empty: not scored \(--verbose lists them\)$/m);
   });
 
   it("JSON Lines with a bad line: --field (or --column) names the field; the line is listed and the others scored", () => {
@@ -224,7 +228,7 @@ describe("CLI analyze: CSV, TSV, JSON Lines and JSON sources", () => {
     assert.match(stderr, /export\.tsv: no --column given; scoring column "comment" \(the one with the most words; the columns are "name", "comment", "score"\)/);
     assert.match(stderr, /list\.json: no --column given; scoring column "said"/);
     const rows = parse(stdout, { columns: true }) as Record<string, string>[];
-    assert.deepEqual(Object.keys(rows[0]), ["file", "start_line", "end_line", "label", "score", "polarity", "text", "name", "field:score", "who"]);
+    assert.deepEqual(Object.keys(rows[0]), ["file", "start_line", "end_line", "label", "score", "polarity", "reason", "reason_detail", "text", "name", "field:score", "who"]);
     assert.deepEqual(rows.map((r) => [r.file, r.text, r.name, r["field:score"], r.who, r.polarity]), [
       ["export.tsv", "The staff were wonderful and kind", "Ann", "5", "", "positive"],
       ["export.tsv", "Rude, slow and dirty, never again", "Bob", "1", "", "negative"],
@@ -274,7 +278,7 @@ describe("CLI analyze: CSV, TSV, JSON Lines and JSON sources", () => {
     assert.match(csv.stderr, /groups written to out\.groups\.csv/);
     const units = parse(readFileSync(join(dir, "out.csv"), "utf8"), { columns: true }) as Record<string, string>[];
     assert.equal(units.length, 36);
-    assert.deepEqual(Object.keys(units[0]), ["file", "start_line", "end_line", "label", "score", "polarity", "text", "id", "airline"]);
+    assert.deepEqual(Object.keys(units[0]), ["file", "start_line", "end_line", "label", "score", "polarity", "reason", "reason_detail", "text", "id", "airline"]);
     assert.deepEqual(parse(readFileSync(join(dir, "out.groups.csv"), "utf8"), { columns: true, cast: true }), report.groups);
     const themes = parse(readFileSync(join(dir, "out.themes.csv"), "utf8"), { columns: true }) as Record<string, string>[];
     assert.deepEqual(
@@ -296,6 +300,55 @@ describe("CLI analyze: CSV, TSV, JSON Lines and JSON sources", () => {
     assert.match(table.stdout, /^all items\n {2}negative: .*delayed \(18\)/m);
     const summary = run(...args, "--summary").stdout;
     assert.match(summary, /^Groups by airline\n/, "--summary: no rows");
+  });
+
+  it("an R export with NA in most comment cells: every row accounted for, the groups from the scored rows only, exit 0", () => {
+    const { text, expected } = rExport({ french: false });
+    writeFileSync(join(dir, "nps.csv"), text);
+    const { code, stdout, stderr } = run("--column", "comment", "--group-by", "group", "--format", "json", "nps.csv");
+    assert.equal(code, 0, `rows not scored are no failure: ${stderr}`);
+    const report = JSON.parse(stdout);
+    assert.equal(report.units.length, 1000, "every data row once");
+    assert.deepEqual(report.units.map((u: { start_line: number }) => u.start_line), Array.from({ length: 1000 }, (_, i) => i + 2), "in row order");
+    const skipped = report.units.filter((u: { scored: boolean }) => !u.scored);
+    assert.equal(skipped.filter((u: { reason: string; detail: string }) => u.reason === "missing" && u.detail === "NA").length, expected.reasons["missing:NA"]);
+    assert.equal(skipped.filter((u: { reason: string }) => u.reason === "empty").length, expected.reasons.empty);
+    assert.equal(skipped.filter((u: { reason: string }) => u.reason === "non-answer").length, expected.reasons["non-answer"]);
+    assert.equal(skipped.filter((u: { reason: string }) => u.reason === "no-words").length, expected.reasons["no-words"]);
+    assert.equal(report.units.length - skipped.length, expected.scored);
+    // Promoters wrote praise, the others complaints: NA no longer drags the promoters negative.
+    const groups = Object.fromEntries(report.groups.map((g: { group: string }) => [g.group, g]));
+    assert.equal(groups.Promoter.share_positive, 1);
+    assert.equal(groups.Detractor.share_negative, 1);
+    assert.equal(report.groups.reduce((sum: number, g: { count: number }) => sum + g.count, 0), expected.scored, "the groups count scored rows only");
+    assert.match(report.not_scored, /^\d+ missing \(NA\), .*: not scored$/);
+    assert.match(stderr, new RegExp(`^inline-sentiment: nps\\.csv: ${expected.scored} of 1,000 rows scored; ${expected.reasons["missing:NA"]} missing \\(NA\\), .*: not scored \\(--verbose lists them\\)$`, "m"));
+    assert.doesNotMatch(stderr, /nps\.csv:\d+:/, "no row is listed: none was lost");
+
+    const verbose = run("--column", "comment", "--verbose", "--format", "csv", "nps.csv");
+    assert.equal(verbose.code, 0);
+    assert.match(verbose.stderr, /^inline-sentiment: nps\.csv:2: not scored: missing \(NA\)$/m);
+    assert.match(verbose.stderr, /^inline-sentiment: nps\.csv:9: not scored: no answer$/m);
+    assert.doesNotMatch(verbose.stderr, /--verbose lists them/);
+    const csv = parse(verbose.stdout, { columns: true }) as Record<string, string>[];
+    assert.equal(csv.length, 1000);
+    assert.deepEqual([csv[0].label, csv[0].reason, csv[0].reason_detail, csv[0].group], ["", "missing", "NA", "Detractor"]);
+  });
+
+  it("--missing, --non-answers and --score-all; a row that cannot be read still exits 1 and is listed", () => {
+    writeFileSync(join(dir, "answers.csv"), 'id,text\n1,NA\n2,n.v.\n3,No.\n4,Great flight\n5,"unclosed\n');
+    const json = (...args: string[]) => {
+      const result = run("--column", "text", "--format", "json", ...args, "answers.csv");
+      return { ...result, units: JSON.parse(result.stdout).units as { scored: boolean; reason?: string; text: string }[] };
+    };
+    const defaults = json();
+    assert.equal(defaults.code, 1, "the unclosed quote lost a row");
+    assert.match(defaults.stderr, /^inline-sentiment: answers\.csv:6: /m);
+    assert.deepEqual(defaults.units.map((u) => u.reason ?? "scored"), ["missing", "scored", "non-answer", "scored"]);
+    const custom = json("--missing", "n.v.", "--non-answers", "");
+    assert.deepEqual(custom.units.map((u) => u.reason ?? "scored"), ["scored", "missing", "scored", "scored"]);
+    const all = json("--score-all");
+    assert.ok(all.units.every((u) => u.scored), "everything scored as before");
   });
 
   it('several files: markdown and CSV together, grouped by "file"', () => {

@@ -45,7 +45,7 @@ function model(): PanelModel {
       unit(4, "It was a flight", 0.5, { id: "3", airline: "United" }),
       unit(6, "No airline cell", 0.2, { id: "5" }),
     ],
-    problems: [{ line: 5, message: 'Line 5: the "text" cell is empty; nothing to score.' }],
+    problems: [{ line: 5, message: "Line 5: a quoted field opens here and is never closed." }],
   };
   const markdown: PanelFile = { uri: "file:///tmp/notes.md", name: "notes.md", units: [unit(1, "Lovely *staff*", 0.95)] };
   return { kind: "folder", title: "2 files", model: "test-model", files: [csv, markdown] };
@@ -55,7 +55,7 @@ describe("report", () => {
   it("unit rows: today's columns, then each tabular field as a column (union over files, source order)", () => {
     const { header, rows } = reportTable(model());
     assert.deepEqual(header, [...REPORT_COLUMNS, "id", "airline"]);
-    assert.deepEqual(rows[0], ["a.csv", 2, 2, "NEGATIVE", 0.9, "negative", "Delayed again, lost my bag", "1", "United"]);
+    assert.deepEqual(rows[0], ["a.csv", 2, 2, "NEGATIVE", 0.9, "negative", "", "", "Delayed again, lost my bag", "1", "United"]);
     assert.deepEqual(rows[3].slice(-2), ["5", ""], "a missing field is an empty cell");
     assert.deepEqual(rows[4].slice(-2), ["", ""], "a markdown unit has no fields");
   });
@@ -82,7 +82,7 @@ describe("report", () => {
     const tables = renderCsvTables(m, { groupBy: "=airline", themes: false });
     const [header, ...rows] = parse(tables.units, { relax_column_count: true }) as string[][];
     assert.equal(header.at(-1), "'=airline", "a header too");
-    assert.deepEqual(rows.map((row) => row[6]), [...attacks.map((text) => `'${text}`), "a = b, 1 + 1, mail@example.com"]);
+    assert.deepEqual(rows.map((row) => row[8]), [...attacks.map((text) => `'${text}`), "a = b, 1 + 1, mail@example.com"]);
     assert.ok(rows.slice(0, 6).every((row) => row.at(-1) === "'=cmd|' /C calc'!A0"), "fields too");
     assert.equal(rows[6].at(-1), "United");
     const groups = parse(tables.groups!, { columns: true }) as Record<string, string>[];
@@ -112,7 +112,7 @@ describe("report", () => {
     assert.deepEqual(report.units[3].fields, { id: "5" });
     assert.equal("fields" in report.units[4], false);
     assert.deepEqual(report.files, [
-      { file: "a.csv", text_column: "text", columns: ["id", "text", "airline"], units: 4, problems: [{ line: 5, message: 'Line 5: the "text" cell is empty; nothing to score.' }] },
+      { file: "a.csv", text_column: "text", columns: ["id", "text", "airline"], units: 4, problems: [{ line: 5, message: "Line 5: a quoted field opens here and is never closed." }] },
       { file: "notes.md", units: 1, problems: [] },
     ]);
   });
@@ -213,13 +213,47 @@ describe("report", () => {
     m.files[0].units[0].fields!.airline = "<b>United</b>";
     const markdown = renderReport(m, "markdown", { groupBy: "airline" });
     const headings = markdown.split("\n").filter((line) => line.startsWith("#"));
-    assert.deepEqual(headings, ["# 2 files", "## Groups by airline", "## Rows not read or not scored", "## Units"]);
+    assert.deepEqual(headings, ["# 2 files", "## Groups by airline", "## Rows not read", "## Units"]);
     assert.match(markdown, /^\| \\\(empty\\\) \| 2 \| 0\.5 \| 0 \| 0\.5 \| 0\.15 \|$/m);
-    assert.match(markdown, /^- a\\\.csv:5: Line 5: the "text" cell is empty; nothing to score\\\.$/m);
-    assert.match(markdown, /^\| file \| start_line \| end_line \| label \| score \| polarity \| text \| id \| airline \|$/m);
+    assert.match(markdown, /^- a\\\.csv:5: Line 5: a quoted field opens here and is never closed\\\.$/m);
+    assert.match(markdown, /^\| file \| start_line \| end_line \| label \| score \| polarity \| reason \| reason_detail \| text \| id \| airline \|$/m);
     assert.ok(markdown.includes("\\<b\\>United\\</b\\>"));
     assert.doesNotMatch(markdown, /<b>/);
     assert.match(markdown, /Lovely \\\*staff\\\*/);
+  });
+
+  it("every row once, in row order: not-scored rows carry scored: false and their reason, and stay out of the groups and themes", () => {
+    const m = model();
+    m.files[0].notScored = [
+      { startLine: 5, endLine: 5, text: "NA", reason: "missing", detail: "NA", fields: { id: "4", airline: "United" } },
+      { startLine: 7, endLine: 7, text: "Très bien, merci", reason: "language", detail: "French", fields: { id: "6", airline: "Delta" } },
+      { startLine: 8, endLine: 8, text: "No.", reason: "non-answer", detail: "No.", fields: { id: "7", airline: "Delta" } },
+    ];
+    const json = JSON.parse(renderReport(m, "json", { groupBy: "airline", themes: true }));
+    assert.deepEqual(json.units.map((u: { file: string; start_line: number }) => `${u.file}:${u.start_line}`), ["a.csv:2", "a.csv:3", "a.csv:4", "a.csv:5", "a.csv:6", "a.csv:7", "a.csv:8", "notes.md:1"]);
+    assert.deepEqual(json.units[3], { file: "a.csv", start_line: 5, end_line: 5, scored: false, reason: "missing", detail: "NA", text: "NA", fields: { id: "4", airline: "United" } });
+    assert.deepEqual(json.units[5], { file: "a.csv", start_line: 7, end_line: 7, scored: false, reason: "language", language: "French", text: "Très bien, merci", fields: { id: "6", airline: "Delta" } });
+    for (const skipped of json.units.filter((u: { scored: boolean }) => !u.scored)) for (const key of ["label", "score", "polarity"]) assert.equal(key in skipped, false, key);
+    assert.ok(json.units.filter((u: { scored: boolean }) => u.scored).every((u: { label: string }) => typeof u.label === "string"));
+    assert.equal(json.not_scored, "1 missing (NA), 1 in French, 1 no answer: not scored");
+    assert.equal(json.files[0].units, 4);
+    assert.equal(json.files[0].not_scored, 3);
+    // The groups count the scored rows only: the same as without the not-scored rows.
+    assert.deepEqual(json.groups, JSON.parse(renderReport(model(), "json", { groupBy: "airline", themes: true })).groups);
+    assert.deepEqual(json.themes, JSON.parse(renderReport(model(), "json", { groupBy: "airline", themes: true })).themes);
+
+    const csv = parse(renderReport(m, "csv"), { columns: true }) as Record<string, string>[];
+    assert.equal(csv.length, 8);
+    assert.deepEqual(
+      [csv[3].label, csv[3].score, csv[3].polarity, csv[3].reason, csv[3].reason_detail, csv[3].text, csv[3].id],
+      ["", "", "", "missing", "NA", "NA", "4"],
+    );
+    assert.deepEqual([csv[5].reason, csv[5].reason_detail], ["language", "French"]);
+
+    const markdown = renderReport(m, "markdown");
+    assert.ok(markdown.includes("\n1 missing \\(NA\\), 1 in French, 1 no answer: not scored; the counts, groups and themes leave them out.\n"), "the line, escaped as Markdown");
+    assert.match(markdown, /^\| a\\\.csv \| 5 \| 5 \|  \|  \|  \| missing \| NA \| NA \| 4 \| United \|$/m);
+    assert.doesNotMatch(renderReport(model(), "markdown"), /not scored/, "no line when every unit was scored");
   });
 
   it("CSV tables go beside the report", () => {

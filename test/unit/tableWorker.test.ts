@@ -5,6 +5,9 @@ import { join } from "node:path";
 import { TableClient, type TableThread } from "../../src/engine/tables/client";
 import type { TableRequest, TableResponse } from "../../src/engine/tables/protocol";
 import { serveTables } from "../../src/engine/tables/serve";
+import { DEFAULT_MISSING_MARKERS, DEFAULT_NON_ANSWERS, SCORE_ALL } from "../../src/core/judge";
+import type { DetectedLanguage } from "../../src/core/language";
+import { frenchByMerci, rExport } from "./rExport";
 import { ROOT } from "./helpers";
 
 /** The built table worker (npm run build), as the extension runs it. */
@@ -127,9 +130,9 @@ describe("the table worker (dist/tableWorker.js) and its client", () => {
  * The table server (serve.ts) as the web build's Web Worker runs it, without a file system (no readFile), on a thread
  * made in this process: messages cross with a microtask, as a worker's would, never synchronously.
  */
-function threadWithoutFiles(): TableThread & { requests: TableRequest[] } {
+function threadWithoutFiles(detect?: (text: string) => DetectedLanguage | undefined): TableThread & { requests: TableRequest[] } {
   const listeners: ((response: TableResponse) => void)[] = [];
-  const receive = serveTables({ post: (response) => queueMicrotask(() => listeners.forEach((listener) => listener(response))) });
+  const receive = serveTables({ post: (response) => queueMicrotask(() => listeners.forEach((listener) => listener(response))), detect });
   const requests: TableRequest[] = [];
   return {
     requests,
@@ -178,6 +181,77 @@ describe("the table server without a file system (VS Code for the Web's table wo
       client.dispose();
       node.dispose();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the table worker: rows not scored (issue 22)", () => {
+  const rules = { missing: DEFAULT_MISSING_MARKERS, nonAnswers: DEFAULT_NON_ANSWERS, language: true };
+
+  it("every row is a unit to score or a row not scored with its reason, with its lines, positions and fields, across slices", async () => {
+    const { text, expected } = rExport();
+    const thread = threadWithoutFiles(frenchByMerci);
+    const client = new TableClient(() => thread);
+    try {
+      const read = await client.read({ key: "r", source: { text }, format: "csv", column: "comment", rules });
+      assert.equal(read.units.length, expected.scored);
+      assert.equal(read.units.length + read.notScored.units.length, 1000, "every data row once");
+      const tally = (list: typeof read.notScored.reasons) => {
+        const out: Record<string, number> = {};
+        for (const why of list) {
+          const key = why.reason === "missing" || why.reason === "language" ? `${why.reason}:${why.detail}` : why.reason;
+          out[key] = (out[key] ?? 0) + 1;
+        }
+        return out;
+      };
+      assert.deepEqual(tally(read.notScored.reasons), expected.reasons);
+      assert.equal(read.problems.length, 0, "empty cells and NA are no problems");
+      // In row order, each with its own line, position (four entries) and fields.
+      const starts = read.notScored.lines.filter((_, k) => k % 2 === 0);
+      assert.deepEqual(starts, [...starts].sort((a, b) => a - b));
+      assert.equal(read.notScored.positions.length, read.notScored.units.length * 4);
+      assert.equal(read.notScored.fields.length, read.notScored.units.length);
+      const first = read.notScored.units[0];
+      assert.equal(text.slice(first.start, first.end), "NA");
+      assert.deepEqual(read.notScored.fields.get(0), { id: "1", nps: "2", group: "Detractor" });
+      assert.equal(read.notScored.positions[0], 1, "row 1 of the data is the editor's line 1 (0-based)");
+      assert.deepEqual(read.fields.get(0), { id: "18", nps: "10", group: "Promoter" }, "the first row to score");
+      // An empty cell is placed inside its quotes.
+      const empty = read.notScored.units[read.notScored.reasons.findIndex((why) => why.reason === "empty")];
+      assert.equal(text.slice(empty.start - 1, empty.end + 1), '""');
+    } finally {
+      client.dispose();
+    }
+  });
+
+  it("the rules travel with the request: score-all scores all but empty cells; without language the detector is not asked", async () => {
+    const { text, expected } = rExport();
+    let asked = 0;
+    const thread = threadWithoutFiles((t) => (asked++, frenchByMerci(t)));
+    const client = new TableClient(() => thread);
+    try {
+      const all = await client.read({ key: "r", source: { text }, format: "csv", column: "comment", rules: SCORE_ALL });
+      assert.equal(all.units.length, 1000 - expected.reasons.empty);
+      assert.equal(asked, 0);
+      await client.read({ key: "r", source: { text }, format: "csv", column: "comment", rules });
+      const once = asked;
+      assert.ok(once > 0 && once <= 3, `the detector asked once per distinct text: ${once}`);
+      await client.read({ key: "r", source: { text }, format: "csv", column: "comment", rules });
+      assert.equal(asked, once, "languages are kept per text in the worker");
+    } finally {
+      client.dispose();
+    }
+  });
+
+  it("the built worker (dist/tableWorker.js) sends the not-scored rows too", async () => {
+    const { text, expected } = rExport();
+    const client = new TableClient(TABLE_WORKER);
+    try {
+      const read = await client.read({ key: "r", source: { text }, format: "csv", column: "comment", rules: { ...rules, language: false } });
+      assert.equal(read.units.length, expected.scored + expected.reasons["language:French"]);
+      assert.equal(read.notScored.units.length, 1000 - read.units.length);
+    } finally {
+      client.dispose();
     }
   });
 });

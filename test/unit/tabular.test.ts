@@ -119,8 +119,8 @@ describe("parseTable: CSV", () => {
     assert.match(table.problems[0].message, /^Line 3: 2 fields where the header has 3; no cell for "airline"/);
     assert.match(table.problems[1].message, /^Line 4: 4 fields .* 1 extra ignored/);
     assert.equal(textUnits(table, "text").units.length, 4);
-    const missing = textUnits(table, "airline").problems;
-    assert.deepEqual(missing.map((p) => p.message), ['Line 3: the row has no "airline" cell; nothing to score.']);
+    const { empty } = textUnits(table, "airline");
+    assert.deepEqual(empty.map((u) => [u.line, u.text, u.absent]), [[3, "", true]], "the row without the cell has nothing to score");
   });
 
   it("an unclosed quote names the line it opened on; rows before and after it are kept", () => {
@@ -140,14 +140,12 @@ describe("parseTable: CSV", () => {
     assert.deepEqual(table.problems.map((p) => p.line), [2]);
   });
 
-  it("an empty text cell is a problem naming its line; the others are scored", () => {
+  it("an empty text cell is no problem: it is listed apart with its line (not scored); the others are scored", () => {
     const table = parseTable('id,text\n1,hello\n2,\n3,"  "\n4,bye\n', { format: "csv" });
-    const { units, problems } = textUnits(table, "text");
+    const { units, empty } = textUnits(table, "text");
     assert.deepEqual(units.map((u) => u.text), ["hello", "bye"]);
-    assert.deepEqual(problems.map((p) => p.message), [
-      'Line 3: the "text" cell is empty; nothing to score.',
-      'Line 4: the "text" cell is empty; nothing to score.',
-    ]);
+    assert.deepEqual(empty.map((u) => [u.line, u.text]), [[3, ""], [4, "  "]]);
+    assert.deepEqual(table.problems, []);
   });
 
   it("a column that does not exist: an error naming it and the columns there are", () => {
@@ -252,9 +250,9 @@ describe("the airline tweets (../shared/data/airline-tweets.csv)", () => {
     assert.deepEqual(table.problems, []);
     assert.equal(table.delimiter, ",");
     assert.equal(chooseTextColumn(table), "text");
-    const { units, problems } = textUnits(table, "text");
+    const { units, empty } = textUnits(table, "text");
     assert.equal(units.length, 14_640);
-    assert.deepEqual(problems, []);
+    assert.deepEqual(empty, []);
     for (const unit of units.slice(0, 500)) {
       const source = decoded.text.slice(unit.start, unit.end).replaceAll('""', '"');
       assert.equal(source, unit.text);

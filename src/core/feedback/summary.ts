@@ -39,10 +39,10 @@ export const REPORT_THEME_OPTIONS: ThemeOptions = {};
  * The group key of each unit of a file for `groupBy`: the unit's field when the file has that column (the text column
  * groups by the text itself), else the file's name when `groupBy` is "file", else "" (no value).
  */
-export function groupKeyOf(file: PanelFile, groupBy: string): (unit: PanelUnit) => string {
+export function groupKeyOf(file: PanelFile, groupBy: string): (unit: Pick<PanelUnit, "text" | "fields">) => string {
   if (file.columns?.includes(groupBy)) {
     if (groupBy === file.textColumn) return (unit) => unit.text;
-    return (unit) => unit.fields?.[groupBy] ?? "";
+    return (unit) => (unit.fields && Object.hasOwn(unit.fields, groupBy) ? unit.fields[groupBy] : "");
   }
   if (groupBy === "file") return () => file.name;
   return () => "";
@@ -53,7 +53,7 @@ export function canGroupBy(model: PanelModel, groupBy: string): boolean {
   return groupBy === "file" || model.files.some((file) => file.columns?.includes(groupBy));
 }
 
-/** The groups and themes of every unit of the model, in file order then unit order. */
+/** The groups and themes of every scored unit of the model, in file order then unit order (not-scored units are left out). */
 export function summarize(model: PanelModel, options: SummaryOptions): ReportSummary {
   const summary: ReportSummary = {};
   if (!options.groupBy && !options.themes) return summary;

@@ -1,5 +1,5 @@
 /** Choosing the text column and turning its cells into scoreable units. */
-import type { Problem, Span, Table } from "./table";
+import type { Span, Table } from "./table";
 
 /** One cell of the text column, to be scored as one item. */
 export interface TextUnit extends Span {
@@ -79,24 +79,21 @@ export function sampleValues(table: Table, column: string, n = 3, maxLength = 80
 }
 
 /**
- * The text column's non-empty cells as units, in row order. `start`/`end` span the cell's content in the source
- * (inside the quotes of a quoted CSV field or a JSON string), so decorations and hovers land on the text's own lines.
- * Empty cells and rows that have no cell in the column are listed in `problems` with their line. Throws
- * `MissingColumnError` when the column does not exist.
+ * The text column's cells as units, in row order: `units` the non-empty ones, `empty` the rows with nothing to score
+ * (an empty or blank cell, or no cell at all: `absent`), which a report lists as not scored. `start`/`end` span the
+ * cell's content in the source (inside the quotes of a quoted CSV field or a JSON string), so decorations and hovers
+ * land on the text's own lines; a row without the cell is placed at the row's end. Throws `MissingColumnError` when the
+ * column does not exist.
  */
-export function textUnits(table: Table, column: string): { units: TextUnit[]; problems: Problem[] } {
+export function textUnits(table: Table, column: string): { units: TextUnit[]; empty: (TextUnit & { absent?: true })[] } {
   if (!table.columns.includes(column)) throw new MissingColumnError(column, table.columns);
   const units: TextUnit[] = [];
-  const problems: Problem[] = [];
+  const empty: (TextUnit & { absent?: true })[] = [];
   for (const row of table.rows) {
     const text = row.cells[column];
     const span = row.spans[column];
     if (text === undefined || !span) {
-      problems.push({ line: row.line, message: `Line ${row.line}: the row has no "${column}" cell; nothing to score.` });
-      continue;
-    }
-    if (text.trim() === "") {
-      problems.push({ line: row.line, message: `Line ${row.line}: the "${column}" cell is empty; nothing to score.` });
+      empty.push({ start: row.end, end: row.end, text: "", row: row.index, line: row.line, endLine: row.endLine, absent: true });
       continue;
     }
     let { start, end } = span;
@@ -104,7 +101,7 @@ export function textUnits(table: Table, column: string): { units: TextUnit[]; pr
       start++;
       end--;
     }
-    units.push({ start, end, text, row: row.index, line: row.line, endLine: row.endLine });
+    (text.trim() === "" ? empty : units).push({ start, end, text, row: row.index, line: row.line, endLine: row.endLine });
   }
-  return { units, problems };
+  return { units, empty };
 }

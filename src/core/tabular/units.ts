@@ -1,9 +1,11 @@
 /**
- * A parsed table's text column as the inputs of scored units: one "row" unit per non-empty cell, at the cell content's
- * exact offsets, carrying the row's other columns. Pure: the editor's table worker and any other caller share it.
+ * A parsed table's text column as the inputs of scored units: one "row" unit per cell that is an answer, at the cell
+ * content's exact offsets, carrying the row's other columns; the other rows as not scored, with the reason. Pure: the editor's table worker and any other caller share it.
  */
+import { compileRules, judgeText, notScored, type CompiledRules, type JudgeRules } from "../judge";
+import type { NotScored } from "../notScored";
 import type { Unit } from "../types";
-import { chooseTextColumn, sampleValues, textUnits } from "./columns";
+import { chooseTextColumn, sampleValues, textUnits, type TextUnit } from "./columns";
 import type { Problem, Table, TableFormat } from "./table";
 
 /** What a person needs to choose the text column, and what was noticed while reading. */
@@ -38,32 +40,50 @@ export function summarizeTable(table: Table): TableSummary {
 
 /** A table's text column as units, with their lines. */
 export interface RowUnits {
+  /** The rows to score. */
   units: Unit[];
   /** 1-based first and last line of each unit's cell, two entries per unit (so no line arithmetic over the text). */
   lines: number[];
-  /** What the parser could not read and the rows with nothing to score, in line order. */
+  /** The rows not to score, each with its reason, in row order (every data row is in `units` or here). */
+  notScored: { units: Unit[]; lines: number[]; reasons: NotScored[] };
+  /** What the parser could not read, in line order. */
   problems: Problem[];
 }
 
 /**
  * The text column's cells as units of kind "row", in row order; `fields` holds the row's other cells (those it has).
- * Throws MissingColumnError when the column does not exist.
+ * A row whose cell is empty, or that `rules` judge not to be an answer (see judgeText), goes to `notScored` with its
+ * reason. Throws MissingColumnError when the column does not exist.
  */
-export function rowUnits(table: Table, column: string): RowUnits {
-  const { units, problems } = textUnits(table, column);
+export function rowUnits(table: Table, column: string, rules: JudgeRules | CompiledRules = {}): RowUnits {
+  const { units: cells, empty } = textUnits(table, column);
+  const compiled = "compiled" in rules ? rules : compileRules(rules);
   const others = table.columns.filter((name) => name !== column);
-  const lines: number[] = [];
-  return {
-    units: units.map((unit) => {
-      const cells = table.rows[unit.row].cells;
-      const fields: Record<string, string> = {};
-      for (const name of others) if (name in cells) fields[name] = cells[name];
-      lines.push(unit.line, unit.endLine);
-      return { start: unit.start, end: unit.end, text: unit.text, kind: "row", fields };
-    }),
-    lines,
-    problems: [...table.problems, ...problems].sort((a, b) => a.line - b.line),
+  const unitOf = (cell: TextUnit): Unit => {
+    const row = table.rows[cell.row].cells;
+    const fields: Record<string, string> = {};
+    for (const name of others) if (Object.hasOwn(row, name)) fields[name] = row[name];
+    return { start: cell.start, end: cell.end, text: cell.text, kind: "row", fields };
   };
+  const out: RowUnits = { units: [], lines: [], notScored: { units: [], lines: [], reasons: [] }, problems: [...table.problems] };
+  const skip = (cell: TextUnit, why: NotScored) => {
+    out.notScored.units.push(unitOf(cell));
+    out.notScored.lines.push(cell.line, cell.endLine);
+    out.notScored.reasons.push(why);
+  };
+  // Both lists are in row order: merged as they go, so the not-scored rows are too.
+  let e = 0;
+  for (const cell of cells) {
+    for (; e < empty.length && empty[e].row < cell.row; e++) skip(empty[e], notScored("empty"));
+    const why = judgeText(cell.text, compiled);
+    if (why) skip(cell, why);
+    else {
+      out.units.push(unitOf(cell));
+      out.lines.push(cell.line, cell.endLine);
+    }
+  }
+  for (; e < empty.length; e++) skip(empty[e], notScored("empty"));
+  return out;
 }
 
 /**

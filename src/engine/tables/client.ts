@@ -3,15 +3,26 @@
  * is restarted on the next request after it died (its pending requests are rejected with the reason).
  */
 import { Worker } from "node:worker_threads";
+import type { NotScored } from "../../core/notScored";
 import type { Problem } from "../../core/tabular";
 import type { TableSummary } from "../../core/tabular/units";
 import type { Unit } from "../../core/types";
 import type { WorkerThread } from "../client";
 import type { ReadRequest, TableRequest, TableResponse } from "./protocol";
-import { RowFields, sliceUnits } from "./rows";
+import { RowFields, sliceUnits, unpackReasons } from "./rows";
 
 /** The table worker's thread: a worker_threads Worker in Node; on the web, src/web/tableWorker.ts in a Web Worker. */
 export type TableThread = WorkerThread<TableRequest, TableResponse>;
+
+/** Rows of a table that are not scored, with their reasons: as TableRead's units, index by index. */
+export interface NotScoredRows {
+  units: Unit[];
+  /** Why each is not scored (shared objects: see core/judge.ts `notScored`). */
+  reasons: NotScored[];
+  lines: number[];
+  positions: Uint32Array;
+  fields: RowFields;
+}
 
 /** What a read gives back. */
 export interface TableRead {
@@ -27,7 +38,10 @@ export interface TableRead {
   column?: string;
   /** The column asked for when it is not in the table. */
   missing?: string;
+  /** The rows that could not be read. */
   problems: Problem[];
+  /** The text column's rows that are not scored (empty, not an answer), with the reason; every other row is in `units`. */
+  notScored: NotScoredRows;
 }
 
 interface Pending {
@@ -38,6 +52,7 @@ interface Pending {
   units: Unit[];
   lines: number[];
   positions: Uint32Array[];
+  skipped: { units: Unit[]; reasons: NotScored[]; lines: number[]; positions: Uint32Array[] };
   resolve: (read: TableRead) => void;
   reject: (error: Error & { stale?: boolean; needsText?: boolean }) => void;
 }
@@ -94,7 +109,7 @@ export class TableClient {
     if (this.disposed) return Promise.reject(new Error("the table reader was shut down"));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { units: [], lines: [], positions: [], resolve, reject });
+      this.pending.set(id, { units: [], lines: [], positions: [], skipped: { units: [], reasons: [], lines: [], positions: [] }, resolve, reject });
       const worker = this.start();
       worker.ref();
       // Bytes are copied, not transferred: a file's bytes may be a view into a buffer shared with others (a pool).
@@ -128,9 +143,11 @@ export class TableClient {
       if (!pending) return;
       if (response.type === "units") {
         const { slice } = response;
-        pending.positions.push(slice.positions);
-        for (const unit of sliceUnits(slice)) pending.units.push(unit);
-        for (let k = 0; k < slice.lines.length; k++) pending.lines.push(slice.lines[k]);
+        const into = slice.why ? pending.skipped : pending;
+        into.positions.push(slice.positions);
+        for (const unit of sliceUnits(slice)) into.units.push(unit);
+        for (let k = 0; k < slice.lines.length; k++) into.lines.push(slice.lines[k]);
+        if (slice.why) for (const why of unpackReasons(slice.why)) pending.skipped.reasons.push(why);
         worker.postMessage({ id: response.id, type: "next" } satisfies TableRequest);
         return;
       }
@@ -138,17 +155,18 @@ export class TableClient {
       if (this.pending.size === 0) worker.unref();
       if (response.type === "error") pending.reject(Object.assign(new Error(response.error), { stale: response.stale, needsText: response.needsText }));
       else {
-        const { summary, column, missing, problems, fields } = response;
-        const { units, lines, positions } = pending;
+        const { summary, column, missing, problems, fields, notScoredFields } = response;
+        const { units, lines, positions, skipped } = pending;
         pending.resolve({
           summary,
           units,
           lines,
           positions: concat(positions),
-          fields: new RowFields(fields ?? { bytes: new Uint8Array(0), ends: new Uint32Array(0) }),
+          fields: new RowFields(fields ?? NO_FIELDS),
           column,
           missing,
           problems,
+          notScored: { ...skipped, positions: concat(skipped.positions), fields: new RowFields(notScoredFields ?? NO_FIELDS) },
         });
       }
     });
@@ -168,6 +186,8 @@ export class TableClient {
     this.pending.clear();
   }
 }
+
+const NO_FIELDS = { bytes: new Uint8Array(0), ends: new Uint32Array(0) };
 
 function concat(arrays: readonly Uint32Array[]): Uint32Array {
   const out = new Uint32Array(arrays.reduce((sum, array) => sum + array.length, 0));

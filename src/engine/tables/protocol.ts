@@ -1,4 +1,5 @@
 /** Messages between the host and the table worker (src/engine/tables/worker.ts). */
+import type { RuleSettings } from "../../core/judge";
 import type { Problem, TableFormat } from "../../core/tabular";
 import type { TableSummary } from "../../core/tabular/units";
 
@@ -23,6 +24,11 @@ export interface ReadRequest {
   column?: string;
   /** Use the suggested column when `column` is absent or not in the table. */
   fallback?: boolean;
+  /**
+   * Which rows are not answers (core/judge.ts; `language`: the worker detects each row's language, off the host's main
+   * thread). Absent: only empty cells are left out.
+   */
+  rules?: RuleSettings;
 }
 
 export type TableRequest =
@@ -58,6 +64,18 @@ export interface UnitSlice {
    * its start, then of its end; four entries per unit. The host paints from these without asking the document.
    */
   positions: Uint32Array;
+  /** Present on the slices of rows that are not scored (sent after those to score): why, per unit. */
+  why?: SliceReasons;
+}
+
+/**
+ * Why each unit of a slice is not scored, in columns: `reasons[k]` indexes NOT_SCORED_REASONS (rows.ts); `details[k]`
+ * is 0 for none, else 1 + an index into `names` (a slice of 200 `NA` rows holds the string "NA" once).
+ */
+export interface SliceReasons {
+  reasons: Uint8Array;
+  details: Uint16Array;
+  names: string[];
 }
 
 /**
@@ -86,9 +104,11 @@ export type TableResponse =
       column?: string;
       /** The units' fields, when units were made. */
       fields?: FieldsText;
+      /** The fields of the rows not scored (the slices with `why`), in their order. */
+      notScoredFields?: FieldsText;
       /** The column asked for when it is not in the table. */
       missing?: string;
-      /** What could not be read or has nothing to score, by line. */
+      /** What could not be read, by line. */
       problems: Problem[];
     }
   | {

@@ -3,9 +3,11 @@
  * on the host, where a row's fields stay JSON text until they are shown. Pure (no `vscode`, no `node:`): a web shell
  * of the table worker can share it.
  */
+import { notScored } from "../../core/judge";
 import { lineAt } from "../../core/lines";
+import type { NotScored, NotScoredReason } from "../../core/notScored";
 import type { Unit } from "../../core/types";
-import type { FieldsText, UnitSlice } from "./protocol";
+import type { FieldsText, SliceReasons, UnitSlice } from "./protocol";
 
 /** Units `from` to `to` (exclusive) of `units` as a slice; `lines` has two entries per unit, `lineStarts` is the text's. */
 export function packSlice(units: readonly Unit[], lines: readonly number[], lineStarts: readonly number[], from: number, to: number): UnitSlice {
@@ -41,6 +43,30 @@ export function packSlice(units: readonly Unit[], lines: readonly number[], line
   texts.forEach((text, k) => (slice.textEnds[k] = written += encoder.encodeInto(text, bytes.subarray(written)).written));
   slice.texts = { utf8: bytes.slice(0, written) };
   return slice;
+}
+
+/** The reasons in the order SliceReasons numbers them. */
+export const NOT_SCORED_REASONS: readonly NotScoredReason[] = ["empty", "missing", "non-answer", "language", "no-words"];
+
+/** Reasons `from` to `to` (exclusive) of `reasons`, in columns. */
+export function packReasons(reasons: readonly NotScored[], from: number, to: number): SliceReasons {
+  const count = Math.max(0, Math.min(to, reasons.length) - from);
+  const packed: SliceReasons = { reasons: new Uint8Array(count), details: new Uint16Array(count), names: [] };
+  const named = new Map<string, number>();
+  for (let k = 0; k < count; k++) {
+    const { reason, detail } = reasons[from + k];
+    packed.reasons[k] = NOT_SCORED_REASONS.indexOf(reason);
+    if (detail === undefined) continue;
+    let at = named.get(detail);
+    if (at === undefined) named.set(detail, (at = packed.names.push(detail)));
+    packed.details[k] = at;
+  }
+  return packed;
+}
+
+/** A slice's reasons as NotScored objects (one object per reason and detail: see core/judge.ts `notScored`). */
+export function unpackReasons({ reasons, details, names }: SliceReasons): NotScored[] {
+  return Array.from(reasons, (code, k) => notScored(NOT_SCORED_REASONS[code] ?? "empty", details[k] > 0 ? names[details[k] - 1] : undefined));
 }
 
 /** What to hand over with a slice (its UTF-8 texts' buffer) instead of copying it. */

@@ -5,12 +5,14 @@
  * Keeps the last table per key, so choosing the column and then scoring it parses the file once. No Node API here.
  */
 import { messageOf } from "../../core/errors";
+import { compileRules } from "../../core/judge";
+import { detectLanguage, type DetectedLanguage } from "../../core/language";
 import { decodeTabular } from "../../core/files";
 import { lineStarts } from "../../core/lines";
 import { decodeText, parseTable, type Table } from "../../core/tabular";
 import { rowUnits, summarizeTable } from "../../core/tabular/units";
-import type { ReadRequest, TableRequest, TableResponse } from "./protocol";
-import { packFields, packSlice, sliceTransfer } from "./rows";
+import type { ReadRequest, TableRequest, TableResponse, UnitSlice } from "./protocol";
+import { packFields, packReasons, packSlice, sliceTransfer } from "./rows";
 
 /** What a shell gives the table server. */
 export interface TableShell {
@@ -21,10 +23,12 @@ export interface TableShell {
    * `file` source is then refused with `needsText`, and the host sends the text.
    */
   readFile?: (path: string) => Uint8Array;
+  /** Finds a text's language (tests give their own); default: core/language's detector. */
+  detect?: (text: string) => DetectedLanguage | undefined;
 }
 
 /** One table server (one per thread): returns the function that takes each request from the host. */
-export function serveTables({ post, readFile }: TableShell): (request: TableRequest) => void {
+export function serveTables({ post, readFile, detect: detector = detectLanguage }: TableShell): (request: TableRequest) => void {
   /** Units per message: the host takes in one message per event-loop turn (as objects, 500 were 5-30 ms under load). */
   const SLICE = 200;
   /** Parsed tables kept (the documents being worked on). */
@@ -43,6 +47,17 @@ export function serveTables({ post, readFile }: TableShell): (request: TableRequ
   }
 
   const tables = new Map<string, Kept>();
+
+  /** Languages found per text: a table is read again on every edit, its rows' languages need not be. */
+  const languages = new Map<string, DetectedLanguage | undefined>();
+  const LANGUAGES_KEPT = 50_000;
+  const detect = (text: string) => {
+    if (languages.has(text)) return languages.get(text);
+    const found = detector(text);
+    if (languages.size >= LANGUAGES_KEPT) languages.clear();
+    languages.set(text, found);
+    return found;
+  };
 
   const receive = (request: TableRequest) => {
     if (request.type === "forget") {
@@ -71,19 +86,33 @@ export function serveTables({ post, readFile }: TableShell): (request: TableRequ
       post({ id: request.id, type: "done", summary, missing, problems: table.problems });
       return;
     }
-    const { units, lines, problems } = rowUnits(table, column);
+    const rules = compileRules({ ...request.rules, detect: request.rules?.language ? detect : undefined });
+    const { units, lines, problems, notScored } = rowUnits(table, column, rules);
     const starts = (kept.lineStarts ??= lineStarts(kept.text));
+    // The rows to score, then those not scored (their slices carry `why`): `next` counts over both.
+    const total = units.length + notScored.units.length;
     let next = 0;
     const sendNext = () => {
-      if (next >= units.length) {
+      if (next >= total) {
         sending.delete(request.id);
         const fields = packFields(units);
-        post({ id: request.id, type: "done", summary, column, missing, problems, fields }, [fields.bytes.buffer as ArrayBuffer]);
+        const notScoredFields = packFields(notScored.units);
+        const transfer = [fields.bytes.buffer as ArrayBuffer, notScoredFields.bytes.buffer as ArrayBuffer];
+        post({ id: request.id, type: "done", summary, column, missing, problems, fields, notScoredFields }, transfer);
         return;
       }
-      const slice = packSlice(units, lines, starts, next, next + SLICE);
+      let slice: UnitSlice;
+      if (next < units.length) {
+        const to = Math.min(next + SLICE, units.length);
+        slice = packSlice(units, lines, starts, next, to);
+        next = to;
+      } else {
+        const from = next - units.length;
+        const to = Math.min(from + SLICE, notScored.units.length);
+        slice = { ...packSlice(notScored.units, notScored.lines, starts, from, to), why: packReasons(notScored.reasons, from, to) };
+        next = units.length + to;
+      }
       post({ id: request.id, type: "units", slice }, sliceTransfer(slice));
-      next += SLICE;
     };
     sending.set(request.id, sendNext);
     sendNext();
