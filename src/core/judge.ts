@@ -6,8 +6,8 @@
 import type { DetectedLanguage } from "./language";
 import type { NotScored, NotScoredReason } from "./notScored";
 
-/** The missing-value markers spreadsheet programs, R, pandas and survey tools write in an empty cell. */
-export const DEFAULT_MISSING_MARKERS: readonly string[] = ["NA", "N/A", "NaN", "null", "None", "-", "--", ".", "#N/A", "(blank)"];
+/** The missing-value markers spreadsheet programs, R, pandas and survey tools write in an empty cell (NR: "no response"). */
+export const DEFAULT_MISSING_MARKERS: readonly string[] = ["NA", "N/A", "NaN", "null", "None", "NR", "-", "--", ".", "#N/A", "(blank)"];
 
 /**
  * Short answers that say there is nothing to say (English: the model's language). Matched as the whole answer, after

@@ -11,6 +11,9 @@ import {
   type JudgeRules,
 } from "../../src/core/judge";
 import type { DetectedLanguage } from "../../src/core/language";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT } from "./helpers";
 
 /** A detector for the tests: a few words name their language, anything else cannot be placed. */
 function fakeDetector(text: string): DetectedLanguage | undefined {
@@ -125,5 +128,12 @@ describe("what is not an answer (core/judge)", () => {
     assert.equal(describeNotScored([]), "");
     const many = ["a", "b", "c", "d", "e", "f", "g", "h"].map((marker) => notScored("missing", marker));
     assert.match(describeNotScored(many), /, 2 other: not scored$/);
+  });
+
+  it("the settings' defaults in package.json are the core's lists", () => {
+    const properties = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).contributes.configuration.properties;
+    assert.deepEqual(properties["inlineSentiment.feedback.missingMarkers"].default, DEFAULT_MISSING_MARKERS);
+    assert.deepEqual(properties["inlineSentiment.feedback.nonAnswers"].default, DEFAULT_NON_ANSWERS);
+    assert.equal(properties["inlineSentiment.feedback.scoreAll"].default, false);
   });
 });
