@@ -1,6 +1,6 @@
 /** Typed view of the `inlineSentiment.*` settings; mirrors `contributes.configuration` in package.json. */
 import * as vscode from "vscode";
-import { DEFAULT_MISSING_MARKERS, DEFAULT_NON_ANSWERS } from "./core/judge";
+import { DEFAULT_MISSING_MARKERS, DEFAULT_NON_ANSWERS, SCORE_ALL, type RuleSettings } from "./core/judge";
 import type { Granularity } from "./core/segment";
 import type { Polarity } from "./core/types";
 import type { BackendChoice } from "./engine/protocol";
@@ -71,6 +71,12 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     settings[key] = Array.isArray(list) ? list.filter((item): item is string => typeof item === "string") : [...DEFAULTS[key]];
   }
   return settings;
+}
+
+/** Which units are not scored, from the `feedback.*` settings (the languages come from the model). */
+export function judgingOf(settings: Settings): RuleSettings {
+  if (settings["feedback.scoreAll"]) return SCORE_ALL;
+  return { missing: settings["feedback.missingMarkers"], nonAnswers: settings["feedback.nonAnswers"], language: true, noWords: true };
 }
 
 /** True when `event` touches `key` (e.g. "neutralThreshold"). */

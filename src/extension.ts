@@ -6,7 +6,7 @@ import * as vscode from "vscode";
 import { downloadFullModel, type DownloadOutcome, type DownloadRequest, type ModelDownloader } from "./commands/downloadModel";
 import { analyzeFolder } from "./commands/analyzeFolder";
 import { registerCommands } from "./commands/index";
-import { affects, readSettings, type Settings } from "./config";
+import { affects, judgingOf, readSettings, type Settings } from "./config";
 import { messageOf } from "./core/errors";
 import type { PanelModel } from "./core/review";
 import type { ScoredUnit } from "./core/types";
@@ -107,6 +107,7 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
   const tableClient = new TableClient(host.tableWorker);
   const tables = new TabularSources(context.workspaceState, tableClient);
   const analysis = new AnalysisService(engine, settings.neutralThreshold, settings.granularity, settings.labelMap, tables);
+  analysis.setJudging(judgingOf(settings));
   const decorations = new DecorationController(context.extensionUri, settings.indicator);
   const statusBar = new SentimentStatusBar(analysis);
   const diagnostics = new NegativeDiagnostics(settings["diagnostics.enabled"]);
@@ -188,6 +189,10 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
       if (affects(event, "diagnostics.enabled")) diagnostics.setEnabled(settings["diagnostics.enabled"], analysis.all());
       if (affects(event, "granularity")) {
         analysis.setGranularity(settings.granularity);
+        reanalyseAll();
+      }
+      if (affects(event, "feedback.missingMarkers") || affects(event, "feedback.nonAnswers") || affects(event, "feedback.scoreAll")) {
+        analysis.setJudging(judgingOf(settings));
         reanalyseAll();
       }
       if (affects(event, "live.enabled") || affects(event, "live.languages") || affects(event, "live.maxDocumentSize")) scheduleVisible(0);

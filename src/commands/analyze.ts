@@ -74,7 +74,7 @@ export async function analyzeActiveDocument(
     const problems = results?.table?.problems ?? [];
     if (problems.length) {
       void vscode.window.showWarningMessage(
-        `Inline Sentiment: ${vscode.workspace.asRelativePath(document.uri)}: ${describeProblems(problems)} Every other row was scored.`,
+        `Inline Sentiment: ${vscode.workspace.asRelativePath(document.uri)}: ${describeProblems(problems)} Every other row was read.`,
       );
     }
     return results;

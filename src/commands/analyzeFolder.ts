@@ -64,7 +64,8 @@ export async function analyzeFolder(
                 results.push(file);
               } else {
                 const text = await readText(uri);
-                results.push(panelFile(uri, text, await analysis.scoreText(text, languageOfPath(uri.path), controller.signal)));
+                const { units, notScored } = await analysis.scoreProse(text, languageOfPath(uri.path), controller.signal);
+                results.push(panelFile(uri, text, units, { notScored }));
               }
             } catch (error) {
               if (error instanceof CancelledError) break;
@@ -88,7 +89,7 @@ export async function analyzeFolder(
     if (skipped.length) void vscode.window.showWarningMessage(`Inline Sentiment: skipped ${skipped.length} file(s): ${skipped.join("; ")}`);
     if (unreadable.length) {
       void vscode.window.showWarningMessage(
-        `Inline Sentiment: some rows could not be read or had no text, listed with their lines in the summary: ${unreadable.join(", ")}. Every other row was scored.`,
+        `Inline Sentiment: some rows could not be read, listed with their lines in the summary: ${unreadable.join(", ")}. Every other row was read.`,
       );
     }
     await vscode.commands.executeCommand(COMMANDS.showPanel);
@@ -109,7 +110,7 @@ async function scoreTable(analysis: AnalysisService, uri: vscode.Uri, format: Ta
   const source = open ? { text: open.getText() } : { bytes: await vscode.workspace.fs.readFile(uri) };
   const scored = await analysis.scoreTable(uri, source, format, signal);
   if (!scored.table) throw new Error(scored.problems[0]?.message ?? "no columns to read");
-  return panelFile(uri, "", scored.units, { lines: scored.lines, fields: scored.fields, table: scored.table });
+  return panelFile(uri, "", scored.units, { lines: scored.lines, fields: scored.fields, table: scored.table, notScored: scored.notScored });
 }
 
 /** An open document's current text, else the file's; binary files (by the one policy of core/files.ts) are refused. */

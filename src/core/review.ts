@@ -79,26 +79,42 @@ export interface PanelFeed extends Omit<PanelModel, "files"> {
   files: PanelFileFeed[];
 }
 
-export interface PanelFileFeed extends Omit<PanelFile, "units"> {
+export interface PanelFileFeed extends Omit<PanelFile, "units" | "notScored"> {
   /** How many units the file has. */
   count: number;
   /** Unit `i` (0 <= i < count), made anew on each call. */
   unit(i: number): PanelUnit;
+  /** How many units were not scored (10,000 `NA` rows are written a few at a time too). */
+  notScoredCount?: number;
+  /** Not-scored unit `i` (0 <= i < notScoredCount), made anew on each call. */
+  notScoredUnit?(i: number): PanelSkipped;
 }
 
 /** A model already built (a folder run's, a test's), as a feed. */
 export function feedOf(model: PanelModel): PanelFeed {
-  return { ...model, files: model.files.map(({ units, ...file }) => ({ ...file, count: units.length, unit: (i) => units[i] })) };
+  return {
+    ...model,
+    files: model.files.map(({ units, notScored, ...file }) => ({
+      ...file,
+      count: units.length,
+      unit: (i) => units[i],
+      ...(notScored?.length && { notScoredCount: notScored.length, notScoredUnit: (i: number) => notScored[i] }),
+    })),
+  };
 }
 
 /** The feed's model without units (every file's `units` empty). */
 export function headOf(feed: PanelFeed): PanelModel {
-  return { ...feed, files: feed.files.map(({ count: _count, unit: _unit, ...file }) => ({ ...file, units: [] })) };
+  return { ...feed, files: feed.files.map(({ count: _count, unit: _unit, notScoredCount: _n, notScoredUnit: _u, ...file }) => ({ ...file, units: [] })) };
 }
 
 /** A feed's model, every unit made. */
 export function modelOf(feed: PanelFeed): PanelModel {
   const model = headOf(feed);
-  model.files.forEach((file, f) => (file.units = Array.from({ length: feed.files[f].count }, (_, i) => feed.files[f].unit(i))));
+  model.files.forEach((file, f) => {
+    const { count, unit, notScoredCount, notScoredUnit } = feed.files[f];
+    file.units = Array.from({ length: count }, (_, i) => unit(i));
+    if (notScoredCount && notScoredUnit) file.notScored = Array.from({ length: notScoredCount }, (_, i) => notScoredUnit(i));
+  });
   return model;
 }

@@ -7,6 +7,9 @@
  */
 import * as vscode from "vscode";
 import { LruCache } from "../core/cache";
+import { compileRules, judgeText, type CompiledRules, type RuleSettings } from "../core/judge";
+import { detectLanguage } from "../core/language";
+import type { NotScored } from "../core/notScored";
 import { polarityOf, type LabelMap } from "../core/polarity";
 import { DocumentSegmenter, type Granularity } from "../core/segment";
 import { ScoredRow } from "../core/scored";
@@ -39,6 +42,21 @@ export interface DocumentResults {
   positions?: Uint32Array;
   /** A tabular source: each unit's other columns, by unit index (parsed when asked for). */
   fields?: RowFields;
+  /**
+   * The units not scored (empty cells, missing-value markers, non-answers, other languages, no words), each with its
+   * reason, in document order. `units` (scored only) and these hold every row of a table once.
+   */
+  notScored?: NotScoredUnits;
+}
+
+/** Units that are not scored, with the reason of each; a table's come with their lines, positions and fields. */
+export interface NotScoredUnits {
+  units: Unit[];
+  reasons: NotScored[];
+  /** A tabular source: as DocumentResults' lines, positions and fields, index by index with `units`. */
+  lines?: readonly number[];
+  positions?: Uint32Array;
+  fields?: RowFields;
 }
 
 /** Scored units with their count per polarity. */
@@ -51,6 +69,7 @@ type RowData = Pick<DocumentResults, "lines" | "positions" | "fields">;
 interface DocumentUnits extends RowData {
   units: Unit[];
   table?: TableInfo;
+  notScored?: NotScoredUnits;
 }
 
 /** The per-unit data of the units at `indices`, in that order. */
@@ -87,6 +106,12 @@ export class AnalysisService implements vscode.Disposable {
   private inFlight = 0;
   /** The model whose scores the cache holds. */
   private scoredBy: ModelInfo | undefined;
+  /** Which units are not scored (settings `feedback.*`); the model's languages are added per run. */
+  private judging: RuleSettings = {};
+  /** Per paragraph text: why it is not scored (null: it is scored). Emptied when the rules or the model change. */
+  private readonly judged = new LruCache<string, NotScored | null>(CACHE_ENTRIES);
+  /** The compiled rules of prose and of rows for the current settings and model, made when first needed. */
+  private compiled: { languages?: readonly string[]; prose: CompiledRules } | undefined;
   private idleWaiters: (() => void)[] = [];
 
   /** Fires when a document's results are stored (or re-labelled after a threshold change). */
@@ -179,10 +204,16 @@ export class AnalysisService implements vscode.Disposable {
    * aborted signal stops it, also in the middle of the text (its queued model work is cancelled).
    */
   async scoreText(text: string, languageId: string, signal?: AbortSignal): Promise<ScoredUnit[]> {
+    return (await this.scoreProse(text, languageId, signal)).units;
+  }
+
+  /** As scoreText, with the units that were not scored (their reasons) beside the scored ones. */
+  async scoreProse(text: string, languageId: string, signal?: AbortSignal): Promise<{ units: ScoredUnit[]; notScored?: NotScoredUnits }> {
     this.begin();
     try {
-      const units = (await new DocumentSegmenter(languageId, this.granularity).segmentAsync(text, () => signal?.aborted ?? false)) ?? [];
-      return await this.scoreUnits(units, signal);
+      const segmented = (await new DocumentSegmenter(languageId, this.granularity).segmentAsync(text, () => signal?.aborted ?? false)) ?? [];
+      const { units, notScored } = await this.judgeProse(segmented);
+      return { units: await this.scoreUnits(units, signal), ...(notScored && { notScored }) };
     } finally {
       this.end();
     }
@@ -197,12 +228,12 @@ export class AnalysisService implements vscode.Disposable {
     source: { text: string } | { bytes: Uint8Array },
     format: TableFormat,
     signal?: AbortSignal,
-  ): Promise<{ units: ScoredUnit[]; lines: number[]; fields: RowFields; table?: TableInfo; problems: Problem[] }> {
+  ): Promise<{ units: ScoredUnit[]; lines: number[]; fields: RowFields; table?: TableInfo; problems: Problem[]; notScored: NotScoredUnits }> {
     this.begin();
     try {
-      const { read, info } = await this.tables.fileRows(uri, source, format);
+      const { read, info } = await this.tables.fileRows(uri, source, format, await this.rowRules());
       const units = await this.scoreUnits(read.units, signal);
-      return { units, lines: read.lines, fields: read.fields, table: info, problems: info?.problems ?? read.problems };
+      return { units, lines: read.lines, fields: read.fields, table: info, problems: info?.problems ?? read.problems, notScored: read.notScored };
     } finally {
       this.end();
     }
@@ -277,7 +308,7 @@ export class AnalysisService implements vscode.Disposable {
           const scoredFirst = await this.scoredAll(first, firstScores);
           await pause();
           if (superseded()) return undefined;
-          if (!stale()) this.store(document, version, scoredFirst, true, options.selection, { table: parsed.table, ...pickRows(parsed, firstAt) });
+          if (!stale()) this.store(document, version, scoredFirst, true, options.selection, { table: parsed.table, notScored: parsed.notScored, ...pickRows(parsed, firstAt) });
           this.progress.fire({ done: first.length, total });
         }
         const restScores = await this.classifyTexts(rest.map((unit) => unit.text), { signal });
@@ -346,6 +377,67 @@ export class AnalysisService implements vscode.Disposable {
   /** A new unit size; documents are re-analysed by the caller. */
   setGranularity(granularity: Granularity): void {
     this.granularity = granularity;
+    this.compiled = undefined;
+    this.judged.clear();
+  }
+
+  /** Which units are not scored (settings `feedback.missingMarkers`, `nonAnswers`, `scoreAll`); the caller re-analyses. */
+  setJudging(rules: RuleSettings): void {
+    this.judging = rules;
+    this.compiled = undefined;
+    this.judged.clear();
+  }
+
+  /** The rules a table's rows are judged by in the table worker: the settings' with the model's languages. */
+  private async rowRules(): Promise<RuleSettings> {
+    const model = await this.model();
+    return { ...this.judging, ...(model.languages && { languages: model.languages }) };
+  }
+
+  /**
+   * The rules a paragraph is judged by: its language and whether it has words. Markers and non-answers are for
+   * answers, so they apply only at granularity "line" (one answer per line, a pasted feedback list).
+   */
+  private async proseRules(): Promise<CompiledRules> {
+    const model = await this.model();
+    if (this.compiled && this.compiled.languages === model.languages) return this.compiled.prose;
+    const line = this.granularity === "line";
+    const prose = compileRules({
+      ...this.judging,
+      missing: line ? this.judging.missing : [],
+      nonAnswers: line ? this.judging.nonAnswers : [],
+      languages: model.languages,
+      detect: this.judging.language ? detectLanguage : undefined,
+    });
+    this.judged.clear();
+    this.compiled = { languages: model.languages, prose };
+    return prose;
+  }
+
+  /**
+   * Splits segmented units into those to score and those not, a few milliseconds per event-loop turn (a detector
+   * takes a fraction of a millisecond per paragraph; 10,000 paragraphs would hold the host otherwise), each text
+   * judged once while the rules hold.
+   */
+  private async judgeProse(units: readonly Unit[]): Promise<{ units: Unit[]; notScored?: NotScoredUnits }> {
+    const rules = await this.proseRules();
+    const kept: Unit[] = [];
+    const skipped: NotScoredUnits = { units: [], reasons: [] };
+    await forSliced(
+      units,
+      hostPause(),
+      (unit) => {
+        let why = this.judged.get(unit.text);
+        if (why === undefined) this.judged.set(unit.text, (why = judgeText(unit.text, rules) ?? null));
+        if (why === null) kept.push(unit);
+        else {
+          skipped.units.push(unit);
+          skipped.reasons.push(why);
+        }
+      },
+      64,
+    );
+    return { units: kept, ...(skipped.units.length > 0 && { notScored: skipped }) };
   }
 
   forget(uri: vscode.Uri): void {
@@ -398,18 +490,28 @@ export class AnalysisService implements vscode.Disposable {
    */
   private async unitsOf(document: vscode.TextDocument, selection: vscode.Range | undefined, stale: () => boolean): Promise<DocumentUnits | undefined> {
     if (tableFormatOfDocument(document)) {
-      const { read, info } = await this.tables.rows(document);
+      const { read, info } = await this.tables.rows(document, await this.rowRules());
       if (stale()) return undefined;
       const rows = { lines: read.lines, positions: read.positions, fields: read.fields };
-      if (!selection || selection.isEmpty) return { units: read.units, table: info, ...rows };
+      const skipped = read.notScored;
+      if (!selection || selection.isEmpty) return { units: read.units, table: info, ...rows, ...(skipped.units.length > 0 && { notScored: skipped }) };
       const [from, to] = [document.offsetAt(selection.start), document.offsetAt(selection.end)];
-      const kept = read.units.flatMap((unit, i) => (unit.start <= to && from <= unit.end ? [i] : []));
-      return { units: kept.map((i) => read.units[i]), table: info, ...pickRows(rows, kept) };
+      const touched = (units: readonly Unit[]) => units.flatMap((unit, i) => (unit.start <= to && from <= unit.end ? [i] : []));
+      const kept = touched(read.units);
+      const keptSkipped = touched(skipped.units);
+      return {
+        units: kept.map((i) => read.units[i]),
+        table: info,
+        ...pickRows(rows, kept),
+        ...(keptSkipped.length > 0 && {
+          notScored: { units: keptSkipped.map((i) => skipped.units[i]), reasons: keptSkipped.map((i) => skipped.reasons[i]), ...pickRows(skipped, keptSkipped) },
+        }),
+      };
     }
     if (selection && !selection.isEmpty) {
       const offset = document.offsetAt(selection.start);
       const units = await new DocumentSegmenter(document.languageId, this.granularity).segmentAsync(document.getText(selection), stale);
-      return units && { units: units.map((unit) => ({ ...unit, start: unit.start + offset, end: unit.end + offset })) };
+      return units && this.judgeProse(units.map((unit) => ({ ...unit, start: unit.start + offset, end: unit.end + offset })));
     }
     const key = document.uri.toString();
     let segmenter = this.segmenters.get(key);
@@ -418,7 +520,7 @@ export class AnalysisService implements vscode.Disposable {
       this.segmenters.set(key, segmenter);
     }
     const units = await segmenter.segmentAsync(document.getText(), stale);
-    return units && { units };
+    return units && this.judgeProse(units);
   }
 
   private store(
@@ -442,6 +544,7 @@ export class AnalysisService implements vscode.Disposable {
       ...(source.lines && { lines: source.lines }),
       ...(source.positions && { positions: source.positions }),
       ...(source.fields && { fields: source.fields }),
+      ...(source.notScored && { notScored: source.notScored }),
     };
     this.results.set(document.uri.toString(), result);
     this.changed.fire(result);

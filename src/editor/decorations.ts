@@ -6,7 +6,8 @@
  * scrolls: handing VS Code every unit's decoration at once held the extension host's event loop for ~100 ms.
  */
 import * as vscode from "vscode";
-import type { Polarity, ScoredUnit } from "../core/types";
+import { notScoredLabel } from "../core/judge";
+import type { Polarity, ScoredUnit, Unit } from "../core/types";
 import type { Indicator } from "../config";
 import type { DocumentResults } from "./analysisService";
 import { unitRanges } from "./documents";
@@ -22,8 +23,8 @@ const BADGE_ICON: Record<Polarity, string> = { positive: "▲", negative: "▼",
 const FULL_PAINT = 2000;
 const MARGIN_LINES = 400;
 
-/** What an editor shows: the units, and for a table where each is (see DocumentResults.positions). */
-type Painted = Pick<DocumentResults, "units" | "positions">;
+/** What an editor shows: the units, for a table where each is (see DocumentResults.positions), and those not scored. */
+type Painted = Pick<DocumentResults, "units" | "positions" | "notScored">;
 
 /** Lines [from, to] (0-based) painted in an editor showing many units. */
 interface Window {
@@ -44,6 +45,8 @@ function styleOf(unit: Pick<ScoredUnit, "polarity" | "score">): Style {
 
 export class DecorationController implements vscode.Disposable {
   private types = new Map<Style, vscode.TextEditorDecorationType>();
+  /** The faint "not scored: French" badge after a unit that was not scored; no background, no ruler mark. */
+  private notScoredType: vscode.TextEditorDecorationType | undefined;
   /** What each editor shows, so an indicator change can repaint without asking for results again. */
   private readonly painted = new Map<vscode.TextEditor, Painted>();
   /** The lines painted, for editors whose units are painted around the visible lines only. */
@@ -121,11 +124,17 @@ export class DecorationController implements vscode.Disposable {
         }),
       );
     }
+    this.notScoredType = vscode.window.createTextEditorDecorationType({
+      after: { margin: "0 0 0 2em", color: new vscode.ThemeColor("editorCodeLens.foreground"), fontStyle: "italic" },
+      rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+    });
   }
 
   private disposeTypes(): void {
     for (const type of this.types.values()) type.dispose();
     this.types.clear();
+    this.notScoredType?.dispose();
+    this.notScoredType = undefined;
   }
 
   private paint(editor: vscode.TextEditor, painted: Painted): void {
@@ -134,7 +143,11 @@ export class DecorationController implements vscode.Disposable {
     const document = editor.document;
     const badges = this.indicator === "badge" || this.indicator === "both";
     const rangeOf = unitRanges(document, painted);
-    const [from, to] = this.shown(editor, units);
+    // Windowed when the units and the badges of those not scored are many together.
+    const notScored = painted.notScored;
+    const windowed = units.length + (notScored?.units.length ?? 0) > FULL_PAINT && editor.visibleRanges.length > 0;
+    if (!windowed) this.windows.delete(editor);
+    const [from, to] = this.shown(editor, units, windowed);
     for (let i = from; i < to; i++) {
       const unit = units[i];
       byStyle.get(styleOf(unit))!.push({
@@ -143,18 +156,25 @@ export class DecorationController implements vscode.Disposable {
       });
     }
     for (const [style, options] of byStyle) editor.setDecorations(this.types.get(style)!, options);
+    // Units not scored get a faint badge saying why, whatever the indicator, unless indicators are off.
+    const skipped: vscode.DecorationOptions[] = [];
+    if (notScored && this.indicator !== "none") {
+      const skippedRange = unitRanges(document, notScored);
+      const [first, end] = this.shown(editor, notScored.units, windowed);
+      for (let i = first; i < end; i++) {
+        skipped.push({ range: skippedRange(i), renderOptions: { after: { contentText: `not scored: ${notScoredLabel(notScored.reasons[i])}` } } });
+      }
+    }
+    editor.setDecorations(this.notScoredType!, skipped);
     this.painted.set(editor, painted);
   }
 
   /**
-   * Which units to paint, as [first, end) indices: all of them, or when there are many, those within MARGIN_LINES of
-   * the visible lines.
+   * Which units to paint, as [first, end) indices: all of them, or when `windowed` (there are many), those within
+   * MARGIN_LINES of the visible lines.
    */
-  private shown(editor: vscode.TextEditor, units: readonly ScoredUnit[]): [number, number] {
-    if (units.length <= FULL_PAINT || editor.visibleRanges.length === 0) {
-      this.windows.delete(editor);
-      return [0, units.length];
-    }
+  private shown(editor: vscode.TextEditor, units: readonly Unit[], windowed: boolean): [number, number] {
+    if (!windowed) return [0, units.length];
     const document = editor.document;
     const from = Math.max(0, editor.visibleRanges[0].start.line - MARGIN_LINES);
     const to = Math.min(document.lineCount - 1, editor.visibleRanges[editor.visibleRanges.length - 1].end.line + MARGIN_LINES);

@@ -1,7 +1,7 @@
 /** Small questions about open documents, answered the same way everywhere in the editor layer. */
 import * as vscode from "vscode";
 import { BINARY_SNIFF_LENGTH, looksBinary } from "../core/files";
-import type { DocumentResults } from "./analysisService";
+import type { Unit } from "../core/types";
 
 /** Characters in a document, without copying its text. */
 export function documentLength(document: vscode.TextDocument): number {
@@ -23,7 +23,7 @@ export function openDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
  * Where unit `i` of `results` is in `document` (the version they were scored on): a table's units come with their
  * positions, so no `positionAt` per unit (800 painted rows held the host's loop for 20-30 ms); others by offset.
  */
-export function unitRanges(document: vscode.TextDocument, results: Pick<DocumentResults, "units" | "positions">): (i: number) => vscode.Range {
+export function unitRanges(document: vscode.TextDocument, results: { units: readonly Unit[]; positions?: Uint32Array }): (i: number) => vscode.Range {
   const { units, positions } = results;
   return positions
     ? (i) => new vscode.Range(positions[i * 4], positions[i * 4 + 1], positions[i * 4 + 2], positions[i * 4 + 3])

@@ -3,12 +3,14 @@
  * model that scored it, the window count of long paragraphs, and on request ("Why?") the words that move the score most.
  */
 import * as vscode from "vscode";
+import { notScoredLabel, notScoredWhy } from "../core/judge";
+import type { NotScored } from "../core/notScored";
 import type { ScoredUnit } from "../core/types";
 import { COMMANDS } from "../commands/ids";
 import type { Explanation, ModelInfo } from "../engine/protocol";
 import { runtimeOf } from "../engine/runtime";
 import { modelDisplayName } from "../models/locate";
-import type { AnalysisService } from "./analysisService";
+import type { AnalysisService, DocumentResults } from "./analysisService";
 import { unitRanges } from "./documents";
 
 export class SentimentHoverProvider implements vscode.HoverProvider {
@@ -19,7 +21,7 @@ export class SentimentHoverProvider implements vscode.HoverProvider {
     if (!results || results.version !== document.version) return undefined;
     const offset = document.offsetAt(position);
     const index = results.units.findIndex((u) => u.start <= offset && offset <= u.end);
-    if (index < 0) return undefined;
+    if (index < 0) return this.notScoredHover(document, results, offset);
     const unit = results.units[index];
     // A table's rows keep their other columns beside the units, parsed only for the row hovered.
     const fields = results.fields?.get(index);
@@ -27,6 +29,35 @@ export class SentimentHoverProvider implements vscode.HoverProvider {
     const explanation = this.analysis.cachedExplanation(unit.text);
     return new vscode.Hover(hoverMarkdown(unit, results.model, { uri: document.uri, explanation, fields }), range);
   }
+
+  /** The hover over a unit that was not scored, if the offset is on one. */
+  private notScoredHover(document: vscode.TextDocument, results: DocumentResults, offset: number): vscode.Hover | undefined {
+    const skipped = results.notScored;
+    if (!skipped) return undefined;
+    const index = skipped.units.findIndex((u) => u.start <= offset && offset <= u.end);
+    if (index < 0) return undefined;
+    const range = unitRanges(document, skipped)(index);
+    return new vscode.Hover(notScoredMarkdown(skipped.reasons[index], results.model, skipped.fields?.get(index)), range);
+  }
+}
+
+/** The hover of a unit that was not scored: why, and a table row's other columns. */
+function notScoredMarkdown(why: NotScored, model: ModelInfo, fields?: Record<string, string>): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, true);
+  md.supportHtml = false;
+  md.appendMarkdown("**Not scored** · ");
+  md.appendText(notScoredLabel(why));
+  md.appendMarkdown("\n\n");
+  // The reason names the marker or answer from the file: as text.
+  md.appendText(notScoredWhy(why));
+  md.appendMarkdown("\n\n");
+  if (why.reason === "language") {
+    md.appendText(`${modelDisplayName(model)} reads ${(model.languages ?? ["en"]).join(", ")}. `);
+  }
+  md.appendText("Left out of the counts, groups, themes and the arc; reports list it with its reason. Setting inlineSentiment.feedback.scoreAll scores it anyway.");
+  md.appendMarkdown("\n\n");
+  if (fields) appendFields(md, fields);
+  return md;
 }
 
 /**

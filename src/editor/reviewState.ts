@@ -5,10 +5,10 @@
 import * as vscode from "vscode";
 import { lineSpan, lineStarts } from "../core/lines";
 import type { ScoredUnit } from "../core/types";
-import { feedOf, type PanelFeed, type PanelFile, type PanelModel, type PanelUnit } from "../core/review";
+import { feedOf, type PanelFeed, type PanelFile, type PanelModel, type PanelSkipped, type PanelUnit } from "../core/review";
 import type { RowFields } from "../engine/tables/rows";
 import type { PanelSource } from "../panel/summaryPanel";
-import type { AnalysisService } from "./analysisService";
+import type { AnalysisService, NotScoredUnits } from "./analysisService";
 import { openDocument } from "./documents";
 import type { TableInfo } from "./tables";
 import { modelDisplayName } from "../models/locate";
@@ -47,14 +47,19 @@ export class ReviewState implements PanelSource, vscode.Disposable {
   current(): PanelModel | undefined {
     if (this.folderRun) return this.folderRun;
     const parts = this.documentParts();
-    return parts && { ...parts.model, files: [{ ...parts.head, units: parts.units.map(parts.unit) }] };
+    if (!parts) return undefined;
+    const notScored = Array.from({ length: parts.notScoredCount }, (_, i) => parts.skipped(i, true));
+    return { ...parts.model, files: [{ ...parts.head, units: parts.units.map(parts.unit), ...(notScored.length > 0 && { notScored }) }] };
   }
 
   /** The same as `current()`, as a feed: its rows are made one by one as the panel writes them (15,000 rows). */
   load(): PanelFeed | undefined {
     if (this.folderRun) return feedOf(this.folderRun);
     const parts = this.documentParts({ fieldsAsJson: true });
-    return parts && { ...parts.model, files: [{ ...parts.head, count: parts.units.length, unit: (i) => parts.unit(parts.units[i], i) }] };
+    if (!parts) return undefined;
+    // The page lists the units not scored by line and reason: their fields stay on the host (reports have them).
+    const skipped = parts.notScoredCount > 0 && { notScoredCount: parts.notScoredCount, notScoredUnit: (i: number) => parts.skipped(i, false) };
+    return { ...parts.model, files: [{ ...parts.head, count: parts.units.length, unit: (i) => parts.unit(parts.units[i], i), ...skipped }] };
   }
 
   /**
@@ -110,14 +115,18 @@ export function panelFile(
   units: readonly ScoredUnit[],
   source: RowSource = {},
 ): PanelFile {
-  const { head, unit } = panelRows(uri, text, source);
-  return { ...head, units: units.map(unit) };
+  const { head, unit, notScoredCount, skipped } = panelRows(uri, text, source);
+  const notScored = Array.from({ length: notScoredCount }, (_, i) => skipped(i, true));
+  return { ...head, units: units.map(unit), ...(notScored.length > 0 && { notScored }) };
 }
 
 /** A file's head (name, table) and how each of its units becomes a panel row. */
 interface PanelRows {
   head: Omit<PanelFile, "units">;
   unit: (unit: ScoredUnit, i: number) => PanelUnit;
+  /** How many units were not scored, and how each becomes a row (with its fields parsed when `withFields`). */
+  notScoredCount: number;
+  skipped: (i: number, withFields: boolean) => PanelSkipped;
 }
 
 /** What a file's units come with: a table's lines and fields per unit (by index), and the table itself. */
@@ -125,12 +134,27 @@ interface RowSource {
   lines?: readonly number[];
   fields?: RowFields;
   table?: TableInfo;
+  /** The units not scored, with their reasons (and a table's lines and fields). */
+  notScored?: NotScoredUnits;
 }
 
 function panelRows(uri: vscode.Uri, text: string, source: RowSource, fieldsAsJson = false): PanelRows {
-  const { lines, fields, table } = source;
-  const starts = lines ? [] : lineStarts(text);
+  const { lines, fields, table, notScored } = source;
+  const starts = lines && (!notScored || notScored.lines) ? [] : lineStarts(text);
   return {
+    notScoredCount: notScored?.units.length ?? 0,
+    skipped: (i, withFields) => {
+      const unit = notScored!.units[i];
+      const { reason, detail } = notScored!.reasons[i];
+      const rowFields = withFields && notScored!.fields && i < notScored!.fields.length ? notScored!.fields.get(i) : undefined;
+      return {
+        ...(notScored!.lines ? { startLine: notScored!.lines[i * 2], endLine: notScored!.lines[i * 2 + 1] } : lineSpan(starts, unit)),
+        text: unit.text,
+        reason,
+        ...(detail !== undefined && { detail }),
+        ...(rowFields && { fields: rowFields }),
+      };
+    },
     head: {
       uri: uri.toString(),
       name: vscode.workspace.asRelativePath(uri),

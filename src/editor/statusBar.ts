@@ -1,5 +1,7 @@
 /** The status bar item: the active document's sentiment at a glance, progress while analysing; click opens the panel. */
 import * as vscode from "vscode";
+import { describeNotScored } from "../core/judge";
+import type { NotScored } from "../core/notScored";
 import { COMMANDS } from "../commands/ids";
 import { modelDisplayName } from "../models/locate";
 import { runtimeOf } from "../engine/runtime";
@@ -10,6 +12,7 @@ export class SentimentStatusBar implements vscode.Disposable {
   private progress: Progress | undefined;
   /** Why live highlighting is off for a document, keyed by uri. */
   private readonly notes = new Map<string, string>();
+  private readonly lines = new WeakMap<readonly NotScored[], string>();
 
   constructor(private readonly analysis: AnalysisService) {
     this.item.name = "Inline Sentiment";
@@ -59,12 +62,20 @@ export class SentimentStatusBar implements vscode.Disposable {
       `${counts.positive} positive, ${counts.negative} negative, ${counts.neutral} neutral (${results.units.length} units${scope}). ` +
         `Model: ${modelDisplayName(results.model)} (${runtimeOf(results.model)}).${note ? " " + note : ""}`,
     );
+    if (results.notScored) tooltip.appendText(` ${this.notScoredLine(results.notScored.reasons)}.`);
     tooltip.appendMarkdown(`\n\n[Show the summary](command:${COMMANDS.showPanel})`);
     if (results.model.kind === "mini") {
       tooltip.appendMarkdown(` · [$(cloud-download) Download the full model (67 MB)](command:${COMMANDS.downloadModel})`);
     }
     this.item.tooltip = tooltip;
     this.item.show();
+  }
+
+  /** "10,115 missing (NA), 412 in French: not scored", counted once per list of reasons (updates come often). */
+  private notScoredLine(reasons: readonly NotScored[]): string {
+    let line = this.lines.get(reasons);
+    if (line === undefined) this.lines.set(reasons, (line = describeNotScored(reasons)));
+    return line;
   }
 
   dispose(): void {

@@ -4,6 +4,7 @@
  * as units, parsed off the main thread by the table worker.
  */
 import * as vscode from "vscode";
+import type { RuleSettings } from "../core/judge";
 import { tableFormatOf, type Problem, type TableFormat } from "../core/tabular";
 import type { TableSummary } from "../core/tabular/units";
 import type { ReadOptions, TableClient, TableRead } from "../engine/tables/client";
@@ -27,7 +28,7 @@ export function tableFormatOfDocument(document: vscode.TextDocument): TableForma
 export interface TableInfo {
   columns: string[];
   textColumn: string;
-  /** Rows that could not be read or have nothing to score, each naming its line. */
+  /** Rows that could not be read, each naming its line. */
   problems: Problem[];
 }
 
@@ -98,11 +99,11 @@ export class TabularSources implements vscode.Disposable {
    * The rows of the document's remembered column as units. Throws ColumnNeededError when no column is chosen or the
    * chosen one is no longer in the file.
    */
-  async rows(document: vscode.TextDocument): Promise<{ read: TableRead; info: TableInfo }> {
+  async rows(document: vscode.TextDocument, rules?: RuleSettings): Promise<{ read: TableRead; info: TableInfo }> {
     const format = tableFormatOfDocument(document);
     const column = this.column(document.uri);
     if (!format || !column) throw new ColumnNeededError(CHOOSE_COLUMN_NOTE);
-    const read = await this.client.read({ key: document.uri.toString(), ...this.sourceOf(document), format, column });
+    const read = await this.client.read({ key: document.uri.toString(), ...this.sourceOf(document), format, column, rules });
     if (read.missing || !read.column) {
       throw new ColumnNeededError(`The text column "${column}" is no longer in the file. ${CHOOSE_COLUMN_NOTE}`);
     }
@@ -110,8 +111,8 @@ export class TabularSources implements vscode.Disposable {
   }
 
   /** A file's rows by its remembered column, else the suggested one (Analyze Folder asks nothing). */
-  async fileRows(uri: vscode.Uri, source: { text: string } | { bytes: Uint8Array }, format: TableFormat): Promise<{ read: TableRead; info?: TableInfo }> {
-    const read = await this.client.read({ key: uri.toString(), source, format, column: this.column(uri), fallback: true });
+  async fileRows(uri: vscode.Uri, source: { text: string } | { bytes: Uint8Array }, format: TableFormat, rules?: RuleSettings): Promise<{ read: TableRead; info?: TableInfo }> {
+    const read = await this.client.read({ key: uri.toString(), source, format, column: this.column(uri), fallback: true, rules });
     if (!read.column) return { read };
     const problems = read.missing
       ? [{ line: 1, message: `Line 1: the remembered text column "${read.missing}" is not in the file; "${read.column}" was scored instead.` }, ...read.problems]

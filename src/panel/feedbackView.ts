@@ -29,7 +29,8 @@ import {
   type ScoredItem,
   type TermIndex,
 } from "../core/feedback";
-import type { PanelModel } from "../core/review";
+import { describeNotScored, notScored, notScoredLabel } from "../core/judge";
+import type { PanelModel, PanelSkipped } from "../core/review";
 import type { Polarity } from "../core/types";
 import type { GroupBy, PanelState } from "./protocol";
 import { entriesOf, type UnitEntry } from "./summary";
@@ -48,6 +49,15 @@ export interface ProblemEntry {
   fileName: string;
   line: number;
   message: string;
+}
+
+/** A unit that was not scored, with where it is and its reason as shown ("French", "missing (NA)"). */
+export interface NotScoredEntry {
+  unit: PanelSkipped;
+  uri: string;
+  fileName: string;
+  /** The reason as a badge says it after "not scored: ". */
+  label: string;
 }
 
 /** A stable string key for a group-by choice (cache keys, select option values). */
@@ -189,6 +199,10 @@ export class FeedbackView {
   readonly groupOptions: (GroupBy | null)[];
   readonly dateColumns: DateColumn[];
   readonly problems: ProblemEntry[];
+  /** The units not scored, in file then document order; none of them is in `entries`. */
+  readonly notScored: NotScoredEntry[];
+  /** How many were not scored and why, in one line ("10,115 missing (NA), 412 in French: not scored"); "" if none. */
+  readonly notScoredLine: string;
   readonly texts: string[];
   private readonly list: FeedbackList;
   private readonly groupCache = new Map<string, GroupStats[]>();
@@ -210,6 +224,10 @@ export class FeedbackView {
     const sample = this.items.slice(0, COLUMN_SAMPLE).map((item) => item.fields);
     this.dateColumns = this.columns.length > 0 ? detectDateColumns(sample, this.columns) : [];
     this.problems = model.files.flatMap((file) => (file.problems ?? []).map((p) => ({ fileName: file.name, line: p.line, message: p.message })));
+    this.notScored = model.files.flatMap((file) =>
+      (file.notScored ?? []).map((unit) => ({ unit, uri: file.uri, fileName: file.name, label: notScoredLabel(notScored(unit.reason, unit.detail)) })),
+    );
+    this.notScoredLine = describeNotScored(this.notScored.map(({ unit }) => notScored(unit.reason, unit.detail)));
     if (previous?.termIndex && sameTexts(previous.texts, this.texts)) this.termIndex = previous.termIndex;
   }
 

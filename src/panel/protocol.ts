@@ -8,7 +8,8 @@
  */
 import type { GroupSortKey } from "../core/feedback";
 import type { Polarity } from "../core/types";
-import type { PanelFile, PanelModel, PanelUnit } from "../core/review";
+import type { NotScoredReason } from "../core/notScored";
+import type { PanelFile, PanelModel, PanelSkipped, PanelUnit } from "../core/review";
 
 /** Host → page: the model to draw; `undefined` draws the empty state. */
 export interface UpdateMessage {
@@ -185,13 +186,29 @@ export function isPanelUnit(value: unknown): value is PanelUnit {
   );
 }
 
+const NOT_SCORED_REASONS: readonly NotScoredReason[] = ["empty", "missing", "non-answer", "language", "no-words"];
+
+export function isPanelSkipped(value: unknown): value is PanelSkipped {
+  if (!isRecord(value)) return false;
+  const { startLine, endLine, text, reason, detail } = value;
+  return (
+    isLine(startLine) &&
+    isLine(endLine) &&
+    endLine >= startLine &&
+    typeof text === "string" &&
+    (NOT_SCORED_REASONS as readonly unknown[]).includes(reason) &&
+    (detail === undefined || typeof detail === "string")
+  );
+}
+
 export function isPanelFile(value: unknown): value is PanelFile {
   return (
     isRecord(value) &&
     typeof value.uri === "string" &&
     typeof value.name === "string" &&
     Array.isArray(value.units) &&
-    value.units.every(isPanelUnit)
+    value.units.every(isPanelUnit) &&
+    (value.notScored === undefined || (Array.isArray(value.notScored) && value.notScored.every(isPanelSkipped)))
   );
 }
 

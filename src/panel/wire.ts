@@ -4,13 +4,14 @@
  * Posted as UTF-8 bytes instead, VS Code sends the bytes as they are, and the host writes the JSON a few units at a
  * time between event-loop turns. Pure (no `vscode`, no DOM, no `node:`): the host encodes, the page decodes.
  */
-import { headOf, type PanelFeed, type PanelUnit } from "../core/review";
+import { headOf, type PanelFeed, type PanelSkipped, type PanelUnit } from "../core/review";
 import type { Pause } from "../core/slices";
 import { isHostMessage, type HostMessage } from "./protocol";
 
 /**
  * The `update` message as posted, or null for the empty state: the model's JSON in UTF-8 chunks. The first is the model
- * with every file's `units` empty; each other is `[file index, units]`, the next units of that file. Each chunk is
+ * with every file's `units` empty; each other is `[file index, units]`, the next units of that file, or `[file index,
+ * units, 1]`, the next of its units not scored (`notScored`). Each chunk is
  * parsed on its own, so the page never holds the whole JSON as one string (10 MB strings linger in the page's heap
  * until a full collection; small ones go with the next scavenge).
  */
@@ -32,30 +33,36 @@ export async function encodeModel(feed: PanelFeed, pause: Pause): Promise<Uint8A
   const encoder = new TextEncoder();
   const chunks = [encoder.encode(JSON.stringify(headOf(feed)))];
   for (let f = 0; f < feed.files.length; f++) {
-    const { count, unit } = feed.files[f];
-    let pending: string[] = [];
-    let chars = 0;
-    const flush = () => {
-      if (pending.length) chunks.push(encoder.encode(`[${f},[${pending.join(",")}]]`));
-      pending = [];
-      chars = 0;
-    };
-    for (let i = 0; i < count; i += UNITS_PER_STEP) {
-      await pause();
-      const step: string[] = [];
-      for (let k = i; k < Math.min(count, i + UNITS_PER_STEP); k++) step.push(unitJson(unit(k)));
-      const piece = step.join(",");
-      pending.push(piece);
-      chars += piece.length;
-      if (chars >= CHUNK_CHARS) flush();
-    }
-    flush();
+    const { count, unit, notScoredCount = 0, notScoredUnit } = feed.files[f];
+    await writeUnits(f, count, (k) => unitJson(unit(k)), "", chunks, encoder, pause);
+    if (notScoredUnit) await writeUnits(f, notScoredCount, (k) => unitJson(notScoredUnit(k)), ",1", chunks, encoder, pause);
   }
   return chunks;
 }
 
+/** Writes `count` units' JSON as chunks `[f,[...]${tail}]`, a step at a time between pauses. */
+async function writeUnits(f: number, count: number, json: (k: number) => string, tail: string, chunks: Uint8Array[], encoder: TextEncoder, pause: Pause): Promise<void> {
+  let pending: string[] = [];
+  let chars = 0;
+  const flush = () => {
+    if (pending.length) chunks.push(encoder.encode(`[${f},[${pending.join(",")}]${tail}]`));
+    pending = [];
+    chars = 0;
+  };
+  for (let i = 0; i < count; i += UNITS_PER_STEP) {
+    await pause();
+    const step: string[] = [];
+    for (let k = i; k < Math.min(count, i + UNITS_PER_STEP); k++) step.push(json(k));
+    const piece = step.join(",");
+    pending.push(piece);
+    chars += piece.length;
+    if (chars >= CHUNK_CHARS) flush();
+  }
+  flush();
+}
+
 /** A unit's JSON; fields held as JSON text are written as they are, as its `fields`. */
-function unitJson(unit: PanelUnit): string {
+function unitJson(unit: PanelUnit | PanelSkipped): string {
   if (unit.fieldsJson === undefined) return JSON.stringify(unit);
   const { fieldsJson, ...rest } = unit;
   // `rest` holds the unit's other properties: its JSON is a non-empty object, closed by its last character.
@@ -77,7 +84,9 @@ export function decodeUpdate(value: unknown): HostMessage | undefined {
     for (const chunk of json.slice(1) as Uint8Array[]) {
       const part: unknown = JSON.parse(decoder.decode(chunk));
       if (!Array.isArray(part) || !Number.isInteger(part[0]) || !Array.isArray(part[1])) return undefined;
-      const units = (files[part[0] as number] as { units?: unknown } | undefined)?.units;
+      const file = files[part[0] as number] as { units?: unknown; notScored?: unknown } | undefined;
+      if (part[2] === 1 && file) file.notScored ??= [];
+      const units = part[2] === 1 ? file?.notScored : file?.units;
       if (!Array.isArray(units)) return undefined;
       for (const unit of part[1] as unknown[]) units.push(unit);
     }

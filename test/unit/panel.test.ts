@@ -549,6 +549,30 @@ describe("the update as posted (UTF-8 JSON chunks, written between pauses)", () 
     assert.deepEqual(decodeUpdate({ type: "update", json })?.model, documentModel(rows), "the page gets `fields` either way, never `fieldsJson`");
   });
 
+  it("carries the units not scored in chunks of their own, after the scored ones; the page counts and groups without them", async () => {
+    const rows = Array.from({ length: 300 }, (_, i) => ({ ...sst2(i * 2 + 2, `Row ${i}`, (i % 10) / 10), fields: { group: i % 2 ? "A" : "B" } }));
+    const notScored = Array.from({ length: 700 }, (_, i) => ({
+      startLine: i * 2 + 3,
+      endLine: i * 2 + 3,
+      text: i % 100 === 0 ? "Très bien" : "NA",
+      reason: i % 100 === 0 ? ("language" as const) : ("missing" as const),
+      detail: i % 100 === 0 ? "French" : "NA",
+    }));
+    const model: PanelModel = { ...documentModel(rows), files: [{ uri: "file:///w/t.csv", name: "t.csv", units: rows, columns: ["group", "text"], textColumn: "text", notScored }] };
+    const json = await encodeModel(feedOf(model), () => Promise.resolve());
+    const decoded = decodeUpdate({ type: "update", json })?.model;
+    assert.deepEqual(decoded, model);
+    const view = new FeedbackView(decoded!);
+    assert.equal(view.entries.length, 300, "the list, counts, groups and arc hold the scored units only");
+    assert.equal(view.groups({ kind: "column", column: "group" }).reduce((sum, g) => sum + g.count, 0), 300);
+    assert.equal(view.notScored.length, 700);
+    assert.equal(view.notScoredLine, "693 missing (NA), 7 in French: not scored");
+    assert.deepEqual([view.notScored[0].label, view.notScored[1].label], ["French", "missing (NA)"]);
+    const bad = { ...model, files: [{ ...model.files[0], notScored: [{ ...notScored[0], reason: "bored" }] }] };
+    assert.equal(isPanelModel(bad), false, "an unknown reason is refused");
+    assert.equal(isPanelModel(model), true);
+  });
+
   it("drops what is not a well-formed update", async () => {
     const bytes = (text: string) => [new TextEncoder().encode(text)];
     const broken = { ...feedback, files: [{ ...feedback.files[0], units: [{ ...feedback.files[0].units[0], polarity: "angry" }] }] };

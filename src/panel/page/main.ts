@@ -37,6 +37,8 @@ const EMPTY_TEXT = "Run Inline Sentiment: Analyze Sentiment on a markdown or pla
 const ROW_HEIGHT = 64;
 /** Groups drawn in the table; a column with thousands of distinct values (ids) would otherwise flood the page. */
 const MAX_GROUP_ROWS = 100;
+/** Not-scored units listed under their summary line; the rest are counted (the report has them all). */
+const MAX_NOT_SCORED_ROWS = 200;
 /** Problems listed open; more are folded under their count. */
 const OPEN_PROBLEMS = 5;
 
@@ -120,6 +122,7 @@ function render(): void {
   const { entries } = view;
   const counts = countsOf(entries);
   const children: Node[] = [renderHeader(model, entries), renderCounts(counts)];
+  if (view.notScored.length > 0) children.push(renderNotScored());
   if (view.problems.length > 0) children.push(renderProblems());
   if (entries.length === 0) {
     children.push(html("p", { className: "empty", text: `No paragraphs were scored in ${model.title}.` }));
@@ -173,6 +176,39 @@ function renderCounts(counts: Record<Polarity, number>): HTMLElement {
     ),
   );
   return html("ul", { className: "counts", attrs: { "data-testid": "counts", "aria-label": "Units per polarity" } }, ...items);
+}
+
+/**
+ * The units not scored: one line with how many and why (left out of every figure on this page), and under it the
+ * first of them, each with its reason, to reveal in the editor.
+ */
+function renderNotScored(): HTMLElement {
+  const skipped = view!.notScored;
+  const folder = model!.kind === "folder";
+  const shown = skipped.slice(0, MAX_NOT_SCORED_ROWS).map((entry) => {
+    const where = `${folder ? `${entry.fileName} ` : ""}L${entry.unit.startLine}`;
+    const text = entry.unit.text.replace(/\s+/g, " ");
+    const button = html(
+      "button",
+      {
+        className: "not-scored-row",
+        attrs: { type: "button", "data-testid": "not-scored-row", "data-reason": entry.unit.reason, "data-line": String(entry.unit.startLine), title: `Show ${where} in the editor` },
+      },
+      html("span", { className: "badge", text: `not scored: ${entry.label}` }),
+      html("span", { className: "lines", text: where }),
+      html("span", { className: "text", text: text.length > 120 ? `${text.slice(0, 119)}…` : text }),
+    );
+    button.addEventListener("click", () => post({ type: "reveal", uri: entry.uri, line: entry.unit.startLine }));
+    return html("li", {}, button);
+  });
+  const more = skipped.length > MAX_NOT_SCORED_ROWS ? [html("li", { className: "model", text: `and ${count(skipped.length - MAX_NOT_SCORED_ROWS)} more (every one is in the exported report)` })] : [];
+  const details = html(
+    "details",
+    { className: "not-scored", attrs: { "data-testid": "not-scored", "data-count": String(skipped.length) } },
+    html("summary", { text: `${view!.notScoredLine}; left out of the counts, groups, themes and arc` }),
+    html("ul", {}, ...shown, ...more),
+  );
+  return details;
 }
 
 /** Rows that could not be read, by line: open when few, folded under their count when many. */
