@@ -9,7 +9,8 @@ import { registerCommands } from "./commands/index";
 import { affects, judgingOf, readSettings, type Settings } from "./config";
 import { messageOf } from "./core/errors";
 import type { PanelModel } from "./core/review";
-import type { ScoredUnit } from "./core/types";
+import type { NotScored } from "./core/notScored";
+import type { ScoredUnit, Unit } from "./core/types";
 import { AnalysisService } from "./editor/analysisService";
 import { DecorationController } from "./editor/decorations";
 import { NegativeDiagnostics } from "./editor/diagnostics";
@@ -44,6 +45,8 @@ export interface InlineSentimentApi {
         fields?: { get(index: number): Record<string, string> | undefined };
         /** A tabular source: each unit's start and end as 0-based line and character, four entries per unit (painted as they are). */
         positions?: Uint32Array;
+        /** The units not scored, each with its reason (issue 22), in document order. */
+        notScored?: { units: readonly Unit[]; reasons: readonly NotScored[] };
       }
     | undefined;
   /** Texts sent to the model since activation. */

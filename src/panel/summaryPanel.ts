@@ -238,6 +238,11 @@ function hasLine(file: PanelFileFeed, line: number): boolean {
     const unit = file.unit(i);
     if (unit.startLine <= line && line <= unit.endLine) return true;
   }
+  // The page lists the units not scored too, and reveals them.
+  for (let i = 0; i < (file.notScoredCount ?? 0); i++) {
+    const unit = file.notScoredUnit!(i);
+    if (unit.startLine <= line && line <= unit.endLine) return true;
+  }
   return false;
 }
 
