@@ -190,16 +190,27 @@ export function notScoredWhy({ reason, detail }: NotScored): string {
   }
 }
 
-/** Counts of not-scored units by reason and detail, in the order first seen. */
-export type NotScoredCounts = Map<string, { why: NotScored; count: number }>;
+/**
+ * Counts of not-scored units, in the order first seen: by language for `language`, else by reason; `markers` counts
+ * the markers of `missing` (by their lower case, spelled as first seen).
+ */
+export type NotScoredCounts = Map<string, { why: NotScored; count: number; markers?: Map<string, { marker: string; count: number }> }>;
 
 /** Adds one not-scored unit to `counts`. Non-answers count together (their details are the answers themselves). */
 export function countNotScored(counts: NotScoredCounts, why: NotScored): void {
-  const key = why.reason === "non-answer" || why.reason === "empty" || why.reason === "no-words" ? why.reason : `${why.reason}\u0000${why.detail ?? ""}`;
-  const entry = counts.get(key);
-  if (entry) entry.count++;
-  else counts.set(key, { why: why.reason === "non-answer" ? notScored("non-answer") : why, count: 1 });
+  const key = why.reason === "language" ? `language\u0000${why.detail ?? ""}` : why.reason;
+  let entry = counts.get(key);
+  if (!entry) counts.set(key, (entry = { why: why.reason === "language" ? why : notScored(why.reason), count: 0, ...(why.reason === "missing" && { markers: new Map() }) }));
+  entry.count++;
+  if (entry.markers && why.detail !== undefined) {
+    const marker = entry.markers.get(why.detail.toLowerCase());
+    if (marker) marker.count++;
+    else entry.markers.set(why.detail.toLowerCase(), { marker: why.detail, count: 1 });
+  }
 }
+
+/** Markers named in a summary line; more are "…". */
+const SHOWN_MARKERS = 4;
 
 /** The reasons shown one by one in a summary line; the rest are summed as "N other". */
 const SHOWN_REASONS = 6;
@@ -218,10 +229,14 @@ export function describeNotScored(reasons: Iterable<NotScored>): string {
 export function describeCounts(counts: NotScoredCounts): string {
   if (counts.size === 0) return "";
   const sorted = [...counts.values()].sort((a, b) => b.count - a.count);
-  const part = ({ why, count }: { why: NotScored; count: number }) => {
+  const part = ({ why, count, markers }: { why: NotScored; count: number; markers?: Map<string, { marker: string; count: number }> }) => {
     const n = count.toLocaleString("en");
     if (why.reason === "language") return `${n} in ${why.detail ?? "another language"}`;
     if (why.reason === "no-words") return `${n} without words`;
+    if (markers?.size) {
+      const named = [...markers.values()].sort((a, b) => b.count - a.count).map((m) => m.marker);
+      return `${n} missing (${named.slice(0, SHOWN_MARKERS).join(", ")}${named.length > SHOWN_MARKERS ? ", …" : ""})`;
+    }
     return `${n} ${notScoredLabel(why)}`;
   };
   const shown = sorted.slice(0, SHOWN_REASONS).map(part);

@@ -162,7 +162,7 @@ describe(`Inline Sentiment on WebAssembly (${inWebWorker ? "web worker extension
         return bytes;
       };
       await write("a.csv", utf8('id,feedback,country\n1,Great service and friendly staff,FR\n2,"Slow,\nand rude",DE\n'));
-      await write("b.tsv", utf16("id\tremark\tshop\r\n1\tSehr gut, danke – excellent\tBerlin\r\n"));
+      await write("b.tsv", utf16("id\tremark\tshop\r\n1\tVery good, thank you – a lovely café\tBerlin\r\n"));
       await write("c.jsonl", utf8('{"text":"I love it","stars":5}\n{"text":"Broken on arrival","stars":1}\n'));
       await write("d.json", utf8('[{"note":"Awful experience, never again","region":"north"}]'));
       await write("e.md", utf8("The new dashboard is wonderful.\n\nThis is awful and broken.\n"));
@@ -174,7 +174,7 @@ describe(`Inline Sentiment on WebAssembly (${inWebWorker ? "web worker extension
       sameList([...byName.keys()], ["a.csv", "b.tsv", "c.jsonl", "d.json", "e.md"], "the files analysed (package.json is no array: skipped)");
       sameList(byName.get("a.csv")?.units.map((u) => [u.startLine, u.endLine, u.fields?.country]) ?? [], [[2, 2, "FR"], [3, 4, "DE"]], "a.csv's rows");
       check(byName.get("a.csv")?.textColumn === "feedback", `a.csv's suggested column: ${byName.get("a.csv")?.textColumn}`);
-      sameList(byName.get("b.tsv")?.units.map((u) => u.text) ?? [], ["Sehr gut, danke – excellent"], "UTF-16 is decoded, not refused as binary");
+      sameList(byName.get("b.tsv")?.units.map((u) => u.text) ?? [], ["Very good, thank you – a lovely café"], "UTF-16 is decoded, not refused as binary");
       sameList(byName.get("c.jsonl")?.units.map((u) => u.fields?.stars) ?? [], ["5", "1"], "c.jsonl's other field");
       check(byName.get("d.json")?.units[0]?.fields?.region === "north", "d.json's row");
       sameList(byName.get("e.md")?.units.map((u) => u.polarity) ?? [], ["positive", "negative"], "e.md's paragraphs");

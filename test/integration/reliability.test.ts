@@ -53,9 +53,10 @@ function freshAnalysis(text: string, extension: string): { startLine: number; en
     env: { ...process.env, INLINE_SENTIMENT_MODEL: "", ELECTRON_RUN_AS_NODE: "1" },
     stdio: ["ignore", "pipe", "ignore"],
   });
-  // The CLI's JSON is the editor's report (core/report.ts): one entry per unit, lines as start_line / end_line.
-  const report = JSON.parse(out) as { units: { start_line: number; end_line: number; label: string; score: number }[] };
-  return report.units.map((unit) => ({ startLine: unit.start_line, endLine: unit.end_line, label: unit.label, score: unit.score }));
+  // The CLI's JSON is the editor's report (core/report.ts): one entry per unit, lines as start_line / end_line; the
+  // units not scored (the editor keeps them apart from its results' units) are left out.
+  const report = JSON.parse(out) as { units: { scored: boolean; start_line: number; end_line: number; label: string; score: number }[] };
+  return report.units.filter((unit) => unit.scored).map((unit) => ({ startLine: unit.start_line, endLine: unit.end_line, label: unit.label, score: unit.score }));
 }
 
 describe("Reliability in a real VS Code", () => {

@@ -268,7 +268,7 @@ describe("Tables (CSV, TSV, JSON Lines, JSON) in a real VS Code", () => {
     const sentiment = await api();
     const dir = tempDir();
     writeFileSync(join(dir, "a.csv"), "id,feedback,country\n1,Great service and friendly staff,FR\n2,\"Slow,\nand rude\",DE\n");
-    const utf16 = "id\tremark\tshop\r\n1\tSehr gut, danke – excellent\tBerlin\r\n";
+    const utf16 = "id\tremark\tshop\r\n1\tVery good, thank you – a lovely café\tBerlin\r\n";
     writeFileSync(join(dir, "b.tsv"), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(utf16, "utf16le")]));
     writeFileSync(join(dir, "c.jsonl"), '{"text":"I love it","stars":5}\n{"text":"Broken on arrival","stars":1}\n');
     writeFileSync(join(dir, "d.json"), '[{"note":"Awful experience, never again","region":"north"}]');
@@ -280,7 +280,7 @@ describe("Tables (CSV, TSV, JSON Lines, JSON) in a real VS Code", () => {
     assert.equal(byName.get("a.csv")?.textColumn, "feedback");
     assert.deepEqual(byName.get("a.csv")?.columns, ["id", "feedback", "country"]);
     assert.deepEqual(byName.get("a.csv")?.units.map((u) => [u.startLine, u.endLine, u.fields?.country]), [[2, 2, "FR"], [3, 4, "DE"]]);
-    assert.deepEqual(byName.get("b.tsv")?.units.map((u) => u.text), ["Sehr gut, danke – excellent"], "UTF-16 is decoded, not refused as binary");
+    assert.deepEqual(byName.get("b.tsv")?.units.map((u) => u.text), ["Very good, thank you – a lovely café"], "UTF-16 is decoded, not refused as binary");
     assert.deepEqual(byName.get("c.jsonl")?.units.map((u) => u.fields?.stars), ["5", "1"]);
     assert.equal(byName.get("d.json")?.units[0].fields?.region, "north");
     assert.ok(model.files.every((f) => (f.problems ?? []).length === 0));
