@@ -116,7 +116,7 @@ export function normalizeAnswer(text: string): string {
     .replace(/^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$/gu, "");
 }
 
-/** Rules made ready for many texts: each list as the set of what it matches: markers by their trimmed lower case, non-answers normalised. */
+/** Rules made ready for many texts: markers by their trimmed lower case, non-answers normalised, as sets. */
 export interface CompiledRules {
   compiled: true;
   missing: ReadonlySet<string>;
@@ -135,10 +135,14 @@ export function compileRules(rules: JudgeRules): CompiledRules {
 }
 
 /**
- * Why `text` is not to be scored, or undefined when it is. In order: blank (`empty`), a missing-value marker
- * (`missing`, detail: the marker as the text has it; matched as written, any case), a non-answer (`non-answer`, detail: the text trimmed), no letter
- * at all (`no-words`: emoji only, symbols, numbers; the model's vocabulary has no emoji, so `😡` and `😍` would both read
- * as the unknown token and get the same score), a language the model does not read (`language`, detail: its name).
+ * Why `text` is not to be scored, or undefined when it is. In order: blank (`empty`); a missing-value marker
+ * (`missing`, matched as written in any case; detail: the marker as the text has it); a non-answer (`non-answer`,
+ * detail: the text trimmed); no letter at all (`no-words`: emoji only, symbols, numbers; the model's vocabulary has no
+ * emoji, so `😡` and `😍` would both read as the unknown token and get the same score); a language the model does not
+ * read (`language`, detail: its name).
+ *
+ * Emoji are not read as words (their CLDR names): "pouting face" is no more a sentiment the model learnt than the
+ * emoji itself, and an answer of emoji only is rare; an answer with words and emoji is scored on its words.
  */
 export function judgeText(text: string, rules: JudgeRules | CompiledRules): NotScored | undefined {
   const compiled = "compiled" in rules ? rules : compileRules(rules);

@@ -301,14 +301,14 @@ describe("Inline Sentiment in a real VS Code", () => {
       return new TextDecoder().decode(await vscode.workspace.fs.readFile(target));
     };
     const csv = (await read("report.csv")).trimEnd().split("\n");
-    assert.equal(csv[0], "file,start_line,end_line,label,score,polarity,text");
+    assert.equal(csv[0], "file,start_line,end_line,label,score,polarity,reason,reason_detail,text");
     assert.equal(csv.length, 3);
-    assert.match(csv[1], /,1,1,(NEGATIVE|POSITIVE),0\.\d+,(negative|neutral|positive),The support team was alert\(1\) awful\.$/);
+    assert.match(csv[1], /,1,1,(NEGATIVE|POSITIVE),0\.\d+,(negative|neutral|positive),,,The support team was alert\(1\) awful\.$/);
     const json = JSON.parse(await read("report.json"));
     assert.deepEqual(json.units.map((u: { start_line: number }) => u.start_line), [1, 3]);
     assert.equal(json.units[1].text, "A lovely great day.");
     const markdown = await read("report.md");
-    assert.match(markdown, /\| file \| start_line \| end_line \| label \| score \| polarity \| text \|/);
+    assert.match(markdown, /\| file \| start_line \| end_line \| label \| score \| polarity \| reason \| reason_detail \| text \|/);
     assert.doesNotMatch(markdown, /<script>/);
     const failed = await vscode.commands.executeCommand("inlineSentiment.exportReport", vscode.Uri.file(join(dir, "report.txt")));
     assert.equal(failed, undefined, "an unknown extension is refused");

@@ -222,14 +222,14 @@ describe("Tables (CSV, TSV, JSON Lines, JSON) in a real VS Code", () => {
     assert.deepEqual(linesWith("no-words"), expected.noWords);
 
     const na = await hoverText(document, new vscode.Position(expected.missing[0] - 1, lines[expected.missing[0] - 1].indexOf("NA") + 1));
-    assert.match(na, /Not scored · missing \(NA\)/);
+    assert.match(na, /\*\*Not scored\*\* · missing \(NA\)/);
     assert.match(na, /missing-value marker/);
     assert.match(na, /group: Promoter/, "the row's other fields");
     assert.doesNotMatch(na, /confidence/, "no sentiment");
     const nope = await hoverText(document, new vscode.Position(expected.nonAnswer[0] - 1, lines[expected.nonAnswer[0] - 1].indexOf("No comment") + 2));
-    assert.match(nope, /Not scored · no answer/);
+    assert.match(nope, /\*\*Not scored\*\* · no answer/);
     const emoji = await hoverText(document, new vscode.Position(expected.noWords[0] - 1, lines[expected.noWords[0] - 1].indexOf('"\u{1F621}') + 1));
-    assert.match(emoji, /Not scored · no words/);
+    assert.match(emoji, /\*\*Not scored\*\* · no words/);
 
     await vscode.commands.executeCommand("inlineSentiment.showPanel");
     const panel = sentiment.summaryPanel!;
