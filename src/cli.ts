@@ -381,7 +381,6 @@ function readSource(file: string, options: AnalyzeOptions): Source {
     });
     return { file, units, problems: [] };
   }
-
   // Decoded first: a UTF-16 file is full of NUL bytes, so the binary check runs on the text.
   const decoded = decodeTabular(bytes);
   if (decoded.note) console.error(`inline-sentiment: ${file}: ${decoded.note}`);
