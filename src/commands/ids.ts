@@ -6,4 +6,10 @@ export const COMMANDS = {
   analyzeFolder: "inlineSentiment.analyzeFolder",
   explain: "inlineSentiment.explain",
   downloadModel: "inlineSentiment.downloadModel",
+  toggleLive: "inlineSentiment.toggleLive",
+  fileOff: "inlineSentiment.fileOff",
+  fileOn: "inlineSentiment.fileOn",
+  statusMenu: "inlineSentiment.statusMenu",
+  nextNegative: "inlineSentiment.nextNegative",
+  previousNegative: "inlineSentiment.previousNegative",
 } as const;

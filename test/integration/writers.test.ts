@@ -1,0 +1,133 @@
+/** The writer's controls in a real VS Code: live highlighting off and on, exclude globs, what is painted, moving between findings. */
+import { strict as assert } from "node:assert";
+import * as vscode from "vscode";
+import type { InlineSentimentApi } from "../../src/extension";
+import { api, withSetting } from "./helpers";
+
+type Results = NonNullable<ReturnType<InlineSentimentApi["results"]>>;
+
+function workspaceFile(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, "the suite runs with test/fixtures/workspace open");
+  return vscode.Uri.joinPath(folder.uri, name);
+}
+
+/** Resolves at the first complete analysis of `uri` after this call. */
+function analysed(sentiment: InlineSentimentApi, uri: vscode.Uri): Promise<Results> {
+  return new Promise((resolve) => {
+    const listener = sentiment.onDidAnalyze((event) => {
+      const results = sentiment.results(uri);
+      if (event.uri.toString() !== uri.toString() || event.partial || !results) return;
+      listener.dispose();
+      resolve(results);
+    });
+  });
+}
+
+/** Opens a workspace file and waits for its live analysis (or, for a file that is off, for the extension to be idle). */
+async function openLive(sentiment: InlineSentimentApi, name: string): Promise<vscode.TextEditor> {
+  const uri = workspaceFile(name);
+  const done = analysed(sentiment, uri);
+  const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+  await done;
+  await sentiment.whenIdle();
+  return editor;
+}
+
+function styles(sentiment: InlineSentimentApi, uri: vscode.Uri): string[] {
+  assert.ok(sentiment.testing, "the extension runs in test mode");
+  return Object.keys(sentiment.testing.painted(uri)).sort();
+}
+
+describe("Writers: quiet by default, quick control", () => {
+  afterEach(() => vscode.commands.executeCommand("workbench.action.closeAllEditors"));
+
+  it("paints only negative paragraphs by default; show: all paints every label, notPositive leaves positive ones plain", async () => {
+    const sentiment = await api();
+    const editor = await openLive(sentiment, "feedback.md");
+    const uri = editor.document.uri;
+    const polarities = new Set(sentiment.results(uri)!.units.map((unit) => unit.polarity));
+    assert.ok(polarities.has("negative") && polarities.has("positive"), `feedback.md has both labels: ${[...polarities]}`);
+    const quiet = styles(sentiment, uri);
+    assert.ok(quiet.length > 0 && quiet.every((style) => style.startsWith("negative")), `default paints negative only: ${quiet}`);
+    await withSetting("show", "all", async () => {
+      assert.ok(styles(sentiment, uri).some((style) => style.startsWith("positive")), `show all: ${styles(sentiment, uri)}`);
+    });
+    await withSetting("show", "notPositive", async () => {
+      const painted = styles(sentiment, uri);
+      assert.ok(painted.length > 0 && !painted.some((style) => style.startsWith("positive")), `notPositive: ${painted}`);
+    });
+  });
+
+  it("Toggle Live Highlighting clears the workspace's decorations and results, and brings them back", async () => {
+    const sentiment = await api();
+    const editor = await openLive(sentiment, "feedback.md");
+    const uri = editor.document.uri;
+    await vscode.commands.executeCommand("inlineSentiment.toggleLive");
+    try {
+      await sentiment.whenIdle();
+      assert.equal(sentiment.results(uri), undefined, "no results while live highlighting is off");
+      assert.deepEqual(styles(sentiment, uri), [], "nothing painted");
+      assert.match(sentiment.liveNote(uri) ?? "", /off for this workspace/);
+    } finally {
+      const back = analysed(sentiment, uri);
+      await vscode.commands.executeCommand("inlineSentiment.toggleLive");
+      await back;
+    }
+    assert.ok(styles(sentiment, uri).length > 0, "painted again");
+  });
+
+  it("Turn Off for This File leaves other files live, and Turn On brings it back", async () => {
+    const sentiment = await api();
+    const editor = await openLive(sentiment, "feedback.md");
+    const uri = editor.document.uri;
+    await vscode.commands.executeCommand("inlineSentiment.fileOff");
+    try {
+      await sentiment.whenIdle();
+      assert.equal(sentiment.results(uri), undefined);
+      assert.match(sentiment.liveNote(uri) ?? "", /off for this file/);
+      // Another file stays live.
+      const other = await openLive(sentiment, "notes.txt");
+      assert.ok(sentiment.results(other.document.uri), "notes.txt is still highlighted");
+      await vscode.window.showTextDocument(editor.document);
+    } finally {
+      const back = analysed(sentiment, uri);
+      await vscode.commands.executeCommand("inlineSentiment.fileOn", uri);
+      await back;
+    }
+  });
+
+  it("a file matching inlineSentiment.exclude is never scored live", async () => {
+    const sentiment = await api();
+    await withSetting("exclude", ["**/notes.txt"], async () => {
+      const uri = workspaceFile("notes.txt");
+      const before = sentiment.textsScored;
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+      await sentiment.whenIdle();
+      assert.equal(sentiment.results(uri), undefined, "no results for an excluded file");
+      assert.equal(sentiment.textsScored, before, "no text of it was sent to the model");
+      assert.match(sentiment.liveNote(uri) ?? "", /inlineSentiment\.exclude/);
+    });
+  });
+
+  it("Next / Previous Negative Paragraph select each negative unit in turn and wrap around", async () => {
+    const sentiment = await api();
+    const editor = await openLive(sentiment, "feedback.md");
+    const document = editor.document;
+    const negatives = sentiment
+      .results(document.uri)!
+      .units.filter((unit) => unit.polarity === "negative")
+      .map((unit) => document.offsetAt(document.positionAt(unit.start)));
+    assert.ok(negatives.length >= 2, `feedback.md has negative paragraphs: ${negatives.length}`);
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    const visited: number[] = [];
+    for (let i = 0; i <= negatives.length; i++) {
+      await vscode.commands.executeCommand("inlineSentiment.nextNegative");
+      visited.push(document.offsetAt(editor.selection.start));
+    }
+    assert.deepEqual(visited, [...negatives, negatives[0]], "in document order, then back to the first");
+    assert.ok(!editor.selection.isEmpty, "the whole unit is selected");
+    await vscode.commands.executeCommand("inlineSentiment.previousNegative");
+    assert.equal(document.offsetAt(editor.selection.start), negatives[negatives.length - 1], "previous from the first wraps to the last");
+  });
+});
