@@ -144,9 +144,9 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
 
   /** Live highlighting was switched off or on (workspace, file, exclude globs): clears what is now off, scores the rest. */
   const switched = () => {
-    for (const editor of vscode.window.visibleTextEditors) {
-      const { document } = editor;
-      if (!switches.reason(document) || !analysis.get(document.uri)) continue;
+    for (const { uri } of analysis.all()) {
+      const document = openDocument(uri);
+      if (!document || !switches.reason(document)) continue;
       live.cancel(document.uri);
       analysis.forget(document.uri);
       decorations.clear(document.uri);

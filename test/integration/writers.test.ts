@@ -24,12 +24,16 @@ function analysed(sentiment: InlineSentimentApi, uri: vscode.Uri): Promise<Resul
   });
 }
 
-/** Opens a workspace file and waits for its live analysis (or, for a file that is off, for the extension to be idle). */
+/**
+ * Opens a workspace file and waits for its live analysis, or for none when its results are already there (VS Code may
+ * keep a document open after its editor closed: showing it again paints the stored results).
+ */
 async function openLive(sentiment: InlineSentimentApi, name: string): Promise<vscode.TextEditor> {
   const uri = workspaceFile(name);
   const done = analysed(sentiment, uri);
   const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-  await done;
+  const stored = sentiment.results(uri);
+  if (!stored || stored.version !== editor.document.version || stored.partial) await done;
   await sentiment.whenIdle();
   return editor;
 }
