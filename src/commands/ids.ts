@@ -10,6 +10,7 @@ export const COMMANDS = {
   fileOff: "inlineSentiment.fileOff",
   fileOn: "inlineSentiment.fileOn",
   statusMenu: "inlineSentiment.statusMenu",
+  selectRange: "inlineSentiment.selectRange",
   nextNegative: "inlineSentiment.nextNegative",
   previousNegative: "inlineSentiment.previousNegative",
 } as const;

@@ -12,7 +12,7 @@ import { explainUnit } from "./explain";
 import { exportReport } from "./exportReport";
 import { COMMANDS } from "./ids";
 import { setLiveForFile, statusMenu, toggleLive } from "./liveControl";
-import { gotoNegative } from "./navigate";
+import { gotoNegative, selectRange } from "./navigate";
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;
@@ -35,6 +35,7 @@ export function registerCommands({ context, analysis, review, tables, switches, 
     vscode.commands.registerCommand(COMMANDS.fileOff, (target?: unknown) => setLiveForFile(switches, true, fileOf(target))),
     vscode.commands.registerCommand(COMMANDS.fileOn, (target?: unknown) => setLiveForFile(switches, false, fileOf(target))),
     vscode.commands.registerCommand(COMMANDS.statusMenu, () => statusMenu(switches)),
+    vscode.commands.registerCommand(COMMANDS.selectRange, (uri: unknown, start: unknown, end: unknown) => selectRange(uri, start, end)),
     vscode.commands.registerCommand(COMMANDS.nextNegative, () => gotoNegative(analysis, 1)),
     vscode.commands.registerCommand(COMMANDS.previousNegative, () => gotoNegative(analysis, -1)),
     vscode.commands.registerCommand(COMMANDS.analyze, () => analyzeActiveDocument(analysis, review, tables)),

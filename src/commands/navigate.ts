@@ -1,4 +1,7 @@
-/** "Next Negative Paragraph" / "Previous Negative Paragraph": moves to the next negative unit, wrapping around. */
+/**
+ * "Next Negative Paragraph" / "Previous Negative Paragraph": moves to the next negative unit, wrapping around; and the
+ * hover's sentence links, which select a sentence.
+ */
 import * as vscode from "vscode";
 import type { AnalysisService } from "../editor/analysisService";
 import { unitRanges } from "../editor/documents";
@@ -33,4 +36,21 @@ export function gotoNegative(analysis: AnalysisService, direction: 1 | -1): void
   const target = ranges.find((range) => (direction === 1 ? range.start.isAfter(cursor) : range.start.isBefore(cursor))) ?? ranges[0];
   editor.selection = new vscode.Selection(target.start, target.end);
   editor.revealRange(target, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+}
+
+/**
+ * Selects `start`..`end` (offsets) in the visible editor of `uri` and gives it focus: a sentence link of the hover.
+ * The arguments come from a command link: checked like any input (a uri of a visible editor, integer offsets inside it).
+ */
+export async function selectRange(uri: unknown, start: unknown, end: unknown): Promise<void> {
+  if (typeof uri !== "string" || !Number.isInteger(start) || !Number.isInteger(end)) return;
+  const shown = vscode.window.visibleTextEditors.find((editor) => editor.document.uri.toString() === uri);
+  if (!shown) return;
+  const { document } = shown;
+  const length = document.offsetAt(document.lineAt(document.lineCount - 1).range.end);
+  const [from, to] = [start as number, end as number];
+  if (from < 0 || to < from || to > length) return;
+  const selection = new vscode.Selection(document.positionAt(from), document.positionAt(to));
+  const editor = await vscode.window.showTextDocument(document, { viewColumn: shown.viewColumn, selection, preserveFocus: false });
+  editor.revealRange(selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }

@@ -2,7 +2,7 @@
 import { strict as assert } from "node:assert";
 import * as vscode from "vscode";
 import type { InlineSentimentApi } from "../../src/extension";
-import { api, withSetting } from "./helpers";
+import { api, hoverText, withSetting } from "./helpers";
 
 type Results = NonNullable<ReturnType<InlineSentimentApi["results"]>>;
 
@@ -133,5 +133,45 @@ describe("Writers: quiet by default, quick control", () => {
     assert.ok(!editor.selection.isEmpty, "the whole unit is selected");
     await vscode.commands.executeCommand("inlineSentiment.previousNegative");
     assert.equal(document.offsetAt(editor.selection.start), negatives[negatives.length - 1], "previous from the first wraps to the last");
+  });
+
+  it("the hover lists a paragraph's sentences, most negative first, each selecting itself; typing scores one text per edit", async () => {
+    const sentiment = await api();
+    const content = "# Review\n\nThe staff were lovely and kind to us. The billing page lost my payment twice and nobody ever answered.\n";
+    const document = await vscode.workspace.openTextDocument({ language: "markdown", content });
+    const done = analysed(sentiment, document.uri);
+    const editor = await vscode.window.showTextDocument(document);
+    await done;
+    await sentiment.whenIdle();
+    const at = document.positionAt(content.indexOf("The staff") + 3);
+    const before = sentiment.textsScored;
+    const text = await hoverText(document, at);
+    assert.match(text, /Sentences, most negative first \(2\)/, text);
+    assert.ok(text.includes("The staff were lovely and kind to us.") && text.includes("The billing page lost my payment twice"), text);
+    assert.ok(sentiment.textsScored - before <= 2, `the hover scored its two sentences at most (${sentiment.textsScored - before})`);
+    const again = sentiment.textsScored;
+    await hoverText(document, at);
+    assert.equal(sentiment.textsScored, again, "a second hover reads the sentences from the cache");
+
+    // A sentence's link selects it.
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>("vscode.executeHoverProvider", document.uri, at);
+    const raw = hovers.flatMap((hover) => hover.contents).map((c) => (typeof c === "string" ? c : c.value)).join("\n");
+    const links = [...raw.matchAll(/command:inlineSentiment\.selectRange\?([^ )"]+)/g)].map((m) => JSON.parse(decodeURIComponent(m[1])) as [string, number, number]);
+    assert.equal(links.length, 2, raw);
+    const billing = links.find(([, start]) => content.slice(start).startsWith("The billing"));
+    assert.ok(billing, "a link for the billing sentence");
+    await vscode.commands.executeCommand("inlineSentiment.selectRange", ...billing);
+    assert.equal(editor.document.getText(editor.selection), "The billing page lost my payment twice and nobody ever answered.");
+
+    // Typing scores the edited paragraph only: no sentence is scored unless a hover asks.
+    const typed = sentiment.textsScored;
+    const edited = analysed(sentiment, document.uri);
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(document.uri, document.positionAt(content.indexOf(" to us.")), " indeed");
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await edited;
+    await sentiment.whenIdle();
+    assert.equal(sentiment.textsScored - typed, 1, "one text per edit");
+    await vscode.commands.executeCommand("workbench.action.revertAndCloseActiveEditor");
   });
 });
