@@ -17,6 +17,7 @@ import { SentimentHoverProvider } from "./editor/hover";
 import { LiveScheduler } from "./editor/liveScheduler";
 import { LiveSwitches } from "./editor/liveSwitches";
 import { ReviewState } from "./editor/reviewState";
+import { SentenceMarks } from "./editor/sentenceMarks";
 import { SentimentStatusBar } from "./editor/statusBar";
 import { openDocument } from "./editor/documents";
 import { CHOOSE_COLUMN_NOTE, TabularSources, type ColumnPick } from "./editor/tables";
@@ -67,6 +68,8 @@ export interface InlineSentimentApi {
     readonly onDidShowColumnPick: vscode.Event<ColumnPick>;
     /** How many units of each style (e.g. "negativeStrong", "neutral") the editor of `uri` was last painted with. */
     painted(uri: vscode.Uri): Record<string, number>;
+    /** The sentences underlined in the editor of `uri` (the worst sentence of each negative paragraph in view). */
+    underlined(uri: vscode.Uri): vscode.Range[];
   };
 }
 
@@ -112,6 +115,7 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
   const analysis = new AnalysisService(engine, settings.neutralThreshold, settings.granularity, settings.labelMap, tables);
   const decorations = new DecorationController(context.extensionUri, settings.indicator, settings.show);
   const switches = new LiveSwitches(context.workspaceState, () => settings.exclude);
+  const marks = new SentenceMarks(analysis);
   const statusBar = new SentimentStatusBar(analysis);
   const diagnostics = new NegativeDiagnostics(settings["diagnostics.enabled"]);
   const review = new ReviewState(analysis);
@@ -137,8 +141,10 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
   const scheduleVisible = (delay?: number) => {
     for (const editor of vscode.window.visibleTextEditors) {
       const results = analysis.get(editor.document.uri);
-      if (results && results.version === editor.document.version) decorations.show(results);
-      else live.schedule(editor.document, delay);
+      if (results && results.version === editor.document.version) {
+        decorations.show(results);
+        if (!results.partial) marks.show(results);
+      } else live.schedule(editor.document, delay);
     }
   };
 
@@ -150,6 +156,7 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
       live.cancel(document.uri);
       analysis.forget(document.uri);
       decorations.clear(document.uri);
+      marks.clear(document.uri);
       diagnostics.delete(document.uri);
       review.forget(document.uri);
     }
@@ -165,6 +172,7 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
     tables,
     analysis,
     decorations,
+    marks,
     statusBar,
     diagnostics,
     review,
@@ -177,6 +185,7 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
     vscode.languages.registerHoverProvider(SELECTOR, new SentimentHoverProvider(analysis)),
     analysis.onDidChangeResults((results) => {
       decorations.show(results);
+      if (!results.partial) marks.show(results);
       diagnostics.update(results);
       statusBar.update();
       review.refresh();
@@ -189,7 +198,10 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
       statusBar.update();
       review.refresh();
     }),
-    vscode.window.onDidChangeTextEditorVisibleRanges(({ textEditor }) => decorations.scrolled(textEditor)),
+    vscode.window.onDidChangeTextEditorVisibleRanges(({ textEditor }) => {
+      decorations.scrolled(textEditor);
+      marks.scrolled(textEditor);
+    }),
     vscode.window.onDidChangeVisibleTextEditors(() => {
       decorations.prune();
       scheduleVisible(0);
@@ -243,6 +255,7 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
             analyzeFolder: (folder, cancel) => analyzeFolder(analysis, review, folder, cancel),
             onDidShowColumnPick: tables.onDidShowColumnPick,
             painted: (uri) => decorations.paintedStyles(uri),
+            underlined: (uri) => marks.markedRanges(uri),
           }
         : undefined,
   };

@@ -174,9 +174,9 @@ export class AnalysisService implements vscode.Disposable {
     return scores;
   }
 
-  /** Units scored on demand (a hover's sentences), first in the queue: cached like any text, labelled as the rest. */
-  async scoreOnDemand(units: readonly Unit[]): Promise<ScoredUnit[]> {
-    const scores = await this.classifyTexts(units.map((unit) => unit.text), { priority: "high" });
+  /** Units scored on demand (a paragraph's sentences): cached like any text, labelled as the rest. */
+  async scoreOnDemand(units: readonly Unit[], priority: Priority = "high"): Promise<ScoredUnit[]> {
+    const scores = await this.classifyTexts(units.map((unit) => unit.text), { priority });
     return units.map((unit, i) => this.scored(unit, scores[i]));
   }
 

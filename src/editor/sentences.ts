@@ -5,6 +5,7 @@
 import * as vscode from "vscode";
 import { segment } from "../core/segment";
 import type { ScoredUnit, Unit } from "../core/types";
+import type { Priority } from "../engine/client";
 import type { AnalysisService } from "./analysisService";
 
 /** Longer units are not split on hover: their sentences would be parsed on the host's main thread. */
@@ -20,11 +21,12 @@ export async function scoredSentences(
   analysis: AnalysisService,
   document: vscode.TextDocument,
   unit: Pick<Unit, "start" | "end" | "kind">,
+  priority: Priority = "high",
 ): Promise<ScoredUnit[] | undefined> {
   if (unit.end - unit.start > MAX_UNIT_LENGTH) return undefined;
   const source = document.getText(new vscode.Range(document.positionAt(unit.start), document.positionAt(unit.end)));
   const languageId = unit.kind === "row" || document.languageId !== "markdown" ? "plaintext" : "markdown";
   const sentences = segment(source, languageId, "sentence").map((piece) => ({ ...piece, start: piece.start + unit.start, end: piece.end + unit.start }));
   if (sentences.length < 2) return undefined;
-  return analysis.scoreOnDemand(sentences);
+  return analysis.scoreOnDemand(sentences, priority);
 }

@@ -135,7 +135,7 @@ describe("Writers: quiet by default, quick control", () => {
     assert.equal(document.offsetAt(editor.selection.start), negatives[negatives.length - 1], "previous from the first wraps to the last");
   });
 
-  it("the hover lists a paragraph's sentences, most negative first, each selecting itself; typing scores one text per edit", async () => {
+  it("the hover lists a paragraph's sentences, most negative first, each selecting itself", async () => {
     const sentiment = await api();
     const content = "# Review\n\nThe staff were lovely and kind to us. The billing page lost my payment twice and nobody ever answered.\n";
     const document = await vscode.workspace.openTextDocument({ language: "markdown", content });
@@ -163,15 +163,32 @@ describe("Writers: quiet by default, quick control", () => {
     await vscode.commands.executeCommand("inlineSentiment.selectRange", ...billing);
     assert.equal(editor.document.getText(editor.selection), "The billing page lost my payment twice and nobody ever answered.");
 
-    // Typing scores the edited paragraph only: no sentence is scored unless a hover asks.
+    await vscode.commands.executeCommand("workbench.action.revertAndCloseActiveEditor");
+  });
+
+  it("underlines the worst sentence of each negative paragraph in view; typing elsewhere scores one text per edit", async () => {
+    const sentiment = await api();
+    const editor = await openLive(sentiment, "feedback.md");
+    const { document } = editor;
+    const results = sentiment.results(document.uri)!;
+    const marked = sentiment.testing!.underlined(document.uri);
+    assert.ok(marked.length > 0, "a negative paragraph of several sentences has its worst sentence underlined");
+    for (const range of marked) {
+      const [from, to] = [document.offsetAt(range.start), document.offsetAt(range.end)];
+      const unit = results.units.find((u) => u.start <= from && to <= u.end);
+      assert.ok(unit && unit.polarity === "negative", `"${document.getText(range)}" lies in a negative paragraph`);
+      assert.ok(to - from < unit.end - unit.start, "a sentence, not the whole paragraph");
+    }
+
+    // Typing in a paragraph that is not negative scores that paragraph only: no sentence is scored unless asked for.
     const typed = sentiment.textsScored;
     const edited = analysed(sentiment, document.uri);
     const edit = new vscode.WorkspaceEdit();
-    edit.insert(document.uri, document.positionAt(content.indexOf(" to us.")), " indeed");
+    edit.insert(document.uri, document.positionAt(document.getText().indexOf(" and the charts")), " really");
     assert.ok(await vscode.workspace.applyEdit(edit));
     await edited;
     await sentiment.whenIdle();
     assert.equal(sentiment.textsScored - typed, 1, "one text per edit");
-    await vscode.commands.executeCommand("workbench.action.revertAndCloseActiveEditor");
+    await vscode.commands.executeCommand("workbench.action.files.revert");
   });
 });
