@@ -9,11 +9,17 @@ export const SECTION = "inlineSentiment";
 
 export type Indicator = "badge" | "gutter" | "both" | "none";
 
+/** Which units of a prose document are painted: all, all but positive ones, or only negative ones. Tables show all. */
+export type Show = "all" | "notPositive" | "negative";
+
 export interface Settings {
   /** Below this confidence a unit is shown as neutral. */
   neutralThreshold: number;
   granularity: Granularity;
   indicator: Indicator;
+  show: Show;
+  /** Globs of files never analysed live nor by Analyze Folder (e.g. a changelog). */
+  exclude: string[];
   "live.enabled": boolean;
   "live.languages": string[];
   "live.debounceMs": number;
@@ -39,6 +45,9 @@ const DEFAULTS: Settings = {
   neutralThreshold: 0.75,
   granularity: "paragraph",
   indicator: "badge",
+  // A writer's page stays calm: only what reads negative is painted (the status bar counts the rest).
+  show: "negative",
+  exclude: [],
   "live.enabled": true,
   // csv, tsv, jsonl: the language ids table extensions give those files (VS Code itself opens .csv as plaintext).
   "live.languages": ["markdown", "plaintext", "csv", "tsv", "jsonl"],
@@ -63,6 +72,8 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
   // In an untrusted workspace a workspace setting must not choose the model (it would load files the workspace ships).
   if (!vscode.workspace.isTrusted) settings.modelPath = config.inspect<string>("modelPath")?.globalValue ?? "";
   if (!["auto", "native", "wasm"].includes(settings["engine.backend"])) settings["engine.backend"] = "auto";
+  if (!["all", "notPositive", "negative"].includes(settings.show)) settings.show = DEFAULTS.show;
+  settings.exclude = Array.isArray(settings.exclude) ? settings.exclude.filter((glob) => typeof glob === "string" && glob.trim() !== "") : [];
   settings.labelMap = Object.fromEntries(
     Object.entries(settings.labelMap ?? {}).filter(([, polarity]) => ["positive", "neutral", "negative"].includes(polarity)),
   );

@@ -16,7 +16,9 @@ import { DecorationController } from "./editor/decorations";
 import { NegativeDiagnostics } from "./editor/diagnostics";
 import { SentimentHoverProvider } from "./editor/hover";
 import { LiveScheduler } from "./editor/liveScheduler";
+import { LiveSwitches } from "./editor/liveSwitches";
 import { ReviewState } from "./editor/reviewState";
+import { SentenceMarks } from "./editor/sentenceMarks";
 import { SentimentStatusBar } from "./editor/statusBar";
 import { openDocument } from "./editor/documents";
 import { CHOOSE_COLUMN_NOTE, TabularSources, type ColumnPick } from "./editor/tables";
@@ -67,6 +69,10 @@ export interface InlineSentimentApi {
     analyzeFolder(folder: vscode.Uri, cancel: vscode.CancellationToken): Promise<PanelModel | undefined>;
     /** Fires when the text-column quick pick of a table is shown (the test then answers it through the quick pick). */
     readonly onDidShowColumnPick: vscode.Event<ColumnPick>;
+    /** How many units of each style (e.g. "negativeStrong", "neutral") the editor of `uri` was last painted with. */
+    painted(uri: vscode.Uri): Record<string, number>;
+    /** The sentences underlined in the editor of `uri` (the worst sentence of each negative paragraph in view). */
+    underlined(uri: vscode.Uri): vscode.Range[];
   };
 }
 
@@ -111,7 +117,9 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
   const tables = new TabularSources(context.workspaceState, tableClient);
   const analysis = new AnalysisService(engine, settings.neutralThreshold, settings.granularity, settings.labelMap, tables);
   analysis.setJudging(judgingOf(settings));
-  const decorations = new DecorationController(context.extensionUri, settings.indicator);
+  const decorations = new DecorationController(context.extensionUri, settings.indicator, settings.show);
+  const switches = new LiveSwitches(context.workspaceState, () => settings.exclude);
+  const marks = new SentenceMarks(analysis);
   const statusBar = new SentimentStatusBar(analysis);
   const diagnostics = new NegativeDiagnostics(settings["diagnostics.enabled"]);
   const review = new ReviewState(analysis);
@@ -123,7 +131,7 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
     const outcome = retried ? "It was restarted and the paragraphs it was scoring were sent again." : "It will restart on the next analysis.";
     void vscode.window.showWarningMessage(`Inline Sentiment: ${message}. ${outcome}`);
   };
-  const live = new LiveScheduler(analysis, () => settings, (uri, note) => statusBar.setNote(uri, note), reportError, tables);
+  const live = new LiveScheduler(analysis, () => settings, (uri, note) => statusBar.setNote(uri, note), reportError, tables, switches);
   const reanalyseAll = () => {
     for (const results of analysis.all()) {
       const document = openDocument(results.uri);
@@ -137,17 +145,38 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
   const scheduleVisible = (delay?: number) => {
     for (const editor of vscode.window.visibleTextEditors) {
       const results = analysis.get(editor.document.uri);
-      if (results && results.version === editor.document.version) decorations.show(results);
-      else live.schedule(editor.document, delay);
+      if (results && results.version === editor.document.version) {
+        decorations.show(results);
+        if (!results.partial) marks.show(results);
+      } else live.schedule(editor.document, delay);
     }
+  };
+
+  /** Live highlighting was switched off or on (workspace, file, exclude globs): clears what is now off, scores the rest. */
+  const switched = () => {
+    for (const { uri } of analysis.all()) {
+      const document = openDocument(uri);
+      if (!document || !switches.reason(document)) continue;
+      live.cancel(document.uri);
+      analysis.forget(document.uri);
+      decorations.clear(document.uri);
+      marks.clear(document.uri);
+      diagnostics.delete(document.uri);
+      review.forget(document.uri);
+    }
+    scheduleVisible(0);
+    statusBar.update();
   };
 
   context.subscriptions.push(
     { dispose: () => engine.dispose() },
+    switches,
+    switches.onDidChange(switched),
     { dispose: () => tableClient.dispose() },
     tables,
     analysis,
     decorations,
+    marks,
     statusBar,
     diagnostics,
     review,
@@ -155,11 +184,12 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
     tables.onDidChooseColumn((uri) => {
       if (statusBar.noteOf(uri)?.endsWith(CHOOSE_COLUMN_NOTE)) statusBar.setNote(uri, undefined);
     }),
-    ...registerCommands({ context, analysis, review, tables, download: host.download, onModelInstalled: (dir) => useModel({ dir, kind: "full" }) }),
+    ...registerCommands({ context, analysis, review, tables, switches, download: host.download, onModelInstalled: (dir) => useModel({ dir, kind: "full" }) }),
     ...SummaryPanel.register(context.extensionUri, review),
     vscode.languages.registerHoverProvider(SELECTOR, new SentimentHoverProvider(analysis)),
     analysis.onDidChangeResults((results) => {
       decorations.show(results);
+      if (!results.partial) marks.show(results);
       diagnostics.update(results);
       statusBar.update();
       review.refresh();
@@ -172,7 +202,10 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
       statusBar.update();
       review.refresh();
     }),
-    vscode.window.onDidChangeTextEditorVisibleRanges(({ textEditor }) => decorations.scrolled(textEditor)),
+    vscode.window.onDidChangeTextEditorVisibleRanges(({ textEditor }) => {
+      decorations.scrolled(textEditor);
+      marks.scrolled(textEditor);
+    }),
     vscode.window.onDidChangeVisibleTextEditors(() => {
       decorations.prune();
       scheduleVisible(0);
@@ -189,6 +222,8 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
       settings = readSettings();
       if (affects(event, "neutralThreshold") || affects(event, "labelMap")) analysis.relabel(settings.neutralThreshold, settings.labelMap);
       if (affects(event, "indicator")) decorations.setIndicator(settings.indicator);
+      if (affects(event, "show")) decorations.setShow(settings.show);
+      if (affects(event, "exclude")) switched();
       if (affects(event, "diagnostics.enabled")) diagnostics.setEnabled(settings["diagnostics.enabled"], analysis.all());
       if (affects(event, "granularity")) {
         analysis.setGranularity(settings.granularity);
@@ -227,6 +262,8 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
             downloadModel: (request) => downloadFullModel(host.download, request, (dir) => useModel({ dir, kind: "full" })),
             analyzeFolder: (folder, cancel) => analyzeFolder(analysis, review, folder, cancel),
             onDidShowColumnPick: tables.onDidShowColumnPick,
+            painted: (uri) => decorations.paintedStyles(uri),
+            underlined: (uri) => marks.markedRanges(uri),
           }
         : undefined,
   };

@@ -4,6 +4,7 @@
  * its unreadable rows are listed in the panel and counted in a warning.
  */
 import * as vscode from "vscode";
+import { readSettings } from "../config";
 import { messageOf } from "../core/errors";
 import { ANALYZED_EXTENSIONS, ANALYZED_GLOB, BINARY_REASON, decodeSource, languageOfPath } from "../core/files";
 import { tableFormatOf, type TableFormat } from "../core/tabular";
@@ -15,7 +16,8 @@ import { CancelledError } from "../engine/client";
 import { modelDisplayName } from "../models/locate";
 import { COMMANDS } from "./ids";
 
-const EXCLUDE = "**/{node_modules,.git}/**";
+/** Never analysed: dependencies and git's own files; the user's `inlineSentiment.exclude` globs are added to these. */
+const EXCLUDE = ["**/node_modules/**", "**/.git/**"];
 
 /** `cancel`: another way to cancel besides the notification's button (the extension's tests use it). */
 export async function analyzeFolder(
@@ -28,7 +30,8 @@ export async function analyzeFolder(
     folder ??
     (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: "Analyze Folder" }))?.[0];
   if (!chosen) return undefined;
-  const files = (await vscode.workspace.findFiles(new vscode.RelativePattern(chosen, ANALYZED_GLOB), EXCLUDE)).sort((a, b) =>
+  const exclude = `{${[...EXCLUDE, ...readSettings(chosen).exclude].join(",")}}`;
+  const files = (await vscode.workspace.findFiles(new vscode.RelativePattern(chosen, ANALYZED_GLOB), exclude)).sort((a, b) =>
     a.path.localeCompare(b.path),
   );
   if (files.length === 0) {

@@ -6,4 +6,11 @@ export const COMMANDS = {
   analyzeFolder: "inlineSentiment.analyzeFolder",
   explain: "inlineSentiment.explain",
   downloadModel: "inlineSentiment.downloadModel",
+  toggleLive: "inlineSentiment.toggleLive",
+  fileOff: "inlineSentiment.fileOff",
+  fileOn: "inlineSentiment.fileOn",
+  statusMenu: "inlineSentiment.statusMenu",
+  selectRange: "inlineSentiment.selectRange",
+  nextNegative: "inlineSentiment.nextNegative",
+  previousNegative: "inlineSentiment.previousNegative",
 } as const;

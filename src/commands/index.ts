@@ -2,6 +2,7 @@
 import * as vscode from "vscode";
 import type { AnalysisService } from "../editor/analysisService";
 import type { ReviewState } from "../editor/reviewState";
+import type { LiveSwitches } from "../editor/liveSwitches";
 import type { TabularSources } from "../editor/tables";
 import { SummaryPanel } from "../panel/summaryPanel";
 import { analyzeActiveDocument } from "./analyze";
@@ -10,6 +11,8 @@ import { downloadFullModel, type ModelDownloader } from "./downloadModel";
 import { explainUnit } from "./explain";
 import { exportReport } from "./exportReport";
 import { COMMANDS } from "./ids";
+import { setLiveForFile, statusMenu, toggleLive } from "./liveControl";
+import { gotoNegative, selectRange } from "./navigate";
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;
@@ -17,14 +20,24 @@ export interface CommandDeps {
   review: ReviewState;
   /** Tabular sources: the text column per file. */
   tables: TabularSources;
+  /** Live highlighting on or off for the workspace and per file. */
+  switches: LiveSwitches;
   /** How this host downloads the full model. */
   download: ModelDownloader;
   /** Switches the engine to a freshly installed full model and re-analyses what is shown. */
   onModelInstalled: (dir: string) => Promise<void>;
 }
 
-export function registerCommands({ context, analysis, review, tables, download, onModelInstalled }: CommandDeps): vscode.Disposable[] {
+export function registerCommands({ context, analysis, review, tables, switches, download, onModelInstalled }: CommandDeps): vscode.Disposable[] {
+  const fileOf = (target: unknown) => (target instanceof vscode.Uri ? target : undefined);
   return [
+    vscode.commands.registerCommand(COMMANDS.toggleLive, () => toggleLive(switches)),
+    vscode.commands.registerCommand(COMMANDS.fileOff, (target?: unknown) => setLiveForFile(switches, true, fileOf(target))),
+    vscode.commands.registerCommand(COMMANDS.fileOn, (target?: unknown) => setLiveForFile(switches, false, fileOf(target))),
+    vscode.commands.registerCommand(COMMANDS.statusMenu, () => statusMenu(switches)),
+    vscode.commands.registerCommand(COMMANDS.selectRange, (uri: unknown, start: unknown, end: unknown) => selectRange(uri, start, end)),
+    vscode.commands.registerCommand(COMMANDS.nextNegative, () => gotoNegative(analysis, 1)),
+    vscode.commands.registerCommand(COMMANDS.previousNegative, () => gotoNegative(analysis, -1)),
     vscode.commands.registerCommand(COMMANDS.analyze, () => analyzeActiveDocument(analysis, review, tables)),
     vscode.commands.registerCommand(COMMANDS.showPanel, () => SummaryPanel.show(context.extensionUri, review)),
     vscode.commands.registerCommand(COMMANDS.explain, (uri: unknown, offset: unknown) => explainUnit(analysis, uri, offset)),

@@ -199,6 +199,12 @@ export class AnalysisService implements vscode.Disposable {
     return scores;
   }
 
+  /** Units scored on demand (a paragraph's sentences): cached like any text, labelled as the rest. */
+  async scoreOnDemand(units: readonly Unit[], priority: Priority = "high"): Promise<ScoredUnit[]> {
+    const scores = await this.classifyTexts(units.map((unit) => unit.text), { priority });
+    return units.map((unit, i) => this.scored(unit, scores[i]));
+  }
+
   /**
    * Scores units of a text (not necessarily an open document) with the current settings. Counted by whenIdle; an
    * aborted signal stops it, also in the middle of the text (its queued model work is cancelled).

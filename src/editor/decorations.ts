@@ -8,7 +8,7 @@
 import * as vscode from "vscode";
 import { notScoredLabel } from "../core/judge";
 import type { Polarity, ScoredUnit, Unit } from "../core/types";
-import type { Indicator } from "../config";
+import type { Indicator, Show } from "../config";
 import type { DocumentResults } from "./analysisService";
 import { unitRanges } from "./documents";
 
@@ -24,7 +24,7 @@ const FULL_PAINT = 2000;
 const MARGIN_LINES = 400;
 
 /** What an editor shows: the units, for a table where each is (see DocumentResults.positions), and those not scored. */
-type Painted = Pick<DocumentResults, "units" | "positions" | "notScored">;
+type Painted = Pick<DocumentResults, "units" | "positions" | "table" | "notScored">;
 
 /** Lines [from, to] (0-based) painted in an editor showing many units. */
 interface Window {
@@ -51,10 +51,13 @@ export class DecorationController implements vscode.Disposable {
   private readonly painted = new Map<vscode.TextEditor, Painted>();
   /** The lines painted, for editors whose units are painted around the visible lines only. */
   private readonly windows = new Map<vscode.TextEditor, Window>();
+  /** How many units of each style each editor was last given (the extension's tests read it). */
+  private readonly counts = new Map<vscode.TextEditor, Partial<Record<Style, number>>>();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private indicator: Indicator,
+    private showing: Show,
   ) {
     this.createTypes();
   }
@@ -69,12 +72,20 @@ export class DecorationController implements vscode.Disposable {
     }
   }
 
+  /** How many units of each style the visible editors of `uri` were last painted with (empty: nothing painted). */
+  paintedStyles(uri: vscode.Uri): Partial<Record<Style, number>> {
+    const key = uri.toString();
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === key);
+    return (editor && this.counts.get(editor)) ?? {};
+  }
+
   /** Forgets what closed editors showed. */
   prune(): void {
     for (const editor of this.painted.keys()) {
       if (vscode.window.visibleTextEditors.includes(editor)) continue;
       this.painted.delete(editor);
       this.windows.delete(editor);
+      this.counts.delete(editor);
     }
   }
 
@@ -87,6 +98,26 @@ export class DecorationController implements vscode.Disposable {
     const last = editor.visibleRanges[editor.visibleRanges.length - 1].end.line;
     const slack = MARGIN_LINES / 4;
     if ((window.from > 0 && first - slack < window.from) || last + slack > window.to) this.paint(editor, painted);
+  }
+
+  /** Removes what the editors showing `uri` paint (live highlighting was switched off for it). */
+  clear(uri: vscode.Uri): void {
+    const key = uri.toString();
+    for (const editor of vscode.window.visibleTextEditors) {
+      if (editor.document.uri.toString() !== key) continue;
+      for (const type of this.types.values()) editor.setDecorations(type, []);
+      this.painted.delete(editor);
+      this.windows.delete(editor);
+      this.counts.delete(editor);
+    }
+  }
+
+  /** Which units of prose documents are painted (`inlineSentiment.show`); what is painted is painted again. */
+  setShow(show: Show): void {
+    if (show === this.showing) return;
+    this.showing = show;
+    this.prune();
+    for (const [editor, painted] of this.painted) this.paint(editor, painted);
   }
 
   /** A new indicator style: only the decoration types change; what is painted is painted again. */
@@ -148,17 +179,25 @@ export class DecorationController implements vscode.Disposable {
     const windowed = units.length + (notScored?.units.length ?? 0) > FULL_PAINT && editor.visibleRanges.length > 0;
     if (!windowed) this.windows.delete(editor);
     const [from, to] = this.shown(editor, units, windowed);
+    // Feedback (a table) is reviewed whole; a writer's prose shows only what the `show` setting asks for.
+    const show = painted.table ? "all" : this.showing;
     for (let i = from; i < to; i++) {
       const unit = units[i];
+      if (!shown(unit.polarity, show)) continue;
       byStyle.get(styleOf(unit))!.push({
         range: rangeOf(i),
         renderOptions: badges ? { after: { contentText: badge(unit) } } : undefined,
       });
     }
-    for (const [style, options] of byStyle) editor.setDecorations(this.types.get(style)!, options);
-    // Units not scored get a faint badge saying why, whatever the indicator, unless indicators are off.
+    const counts: Partial<Record<Style, number>> = {};
+    for (const [style, options] of byStyle) {
+      editor.setDecorations(this.types.get(style)!, options);
+      if (options.length > 0) counts[style] = options.length;
+    }
+    // Units not scored get a faint badge saying why, unless indicators are off; in a writer's prose only when every
+    // polarity is shown (the calm default shows negative paragraphs only, and the hover still says why).
     const skipped: vscode.DecorationOptions[] = [];
-    if (notScored && this.indicator !== "none") {
+    if (notScored && this.indicator !== "none" && show === "all") {
       const skippedRange = unitRanges(document, notScored);
       const [first, end] = this.shown(editor, notScored.units, windowed);
       for (let i = first; i < end; i++) {
@@ -167,6 +206,7 @@ export class DecorationController implements vscode.Disposable {
     }
     editor.setDecorations(this.notScoredType!, skipped);
     this.painted.set(editor, painted);
+    this.counts.set(editor, counts);
   }
 
   /**
@@ -193,6 +233,11 @@ export class DecorationController implements vscode.Disposable {
     while (stop < units.length && units[stop].start <= end) stop++;
     return [low, stop];
   }
+}
+
+/** True when a unit of this polarity is painted under the `show` setting. */
+export function shown(polarity: Polarity, show: Show): boolean {
+  return show === "all" || (show === "notPositive" ? polarity !== "positive" : polarity === "negative");
 }
 
 /** The short text after a unit, e.g. "▼ negative 93%". */

@@ -5,6 +5,7 @@
 import * as vscode from "vscode";
 import { notScoredLabel, notScoredWhy } from "../core/judge";
 import type { NotScored } from "../core/notScored";
+import { signedSentiment, type LabelMap } from "../core/polarity";
 import type { ScoredUnit } from "../core/types";
 import { COMMANDS } from "../commands/ids";
 import type { Explanation, ModelInfo } from "../engine/protocol";
@@ -12,11 +13,12 @@ import { runtimeOf } from "../engine/runtime";
 import { modelDisplayName } from "../models/locate";
 import type { AnalysisService, DocumentResults } from "./analysisService";
 import { unitRanges } from "./documents";
+import { MAX_SENTENCES, scoredSentences } from "./sentences";
 
 export class SentimentHoverProvider implements vscode.HoverProvider {
   constructor(private readonly analysis: AnalysisService) {}
 
-  provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+  async provideHover(document: vscode.TextDocument, position: vscode.Position, token?: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     const results = this.analysis.get(document.uri);
     if (!results || results.version !== document.version) return undefined;
     const offset = document.offsetAt(position);
@@ -27,7 +29,11 @@ export class SentimentHoverProvider implements vscode.HoverProvider {
     const fields = results.fields?.get(index);
     const range = unitRanges(document, results)(index);
     const explanation = this.analysis.cachedExplanation(unit.text);
-    return new vscode.Hover(hoverMarkdown(unit, results.model, { uri: document.uri, explanation, fields }), range);
+    // The paragraph's sentences are scored now, when asked for (cached), never while the writer types.
+    const sentences = await scoredSentences(this.analysis, document, unit).catch(() => undefined);
+    if (token?.isCancellationRequested || document.version !== results.version) return undefined;
+    const labelMap = this.analysis.labelMap;
+    return new vscode.Hover(hoverMarkdown(unit, results.model, { uri: document.uri, explanation, fields, sentences, labelMap }), range);
   }
 
   /** The hover over a unit that was not scored, if the offset is on one. */
@@ -61,17 +67,25 @@ function notScoredMarkdown(why: NotScored, model: ModelInfo, fields?: Record<str
 }
 
 /**
- * Hover text, with a table row's other columns (`fields`). Trusted for two commands of ours, "Why?" (explain) and the
- * full model's download (which takes no arguments); everything from the document (words of the explanation, fields)
- * goes through appendText, so markdown, HTML and command links in a paragraph show as text.
+ * Hover text, with a table row's other columns (`fields`) and the paragraph's own sentences scored (`sentences`, two or
+ * more). Trusted for three commands of ours: "Why?" (explain), a sentence's selection (selectRange, whose arguments are
+ * checked against the open document) and the full model's download (which takes no arguments); everything from the
+ * document (sentences, words of the explanation, fields) goes through appendText, so markdown, HTML and command links
+ * in a paragraph show as text.
  */
 export function hoverMarkdown(
   unit: ScoredUnit,
   model: ModelInfo,
-  context: { uri: vscode.Uri; explanation?: Explanation; fields?: Record<string, string> },
+  context: {
+    uri: vscode.Uri;
+    explanation?: Explanation;
+    fields?: Record<string, string>;
+    sentences?: readonly ScoredUnit[];
+    labelMap?: LabelMap;
+  },
 ): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
-  md.isTrusted = { enabledCommands: [COMMANDS.explain, COMMANDS.downloadModel] };
+  md.isTrusted = { enabledCommands: [COMMANDS.explain, COMMANDS.selectRange, COMMANDS.downloadModel] };
   md.supportHtml = false;
   const title = unit.polarity[0].toUpperCase() + unit.polarity.slice(1);
   md.appendMarkdown(`**${title}** · ${percent(unit.score)} confidence`);
@@ -83,6 +97,7 @@ export function hoverMarkdown(
     md.appendMarkdown("  \n");
   }
   md.appendMarkdown("\n");
+  if (context.sentences) appendSentences(md, context.sentences, context.uri, context.labelMap);
   if (context.fields) appendFields(md, context.fields);
   const windows = unit.windows > 1 ? `, scored in ${unit.windows} overlapping windows` : "";
   md.appendText(`Model: ${modelDisplayName(model)} · ${unit.tokens} tokens${windows} · ${runtimeOf(model)}`);
@@ -95,6 +110,26 @@ export function hoverMarkdown(
     md.appendMarkdown(`[$(lightbulb) Why?](command:${COMMANDS.explain}?${args} "Find the words that move this score most")`);
   }
   return md;
+}
+
+/** Characters shown of a sentence in the hover. */
+const SENTENCE_LENGTH = 80;
+
+/** The paragraph's sentences, most negative first, each with its label and a link that selects it in the editor. */
+function appendSentences(md: vscode.MarkdownString, sentences: readonly ScoredUnit[], uri: vscode.Uri, labelMap?: LabelMap): void {
+  const sorted = [...sentences].sort((a, b) => signedSentiment(a, labelMap) - signedSentiment(b, labelMap));
+  md.appendText(`Sentences, most negative first (${sentences.length}):`);
+  md.appendMarkdown("  \n");
+  for (const sentence of sorted.slice(0, MAX_SENTENCES)) {
+    const args = encodeURIComponent(JSON.stringify([uri.toString(), sentence.start, sentence.end]));
+    // The label and score are ours; the sentence is the document's, so it goes in as text.
+    md.appendMarkdown(`[$(selection)](command:${COMMANDS.selectRange}?${args} "Select this sentence") \`${sentence.polarity} ${Math.round(sentence.score * 100)}%\` `);
+    const flat = sentence.text.replace(/\s+/g, " ");
+    md.appendText(flat.length > SENTENCE_LENGTH ? `${flat.slice(0, SENTENCE_LENGTH - 1)}…` : flat);
+    md.appendMarkdown("  \n");
+  }
+  if (sentences.length > MAX_SENTENCES) md.appendText(`(${sentences.length - MAX_SENTENCES} more)`);
+  md.appendMarkdown("\n\n");
 }
 
 /** Fields shown in a row's hover, and the characters shown of each value. */

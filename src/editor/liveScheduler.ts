@@ -8,6 +8,7 @@ import type { Settings } from "../config";
 import { messageOf } from "../core/errors";
 import { documentLength, documentLooksBinary } from "./documents";
 import type { AnalysisService } from "./analysisService";
+import type { LiveSwitches } from "./liveSwitches";
 import { CHOOSE_COLUMN_NOTE, ColumnNeededError, tableFormatOfDocument, type TabularSources } from "./tables";
 
 interface Pending {
@@ -25,6 +26,7 @@ export class LiveScheduler implements vscode.Disposable {
     private readonly onNote: (uri: vscode.Uri, note: string | undefined) => void,
     private readonly onError: (message: string) => void,
     private readonly tables: TabularSources,
+    private readonly switches: LiveSwitches,
   ) {}
 
   /**
@@ -35,6 +37,11 @@ export class LiveScheduler implements vscode.Disposable {
     const settings = this.settings();
     if (!settings["live.enabled"] || !settings["live.languages"].includes(document.languageId)) return false;
     if (document.uri.scheme !== "file" && document.uri.scheme !== "untitled" && document.uri.scheme !== "vscode-remote") return false;
+    const off = this.switches.reason(document);
+    if (off) {
+      this.onNote(document.uri, off);
+      return false;
+    }
     const size = documentLength(document);
     if (size > settings["live.maxDocumentSize"]) {
       this.onNote(

@@ -1,4 +1,4 @@
-/** The status bar item: the active document's sentiment at a glance, progress while analysing; click opens the panel. */
+/** The status bar item: the active document's sentiment at a glance, progress while analysing; click opens its menu (summary, switches, settings). */
 import * as vscode from "vscode";
 import { describeNotScored } from "../core/judge";
 import type { NotScored } from "../core/notScored";
@@ -16,7 +16,7 @@ export class SentimentStatusBar implements vscode.Disposable {
 
   constructor(private readonly analysis: AnalysisService) {
     this.item.name = "Inline Sentiment";
-    this.item.command = COMMANDS.showPanel;
+    this.item.command = COMMANDS.statusMenu;
   }
 
   setProgress(progress: Progress | undefined): void {

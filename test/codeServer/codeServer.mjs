@@ -184,6 +184,9 @@ export const DEFAULT_SETTINGS = {
 /** Extra settings for runs that take screenshots: the minimap would hide the end of long lines (and their badges). */
 export const SCREENSHOT_SETTINGS = {
   "editor.minimap.enabled": false,
+  // The README's screenshots show every label; by default only negative paragraphs are painted (the in-editor suite,
+  // test/integration/writers.test.ts, checks that default).
+  "inlineSentiment.show": "all",
 };
 
 /** A free TCP port on 127.0.0.1. */

@@ -60,7 +60,31 @@ function splitLines(block: Block): Unit[] {
 
 const sentences = new Intl.Segmenter(undefined, { granularity: "sentence" });
 
-/** Sentences; a line break alone does not end one (hard-wrapped prose), so breaks are read as spaces. */
+/**
+ * Abbreviations after which Intl.Segmenter ends a sentence that goes on ("Dr. Smith", "J. R. R. Tolkien", "approx. 5"):
+ * it has no suppression list (ICU's is not exposed). Not "etc.", which ends sentences as often as not; "No." only
+ * before a number, since "No." alone is a whole answer.
+ */
+const ABBREVIATION = /(?:^|[\s(])(?:mr|mrs|ms|dr|prof|sr|jr|st|mt|vs|approx|inc|ltd|corp|dept|fig|vol|e\.g|i\.e|cf)\.\s*$/i;
+const INITIAL = /(?:^|[\s(])\p{Lu}\.\s*$/u;
+const NUMBER_SIGN = /(?:^|[\s(])no\.\s*$/i;
+
+/**
+ * The sentences of a prose text, as Intl.Segmenter finds them, with a sentence that ends on an abbreviation or an
+ * initial joined to the next. Decimals ("3.50") never break. A line break alone does not end a sentence (hard-wrapped
+ * prose), so breaks are read as spaces.
+ */
+export function sentencePieces(prose: string): { index: number; segment: string }[] {
+  const pieces: { index: number; segment: string }[] = [];
+  for (const { index, segment } of sentences.segment(prose.replace(/[\r\n]/g, " "))) {
+    const last = pieces[pieces.length - 1];
+    const joins = last && (ABBREVIATION.test(last.segment) || INITIAL.test(last.segment) || (NUMBER_SIGN.test(last.segment) && /^\d/.test(segment)));
+    if (joins) last.segment += segment;
+    else pieces.push({ index, segment });
+  }
+  return pieces;
+}
+
 function splitSentences(block: Block): Unit[] {
-  return split(block, (prose) => sentences.segment(prose.replace(/[\r\n]/g, " ")));
+  return split(block, sentencePieces);
 }
