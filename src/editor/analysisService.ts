@@ -7,8 +7,7 @@
  */
 import * as vscode from "vscode";
 import { LruCache } from "../core/cache";
-import { compileRules, judgeText, type CompiledRules, type RuleSettings } from "../core/judge";
-import { detectLanguage } from "../core/language";
+import { compileRules, judgeText, notScored, type CompiledRules, type RuleSettings } from "../core/judge";
 import type { NotScored } from "../core/notScored";
 import { polarityOf, type LabelMap } from "../core/polarity";
 import { DocumentSegmenter, type Granularity } from "../core/segment";
@@ -402,7 +401,8 @@ export class AnalysisService implements vscode.Disposable {
 
   /**
    * The rules a paragraph is judged by: its language and whether it has words. Markers and non-answers are for
-   * answers, so they apply only at granularity "line" (one answer per line, a pasted feedback list).
+   * answers, so they apply only at granularity "line" (one answer per line, a pasted feedback list). Compiled without
+   * the detector: languages are found in the table worker (see judgeProse).
    */
   private async proseRules(): Promise<CompiledRules> {
     const model = await this.model();
@@ -413,7 +413,6 @@ export class AnalysisService implements vscode.Disposable {
       missing: line ? this.judging.missing : [],
       nonAnswers: line ? this.judging.nonAnswers : [],
       languages: model.languages,
-      detect: this.judging.language ? detectLanguage : undefined,
     });
     this.judged.clear();
     this.compiled = { languages: model.languages, prose };
@@ -421,27 +420,62 @@ export class AnalysisService implements vscode.Disposable {
   }
 
   /**
-   * Splits segmented units into those to score and those not, a few milliseconds per event-loop turn (a detector
-   * takes a fraction of a millisecond per paragraph; 10,000 paragraphs would hold the host otherwise), each text
-   * judged once while the rules hold.
+   * Splits segmented units into those to score and those not, each text judged once while the rules hold. The cheap
+   * rules run here, a few milliseconds per event-loop turn; the languages of the texts not judged yet are found in
+   * the table worker, in one request: the detector's tables (tens of megabytes, most of a second to load) never load
+   * on the host's thread. If the worker cannot answer, those texts are scored (as a text the detector cannot place).
    */
   private async judgeProse(units: readonly Unit[]): Promise<{ units: Unit[]; notScored?: NotScoredUnits }> {
     const rules = await this.proseRules();
+    const pause = hostPause();
+    /** Per unit: why it is not scored, null when it is, undefined while its language is still to be found. */
+    const whys = new Array<NotScored | null | undefined>(units.length);
+    const unknown = new Set<string>();
+    await forSliced(
+      units,
+      pause,
+      (unit, i) => {
+        let why = this.judged.get(unit.text);
+        if (why === undefined) {
+          why = judgeText(unit.text, rules) ?? null;
+          if (why === null && this.judging.language) {
+            unknown.add(unit.text);
+            return;
+          }
+          this.judged.set(unit.text, why);
+        }
+        whys[i] = why;
+      },
+      64,
+    );
+    if (unknown.size > 0) {
+      const texts = [...unknown];
+      const found = await this.tables.languages(texts).catch(() => texts.map(() => undefined));
+      const decided = new Map<string, NotScored | null>();
+      texts.forEach((text, k) => {
+        const language = found[k];
+        const why = language && !rules.languages.has(language.code.toLowerCase()) ? notScored("language", language.name) : null;
+        decided.set(text, why);
+        this.judged.set(text, why);
+      });
+      units.forEach((unit, i) => {
+        if (whys[i] === undefined) whys[i] = decided.get(unit.text) ?? null;
+      });
+    }
     const kept: Unit[] = [];
     const skipped: NotScoredUnits = { units: [], reasons: [] };
     await forSliced(
       units,
-      hostPause(),
-      (unit) => {
-        let why = this.judged.get(unit.text);
-        if (why === undefined) this.judged.set(unit.text, (why = judgeText(unit.text, rules) ?? null));
-        if (why === null) kept.push(unit);
+      pause,
+      (unit, i) => {
+        const why = whys[i];
+        if (!why) kept.push(unit);
         else {
           skipped.units.push(unit);
           skipped.reasons.push(why);
         }
       },
-      64,
+      1024,
     );
     return { units: kept, ...(skipped.units.length > 0 && { notScored: skipped }) };
   }

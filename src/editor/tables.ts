@@ -5,6 +5,7 @@
  */
 import * as vscode from "vscode";
 import type { RuleSettings } from "../core/judge";
+import type { DetectedLanguage } from "../core/language";
 import { tableFormatOf, type Problem, type TableFormat } from "../core/tabular";
 import type { TableSummary } from "../core/tabular/units";
 import type { ReadOptions, TableClient, TableRead } from "../engine/tables/client";
@@ -132,6 +133,11 @@ export class TabularSources implements vscode.Disposable {
       version: document.version,
       ...(saved && { file: { path: document.uri.fsPath, length: documentLength(document) } }),
     };
+  }
+
+  /** The language of each text, found in the table worker (off the host's main thread); undefined: cannot tell. */
+  languages(texts: readonly string[]): Promise<(DetectedLanguage | undefined)[]> {
+    return this.client.languages(texts);
   }
 
   /** Drops the worker's copy of a closed document's table. */

@@ -243,6 +243,21 @@ describe("the table worker: rows not scored (issue 22)", () => {
     }
   });
 
+  it("finds the languages of a prose document's paragraphs in the worker, each text once", async () => {
+    let asked = 0;
+    const thread = threadWithoutFiles((t) => (asked++, frenchByMerci(t)));
+    const client = new TableClient(() => thread);
+    try {
+      const found = await client.languages(["Très bien, merci", "Great service", "Très bien, merci"]);
+      assert.deepEqual(found, [{ code: "fr", name: "French", confidence: 0.9 }, undefined, { code: "fr", name: "French", confidence: 0.9 }]);
+      assert.equal(asked, 2, "kept per text");
+      assert.deepEqual(await client.languages([]), []);
+    } finally {
+      client.dispose();
+    }
+    await assert.rejects(client.languages(["x"]), /shut down/);
+  });
+
   it("the built worker (dist/tableWorker.js) sends the not-scored rows too", async () => {
     const { text, expected } = rExport();
     const client = new TableClient(TABLE_WORKER);

@@ -3,6 +3,7 @@
  * is restarted on the next request after it died (its pending requests are rejected with the reason).
  */
 import { Worker } from "node:worker_threads";
+import type { DetectedLanguage } from "../../core/language";
 import type { NotScored } from "../../core/notScored";
 import type { Problem } from "../../core/tabular";
 import type { TableSummary } from "../../core/tabular/units";
@@ -73,6 +74,8 @@ export class TableClient {
   private worker: TableThread | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  /** "languages" requests waiting for their answer. */
+  private readonly asked = new Map<number, { resolve: (found: (DetectedLanguage | undefined)[]) => void; reject: (error: Error) => void }>();
   private disposed = false;
   /** The document version whose text was last sent per key. */
   private readonly sent = new Map<string, number>();
@@ -117,6 +120,19 @@ export class TableClient {
     });
   }
 
+  /** The language of each text, found in the worker (off this thread); undefined where the detector cannot tell. */
+  languages(texts: readonly string[]): Promise<(DetectedLanguage | undefined)[]> {
+    if (this.disposed) return Promise.reject(new Error("the table reader was shut down"));
+    if (texts.length === 0) return Promise.resolve([]);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.asked.set(id, { resolve, reject });
+      const worker = this.start();
+      worker.ref();
+      worker.postMessage({ id, type: "languages", texts: [...texts] } satisfies TableRequest);
+    });
+  }
+
   /** Lets the worker drop the table it keeps for `key` (a closed document). */
   forget(key: string): void {
     this.sent.delete(key);
@@ -139,8 +155,16 @@ export class TableClient {
     if (this.worker) return this.worker;
     const worker: TableThread = typeof this.startWorker === "string" ? new Worker(this.startWorker) : this.startWorker();
     worker.on("message", (response: TableResponse) => {
+      const asked = this.asked.get(response.id);
+      if (asked) {
+        this.asked.delete(response.id);
+        if (this.pending.size === 0 && this.asked.size === 0) worker.unref();
+        if (response.type === "languages") asked.resolve(response.found.map((found) => found ?? undefined));
+        else asked.reject(new Error(response.type === "error" ? response.error : `unexpected ${response.type} for a languages request`));
+        return;
+      }
       const pending = this.pending.get(response.id);
-      if (!pending) return;
+      if (!pending || response.type === "languages") return;
       if (response.type === "units") {
         const { slice } = response;
         const into = slice.why ? pending.skipped : pending;
@@ -152,7 +176,7 @@ export class TableClient {
         return;
       }
       this.pending.delete(response.id);
-      if (this.pending.size === 0) worker.unref();
+      if (this.pending.size === 0 && this.asked.size === 0) worker.unref();
       if (response.type === "error") pending.reject(Object.assign(new Error(response.error), { stale: response.stale, needsText: response.needsText }));
       else {
         const { summary, column, missing, problems, fields, notScoredFields } = response;
@@ -184,6 +208,8 @@ export class TableClient {
   private rejectAll(error: Error): void {
     for (const { reject } of this.pending.values()) reject(error);
     this.pending.clear();
+    for (const { reject } of this.asked.values()) reject(error);
+    this.asked.clear();
   }
 }
 

@@ -1,5 +1,6 @@
 /** Messages between the host and the table worker (src/engine/tables/worker.ts). */
 import type { RuleSettings } from "../../core/judge";
+import type { DetectedLanguage } from "../../core/language";
 import type { Problem, TableFormat } from "../../core/tabular";
 import type { TableSummary } from "../../core/tabular/units";
 
@@ -35,7 +36,12 @@ export type TableRequest =
   | ReadRequest
   | { id: number; type: "forget"; key: string }
   /** The host took in a slice of units: the next one may come (one at a time, see TableResponse "units"). */
-  | { id: number; type: "next" };
+  | { id: number; type: "next" }
+  /**
+   * The language of each text (a prose document's paragraphs): found here, off the host's main thread, where the
+   * detector's tables are loaded once (tens of megabytes, most of a second) and the languages kept per text.
+   */
+  | { id: number; type: "languages"; texts: string[] };
 
 /**
  * A slice of the text column's units (kind "row"), in columns: a few strings and typed arrays instead of one object
@@ -111,6 +117,8 @@ export type TableResponse =
       /** What could not be read, by line. */
       problems: Problem[];
     }
+  /** The languages of a "languages" request's texts, in order; null where the detector cannot tell. */
+  | { id: number; type: "languages"; found: (DetectedLanguage | null)[] }
   | {
       id: number;
       type: "error";

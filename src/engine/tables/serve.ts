@@ -68,6 +68,14 @@ export function serveTables({ post, readFile, detect: detector = detectLanguage 
       sending.get(request.id)?.();
       return;
     }
+    if (request.type === "languages") {
+      try {
+        post({ id: request.id, type: "languages", found: request.texts.map((text) => detect(text) ?? null) });
+      } catch (error) {
+        post({ id: request.id, type: "error", error: messageOf(error) });
+      }
+      return;
+    }
     try {
       read(request);
     } catch (error) {
