@@ -25,6 +25,13 @@ const SHORT: [string, string, string][] = [
   ["zh", "Chinese", "房间很干净，服务也很好，下次还会再来"],
   ["ru", "Russian", "Отличный сервис, всем рекомендую!"],
   ["ar", "Arabic", "الخدمة ممتازة والموظفين متعاونين جدا"],
+  // Other scripts need fewer letters (never English); a number inside a sentence without spaces takes nothing else.
+  ["zh", "Chinese", "很好用"],
+  ["ja", "Japanese", "とても良い"],
+  ["zh", "Chinese", "等了2个小时才上菜，太慢了"],
+  // ELD calls these Tagalog; their words are Indonesian.
+  ["id", "Indonesian", "Bagus banget"],
+  ["id", "Indonesian", "Sangat bagus, mantap"],
 ];
 
 /** English answers that must never be called another language (undefined is fine: scored as before). */
@@ -81,6 +88,24 @@ describe("language detection (core/language, ELD)", () => {
   it("mixed-language text gets its main language", () => {
     assert.equal(detectLanguage("Great hotel! The staff were lovely and the breakfast was excellent. Merci beaucoup!")?.code, "en");
     assert.equal(detectLanguage("Super hôtel, le personnel était adorable et le petit déjeuner excellent. Thanks!")?.code, "fr");
+  });
+
+  it("a long paragraph gets the language most of it is in, wherever the other language is", () => {
+    const english =
+      "We stayed four nights in the old town and would happily go back. The room was small but spotless, the bed was " +
+      "comfortable, and the window opened onto a quiet courtyard, so we slept well despite the busy street outside. " +
+      "Breakfast was simple: fresh bread, local cheese, fruit and very good coffee, served until eleven, which suited " +
+      "us. The staff at the desk gave us a map, marked the places worth seeing, and booked a table for us at a small " +
+      "restaurant nearby that we would never have found alone. The only downside was the lift, which was out of order " +
+      "for two days, and our room was on the fourth floor. Parking is expensive, so come by train if you can: the " +
+      "station is a ten minute walk away. ";
+    const french = "Le personnel était adorable et le petit déjeuner excellent, nous reviendrons l'année prochaine avec plaisir. ";
+    // Over 700 characters, the text is read in three slices: the first one is mostly French here.
+    assert.ok(english.length > 600 && french.length * 2 > 200);
+    assert.equal(detectLanguage(french.repeat(2) + english)?.code, "en");
+    assert.equal(detectLanguage(english + french.repeat(2))?.code, "en");
+    const frenchParagraph = french.repeat(4) + english.slice(0, 200) + french.repeat(4);
+    assert.equal(detectLanguage(frenchParagraph)?.code, "fr");
   });
 
   it("a text close to one of the model's languages is left to the model", () => {

@@ -36,7 +36,7 @@ export const MIN_WORDS = 2;
  * English false positives of 0.1 for 0.5-1 point more recall; 0.15 halves them again but loses a tenth of French.
  */
 export const MARGIN = 0.1;
-/** ELD reads the first 1,000 characters; this much raw text is cleaned first (a long paragraph costs no more). */
+/** A long paragraph is read in its first 4,000 characters (cleaned, then sliced: see SLICE_CHARS). */
 const READ_CHARS = 4000;
 
 /** English names of the languages ELD knows (its 60, ISO 639-1), plus Indonesian (see `malayOrIndonesian`). */
@@ -57,16 +57,36 @@ export function languageName(code: string): string {
   return NAMES[code] ?? code;
 }
 
-// Links, e-mail addresses, @mentions and #hashtags, and tokens holding a digit ("1041", "4pm", "A320") carry no
-// language, or the wrong one: "@JetBlue Gerne :)" is an English tweet.
-const NOISE = /\bhttps?:\/\/\S*|\bwww\.\S+|\S+@\S+\.\S+|[@#][\p{L}\p{N}_]+|\S*\p{N}\S*/gu;
+// Links, e-mail addresses, @mentions and #hashtags, and Latin tokens holding a digit ("1041", "4pm", "A320") carry no
+// language, or the wrong one: "@JetBlue Gerne :)" is an English tweet. (Only Latin letters go with a digit: in
+// Chinese or Japanese, which have no spaces, "\S*" around a digit would take the whole sentence.)
+const NOISE = /\bhttps?:\/\/\S*|\bwww\.\S+|\S+@\S+\.\S+|[@#][\p{L}\p{N}_]+|[\p{Script=Latin}\p{N}_]*\p{N}[\p{Script=Latin}\p{N}_]*/gu;
 const LETTER = /\p{L}/gu;
+const LATIN_LETTER = /\p{Script=Latin}/gu;
 const WORD = /\p{L}{2,}/gu;
-const LATIN = /\p{Script=Latin}/u;
+/**
+ * Text mostly in another script than Latin (Chinese, Japanese, Cyrillic, Arabic...) is never English: a few letters
+ * are enough there ("很好用", "良い"), as long as ELD calls its answer reliable.
+ */
+export const MIN_LETTERS_OTHER_SCRIPT = 3;
+/** ELD reads about 350 bytes of a text; longer texts are read in three such slices (start, middle, end). */
+const SLICE_CHARS = 350;
 
 /** The words of `text` that say something about its language, spaced. */
 function readable(text: string): string {
   return text.slice(0, READ_CHARS).replace(NOISE, " ").replace(/\s+/g, " ").trim();
+}
+
+/** Up to three slices of about SLICE_CHARS characters (start, middle, end), cut at spaces. */
+function slicesOf(text: string): string[] {
+  if (text.length <= 2 * SLICE_CHARS) return [text];
+  const cut = (from: number) => {
+    const space = text.indexOf(" ", from);
+    const start = from === 0 || space < 0 ? from : space + 1;
+    const end = text.lastIndexOf(" ", start + SLICE_CHARS);
+    return text.slice(start, end > start ? end : start + SLICE_CHARS);
+  };
+  return [cut(0), cut(Math.floor((text.length - SLICE_CHARS) / 2)), cut(text.length - SLICE_CHARS - 1)];
 }
 
 function count(text: string, pattern: RegExp): number {
@@ -81,12 +101,22 @@ function count(text: string, pattern: RegExp): number {
 const INDONESIAN = new Set(
   ("karena bahwa bisa mau enak banget nggak enggak ngga gak sih deh dong kok gue gua gw udah aja kayak bikin uang " +
     "cuma lumayan jelek gimana kalo mobil kamar kantor pelayanan waktu harus padahal mending telepon pikir coba " +
-    "paham mengerti pemerintah kirim ternyata bahkan setelah layanan pusing").split(" "),
+    "paham mengerti pemerintah kirim ternyata bahkan setelah layanan pusing mantap").split(" "),
 );
 const MALAY = new Set(
   ("kerana bahawa mahu boleh sedap tak nak awak wang teruk bilik perkhidmatan pejabat percuma sahaja kat dah je ni " +
     "tu kerajaan telefon fikir cuba faham hantar selepas malah pening rupanya").split(" "),
 );
+/**
+ * Words common to Malay and Indonesian and not Tagalog: ELD calls short Indonesian answers like "Sangat bagus" or
+ * "Bagus banget" Tagalog; with one of these words (or a marker above) they are read as Malay/Indonesian.
+ */
+const MALAY_FAMILY = new Set(
+  "sangat bagus tidak saya yang dan ini itu dengan untuk ada aku kamu sudah juga apa kenapa tolong terima kasih baik".split(" "),
+);
+function malayFamily(text: string): boolean {
+  return (text.toLowerCase().match(WORD) ?? []).some((word) => MALAY_FAMILY.has(word) || INDONESIAN.has(word) || MALAY.has(word));
+}
 function malayOrIndonesian(text: string): "ms" | "id" {
   let vote = 0;
   for (const word of text.toLowerCase().match(WORD) ?? []) {
@@ -104,27 +134,58 @@ function malayOrIndonesian(text: string): "ms" | "id" {
  *
  * `languages` are the languages the model reads (ISO 639-1; default English): a text is placed in another language
  * only when that language leads each of them by `MARGIN`, so a text the model can read is not taken from it on a
- * near tie. Mixed-language text gets its main language (the one most of its words point to).
+ * near tie. Mixed-language text gets its main language: in a short text the one most of its words point to; a long
+ * one (over 700 characters once links and numbers are set aside) is read in three slices, and gets the language at
+ * least two of them are in.
  */
 export function detectLanguage(text: string, languages: readonly string[] = DEFAULT_MODEL_LANGUAGES): DetectedLanguage | undefined {
   const clean = readable(text);
-  if (count(clean, LETTER) < MIN_LETTERS) return undefined;
-  // Scripts without spaces between words (Chinese, Japanese, Thai) have one "word" per run: letters suffice there.
-  if (LATIN.test(clean) && count(clean, WORD) < MIN_WORDS) return undefined;
-  const result = eld.detect(clean);
-  if (!result.language || !result.isReliable()) return undefined;
-  // getScores() builds an object of every language's score: only asked for when needed (a third of the cost).
-  const scores = result.getScores();
-  const top = scores[result.language] ?? 0;
+  const letters = count(clean, LETTER);
+  const latin = count(clean, LATIN_LETTER);
+  if (2 * latin >= letters) {
+    if (letters < MIN_LETTERS || count(clean, WORD) < MIN_WORDS) return undefined;
+  } else if (letters < MIN_LETTERS_OTHER_SCRIPT) return undefined;
+  const main = mainLanguage(clean);
+  if (!main) return undefined;
+  if (main.language === "tl" && malayFamily(clean)) {
+    main.scores.ms = main.scores.tl;
+    main.language = "ms";
+  }
+  const top = main.scores[main.language] ?? 0;
   // ELD's "ms" stands for Indonesian too.
   const eldCodes = languages.map((code) => (code === "id" ? "ms" : code));
-  if (!eldCodes.includes(result.language)) {
+  if (!eldCodes.includes(main.language)) {
     let rival = 0;
-    for (const code of eldCodes) rival = Math.max(rival, scores[code] ?? 0);
+    for (const code of eldCodes) rival = Math.max(rival, main.scores[code] ?? 0);
     if (top - rival < MARGIN) return undefined;
   }
-  const code = result.language === "ms" ? malayOrIndonesian(clean) : result.language;
+  const code = main.language === "ms" ? malayOrIndonesian(clean) : main.language;
   return { code, name: languageName(code), confidence: top };
+}
+
+/**
+ * ELD's reliable answer for a text, with every language's score; for a long text, the language most of its three
+ * slices give (at least two), with the slices' mean scores. Undefined when ELD is not sure.
+ */
+function mainLanguage(clean: string): { language: string; scores: Record<string, number> } | undefined {
+  const slices = slicesOf(clean);
+  if (slices.length === 1) {
+    const result = eld.detect(clean);
+    return result.language && result.isReliable() ? { language: result.language, scores: result.getScores() } : undefined;
+  }
+  const votes = new Map<string, number>();
+  const sums: Record<string, number> = {};
+  for (const slice of slices) {
+    const result = eld.detect(slice);
+    if (!result.language || !result.isReliable()) continue;
+    votes.set(result.language, (votes.get(result.language) ?? 0) + 1);
+    for (const [code, score] of Object.entries(result.getScores())) sums[code] = (sums[code] ?? 0) + score / slices.length;
+  }
+  let language: string | undefined;
+  for (const [code, n] of votes) {
+    if (n >= 2 && (!language || n > votes.get(language)! || (n === votes.get(language) && sums[code] > sums[language]))) language = code;
+  }
+  return language ? { language, scores: sums } : undefined;
 }
 
 /**
