@@ -27,7 +27,7 @@ import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { parse } from "csv-parse/sync";
 import * as esbuild from "esbuild";
-import { detectLanguage } from "../src/core/language";
+import { detectLanguage, languageText, MIN_LETTERS, MIN_LETTERS_OTHER_SCRIPT, MIN_WORDS } from "../src/core/language";
 import { ROOT, loadSst2, loadTweets, machineInfo } from "./lib.mjs";
 
 const args = process.argv.slice(2);
@@ -139,10 +139,13 @@ async function candidates(): Promise<Candidate[]> {
 }
 
 // The same cleaning and length gate as src/core/language, so that thresholds compare detectors, not preprocessing.
-const NOISE = /\bhttps?:\/\/\S*|\bwww\.\S+|\S+@\S+\.\S+|[@#][\p{L}\p{N}_]+|\S*\p{N}\S*/gu;
-const clean = (text: string) => text.slice(0, 4000).replace(NOISE, " ").replace(/\s+/g, " ").trim();
-const longEnough = (text: string) => (text.match(/\p{L}/gu)?.length ?? 0) >= 10 && (!/\p{Script=Latin}/u.test(text) || (text.match(/\p{L}{2,}/gu)?.length ?? 0) >= 2);
-
+const clean = languageText;
+const longEnough = (text: string) => {
+  const letters = text.match(/\p{L}/gu)?.length ?? 0;
+  const latin = text.match(/\p{Script=Latin}/gu)?.length ?? 0;
+  if (2 * latin < letters) return letters >= MIN_LETTERS_OTHER_SCRIPT;
+  return letters >= MIN_LETTERS && (text.match(/\p{L}{2,}/gu)?.length ?? 0) >= MIN_WORDS;
+};
 const pct = (part: number, whole: number) => (whole ? `${((100 * part) / whole).toFixed(part / whole < 0.01 ? 2 : 1)} %` : "-");
 function table(header: string[], rows: (string | number)[][]) {
   const cells = [header, ...rows.map((row) => row.map(String))];
@@ -254,6 +257,15 @@ function report(name: string, texts: string[], expected: string) {
 }
 for (const [name, texts] of Object.entries(english)) report(`en: ${name}`, texts, "en");
 for (const code of SHORT_LANGUAGES) report(`short sentences (${code})`, shortSets.get(code)!, code);
+// English survey answers (Google Forms, R community survey): a few respondents answered in Spanish or French.
+for (const [name, delimiter] of [["gforms-rsurvey-2018-en.tsv", "\t"], ["gforms-rsurvey-2019-en.csv", ","]]) {
+  const file = dataFile(name);
+  if (!file) continue;
+  const rows = csvRows(file, delimiter);
+  for (const column of ["What do you like best about using R?", "What do you like least about using R?"]) {
+    report(`en: ${name.slice(0, 19)} ${column.includes("best") ? "best" : "least"}`, rows.map((row) => row[column] ?? "").filter((text) => text && text !== "NA"), "en");
+  }
+}
 const marc = dataFile("marc-amazon-reviews-6lang.csv");
 if (marc) {
   const rows = csvRows(marc);

@@ -51,6 +51,14 @@ const ENGLISH: string[] = [
   "a tender, heartfelt family drama.",
   "Loved it, the crew were great and the seats comfy",
   "The food was cold and the flight was delayed 3 hours",
+  // Real short survey answers that ELD alone calls French, Spanish or Slovak.
+  "Error messages",
+  "Cryptic error messages",
+  "Uninterpretable errors",
+  "RStudio IDE",
+  "reusable scripts",
+  "Visualisation, rmarkdown",
+  "@SouthwestAir @love_dragonss AHHHH YES LAUREN",
 ];
 
 describe("language detection (core/language, ELD)", () => {
