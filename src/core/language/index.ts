@@ -8,7 +8,7 @@
  * the model reads, it leads the model's languages by a clear margin. Otherwise the answer is undefined and the text is
  * scored as before: on the 15,512 English sentences and tweets of ../shared/data this calls 0.08 % "not English".
  */
-import { eld } from "eld/extrasmall";
+import type { eld as Eld } from "eld/extrasmall";
 import { DEFAULT_MODEL_LANGUAGES } from "./modelLanguages";
 
 /** A language found in a text. */
@@ -54,6 +54,17 @@ const NAMES: Readonly<Record<string, string>> = {
   ta: "Tamil", te: "Telugu", th: "Thai", tl: "Tagalog", tr: "Turkish", uk: "Ukrainian", ur: "Urdu", vi: "Vietnamese",
   yo: "Yoruba", zh: "Chinese",
 };
+
+let detector: typeof Eld | undefined;
+/**
+ * ELD, loaded at the first text rather than with this module: its n-gram tables (1 MB of script) take 0.3-0.9 s and
+ * 35 MB of heap to load (docs/LANGUAGE.md), which a host or worker that never detects a language should not pay.
+ * esbuild bundles the required module and evaluates it at this call, in Node and in a web worker alike.
+ */
+function eld(): typeof Eld {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load; `import()` would make every caller async
+  return (detector ??= (require("eld/extrasmall") as { eld: typeof Eld }).eld);
+}
 
 /** The English name of an ISO 639-1 code (the code itself when unknown). */
 export function languageName(code: string): string {
@@ -183,13 +194,13 @@ export function detectLanguage(text: string, languages: readonly string[] = DEFA
 function mainLanguage(clean: string): { language: string; scores: Record<string, number> } | undefined {
   const slices = slicesOf(clean);
   if (slices.length === 1) {
-    const result = eld.detect(clean);
+    const result = eld().detect(clean);
     return result.language && result.isReliable() ? { language: result.language, scores: result.getScores() } : undefined;
   }
   const votes = new Map<string, number>();
   const sums: Record<string, number> = {};
   for (const slice of slices) {
-    const result = eld.detect(slice);
+    const result = eld().detect(slice);
     if (!result.language || !result.isReliable()) continue;
     votes.set(result.language, (votes.get(result.language) ?? 0) + 1);
     for (const [code, score] of Object.entries(result.getScores())) sums[code] = (sums[code] ?? 0) + score / slices.length;
