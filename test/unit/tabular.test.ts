@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import {
   chooseTextColumn,
   decodeText,
+  decodeWindows1252,
   detectDelimiter,
   MissingColumnError,
   parseTable,
@@ -66,6 +67,54 @@ describe("decodeText", () => {
     assert.equal(decoded.text, "café");
     assert.equal(decoded.encoding, "windows-1252");
     assert.match(decoded.note ?? "", /offset 3/);
+  });
+});
+
+/**
+ * Windows-1252 as the WHATWG Encoding Standard's index-windows-1252 maps bytes 0x80-0x9F (written out from the
+ * standard, not computed: https://encoding.spec.whatwg.org/index-windows-1252.txt), the five undefined bytes (0x81,
+ * 0x8D, 0x8F, 0x90, 0x9D) as the C1 code point of the same value. Every other byte is its own code point.
+ */
+const WHATWG_1252_80_9F: Record<number, string> = {
+  0x80: "\u20AC", 0x81: "\u0081", 0x82: "\u201A", 0x83: "\u0192", 0x84: "\u201E", 0x85: "\u2026", 0x86: "\u2020", 0x87: "\u2021",
+  0x88: "\u02C6", 0x89: "\u2030", 0x8a: "\u0160", 0x8b: "\u2039", 0x8c: "\u0152", 0x8d: "\u008D", 0x8e: "\u017D", 0x8f: "\u008F",
+  0x90: "\u0090", 0x91: "\u2018", 0x92: "\u2019", 0x93: "\u201C", 0x94: "\u201D", 0x95: "\u2022", 0x96: "\u2013", 0x97: "\u2014",
+  0x98: "\u02DC", 0x99: "\u2122", 0x9a: "\u0161", 0x9b: "\u203A", 0x9c: "\u0153", 0x9d: "\u009D", 0x9e: "\u017E", 0x9f: "\u0178",
+};
+const whatwg1252 = (byte: number) => WHATWG_1252_80_9F[byte] ?? String.fromCharCode(byte);
+
+describe("Windows-1252 and Latin-1", () => {
+  it("decodes each of the 256 byte values as WHATWG maps it (not Node 20's Latin-1 reading of 0x80-0x9F)", () => {
+    for (let byte = 0; byte < 256; byte++) {
+      assert.equal(decodeWindows1252(new Uint8Array([byte])), whatwg1252(byte), `byte 0x${byte.toString(16)}`);
+    }
+    const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+    const decoded = decodeText(all); // 0x80 alone is not UTF-8, so the whole file is read as Windows-1252
+    assert.equal(decoded.encoding, "windows-1252");
+    assert.equal(decoded.text, Array.from(all, whatwg1252).join(""));
+  });
+
+  it("a CSV saved by Excel on Windows: euro signs and curly quotes, no C1 control characters; the encoding said once", () => {
+    // "Prix: 15€ – «très bien»", "it’s “fine”" and Latin-1 letters as Windows-1252 bytes.
+    const bytes = Uint8Array.from([
+      ...Buffer.from("id;comment\r\n1;Prix: 15"), 0x80, ...Buffer.from(" "), 0x96, ...Buffer.from(" "), 0xab, ...Buffer.from("tr"), 0xe8, ...Buffer.from("s bien"), 0xbb,
+      ...Buffer.from("\r\n2;it"), 0x92, ...Buffer.from("s "), 0x93, ...Buffer.from("fine"), 0x94, ...Buffer.from(", na"), 0xef, ...Buffer.from("ve\r\n"),
+    ]);
+    const decoded = decodeText(bytes);
+    assert.equal(decoded.encoding, "windows-1252");
+    assert.match(decoded.note ?? "", /^Read as Windows-1252 \(Latin-1 read the same way\)/);
+    const table = parseTable(decoded.text, { format: "csv" });
+    assert.deepEqual(table.rows.map((r) => r.cells.comment), ["Prix: 15€ – «très bien»", "it’s “fine”, naïve"]);
+    assert.doesNotMatch(decoded.text, /[\u0080-\u009f]/);
+    // Stated once for the file: a note of the decoding, none in the table's rows or problems.
+    assert.deepEqual(table.problems, []);
+  });
+
+  it("a long file decodes in chunks without losing or reordering a byte", () => {
+    const bytes = Uint8Array.from({ length: 100_003 }, (_, i) => (i % 7 === 0 ? 0x80 : 0x61 + (i % 26)));
+    const text = decodeWindows1252(bytes);
+    assert.equal(text.length, bytes.length);
+    assert.equal(text, Array.from(bytes, whatwg1252).join(""));
   });
 });
 

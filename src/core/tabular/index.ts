@@ -7,7 +7,7 @@ import { parseDelimited } from "./csv";
 import { parseJsonArray, parseJsonLines } from "./json";
 import type { ParseOptions, Table, TableFormat } from "./table";
 
-export { decodeText, type DecodedText, type TextEncodingName } from "./decode";
+export { decodeText, decodeWindows1252, type DecodedText, type TextEncodingName } from "./decode";
 export { detectDelimiter, DELIMITER_CANDIDATES } from "./csv";
 export { chooseTextColumn, sampleValues, textUnits, MissingColumnError, type TextUnit } from "./columns";
 export type { CellSpan, ParseOptions, Problem, Row, Span, Table, TableFormat } from "./table";
