@@ -12,6 +12,7 @@ import {
   textUnits,
   type Table,
 } from "../../src/core/tabular";
+import { cellSpans } from "../../src/core/tabular/csv";
 import { sharedFile } from "./helpers";
 
 /** Each row's cell sources, as the text holds them, by column. */
@@ -307,6 +308,48 @@ describe("the airline tweets (../shared/data/airline-tweets.csv)", () => {
     for (const unit of units.slice(0, 500)) {
       const source = decoded.text.slice(unit.start, unit.end).replaceAll('""', '"');
       assert.equal(source, unit.text);
+    }
+  });
+});
+
+describe("linear time on hostile tables (issue 24)", () => {
+  /**
+   * A string that records the furthest offset each read reaches (charCodeAt, startsWith, indexOf: an indexOf that finds
+   * nothing has read to the end). Counting what is read, not timing it: the test cannot be flaky on a busy machine.
+   */
+  const recording = (source: string) => {
+    const seen = { furthest: -1 };
+    const reach = (to: number) => (seen.furthest = Math.max(seen.furthest, to));
+    const text = {
+      length: source.length,
+      charCodeAt: (i: number) => (reach(i), source.charCodeAt(i)),
+      startsWith: (s: string, at: number) => (reach(at + s.length - 1), source.startsWith(s, at)),
+      indexOf: (s: string, from: number) => {
+        const found = source.indexOf(s, from);
+        reach(found < 0 ? source.length - 1 : found + s.length - 1);
+        return found;
+      },
+    };
+    return { text: text as unknown as string, seen };
+  };
+
+  it("the CSV span scan never reads past the record's end, so a one-column file is read in linear time", () => {
+    // Before the fix each field's delimiter search ran on to the next delimiter of the file: in a one-column file, to
+    // its end, on every row (6 MB: 13 s). Each case: a record [0, end) followed by a long tail without delimiters.
+    const tail = "\nno delimiter on this line".repeat(1000);
+    for (const [record, delimiter, fields] of [
+      ["one answer", ",", ["one answer"]],
+      ['"quoted, with ""quotes"""', ",", ['"quoted, with ""quotes"""']],
+      ["a;b;", ";", ["a", "b", ""]],
+      ['"a"\t"b', "\t", ['"a"', '"b']],
+    ] as const) {
+      const source = record + tail;
+      const { text, seen } = recording(source);
+      const spans = cellSpans(text, 0, record.length, delimiter);
+      const cells: string[] = [];
+      for (let k = 0; k < spans.length; k += 2) cells.push(source.slice(spans[k], spans[k + 1]));
+      assert.deepEqual(cells, fields);
+      assert.ok(seen.furthest < record.length, `read up to offset ${seen.furthest} of a ${record.length}-character record`);
     }
   });
 });
