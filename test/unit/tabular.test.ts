@@ -132,7 +132,7 @@ describe("parseTable: CSV", () => {
     const table = parseTable(text, { format: "csv" });
     assert.equal(table.delimiter, ";");
     assert.deepEqual(table.columns, ["name", "comment"]);
-    assert.deepEqual(table.rows.map((r) => r.cells), [
+    assert.deepEqual(table.rows.map((r) => ({ ...r.cells })), [
       { name: "Anna", comment: 'Gut; sehr "gut"' },
       { name: "Ben", comment: "schlecht" },
     ]);
@@ -164,7 +164,7 @@ describe("parseTable: CSV", () => {
     const text = "id,text,airline\n1,fine,United\n2,too short\n3,one,two,three\n4,last,Delta";
     const table = parseTable(text, { format: "csv" });
     assert.deepEqual(table.rows.map((r) => r.cells.id), ["1", "2", "3", "4"]);
-    assert.deepEqual(table.rows[1].cells, { id: "2", text: "too short" });
+    assert.deepEqual({ ...table.rows[1].cells }, { id: "2", text: "too short" });
     assert.deepEqual(table.problems.map((p) => p.line), [3, 4]);
     assert.match(table.problems[0].message, /^Line 3: 2 fields where the header has 3; no cell for "airline"/);
     assert.match(table.problems[1].message, /^Line 4: 4 fields .* 1 extra ignored/);
@@ -229,7 +229,7 @@ describe("parseTable: CSV", () => {
 
   it("TSV reads tabs only", () => {
     const table = parseTable("a\tb\n1,2\t3\n", { format: "tsv" });
-    assert.deepEqual(table.rows[0].cells, { a: "1,2", b: "3" });
+    assert.deepEqual({ ...table.rows[0].cells }, { a: "1,2", b: "3" });
   });
 
   it("an empty file has no columns and says so", () => {
@@ -243,10 +243,11 @@ describe("parseTable: JSON Lines and JSON", () => {
   it("JSONL: offsets per object and value, bad lines listed with their numbers", () => {
     const text = '{"id":1,"text":"Great \\"crew\\""}\n\nnot json\n[1,2]\r\n{"id":2,"text":"Late","extra":{"k":null}}\n{"id":3,';
     const table = parseTable(text, { format: "jsonl" });
-    assert.deepEqual(table.columns, ["id", "text", "extra"]);
-    assert.deepEqual(table.rows.map((r) => r.cells), [
+    // A nested object's values are columns of their own, by dotted path.
+    assert.deepEqual(table.columns, ["id", "text", "extra.k"]);
+    assert.deepEqual(table.rows.map((r) => ({ ...r.cells })), [
       { id: "1", text: 'Great "crew"' },
-      { id: "2", text: "Late", extra: '{"k":null}' },
+      { id: "2", text: "Late", "extra.k": "" },
     ]);
     assert.deepEqual(table.rows.map((r) => r.line), [1, 5]);
     assert.equal(text.slice(table.rows[1].start, table.rows[1].end), '{"id":2,"text":"Late","extra":{"k":null}}');
@@ -268,10 +269,12 @@ describe("parseTable: JSON Lines and JSON", () => {
     assert.ok(lines.includes(3) && lines.includes(4), JSON.stringify(table.problems));
   });
 
-  it("JSON that is not an array says what it holds", () => {
-    const table = parseTable('{"text": "x"}', { format: "json" });
-    assert.equal(table.rows.length, 0);
-    assert.match(table.problems[0].message, /holds a JSON object; an array of objects was expected/);
+  it("JSON that holds no array of objects says what it holds", () => {
+    const object = parseTable('{"text": "x"}', { format: "json" });
+    assert.equal(object.rows.length, 0);
+    assert.equal(object.problems[0].message, "Line 1: the file holds a JSON object without an array of objects; nothing to read as rows.");
+    const string = parseTable('"text"', { format: "json" });
+    assert.equal(string.problems[0].message, "Line 1: the file holds a JSON string; an array of objects was expected.");
   });
 });
 

@@ -57,8 +57,9 @@ export function parseDelimited(text: string, format: "csv" | "tsv", delimiter?: 
       return;
     }
     const fields = cellSpans(text, start, end, used);
-    const cells: Record<string, string> = {};
-    const spans: Record<string, CellSpan> = {};
+    // Null-prototype: a header may name a column `__proto__` or `constructor`.
+    const cells: Record<string, string> = Object.create(null);
+    const spans: Record<string, CellSpan> = Object.create(null);
     const n = Math.min(values.length, columns.length);
     for (let c = 0; c < n; c++) {
       cells[columns[c]] = values[c];

@@ -56,8 +56,8 @@ export function rowUnits(table: Table, column: string): RowUnits {
   return {
     units: units.map((unit) => {
       const cells = table.rows[unit.row].cells;
-      const fields: Record<string, string> = {};
-      for (const name of others) if (name in cells) fields[name] = cells[name];
+      const fields: Record<string, string> = Object.create(null);
+      for (const name of others) if (Object.hasOwn(cells, name)) fields[name] = cells[name];
       lines.push(unit.line, unit.endLine);
       return { start: unit.start, end: unit.end, text: unit.text, kind: "row", fields };
     }),
