@@ -77,8 +77,10 @@ export function parseJsonDocument(text: string, records?: string): Table {
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   if (bom) builder.notes.push("Byte order mark at the start skipped.");
   const deep = deepRegions(text, bom, text.length);
-  const errors: ParseError[] = [];
-  const root = parseTree(blank(text, deep).slice(bom), errors, STRICT);
+  const all: ParseError[] = [];
+  const root = parseTree(blank(text, deep).slice(bom), all, STRICT);
+  // One unclosed bracket per level reports the same error at the same place: said once.
+  const errors = all.filter((e, i) => i === 0 || e.offset !== all[i - 1].offset || e.error !== all[i - 1].error);
   const errorOffsets = errors.map((e) => e.offset + bom);
   errors.slice(0, MAX_LISTED_ERRORS).forEach((error, i) => {
     const line = builder.lineOf(errorOffsets[i]);
@@ -315,33 +317,35 @@ class RowBuilder {
     const start = base + node.offset;
     const end = start + node.length;
     const line = this.lineOf(start);
-    const stack: { object: Node; prefix: string }[] = [{ object: node, prefix: "" }];
+    // Properties in source order, nested objects' in place: a stack of properties, each object's pushed in reverse.
+    const stack: { property: Node; prefix: string }[] = [];
+    const push = (object: Node, prefix: string) => {
+      const properties = object.children ?? [];
+      for (let k = properties.length - 1; k >= 0; k--) stack.push({ property: properties[k], prefix });
+    };
+    push(node, "");
     while (stack.length > 0) {
-      const { object, prefix } = stack.pop()!;
-      const nested: typeof stack = [];
-      for (const property of object.children ?? []) {
-        const [key, value] = property.children ?? [];
-        if (!key || !value) continue;
-        const name = prefix + String(key.value);
-        if (value.type === "object" && (value.children?.length ?? 0) > 0) {
-          nested.push({ object: value, prefix: `${name}.` });
-          continue;
-        }
-        if (Object.hasOwn(cells, name)) {
-          this.problems.push({ line, message: `Line ${line}: the key "${name}" appears twice in this object; the later value is not read.` });
-          continue;
-        }
-        if (!this.known.has(name)) {
-          this.known.add(name);
-          this.columns.push(name);
-        }
-        const from = base + value.offset;
-        const to = from + value.length;
-        cells[name] =
-          value.type === "string" ? value.value : value.type === "null" ? "" : value.type === "array" || value.type === "object" ? compactJson(this.text.slice(from, to)) : this.text.slice(from, to);
-        spans[name] = value.type === "string" ? { start: from, end: to, quoted: true } : { start: from, end: to };
+      const { property, prefix } = stack.pop()!;
+      const [key, value] = property.children ?? [];
+      if (!key || !value) continue;
+      const name = prefix + String(key.value);
+      if (value.type === "object" && (value.children?.length ?? 0) > 0) {
+        push(value, `${name}.`);
+        continue;
       }
-      for (let k = nested.length - 1; k >= 0; k--) stack.push(nested[k]);
+      if (Object.hasOwn(cells, name)) {
+        this.problems.push({ line, message: `Line ${line}: the key "${name}" appears twice in this object; the later value is not read.` });
+        continue;
+      }
+      if (!this.known.has(name)) {
+        this.known.add(name);
+        this.columns.push(name);
+      }
+      const from = base + value.offset;
+      const to = from + value.length;
+      cells[name] =
+        value.type === "string" ? value.value : value.type === "null" ? "" : value.type === "array" || value.type === "object" ? compactJson(this.text.slice(from, to)) : this.text.slice(from, to);
+      spans[name] = value.type === "string" ? { start: from, end: to, quoted: true } : { start: from, end: to };
     }
     this.rows.push({ index: this.rows.length, line, endLine: this.lineOf(end), start, end, cells, spans });
   }

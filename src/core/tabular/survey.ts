@@ -86,7 +86,9 @@ function qualtrics(table: Table, headerRows: number, what: string): Table {
       if (question !== "" && question !== column) questions.set(column, question);
     }
   }
-  const notice = `A Qualtrics export with ${what}: ${lines(header)} ${headerRows === 1 ? "is" : "are"} not answers and ${headerRows === 1 ? "is" : "are"} not read as rows${questions.size ? "; each column keeps its question text" : ""}.`;
+  const where = lines(header);
+  const are = where.startsWith("lines") ? "are" : "is";
+  const notice = `A Qualtrics export with ${what}: ${where} ${are} not answers and ${are} not read as rows${questions.size ? "; each column keeps its question text" : ""}.`;
   return withNotice({ ...table, rows: dropRows(table, headerRows), ...(questions.size > 0 && { questions }) }, notice);
 }
 
