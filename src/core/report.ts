@@ -12,6 +12,7 @@ import { stringify } from "csv-stringify/sync";
 import { summarize, type ReportSummary, type SummaryOptions } from "./feedback/summary";
 import type { Theme } from "./feedback/themes";
 import type { PanelModel } from "./review";
+import { ownValue } from "./own";
 
 export type ReportFormat = "csv" | "json" | "markdown";
 
@@ -69,7 +70,7 @@ export function reportTable(model: PanelModel): { header: string[]; rows: (strin
   const header = [...REPORT_COLUMNS, ...names.map((name) => (reserved.has(name) ? `field:${name}` : name))];
   const base = reportRows(model);
   let i = 0;
-  const rows = model.files.flatMap((file) => file.units.map((unit) => [...base[i++], ...names.map((name) => unit.fields?.[name] ?? "")]));
+  const rows = model.files.flatMap((file) => file.units.map((unit) => [...base[i++], ...names.map((name) => ownValue(unit.fields, name) ?? "")]));
   return { header, rows };
 }
 
@@ -152,7 +153,7 @@ function jsonReport(model: PanelModel, summary: ReportSummary): string {
       const object: Record<string, unknown> = Object.fromEntries(REPORT_COLUMNS.map((column, c) => [column, row[c]]));
       // JSON is read by programs: the score as computed, not rounded for reading as in CSV and Markdown.
       object.score = unit.score;
-      if (unit.fields) object.fields = Object.fromEntries(names.filter((name) => name in unit.fields!).map((name) => [name, unit.fields![name]]));
+      if (unit.fields) object.fields = Object.fromEntries(names.filter((name) => Object.hasOwn(unit.fields!, name)).map((name) => [name, unit.fields![name]]));
       return object;
     }),
   );
