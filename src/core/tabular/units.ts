@@ -20,6 +20,8 @@ export interface TableSummary {
   rows: number;
   /** What was done without being a problem (delimiter detected, byte order mark skipped). */
   notes: string[];
+  /** Of `notes`, those to tell the person choosing (survey header rows left out, the array read in a JSON object). */
+  notices?: string[];
 }
 
 /** Sample values shown per column, and their length. */
@@ -36,6 +38,7 @@ export function summarizeTable(table: Table): TableSummary {
     ...(table.questions && { questions: new Map(table.questions) }),
     rows: table.rows.length,
     notes: [...table.notes],
+    ...(table.notices && { notices: [...table.notices] }),
   };
 }
 
