@@ -114,10 +114,10 @@ export function parseDelimited(text: string, format: "csv" | "tsv", delimiter?: 
         }
         const values = result.data;
         if (values.length === 1 && values[0] === "") return; // an empty line
+        // The record ends before the line ending Papa Parse consumed (none at the end of the file).
         let end = withBreak;
-        if (text.charCodeAt(end - 1) === 0x0a) end--;
-        else if (text.charCodeAt(end - 1) === 0x0d) end--;
-        if (end < withBreak && text.charCodeAt(end - 1) === 0x0d && text.charCodeAt(end) === 0x0a) {
+        if (withBreak - start >= newline.length && text.startsWith(newline, withBreak - newline.length)) end -= newline.length;
+        if (newline === "\n" && end < withBreak && end > start && text.charCodeAt(end - 1) === 0x0d) {
           end--;
           // Papa Parse picks one line ending for the file; with "\n" a CRLF row's last value keeps the "\r".
           const last = values.length - 1;
