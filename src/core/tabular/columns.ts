@@ -33,13 +33,17 @@ const SAMPLE_ROWS = 1000;
 /** A word: two or more letters, not part of a token with digits or underscores (`R_2YPOQ602ER1` is an id). */
 const WORD = /(?<![\p{L}\p{N}_])\p{L}{2,}(?![\p{L}\p{N}_])/gu;
 
+/** What joins the choices of a checkbox question in a cell (Google Forms: ", "; others: ";"). */
+const CHOICES = /[,;]\s+/;
+
 /** A cell that holds JSON (a nested array from a JSON file, a Qualtrics import id): not free text. */
 const JSON_CELL = /^\s*[[{]/;
 
 /**
  * The column the text most likely is in, which the column quick pick preselects: the one with the most distinct free
  * text, counted as the words (runs of two or more letters) of its distinct values, so that ids, hashes, numbers and
- * timestamps lose to prose even when they are long, and a choice column's few canned answers count once. A column in
+ * timestamps lose to prose even when they are long, and a choice column's few canned answers count once (a checkbox
+ * question's cells are cut at ", " first, so that each choice counts once however it is combined). A column in
  * which one value of four or more words fills more than half the cells (an informed-consent text, a canned choice) is
  * never chosen while another column has words. Ties go to the longer mean length. Undefined for a table without columns.
  */
@@ -58,13 +62,16 @@ export function chooseTextColumn(table: Table): string | undefined {
       length += value.length;
       counts.set(value, (counts.get(value) ?? 0) + 1);
     }
-    let words = 0;
     let repeated = false;
+    const parts = new Set<string>();
     for (const [value, count] of counts) {
-      const n = JSON_CELL.test(value) ? 0 : (value.match(WORD)?.length ?? 0);
-      words += n;
-      if (n >= 4 && count * 2 > filled) repeated = true;
+      if (JSON_CELL.test(value)) continue;
+      if (count * 2 > filled && (value.match(WORD)?.length ?? 0) >= 4) repeated = true;
+      // A checkbox question's cells join its choices with ", ": each choice counts once, however it is combined.
+      for (const part of value.split(CHOICES)) parts.add(part.trim().toLowerCase());
     }
+    let words = 0;
+    for (const part of parts) words += part.match(WORD)?.length ?? 0;
     // Compared in order: not a repeated text, distinct words, total length.
     const rank = [repeated ? 0 : 1, words, length];
     const better = rank[0] !== bestRank[0] ? rank[0] > bestRank[0] : rank[1] !== bestRank[1] ? rank[1] > bestRank[1] : rank[2] > bestRank[2];
