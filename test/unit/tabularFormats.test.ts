@@ -1,7 +1,7 @@
 /**
  * Real exports' shapes (issue 22: survey header rows, JSON objects holding arrays) and hostile tables (issue 24: deep
- * nesting, prototype-named keys). The fixtures are written here, reproducing each format's structure; the real
- * exports they were checked against are listed in docs/REALDATA.md.
+ * nesting, prototype-named keys). The fixtures are written here, reproducing each format's structure (the real
+ * exports of public repositories they were checked against are not copied into the project).
  */
 import { strict as assert } from "node:assert";
 import { chooseTextColumn, columnsNamed, parseTable, sampleValues, textUnits, type Table } from "../../src/core/tabular";
@@ -29,7 +29,7 @@ describe("survey exports", () => {
     assert.equal(table.questions?.get("Q2"), "What could we do better? Please be specific.");
     assert.equal(table.questions?.get("StartDate"), "Start Date");
     assert.deepEqual(table.notices, [
-      "A Qualtrics export with 3 header rows: the column ids, the question text and the import ids: lines 2-4 are not answers and are not read as rows; each column keeps its question text.",
+      "A Qualtrics export with 3 header rows: the column ids, the question text and the import ids: lines 2-4 hold no answers and are not read as rows; each column keeps its question text.",
     ]);
     assert.deepEqual(table.problems, []);
     // The consent text repeats in every row: it is never the preselected column, whatever its length.
@@ -47,7 +47,7 @@ describe("survey exports", () => {
     const resaved = parseTable(excel, { format: "csv" });
     assert.deepEqual(resaved.rows.map((r) => r.cells.ResponseId), ["R_1a", "R_2b", "R_3c"]);
     assert.equal(resaved.questions?.get("Q1"), "How satisfied are you?");
-    assert.match(resaved.notices?.[0] ?? "", /^A Qualtrics export with 2 header rows: the column ids and the question text: lines 2-3 are not answers/);
+    assert.match(resaved.notices?.[0] ?? "", /^A Qualtrics export with 2 header rows: the column ids and the question text: lines 2-3 hold no answers/);
     // A German-language export: the labels are not dates where dates would be.
     const german = "StartDate,EndDate,Status,Q1\nAnfangsdatum,Enddatum,Antworttyp,Wie war es?\n2017-07-18 08:28:09,2017-07-18 08:28:48,0,Gut\n";
     assert.deepEqual(parseTable(german, { format: "csv" }).rows.map((r) => r.cells.Q1), ["Gut"]);
@@ -102,6 +102,14 @@ describe("choosing the text column by distinct free text", () => {
     const table = parseTable(rows.join("\n"), { format: "csv" });
     assert.equal(chooseTextColumn(table), "comment");
     assert.deepEqual(sampleValues(table, "consent"), [consent]);
+  });
+
+  it("a checkbox question (choices joined by ', ') loses to a free-text question: each choice counts once", () => {
+    const choices = ["Stack Overflow", "Twitter or other social media", "Blogs and newsletters", "Colleagues at work"];
+    const rows = ["where,least"];
+    const least = ["Nothing", "Slow with big data", "The error messages", "Package versions break my scripts", "Too many ways to do one thing"];
+    for (let i = 0; i < 5; i++) rows.push(`"${choices.slice(i % 2, 2 + (i % 3)).join(", ")}",${least[i]}`);
+    assert.equal(chooseTextColumn(parseTable(rows.join("\n"), { format: "csv" })), "least");
   });
 
   it("JSON cells (a nested array) are not free text", () => {

@@ -87,8 +87,8 @@ function qualtrics(table: Table, headerRows: number, what: string): Table {
     }
   }
   const where = lines(header);
-  const are = where.startsWith("lines") ? "are" : "is";
-  const notice = `A Qualtrics export with ${what}: ${where} ${are} not answers and ${are} not read as rows${questions.size ? "; each column keeps its question text" : ""}.`;
+  const several = where.startsWith("lines");
+  const notice = `A Qualtrics export with ${what}: ${where} ${several ? "hold" : "holds"} no answers and ${several ? "are" : "is"} not read as rows${questions.size ? "; each column keeps its question text" : ""}.`;
   return withNotice({ ...table, rows: dropRows(table, headerRows), ...(questions.size > 0 && { questions }) }, notice);
 }
 
@@ -122,7 +122,7 @@ function surveyMonkey(table: Table, labels: Row): Table {
     return out;
   };
   const rows = dropRows(table, 1).map((row) => ({ ...row, cells: rename(row.cells as Record<string, never>), spans: rename(row.spans as Record<string, never>) }));
-  const notice = `A SurveyMonkey export with 2 header rows: ${lines([labels])} holds each column's answer label, not answers, and is not read as a row; a column of a question with several is named "question - label".`;
+  const notice = `A SurveyMonkey export with 2 header rows: ${lines([labels])} holds each column's answer label, no answers, and is not read as a row; a column of a question with several is named "question - label".`;
   return withNotice({ ...table, columns: names, rows, ...(questions.size > 0 && { questions }) }, notice);
 }
 
