@@ -44,7 +44,7 @@ const JSON_CELL = /^\s*[[{]/;
  * text, counted as the words (runs of two or more letters) of its distinct values, so that ids, hashes, numbers and
  * timestamps lose to prose even when they are long, and a choice column's few canned answers count once (a checkbox
  * question's cells are cut at ", " first, so that each choice counts once however it is combined). A column in
- * which one value of four or more words fills more than half the cells (an informed-consent text, a canned choice) is
+ * which one value of four or more words fills more than half the cells, three or more (an informed-consent text, a canned choice), is
  * never chosen while another column has words. Ties go to the longer mean length. Undefined for a table without columns.
  */
 export function chooseTextColumn(table: Table): string | undefined {
@@ -66,7 +66,7 @@ export function chooseTextColumn(table: Table): string | undefined {
     const parts = new Set<string>();
     for (const [value, count] of counts) {
       if (JSON_CELL.test(value)) continue;
-      if (count * 2 > filled && (value.match(WORD)?.length ?? 0) >= 4) repeated = true;
+      if (count >= 3 && count * 2 > filled && (value.match(WORD)?.length ?? 0) >= 4) repeated = true;
       // A checkbox question's cells join its choices with ", ": each choice counts once, however it is combined.
       for (const part of value.split(CHOICES)) parts.add(part.trim().toLowerCase());
     }
