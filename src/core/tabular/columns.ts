@@ -44,8 +44,9 @@ const JSON_CELL = /^\s*[[{]/;
  * text, counted as the words (runs of two or more letters) of its distinct values, so that ids, hashes, numbers and
  * timestamps lose to prose even when they are long, and a choice column's few canned answers count once (a checkbox
  * question's cells are cut at ", " first, so that each choice counts once however it is combined). A column in
- * which one value of four or more words fills more than half the cells, three or more (an informed-consent text, a canned choice), is
- * never chosen while another column has words. Ties go to the longer mean length. Undefined for a table without columns.
+ * which one value of four or more words fills more than half the cells, and three or more of them (an informed-consent
+ * text, a canned choice), is never chosen while another column has words. Ties go to the longer mean length.
+ * Undefined for a table without columns.
  */
 export function chooseTextColumn(table: Table): string | undefined {
   const rows = table.rows.slice(0, SAMPLE_ROWS);
