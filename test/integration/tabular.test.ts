@@ -196,6 +196,7 @@ describe("Tables (CSV, TSV, JSON Lines, JSON) in a real VS Code", () => {
         '"{""ImportId"":""startDate""}","{""ImportId"":""_recordId""}","{""ImportId"":""QID1""}","{""ImportId"":""QID2_TEXT""}"',
         `2024-05-01 10:00:00,R_1a,${consent},The checkout kept timing out`,
         `2024-05-02 10:00:00,R_2b,${consent},Friendly and quick support`,
+        `2024-05-03 10:00:00,R_3c,${consent},Fine`,
       ].join("\r\n") + "\r\n",
     );
     const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
@@ -208,6 +209,7 @@ describe("Tables (CSV, TSV, JSON Lines, JSON) in a real VS Code", () => {
     assert.deepEqual(results.units.map((unit) => [document.positionAt(unit.start).line + 1, unit.text]), [
       [4, "The checkout kept timing out"],
       [5, "Friendly and quick support"],
+      [6, "Fine"],
     ]);
   });
 
