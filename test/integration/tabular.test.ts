@@ -129,7 +129,7 @@ describe("Tables (CSV, TSV, JSON Lines, JSON) in a real VS Code", () => {
     assert.equal(pick?.active, "comment");
     const results = sentiment.results(document.uri)!;
     assert.deepEqual(results.units.map((unit) => document.positionAt(unit.start).line + 1), [2, 3, 5, 7], "every readable row is scored");
-    assert.deepEqual(results.fields?.get(0), { id: "1", airline: "Virgin" });
+    assert.deepEqual({ ...results.fields?.get(0) }, { id: "1", airline: "Virgin" });
     const problems = results.table?.problems ?? [];
     assert.deepEqual(problems.map((p) => p.line), [3, 4, 6], problems.map((p) => p.message).join(" | "));
     assert.match(problems[1].message, /Line 4: a quoted field opens here and is never closed/);
