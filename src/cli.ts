@@ -22,7 +22,7 @@ import { polarityOf } from "./core/polarity";
 import { csvTablePath, groupLabel, notScoredLine, renderCsvTables, renderReport, unitsInOrder, type ReportFormat } from "./core/report";
 import type { PanelFile, PanelModel, PanelSkipped } from "./core/review";
 import { segment } from "./core/segment";
-import { chooseTextColumn, MissingColumnError, parseTable, tableFormatOf, textUnits, type Problem, type TextUnit } from "./core/tabular";
+import { chooseTextColumn, columnsNamed, MissingColumnError, parseTable, tableFormatOf, textUnits, type Problem, type Table, type TextUnit } from "./core/tabular";
 import type { Classification } from "./core/types";
 import { EngineClient } from "./engine/client";
 import { runtimeOf } from "./engine/runtime";
@@ -43,7 +43,13 @@ const USAGE = `usage:
 
 analyze options:
   --column C, --field C   the column (CSV, TSV) or field (JSON Lines, JSON) holding the text; the two are the same
-                          option. Without it each tabular file's column with the most words is used (said on stderr).
+                          option. A survey export's column can also be named by its question text (Qualtrics,
+                          SurveyMonkey); a nested JSON object's field by its dotted path (text.text). Without it each
+                          tabular file's column with the most distinct free text is used (said on stderr).
+  --records PATH          JSON: the dotted path of the array whose objects are the rows, when the file holds an
+                          object ({"meta": ..., "reviews": [...]}: --records reviews); through an array of objects it
+                          takes each one's ("places.reviews": every place's reviews). Without it the largest array of
+                          objects among the object's properties is read (said on stderr).
   --group-by C            add the group table: count, share negative / neutral / positive and mean polarity per value
                           of column C ("file": per file, for several files).
   --themes                add the themes: the words and two-word phrases that set negative (or positive) items apart,
@@ -97,6 +103,7 @@ function parse(argv: string[]) {
         backend: { type: "string", default: "auto" },
         column: { type: "string" },
         field: { type: "string" },
+        records: { type: "string" },
         "group-by": { type: "string" },
         themes: { type: "boolean", default: false },
         output: { type: "string", short: "o" },
@@ -164,6 +171,7 @@ function analyzeOptions(values: ReturnType<typeof parse>["values"], files: strin
     format,
     threshold,
     column: values.column ?? values.field,
+    records: values.records,
     groupBy,
     themes: values.themes,
     output: values.output,
@@ -235,6 +243,8 @@ interface AnalyzeOptions {
   threshold: number;
   /** The text column of tabular files; chosen per file (and said) when absent. */
   column?: string;
+  /** JSON files: the path of the array of records (see ParseOptions.records). */
+  records?: string;
   groupBy?: string;
   themes: boolean;
   /** Write the report here instead of stdout (CSV: the group and theme tables beside it). */
@@ -384,16 +394,23 @@ function readSource(file: string, options: AnalyzeOptions): Source {
   // Decoded first: a UTF-16 file is full of NUL bytes, so the binary check runs on the text.
   const decoded = decodeTabular(bytes);
   if (decoded.note) console.error(`inline-sentiment: ${file}: ${decoded.note}`);
-  const table = parseTable(decoded.text, { format });
-  if (options.verbose) for (const note of table.notes) console.error(`inline-sentiment: ${file}: ${note}`);
+  const table = parseTable(decoded.text, { format, records: options.records });
+  // How the rows were found (survey header rows, the array of a JSON object) is said always; the rest with --verbose.
+  for (const note of table.notes) if (options.verbose || table.notices?.includes(note)) console.error(`inline-sentiment: ${file}: ${note}`);
   let column = options.column;
   if (column === undefined) {
     column = chooseTextColumn(table);
     if (column !== undefined) {
       console.error(
-        `inline-sentiment: ${file}: no --column given; scoring column "${column}" (the one with the most words; ` +
-          `the columns are ${table.columns.map((c) => `"${c}"`).join(", ")})`,
+        `inline-sentiment: ${file}: no --column given; scoring column ${columnLabel(table, column)} (the one with the most distinct ` +
+          `free text; the columns are ${table.columns.map((c) => columnLabel(table, c)).join(", ")})`,
       );
+    }
+  } else {
+    const named = columnsNamed(table, column);
+    if (named.length > 0 && named[0] !== column) {
+      console.error(`inline-sentiment: ${file}: --column "${column}" is the question of column ${named.map((c) => `"${c}"`).join(", ")}; scoring "${named[0]}"`);
+      column = named[0];
     }
   }
   let cells: ReturnType<typeof textUnits> = { units: [], empty: [] };
@@ -422,6 +439,12 @@ function readSource(file: string, options: AnalyzeOptions): Source {
       return { text: unit.text, startLine: unit.line, endLine: unit.endLine, fields, ...(unit.why && { why: unit.why }) };
     });
   return { file, units, rows: true, columns: table.columns, textColumn: column, problems };
+}
+
+/** A column as the CLI names it: `"Q2"`, with its question text when the file has one: `"Q2" (What's up?)`. */
+function columnLabel(table: Table, column: string): string {
+  const question = table.questions?.get(column);
+  return question === undefined ? `"${column}"` : `"${column}" (${question.length > 80 ? `${question.slice(0, 79)}…` : question})`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Classification, Polarity } from "./types";
+import { ownValue } from "./own";
 
 /** Label name -> polarity, for models whose label names do not say it (the labelMap setting). */
 export type LabelMap = Readonly<Record<string, Polarity>>;
@@ -8,7 +9,7 @@ export type LabelMap = Readonly<Record<string, Polarity>>;
  * say nothing (LABEL_0, "3 stars") read as neutral.
  */
 export function labelPolarity(label: string, map?: LabelMap): Polarity {
-  const mapped = map?.[label];
+  const mapped = ownValue(map, label);
   if (mapped) return mapped;
   let read = byName.get(label);
   if (read === undefined) byName.set(label, (read = readLabel(label)));

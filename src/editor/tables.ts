@@ -10,6 +10,7 @@ import { tableFormatOf, type Problem, type TableFormat } from "../core/tabular";
 import type { TableSummary } from "../core/tabular/units";
 import type { ReadOptions, TableClient, TableRead } from "../engine/tables/client";
 import { documentLength } from "./documents";
+import { ownValue } from "../core/own";
 
 /** Language ids that mean a table whatever the file is called (an extension may give .csv files the `csv` language). */
 const LANGUAGE_FORMATS: Record<string, TableFormat> = { csv: "csv", tsv: "tsv", jsonl: "jsonl" };
@@ -45,6 +46,8 @@ export class ColumnNeededError extends Error {
 export interface ColumnPick {
   uri: vscode.Uri;
   columns: string[];
+  /** Each column's question text as the pick shows it beside the column (a survey export's), by index; undefined where none. */
+  questions: (string | undefined)[];
   /** The preselected column. */
   active: string | undefined;
 }
@@ -152,17 +155,25 @@ export class TabularSources implements vscode.Disposable {
 
   private pick(uri: vscode.Uri, summary: TableSummary, missing: string | undefined): Promise<string | undefined> {
     const quickPick = vscode.window.createQuickPick<ColumnItem>();
-    quickPick.title = `Which column of ${vscode.workspace.asRelativePath(uri)} holds the text to score?`;
+    // How the rows were found (survey header rows left out, the array of a JSON object) is said here, once per file.
+    quickPick.title = `Which column of ${vscode.workspace.asRelativePath(uri)} holds the text to score?${summary.notices ? ` ${summary.notices.join(" ")}` : ""}`;
     quickPick.placeholder = missing
       ? `The column "${missing}" is no longer in the file: choose the text column (remembered for this file)`
       : `Choose the text column (remembered for this file); ${summary.rows.toLocaleString("en")} rows`;
+    // A survey export's question text is shown beside its column id, and typing either finds the column.
+    quickPick.matchOnDescription = true;
     quickPick.matchOnDetail = true;
-    quickPick.items = summary.columns.map((column) => ({
-      label: column,
-      description: column === summary.suggested ? "most text per row" : undefined,
-      detail: summary.samples[column]?.length ? summary.samples[column].join("  ·  ") : "(empty in the rows sampled)",
-      column,
-    }));
+    const questions = summary.columns.map((column) => summary.questions?.get(column));
+    quickPick.items = summary.columns.map((column, i) => {
+      const samples = ownValue(summary.samples, column) ?? [];
+      const notes = [questions[i], column === summary.suggested ? "(most distinct free text)" : undefined].filter((note) => note !== undefined);
+      return {
+        label: column,
+        description: notes.length ? notes.join("  ") : undefined,
+        detail: samples.length ? samples.join("  ·  ") : "(empty in the rows sampled)",
+        column,
+      };
+    });
     const active = quickPick.items.find((item) => item.column === summary.suggested);
     if (active) quickPick.activeItems = [active];
     return new Promise((resolve) => {
@@ -176,7 +187,7 @@ export class TabularSources implements vscode.Disposable {
         resolve(chosen);
       });
       quickPick.show();
-      this.picked.fire({ uri, columns: summary.columns, active: active?.column });
+      this.picked.fire({ uri, columns: summary.columns, questions, active: active?.column });
     });
   }
 }
