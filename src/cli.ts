@@ -20,6 +20,7 @@ import { csvTablePath, groupLabel, renderCsvTables, renderReport, type ReportFor
 import type { PanelFile, PanelModel } from "./core/review";
 import { segment } from "./core/segment";
 import { chooseTextColumn, MissingColumnError, parseTable, tableFormatOf, textUnits, type Problem } from "./core/tabular";
+import { readWorkbook } from "./core/tabular/xlsx";
 import type { Classification } from "./core/types";
 import { EngineClient } from "./engine/client";
 import { runtimeOf } from "./engine/runtime";
@@ -35,12 +36,14 @@ const USAGE = `usage:
       reads {"text": "..."} per line, writes {"label","score","probabilities"} per line, in input order
   inline-sentiment analyze [options] FILE...
       scores every paragraph of .md/.txt files and every row of .csv/.tsv/.jsonl/.ndjson/.json files (a JSON array of
-      objects), and prints the report: each unit with its file, lines, label, score and polarity (and a row's other
+      objects) and .xlsx workbooks (first sheet), and prints the report: each unit with its file, lines, label, score and polarity (and a row's other
       fields), plus the group table and the themes when asked for.
 
 analyze options:
   --column C, --field C   the column (CSV, TSV) or field (JSON Lines, JSON) holding the text; the two are the same
                           option. Without it each tabular file's column with the most words is used (said on stderr).
+  --sheet S               the sheet of .xlsx workbooks to read: its name or 1-based position (default: the first).
+                          A workbook's header is its first non-empty row; "line" in reports is the row number.
   --group-by C            add the group table: count, share negative / neutral / positive and mean polarity per value
                           of column C ("file": per file, for several files).
   --themes                add the themes: the words and two-word phrases that set negative (or positive) items apart,
@@ -81,6 +84,7 @@ function parse(argv: string[]) {
         backend: { type: "string", default: "auto" },
         column: { type: "string" },
         field: { type: "string" },
+        sheet: { type: "string" },
         "group-by": { type: "string" },
         themes: { type: "boolean", default: false },
         output: { type: "string", short: "o" },
@@ -110,7 +114,7 @@ async function main(argv: string[]): Promise<number> {
   if (backend !== "auto" && backend !== "native" && backend !== "wasm") throw new UsageError(`--backend must be auto, native or wasm, not "${backend}"`);
   // Every usage error is found before the model loads, those of the files' columns included.
   const options = command === "analyze" ? analyzeOptions(values, files) : undefined;
-  const inputs = options && readInputs(files, options);
+  const inputs = options && (await readInputs(files, options));
   const located = locateModel(join(__dirname, ".."), values.model);
   if (located.warning) console.error(`inline-sentiment: ${located.warning}`);
   const engine = new EngineClient(join(__dirname, "worker.js"), { dir: located.dir, kind: located.kind, dtype: values.dtype as Dtype, intraOpThreads: threads, backend });
@@ -140,11 +144,13 @@ function analyzeOptions(values: ReturnType<typeof parse>["values"], files: strin
     throw new UsageError("a CSV file holds one table: with --group-by or --themes, give --output FILE.csv (groups and themes go to FILE.groups.csv and FILE.themes.csv), or use --format json or markdown");
   }
   if (values.summary && format !== "table") throw new UsageError("--summary is for the table format; json, csv and markdown always hold the rows");
+  if (values.sheet !== undefined && !files.some((file) => tableFormatOf(file) === "xlsx")) throw new UsageError("--sheet is for .xlsx workbooks, and no file given is one");
   if (values.summary && groupBy === undefined && !values.themes) throw new UsageError("--summary shows the group table and the themes: add --group-by or --themes");
   return {
     format,
     threshold,
     column: values.column ?? values.field,
+    sheet: values.sheet,
     groupBy,
     themes: values.themes,
     output: values.output,
@@ -204,6 +210,8 @@ interface AnalyzeOptions {
   threshold: number;
   /** The text column of tabular files; chosen per file (and said) when absent. */
   column?: string;
+  /** The sheet of .xlsx workbooks (name or 1-based position); the first when absent. */
+  sheet?: string;
   groupBy?: string;
   themes: boolean;
   /** Write the report here instead of stdout (CSV: the group and theme tables beside it). */
@@ -236,11 +244,11 @@ interface Inputs {
  * Reads every file. A --column or --group-by that no file has is a usage error, found here before the model loads;
  * every other problem is said on stderr and the rest is still read.
  */
-function readInputs(files: string[], options: AnalyzeOptions): Inputs {
+async function readInputs(files: string[], options: AnalyzeOptions): Promise<Inputs> {
   const inputs: Inputs = { sources: [], failed: 0 };
   for (const file of files) {
     try {
-      inputs.sources.push(readSource(file, options));
+      inputs.sources.push(await readSource(file, options));
     } catch (error) {
       inputs.failed++;
       console.error(`inline-sentiment: ${file}: ${messageOf(error)}`);
@@ -293,7 +301,7 @@ async function analyze(engine: EngineClient, { sources, failed }: Inputs, option
  * cells become units with the row's other cells as fields; every parser problem is said on stderr as FILE:LINE.
  * Markdown and plain text are segmented as in the editor. Throws when the file cannot be read or is binary.
  */
-function readSource(file: string, options: AnalyzeOptions): Source {
+async function readSource(file: string, options: AnalyzeOptions): Promise<Source> {
   const bytes = readFileSync(file);
   const format = tableFormatOf(file);
   if (!format) {
@@ -306,9 +314,9 @@ function readSource(file: string, options: AnalyzeOptions): Source {
     return { file, units, problems: [] };
   }
   // Decoded first: a UTF-16 file is full of NUL bytes, so the binary check runs on the text.
-  const decoded = decodeTabular(bytes);
-  if (decoded.note) console.error(`inline-sentiment: ${file}: ${decoded.note}`);
-  const table = parseTable(decoded.text, { format });
+  const decoded = format === "xlsx" ? undefined : decodeTabular(bytes);
+  if (decoded?.note) console.error(`inline-sentiment: ${file}: ${decoded.note}`);
+  const table = decoded ? parseTable(decoded.text, { format }) : await readWorkbook(bytes, { sheet: options.sheet });
   if (options.verbose) for (const note of table.notes) console.error(`inline-sentiment: ${file}: ${note}`);
   let column = options.column;
   if (column === undefined) {

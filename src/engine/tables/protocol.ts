@@ -23,6 +23,8 @@ export interface ReadRequest {
   column?: string;
   /** Use the suggested column when `column` is absent or not in the table. */
   fallback?: boolean;
+  /** An Excel workbook's sheet (format "xlsx", from `bytes`): its name or 1-based position; the first when absent. */
+  sheet?: string;
 }
 
 export type TableRequest =
