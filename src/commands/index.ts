@@ -5,6 +5,7 @@ import type { ReviewState } from "../editor/reviewState";
 import type { TabularSources } from "../editor/tables";
 import { SummaryPanel } from "../panel/summaryPanel";
 import { analyzeActiveDocument } from "./analyze";
+import { analyzeFile } from "./analyzeFile";
 import { analyzeFolder } from "./analyzeFolder";
 import { downloadFullModel, type ModelDownloader } from "./downloadModel";
 import { explainUnit } from "./explain";
@@ -33,6 +34,9 @@ export function registerCommands({ context, analysis, review, tables, download, 
     ),
     vscode.commands.registerCommand(COMMANDS.analyzeFolder, (folder?: unknown) =>
       analyzeFolder(analysis, review, folder instanceof vscode.Uri ? folder : undefined),
+    ),
+    vscode.commands.registerCommand(COMMANDS.analyzeFile, (file?: unknown) =>
+      analyzeFile(analysis, review, tables, file instanceof vscode.Uri ? file : undefined),
     ),
     // No arguments: a command link (the hover trusts this command) cannot point the download elsewhere. Tests reach
     // another origin through the API activate returns in ExtensionMode.Test only.

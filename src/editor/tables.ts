@@ -95,6 +95,26 @@ export class TabularSources implements vscode.Disposable {
   }
 
   /**
+   * A file's text column for Analyze Feedback File: the remembered one while it exists, else the user's choice from the
+   * quick pick (then remembered). The file is read in the table worker (a workbook from its bytes); `version` (its
+   * modification time) lets the scoring that follows reuse that read. Undefined when the pick was dismissed or the file
+   * has no columns (the user is told why).
+   */
+  async ensureFileColumn(uri: vscode.Uri, source: { text: string } | { bytes: Uint8Array }, format: TableFormat, version?: number): Promise<string | undefined> {
+    const remembered = this.column(uri);
+    const { summary, problems } = await this.client.read({ key: uri.toString(), source, format, version });
+    if (remembered && summary.columns.includes(remembered)) return remembered;
+    if (summary.columns.length === 0) {
+      const why = problems[0]?.message ?? "the file holds no columns.";
+      void vscode.window.showWarningMessage(`Inline Sentiment: ${vscode.workspace.asRelativePath(uri)} cannot be read as a table. ${why}`);
+      return undefined;
+    }
+    const chosen = await this.pick(uri, summary, remembered);
+    if (chosen) await this.remember(uri, chosen);
+    return chosen;
+  }
+
+  /**
    * The rows of the document's remembered column as units. Throws ColumnNeededError when no column is chosen or the
    * chosen one is no longer in the file.
    */
@@ -109,9 +129,12 @@ export class TabularSources implements vscode.Disposable {
     return { read, info: { columns: read.summary.columns, textColumn: read.column, problems: read.problems } };
   }
 
-  /** A file's rows by its remembered column, else the suggested one (Analyze Folder asks nothing). */
-  async fileRows(uri: vscode.Uri, source: { text: string } | { bytes: Uint8Array }, format: TableFormat): Promise<{ read: TableRead; info?: TableInfo }> {
-    const read = await this.client.read({ key: uri.toString(), source, format, column: this.column(uri), fallback: true });
+  /**
+   * A file's rows by its remembered column, else the suggested one (Analyze Folder asks nothing). `version` (the file's
+   * modification time) lets the worker reuse the table it read for ensureFileColumn.
+   */
+  async fileRows(uri: vscode.Uri, source: { text: string } | { bytes: Uint8Array }, format: TableFormat, version?: number): Promise<{ read: TableRead; info?: TableInfo }> {
+    const read = await this.client.read({ key: uri.toString(), source, format, version, column: this.column(uri), fallback: true });
     if (!read.column) return { read };
     const problems = read.missing
       ? [{ line: 1, message: `Line 1: the remembered text column "${read.missing}" is not in the file; "${read.column}" was scored instead.` }, ...read.problems]
