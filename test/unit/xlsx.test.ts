@@ -34,9 +34,9 @@ describe("Excel workbooks (core/tabular/xlsx)", () => {
     assert.deepEqual(table.rows.map((row) => row.line), [2, 3, 4, 7, 8]);
     assert.deepEqual(table.rows.map((row) => row.endLine), [2, 3, 4, 7, 8]);
     assert.deepEqual(table.rows[0].cells, { id: "1", comment: "Great crew, thanks", Rating: "5", "column D": "4.5", when: "2023-03-15", ok: "TRUE", "id (2)": "a" });
-    assert.deepEqual(table.rows[1].cells, { id: "2", comment: "  Lost my bag.\nNobody cares ", Rating: "1", "column D": "0.3", when: "2023-03-15 12:00", ok: "FALSE", "id (2)": "b" });
+    assert.deepEqual(table.rows[1].cells, { id: "2", comment: "  Lost my bag.\nNobody cares ", Rating: "1", "column D": "0.3", when: "2023-03-15 12:00:00", ok: "FALSE", "id (2)": "b" });
     assert.deepEqual(table.rows[2].cells, { id: "3", comment: "Bold and plain", Rating: "", "column D": "-1234567.25", when: "", ok: "", "id (2)": "c" });
-    assert.deepEqual(table.rows[3].cells, { id: "4", comment: "computed", Rating: "x & <y>", "column D": "", when: "18:00", ok: "", "id (2)": "d" });
+    assert.deepEqual(table.rows[3].cells, { id: "4", comment: "computed", Rating: "x & <y>", "column D": "", when: "18:00:00", ok: "", "id (2)": "d" });
     assert.equal(table.rows[4].cells.comment, "", "an empty cell is an empty string, as in CSV");
     assert.ok(table.rows.every((row) => Object.values(row.spans).every((span) => span.start === 0 && span.end === 0)), "no text, no offsets");
     assert.deepEqual(table.notes, ['Sheet "Answers" read; the workbook\'s other sheet is "Other".', "2 empty rows between the data skipped (rows 5, 6)."]);
@@ -127,7 +127,7 @@ describe("Excel workbooks in the table worker (dist/tableWorker.js) and the CLI"
       const read = await client.read({ key: "w", source: () => assert.fail("the kept table is reused"), format: "xlsx", version: 1, column: "comment" });
       assert.deepEqual(read.units.map((unit) => unit.text), ["Great crew, thanks", "  Lost my bag.\nNobody cares ", "Bold and plain", "computed"]);
       assert.deepEqual(read.lines, [2, 2, 3, 3, 4, 4, 7, 7]);
-      assert.deepEqual(read.fields.get(3), { id: "4", Rating: "x & <y>", "column D": "", when: "18:00", ok: "", "id (2)": "d" });
+      assert.deepEqual(read.fields.get(3), { id: "4", Rating: "x & <y>", "column D": "", when: "18:00:00", ok: "", "id (2)": "d" });
       const other = await client.read({ key: "w#Other", source: { bytes }, format: "xlsx", sheet: "other", column: "note" });
       assert.deepEqual(other.units.map((unit) => unit.text), ["Friendly staff"]);
       await assert.rejects(client.read({ key: "bad", source: { bytes: new Uint8Array([1, 2, 3]) }, format: "xlsx" }), /not an Excel workbook \(\.xlsx\)/);

@@ -113,7 +113,7 @@ export function cellText(value: unknown): string {
 }
 
 /**
- * A date cell: `2024-03-01`, `2024-03-01 14:05`, `2024-03-01 14:05:09`; a time of day alone as `14:05`. Rounded to the
+ * A date cell: `2024-03-01`, `2024-03-01 14:05:00`, `2024-03-01 14:05:09`; a time of day alone as `14:05:00`. Rounded to the
  * second as Excel and Google Sheets show it (Sheets stores milliseconds: 09:50:29.877 is shown, and exported as CSV, as
  * 9:50:30).
  */
@@ -121,8 +121,8 @@ function dateText(date: Date): string {
   if (Number.isNaN(date.getTime())) return "";
   const iso = new Date(Math.round(date.getTime() / 1000) * 1000).toISOString();
   const day = iso.slice(0, 10);
-  const seconds = iso.slice(17, 19);
-  const time = iso.slice(11, 16) + (seconds === "00" ? "" : `:${seconds}`);
+  // Always with seconds, so a column of timestamps reads alike whichever fall on a whole minute.
+  const time = iso.slice(11, 19);
   // Excel's day 0 (1899-12-30; 12-31 in some writers) holds times of day without a date.
   if (day === "1899-12-30" || day === "1899-12-31") return time;
   return iso.slice(11, 19) === "00:00:00" ? day : `${day} ${time}`;
