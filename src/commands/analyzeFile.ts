@@ -10,13 +10,23 @@ import { messageOf } from "../core/errors";
 import { ANALYZED_EXTENSIONS } from "../core/files";
 import type { PanelModel } from "../core/review";
 import { TABLE_EXTENSIONS, tableFormatOf } from "../core/tabular";
+import { chooseSheet, sheetNames } from "../core/tabular/sheets";
 import type { AnalysisService } from "../editor/analysisService";
 import type { ReviewState } from "../editor/reviewState";
 import type { TabularSources } from "../editor/tables";
 import { analyzeFiles, tableSource } from "./analyzeFolder";
 
-/** `file`: the Explorer's file (or a test's); without it an open dialog asks. */
-export async function analyzeFile(analysis: AnalysisService, review: ReviewState, tables: TabularSources, file?: vscode.Uri): Promise<PanelModel | undefined> {
+/**
+ * `file`: the Explorer's file (or a test's); without it an open dialog asks. `sheet`: a workbook's sheet (name or
+ * 1-based position); without it a workbook of several sheets asks which one.
+ */
+export async function analyzeFile(
+  analysis: AnalysisService,
+  review: ReviewState,
+  tables: TabularSources,
+  file?: vscode.Uri,
+  sheet?: string,
+): Promise<PanelModel | undefined> {
   const uri =
     file ??
     (
@@ -39,14 +49,32 @@ export async function analyzeFile(analysis: AnalysisService, review: ReviewState
     return undefined;
   }
   const format = tableFormatOf(uri.path);
+  let title = name;
   if (format) {
     try {
       const { source, version } = await tableSource(uri, format);
+      if (format === "xlsx") {
+        const sheets = "bytes" in source ? sheetNames(source.bytes) : [];
+        // A sheet given by position or in another case is named as the workbook names it (the title says it).
+        const chosen = sheet !== undefined ? chooseSheet(sheet, sheets) : sheets.length > 1 ? await pickSheet(name, sheets) : undefined;
+        if (sheets.length > 1 && chosen === undefined) return undefined;
+        tables.useSheet(uri, chosen);
+        if (chosen !== undefined) title = `${name}, sheet "${chosen}"`;
+      }
       if (!(await tables.ensureFileColumn(uri, source, format, version))) return undefined;
     } catch (error) {
       void vscode.window.showErrorMessage(`Inline Sentiment: cannot read ${name}: ${messageOf(error)}`);
       return undefined;
     }
   }
-  return analyzeFiles(analysis, review, [uri], { kind: "document", title: (_, cancelled) => `${name}${cancelled ? " (cancelled)" : ""}` });
+  return analyzeFiles(analysis, review, [uri], { kind: "document", title: (_, cancelled) => `${title}${cancelled ? " (cancelled)" : ""}` });
+}
+
+/** Which sheet of a workbook to read: a quick pick of its sheets, the first preselected. */
+async function pickSheet(name: string, sheets: readonly string[]): Promise<string | undefined> {
+  const picked = await vscode.window.showQuickPick(
+    sheets.map((label, i) => ({ label, description: i === 0 ? "first sheet" : undefined })),
+    { title: `Which sheet of ${name} holds the feedback?`, placeHolder: `${sheets.length} sheets` },
+  );
+  return picked?.label;
 }

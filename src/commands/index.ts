@@ -35,8 +35,8 @@ export function registerCommands({ context, analysis, review, tables, download, 
     vscode.commands.registerCommand(COMMANDS.analyzeFolder, (folder?: unknown) =>
       analyzeFolder(analysis, review, folder instanceof vscode.Uri ? folder : undefined),
     ),
-    vscode.commands.registerCommand(COMMANDS.analyzeFile, (file?: unknown) =>
-      analyzeFile(analysis, review, tables, file instanceof vscode.Uri ? file : undefined),
+    vscode.commands.registerCommand(COMMANDS.analyzeFile, (file?: unknown, sheet?: unknown) =>
+      analyzeFile(analysis, review, tables, file instanceof vscode.Uri ? file : undefined, typeof sheet === "string" ? sheet : undefined),
     ),
     // No arguments: a command link (the hover trusts this command) cannot point the download elsewhere. Tests reach
     // another origin through the API activate returns in ExtensionMode.Test only.

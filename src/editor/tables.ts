@@ -54,6 +54,8 @@ interface ColumnItem extends vscode.QuickPickItem {
 export class TabularSources implements vscode.Disposable {
   private readonly picked = new vscode.EventEmitter<ColumnPick>();
   private readonly chose = new vscode.EventEmitter<vscode.Uri>();
+  /** The sheet read per workbook (by uri), when not the first. */
+  private readonly sheets = new Map<string, string>();
   /** Fires when the column quick pick is shown. */
   readonly onDidShowColumnPick = this.picked.event;
   /** Fires when a file's text column is chosen. */
@@ -102,7 +104,7 @@ export class TabularSources implements vscode.Disposable {
    */
   async ensureFileColumn(uri: vscode.Uri, source: { text: string } | { bytes: Uint8Array }, format: TableFormat, version?: number): Promise<string | undefined> {
     const remembered = this.column(uri);
-    const { summary, problems } = await this.client.read({ key: uri.toString(), source, format, version });
+    const { summary, problems } = await this.client.read({ ...this.sheetOf(uri, format), source, format, version });
     if (remembered && summary.columns.includes(remembered)) return remembered;
     if (summary.columns.length === 0) {
       const why = problems[0]?.message ?? "the file holds no columns.";
@@ -134,7 +136,7 @@ export class TabularSources implements vscode.Disposable {
    * modification time) lets the worker reuse the table it read for ensureFileColumn.
    */
   async fileRows(uri: vscode.Uri, source: { text: string } | { bytes: Uint8Array }, format: TableFormat, version?: number): Promise<{ read: TableRead; info?: TableInfo }> {
-    const read = await this.client.read({ key: uri.toString(), source, format, version, column: this.column(uri), fallback: true });
+    const read = await this.client.read({ ...this.sheetOf(uri, format), source, format, version, column: this.column(uri), fallback: true });
     if (!read.column) return { read };
     const problems = read.missing
       ? [{ line: 1, message: `Line 1: the remembered text column "${read.missing}" is not in the file; "${read.column}" was scored instead.` }, ...read.problems]
@@ -154,6 +156,21 @@ export class TabularSources implements vscode.Disposable {
       version: document.version,
       ...(saved && { file: { path: document.uri.fsPath, length: documentLength(document) } }),
     };
+  }
+
+  /**
+   * Reads `sheet` of the workbook `uri` from now on in this session (Analyze Feedback File's sheet pick); undefined:
+   * its first sheet.
+   */
+  useSheet(uri: vscode.Uri, sheet: string | undefined): void {
+    if (sheet === undefined) this.sheets.delete(uri.toString());
+    else this.sheets.set(uri.toString(), sheet);
+  }
+
+  /** The worker's key of a file's table, and a workbook's sheet when one was chosen: each sheet is a table of its own. */
+  private sheetOf(uri: vscode.Uri, format: TableFormat): { key: string; sheet?: string } {
+    const sheet = format === "xlsx" ? this.sheets.get(uri.toString()) : undefined;
+    return sheet === undefined ? { key: uri.toString() } : { key: `${uri.toString()}#sheet=${sheet}`, sheet };
   }
 
   /** Drops the worker's copy of a closed document's table. */

@@ -1,6 +1,7 @@
 /**
  * "Analyze Feedback File…" in a real VS Code on an Excel workbook, which does not open as text: the column pick, the
- * rows in the summary panel with their spreadsheet row numbers, Export on the result, a bad workbook refused.
+ * rows in the summary panel with their spreadsheet row numbers, Export on the result, another sheet, a bad workbook
+ * refused. The sheet is passed as the command's argument (a workbook of several sheets otherwise asks with a pick).
  */
 import { strict as assert } from "node:assert";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -22,7 +23,7 @@ function within<T>(promise: Promise<T>, what: string, ms = 60_000): Promise<T> {
 describe("Excel workbooks through Analyze Feedback File… in a real VS Code", () => {
   afterEach(() => vscode.commands.executeCommand("workbench.action.closeAllEditors"));
 
-  it("asks the text column, shows the rows in the panel by spreadsheet row, exports them, and refuses a bad workbook", async function () {
+  it("asks the text column, shows the rows in the panel by spreadsheet row, exports them, reads another sheet, and refuses a bad workbook", async function () {
     const sentiment = await api();
     // The column pick is answered through a test hook (ExtensionMode.Test only; an installed VSIX has none).
     const testing = sentiment.testing;
@@ -42,7 +43,7 @@ describe("Excel workbooks through Analyze Feedback File… in a real VS Code", (
             { row: 5, cells: [103, { rich: ["Great ", "value", " for money!"] }, "North"] },
           ],
         },
-        { name: "Notes", rows: [["note"], ["not scored"]] },
+        { name: "Notes", rows: [["note"], ["Friendly staff, fast refund."]] },
       ]),
     );
     const uri = vscode.Uri.file(file);
@@ -55,13 +56,14 @@ describe("Excel workbooks through Analyze Feedback File… in a real VS Code", (
     });
     let model: PanelModel | undefined;
     try {
-      model = await vscode.commands.executeCommand<PanelModel | undefined>("inlineSentiment.analyzeFile", uri);
+      model = await vscode.commands.executeCommand<PanelModel | undefined>("inlineSentiment.analyzeFile", uri, "Responses");
       await sentiment.whenIdle();
     } finally {
       listener.dispose();
     }
     assert.deepEqual(pick, { columns: ["Respondent", "Comment", "Store"], active: "Comment" }, "the pick lists the header row, the comment preselected");
     assert.ok(model, "the command returns the panel's model");
+    assert.equal(model.title, `${vscode.workspace.asRelativePath(uri)}, sheet "Responses"`);
     assert.equal(model.files.length, 1);
     const [scored] = model.files;
     assert.equal(scored.textColumn, "Comment");
@@ -99,13 +101,29 @@ describe("Excel workbooks through Analyze Feedback File… in a real VS Code", (
     let asked = false;
     const again = testing.onDidShowColumnPick(() => (asked = true));
     try {
-      const rerun = await vscode.commands.executeCommand<PanelModel | undefined>("inlineSentiment.analyzeFile", uri);
+      const rerun = await vscode.commands.executeCommand<PanelModel | undefined>("inlineSentiment.analyzeFile", uri, "Responses");
       await sentiment.whenIdle();
       assert.deepEqual(rerun?.files[0].units.map((unit) => unit.startLine), [2, 3, 5]);
     } finally {
       again.dispose();
     }
     assert.equal(asked, false, "the remembered column is used");
+
+    // Another sheet, by its position: its own column is asked.
+    let notesPick: string[] | undefined;
+    const notes = testing.onDidShowColumnPick(async ({ columns }) => {
+      notesPick = columns;
+      await vscode.commands.executeCommand("workbench.action.acceptSelectedQuickOpenItem");
+    });
+    try {
+      const other = await vscode.commands.executeCommand<PanelModel | undefined>("inlineSentiment.analyzeFile", uri, "2");
+      await sentiment.whenIdle();
+      assert.deepEqual(notesPick, ["note"]);
+      assert.deepEqual(other?.files[0].units.map((unit) => [unit.startLine, unit.text]), [[2, "Friendly staff, fast refund."]]);
+      assert.equal(other?.title, `${vscode.workspace.asRelativePath(uri)}, sheet "Notes"`, "a sheet by position is named");
+    } finally {
+      notes.dispose();
+    }
 
     // Not a workbook: nothing is shown, the panel keeps the last run.
     const broken = join(dir, "broken.xlsx");

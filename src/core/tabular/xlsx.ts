@@ -6,26 +6,17 @@
  * says why this one). A workbook has no text offsets: a row's `line` and `endLine` are its spreadsheet row number (what
  * Excel shows at the left, so "line 12" in a report is row 12 of the sheet), and every span is empty (`0`-`0`).
  */
-import { unzipSync } from "fflate";
 import { readSheet } from "read-excel-file/universal";
 import { messageOf } from "../errors";
+import { chooseSheet, listSheets, sheetNames, WorkbookError } from "./sheets";
 import type { CellSpan, Problem, Row, Table } from "./table";
+
+export { sheetNames, WorkbookError };
 
 /** How a workbook is read. */
 export interface WorkbookOptions {
   /** The sheet: its name (exact, else ignoring case), or its 1-based position; the first sheet when absent. */
   sheet?: string;
-}
-
-/**
- * A workbook that cannot be read at all (not a zip, an old or password-protected file, no such sheet). Its message
- * says why in words that follow the file's name: "survey.xlsx: not an Excel workbook (.xlsx): ...".
- */
-export class WorkbookError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "WorkbookError";
-  }
 }
 
 /** The empty span every workbook cell has: there is no text to point into. */
@@ -48,38 +39,6 @@ export async function readWorkbook(bytes: Uint8Array, options: WorkbookOptions =
   }
   return sheetTable(data, sheet ?? sheets[0], sheets);
 }
-
-/** The sheet names of a workbook in its order, read from xl/workbook.xml alone; empty when that part is not there. */
-export function sheetNames(bytes: Uint8Array): string[] {
-  let xml: Uint8Array | undefined;
-  try {
-    xml = unzipSync(bytes, { filter: (file) => file.name === "xl/workbook.xml" })["xl/workbook.xml"];
-  } catch {
-    // Not a zip archive: readSheet says so in its own words.
-    return [];
-  }
-  if (!xml) return [];
-  const text = new TextDecoder("utf-8").decode(xml);
-  return [...text.matchAll(/<(?:\w+:)?sheet\b[^>]*?\sname="([^"]*)"/g)].map((match) => unescapeXml(match[1]));
-}
-
-function unescapeXml(text: string): string {
-  return text.replace(/&(?:#x([0-9a-f]+)|#(\d+)|(amp|lt|gt|quot|apos));/gi, (_, hex: string, dec: string, named: string) =>
-    hex ? String.fromCodePoint(parseInt(hex, 16)) : dec ? String.fromCodePoint(Number(dec)) : { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" }[named.toLowerCase()]!,
-  );
-}
-
-/** The sheet asked for, by name (exact, else ignoring case) or 1-based position. */
-function chooseSheet(wanted: string, sheets: readonly string[]): string {
-  if (sheets.length === 0) return wanted;
-  const found = sheets.find((name) => name === wanted) ?? sheets.find((name) => name.toLowerCase() === wanted.toLowerCase());
-  if (found !== undefined) return found;
-  const position = /^\d+$/.test(wanted) ? Number(wanted) : NaN;
-  if (position >= 1 && position <= sheets.length) return sheets[position - 1];
-  throw new WorkbookError(`no sheet "${wanted}" in the workbook; its sheets are ${listSheets(sheets)}`);
-}
-
-const listSheets = (sheets: readonly string[]) => sheets.map((name) => `"${name}"`).join(", ");
 
 /** Why read-excel-file refused a file, in words that follow the file's name. */
 function reasonOf(error: unknown, sheets: readonly string[]): string {
