@@ -15,8 +15,7 @@ import { CancelledError } from "../engine/client";
 import { modelDisplayName } from "../models/locate";
 import { COMMANDS } from "./ids";
 
-/** Not read: dependencies, git's store, and the lock files Excel keeps beside an open workbook (`~$survey.xlsx`). */
-const EXCLUDE = "{**/node_modules/**,**/.git/**,**/~$*.xlsx}";
+const EXCLUDE = "**/{node_modules,.git}/**";
 
 /** `cancel`: another way to cancel besides the notification's button (the extension's tests use it). */
 export async function analyzeFolder(
