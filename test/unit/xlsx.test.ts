@@ -33,10 +33,10 @@ describe("Excel workbooks (core/tabular/xlsx)", () => {
     assert.deepEqual(table.problems, [{ line: 1, message: 'Line 1: column "id" appears twice; the later one is read as "id (2)".' }]);
     assert.deepEqual(table.rows.map((row) => row.line), [2, 3, 4, 7, 8]);
     assert.deepEqual(table.rows.map((row) => row.endLine), [2, 3, 4, 7, 8]);
-    assert.deepEqual(table.rows[0].cells, { id: "1", comment: "Great crew, thanks", Rating: "5", "column D": "4.5", when: "2023-03-15", ok: "TRUE", "id (2)": "a" });
-    assert.deepEqual(table.rows[1].cells, { id: "2", comment: "  Lost my bag.\nNobody cares ", Rating: "1", "column D": "0.3", when: "2023-03-15 12:00:00", ok: "FALSE", "id (2)": "b" });
-    assert.deepEqual(table.rows[2].cells, { id: "3", comment: "Bold and plain", Rating: "", "column D": "-1234567.25", when: "", ok: "", "id (2)": "c" });
-    assert.deepEqual(table.rows[3].cells, { id: "4", comment: "computed", Rating: "x & <y>", "column D": "", when: "18:00:00", ok: "", "id (2)": "d" });
+    assert.deepEqual({ ...table.rows[0].cells }, { id: "1", comment: "Great crew, thanks", Rating: "5", "column D": "4.5", when: "2023-03-15", ok: "TRUE", "id (2)": "a" });
+    assert.deepEqual({ ...table.rows[1].cells }, { id: "2", comment: "  Lost my bag.\nNobody cares ", Rating: "1", "column D": "0.3", when: "2023-03-15 12:00:00", ok: "FALSE", "id (2)": "b" });
+    assert.deepEqual({ ...table.rows[2].cells }, { id: "3", comment: "Bold and plain", Rating: "", "column D": "-1234567.25", when: "", ok: "", "id (2)": "c" });
+    assert.deepEqual({ ...table.rows[3].cells }, { id: "4", comment: "computed", Rating: "x & <y>", "column D": "", when: "18:00:00", ok: "", "id (2)": "d" });
     assert.equal(table.rows[4].cells.comment, "", "an empty cell is an empty string, as in CSV");
     assert.ok(table.rows.every((row) => Object.values(row.spans).every((span) => span.start === 0 && span.end === 0)), "no text, no offsets");
     assert.deepEqual(table.notes, ['Sheet "Answers" read; the workbook\'s other sheet is "Other".', "2 empty rows between the data skipped (rows 5, 6)."]);
@@ -69,6 +69,12 @@ describe("Excel workbooks (core/tabular/xlsx)", () => {
       return true;
     });
     await assert.rejects(readWorkbook(bytes, { sheet: "3" }), /no sheet "3"/);
+  });
+
+  it("a header named like an object's own properties is a column like any other", async () => {
+    const table = await readWorkbook(await writeXlsx([{ name: "S", rows: [["__proto__", "constructor", "text"], ["a", "b", "Fine"]] }]));
+    assert.deepEqual(table.columns, ["__proto__", "constructor", "text"]);
+    assert.deepEqual(Object.entries(table.rows[0].cells), [["__proto__", "a"], ["constructor", "b"], ["text", "Fine"]]);
   });
 
   it("the header is the first non-empty row; an empty sheet has no columns and says so", async () => {

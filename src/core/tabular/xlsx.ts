@@ -118,8 +118,9 @@ function sheetTable(data: unknown[][], sheet: string | undefined, sheets: readon
       skipped.push(i + 1);
       continue;
     }
-    const cells: Record<string, string> = {};
-    const spans: Record<string, CellSpan> = {};
+    // Null-prototype: a header cell may read "__proto__" or "constructor".
+    const cells: Record<string, string> = Object.create(null);
+    const spans: Record<string, CellSpan> = Object.create(null);
     columns.forEach((column, c) => {
       cells[column] = texts[i][c] ?? "";
       spans[column] = NO_SPAN;
