@@ -72,9 +72,8 @@ export function cellText(value: unknown): string {
 }
 
 /**
- * A date cell: `2024-03-01`, `2024-03-01 14:05:00`, `2024-03-01 14:05:09`; a time of day alone as `14:05:00`. Rounded to the
- * second as Excel and Google Sheets show it (Sheets stores milliseconds: 09:50:29.877 is shown, and exported as CSV, as
- * 9:50:30).
+ * A date cell: `2024-03-01`, `2024-03-01 14:05:09`; a time of day alone as `14:05:00`. Rounded to the second as Excel
+ * and Google Sheets show it (Sheets stores milliseconds: 09:50:29.877 is shown, and exported as CSV, as 9:50:30).
  */
 function dateText(date: Date): string {
   if (Number.isNaN(date.getTime())) return "";
