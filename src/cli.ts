@@ -23,6 +23,7 @@ import { csvTablePath, groupLabel, notScoredLine, renderCsvTables, renderReport,
 import type { PanelFile, PanelModel, PanelSkipped } from "./core/review";
 import { segment } from "./core/segment";
 import { chooseTextColumn, columnsNamed, MissingColumnError, parseTable, tableFormatOf, textUnits, type Problem, type Table, type TextUnit } from "./core/tabular";
+import { readWorkbook } from "./core/tabular/xlsx";
 import type { Classification } from "./core/types";
 import { EngineClient } from "./engine/client";
 import { runtimeOf } from "./engine/runtime";
@@ -38,7 +39,7 @@ const USAGE = `usage:
       reads {"text": "..."} per line, writes {"label","score","probabilities"} per line, in input order
   inline-sentiment analyze [options] FILE...
       scores every paragraph of .md/.txt files and every row of .csv/.tsv/.jsonl/.ndjson/.json files (a JSON array of
-      objects), and prints the report: each unit with its file, lines, label, score and polarity (and a row's other
+      objects) and .xlsx workbooks (first sheet), and prints the report: each unit with its file, lines, label, score and polarity (and a row's other
       fields), plus the group table and the themes when asked for.
 
 analyze options:
@@ -50,6 +51,8 @@ analyze options:
                           object ({"meta": ..., "reviews": [...]}: --records reviews); through an array of objects it
                           takes each one's ("places.reviews": every place's reviews). Without it the largest array of
                           objects among the object's properties is read (said on stderr).
+  --sheet S               the sheet of .xlsx workbooks to read: its name or 1-based position (default: the first).
+                          A workbook's header is its first non-empty row; "line" in reports is the row number.
   --group-by C            add the group table: count, share negative / neutral / positive and mean polarity per value
                           of column C ("file": per file, for several files).
   --themes                add the themes: the words and two-word phrases that set negative (or positive) items apart,
@@ -104,6 +107,7 @@ function parse(argv: string[]) {
         column: { type: "string" },
         field: { type: "string" },
         records: { type: "string" },
+        sheet: { type: "string" },
         "group-by": { type: "string" },
         themes: { type: "boolean", default: false },
         output: { type: "string", short: "o" },
@@ -136,7 +140,7 @@ async function main(argv: string[]): Promise<number> {
   if (backend !== "auto" && backend !== "native" && backend !== "wasm") throw new UsageError(`--backend must be auto, native or wasm, not "${backend}"`);
   // Every usage error is found before the model loads, those of the files' columns included.
   const options = command === "analyze" ? analyzeOptions(values, files) : undefined;
-  const inputs = options && readInputs(files, options);
+  const inputs = options && (await readInputs(files, options));
   const located = locateModel(join(__dirname, ".."), values.model);
   if (located.warning) console.error(`inline-sentiment: ${located.warning}`);
   const engine = new EngineClient(join(__dirname, "worker.js"), { dir: located.dir, kind: located.kind, dtype: values.dtype as Dtype, intraOpThreads: threads, backend });
@@ -166,12 +170,14 @@ function analyzeOptions(values: ReturnType<typeof parse>["values"], files: strin
     throw new UsageError("a CSV file holds one table: with --group-by or --themes, give --output FILE.csv (groups and themes go to FILE.groups.csv and FILE.themes.csv), or use --format json or markdown");
   }
   if (values.summary && format !== "table") throw new UsageError("--summary is for the table format; json, csv and markdown always hold the rows");
+  if (values.sheet !== undefined && !files.some((file) => tableFormatOf(file) === "xlsx")) throw new UsageError("--sheet is for .xlsx workbooks, and no file given is one");
   if (values.summary && groupBy === undefined && !values.themes) throw new UsageError("--summary shows the group table and the themes: add --group-by or --themes");
   return {
     format,
     threshold,
     column: values.column ?? values.field,
     records: values.records,
+    sheet: values.sheet,
     groupBy,
     themes: values.themes,
     output: values.output,
@@ -245,6 +251,8 @@ interface AnalyzeOptions {
   column?: string;
   /** JSON files: the path of the array of records (see ParseOptions.records). */
   records?: string;
+  /** The sheet of .xlsx workbooks (name or 1-based position); the first when absent. */
+  sheet?: string;
   groupBy?: string;
   themes: boolean;
   /** Write the report here instead of stdout (CSV: the group and theme tables beside it). */
@@ -292,11 +300,11 @@ interface Inputs {
  * Reads every file. A --column or --group-by that no file has is a usage error, found here before the model loads;
  * every other problem is said on stderr and the rest is still read.
  */
-function readInputs(files: string[], options: AnalyzeOptions): Inputs {
+async function readInputs(files: string[], options: AnalyzeOptions): Promise<Inputs> {
   const inputs: Inputs = { sources: [], failed: 0 };
   for (const file of files) {
     try {
-      inputs.sources.push(readSource(file, options));
+      inputs.sources.push(await readSource(file, options));
     } catch (error) {
       inputs.failed++;
       console.error(`inline-sentiment: ${file}: ${messageOf(error)}`);
@@ -379,7 +387,7 @@ function tellNotScored(source: Source, skipped: readonly PanelSkipped[], verbose
  * cells become units with the row's other cells as fields; every parser problem is said on stderr as FILE:LINE.
  * Markdown and plain text are segmented as in the editor. Throws when the file cannot be read or is binary.
  */
-function readSource(file: string, options: AnalyzeOptions): Source {
+async function readSource(file: string, options: AnalyzeOptions): Promise<Source> {
   const bytes = readFileSync(file);
   const format = tableFormatOf(file);
   if (!format) {
@@ -392,9 +400,9 @@ function readSource(file: string, options: AnalyzeOptions): Source {
     return { file, units, problems: [] };
   }
   // Decoded first: a UTF-16 file is full of NUL bytes, so the binary check runs on the text.
-  const decoded = decodeTabular(bytes);
-  if (decoded.note) console.error(`inline-sentiment: ${file}: ${decoded.note}`);
-  const table = parseTable(decoded.text, { format, records: options.records });
+  const decoded = format === "xlsx" ? undefined : decodeTabular(bytes);
+  if (decoded?.note) console.error(`inline-sentiment: ${file}: ${decoded.note}`);
+  const table = decoded ? parseTable(decoded.text, { format, records: options.records }) : await readWorkbook(bytes, { sheet: options.sheet });
   // How the rows were found (survey header rows, the array of a JSON object) is said always; the rest with --verbose.
   for (const note of table.notes) if (options.verbose || table.notices?.includes(note)) console.error(`inline-sentiment: ${file}: ${note}`);
   let column = options.column;

@@ -19,6 +19,10 @@ export type { CellSpan, ParseOptions, Problem, Row, Span, Table, TableFormat } f
  * and every readable row is in `rows`. A text with no header row (or no JSON objects) gives no columns and a problem.
  */
 export function parseTable(text: string, options: ParseOptions): Table {
+  if (options.format === "xlsx") {
+    const problems = [{ line: 1, message: "Line 1: an Excel workbook is read from its bytes (readWorkbook), not from text." }];
+    return { format: "xlsx", columns: [], rows: [], problems, delimiter: "", notes: [] };
+  }
   const table =
     options.format === "jsonl"
       ? parseJsonLines(text)
@@ -32,9 +36,9 @@ export function parseTable(text: string, options: ParseOptions): Table {
 }
 
 /** File name endings of tabular sources and the format each implies. */
-export const TABLE_EXTENSIONS: Readonly<Record<string, TableFormat>> = { csv: "csv", tsv: "tsv", tab: "tsv", jsonl: "jsonl", ndjson: "jsonl", json: "json" };
+export const TABLE_EXTENSIONS: Readonly<Record<string, TableFormat>> = { csv: "csv", tsv: "tsv", tab: "tsv", jsonl: "jsonl", ndjson: "jsonl", json: "json", xlsx: "xlsx" };
 
-/** The tabular format a file name implies, or undefined: `.csv`, `.tsv`/`.tab`, `.jsonl`/`.ndjson`, `.json`. */
+/** The tabular format a file name implies, or undefined: `.csv`, `.tsv`/`.tab`, `.jsonl`/`.ndjson`, `.json`, `.xlsx`. */
 export function tableFormatOf(path: string): TableFormat | undefined {
   const ext = /\.([^./\\]+)$/.exec(path)?.[1]?.toLowerCase();
   return ext !== undefined && Object.hasOwn(TABLE_EXTENSIONS, ext) ? TABLE_EXTENSIONS[ext] : undefined;

@@ -43,8 +43,11 @@ export interface Problem {
   message: string;
 }
 
-/** The formats `parseTable` reads. */
-export type TableFormat = "csv" | "tsv" | "jsonl" | "json";
+/**
+ * The tabular formats: `parseTable` reads the text ones; "xlsx" (an Excel workbook) is read from its bytes by
+ * `readWorkbook` (xlsx.ts), whose rows' `line` is the spreadsheet row number and whose spans are empty.
+ */
+export type TableFormat = "csv" | "tsv" | "jsonl" | "json" | "xlsx";
 
 /** A parsed table. */
 export interface Table {
