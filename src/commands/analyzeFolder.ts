@@ -16,8 +16,11 @@ import { CancelledError } from "../engine/client";
 import { modelDisplayName } from "../models/locate";
 import { COMMANDS } from "./ids";
 
-/** Never analysed: dependencies and git's own files; the user's `inlineSentiment.exclude` globs are added to these. */
-const EXCLUDE = ["**/node_modules/**", "**/.git/**"];
+/**
+ * Never analysed: dependencies, git's own files and the lock files Excel leaves beside an open workbook (`~$name.xlsx`);
+ * the user's `inlineSentiment.exclude` globs are added to these.
+ */
+const EXCLUDE = ["**/node_modules/**", "**/.git/**", "**/~$*.xlsx"];
 
 /** `cancel`: another way to cancel besides the notification's button (the extension's tests use it). */
 export async function analyzeFolder(

@@ -26,6 +26,25 @@ const KINDS: XlsxSheet = {
 };
 
 describe("Excel workbooks (core/tabular/xlsx)", () => {
+  it("drops a Qualtrics workbook's question-text and import-id rows, keeping each column's question", async () => {
+    const table = await readWorkbook(
+      await writeXlsx([
+        {
+          name: "Sheet0",
+          rows: [
+            ["ResponseId", "Q1", "Q2"],
+            ["Response ID", "How likely are you to recommend us?", "What could we do better?"],
+            ['{"ImportId":"_recordId"}', '{"ImportId":"QID1"}', '{"ImportId":"QID2_TEXT"}'],
+            ["R_1", "9", "Faster replies, please."],
+            ["R_2", "3", "NA"],
+          ],
+        },
+      ]),
+    );
+    assert.deepEqual(table.rows.map((row) => row.line), [4, 5], "rows 2 and 3 are headers, not answers");
+    assert.equal(table.questions?.get("Q2"), "What could we do better?");
+  });
+
   it("reads shared, inline and rich-text strings, numbers, dates, booleans and empty cells; line is the spreadsheet row", async () => {
     const table = await readWorkbook(await writeXlsx([KINDS, { name: "Other", rows: [["a"], ["b"]] }]));
     assert.equal(table.format, "xlsx");
@@ -42,13 +61,15 @@ describe("Excel workbooks (core/tabular/xlsx)", () => {
     assert.deepEqual(table.notes, ['Sheet "Answers" read; the workbook\'s other sheet is "Other".', "2 empty rows between the data skipped (rows 5, 6)."]);
   });
 
-  it("its rows become units like a CSV file's: the empty cell is reported by its row number", async () => {
+  it("its rows become units like a CSV file's: the empty cell is not scored, named by its row number", async () => {
     const table = await readWorkbook(await writeXlsx([KINDS]));
-    const { units, lines, problems } = rowUnits(table, "comment");
+    const { units, lines, problems, notScored } = rowUnits(table, "comment");
     assert.deepEqual(units.map((unit) => unit.text), ["Great crew, thanks", "  Lost my bag.\nNobody cares ", "Bold and plain", "computed"]);
     assert.deepEqual(lines, [2, 2, 3, 3, 4, 4, 7, 7]);
-    assert.deepEqual(units[0].fields, { id: "1", Rating: "5", "column D": "4.5", when: "2023-03-15", ok: "TRUE", "id (2)": "a" });
-    assert.deepEqual(problems.map((problem) => problem.line), [1, 8]);
+    assert.deepEqual({ ...units[0].fields }, { id: "1", Rating: "5", "column D": "4.5", when: "2023-03-15", ok: "TRUE", "id (2)": "a" });
+    assert.deepEqual(problems.map((problem) => problem.line), [1], "only the repeated header is a problem");
+    assert.deepEqual(notScored.lines, [8, 8]);
+    assert.deepEqual(notScored.reasons.map((why) => why.reason), ["empty"]);
     assert.equal(summarizeTable(table).suggested, "comment");
   });
 
@@ -133,7 +154,7 @@ describe("Excel workbooks in the table worker (dist/tableWorker.js) and the CLI"
       const read = await client.read({ key: "w", source: () => assert.fail("the kept table is reused"), format: "xlsx", version: 1, column: "comment" });
       assert.deepEqual(read.units.map((unit) => unit.text), ["Great crew, thanks", "  Lost my bag.\nNobody cares ", "Bold and plain", "computed"]);
       assert.deepEqual(read.lines, [2, 2, 3, 3, 4, 4, 7, 7]);
-      assert.deepEqual(read.fields.get(3), { id: "4", Rating: "x & <y>", "column D": "", when: "18:00:00", ok: "", "id (2)": "d" });
+      assert.deepEqual({ ...read.fields.get(3) }, { id: "4", Rating: "x & <y>", "column D": "", when: "18:00:00", ok: "", "id (2)": "d" });
       const other = await client.read({ key: "w#Other", source: { bytes }, format: "xlsx", sheet: "other", column: "note" });
       assert.deepEqual(other.units.map((unit) => unit.text), ["Friendly staff"]);
       await assert.rejects(client.read({ key: "bad", source: { bytes: new Uint8Array([1, 2, 3]) }, format: "xlsx" }), /not an Excel workbook \(\.xlsx\)/);
@@ -152,8 +173,10 @@ describe("Excel workbooks in the table worker (dist/tableWorker.js) and the CLI"
     writeFileSync(file, await writeXlsx([KINDS, { name: "Second", rows: [["text", "group"], ["Terrible, slow checkout.", "web"], ["Lovely helpful staff.", "store"]] }]));
     const first = analyze("--format", "json", "--column", "comment", file);
     const report = JSON.parse(first.stdout);
-    assert.deepEqual(report.units.map((unit: { start_line: number }) => unit.start_line), [2, 3, 4, 7]);
-    assert.deepEqual(report.units.map((unit: { text: string }) => unit.text), ["Great crew, thanks", "  Lost my bag.\nNobody cares ", "Bold and plain", "computed"]);
+    // Every row is an entry of the report: row 8's empty cell is not scored, with its reason.
+    assert.deepEqual(report.units.map((unit: { start_line: number }) => unit.start_line), [2, 3, 4, 7, 8]);
+    assert.deepEqual(report.units.map((unit: { text: string }) => unit.text), ["Great crew, thanks", "  Lost my bag.\nNobody cares ", "Bold and plain", "computed", ""]);
+    assert.deepEqual(report.units.map((unit: { scored: boolean; reason?: string }) => unit.reason ?? unit.scored), [true, true, true, true, "empty"]);
     assert.equal(report.units[0].fields.when, "2023-03-15");
     const second = analyze("--format", "json", "--sheet", "Second", "--group-by", "group", file);
     assert.equal(second.code, 0, second.stderr);

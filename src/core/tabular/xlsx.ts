@@ -9,6 +9,7 @@
 import { readSheet } from "read-excel-file/universal";
 import { messageOf } from "../errors";
 import { chooseSheet, listSheets, sheetNames, WorkbookError } from "./sheets";
+import { recogniseSurvey } from "./survey";
 import type { CellSpan, Problem, Row, Table } from "./table";
 
 export { sheetNames, WorkbookError };
@@ -37,7 +38,8 @@ export async function readWorkbook(bytes: Uint8Array, options: WorkbookOptions =
   } catch (error) {
     throw new WorkbookError(reasonOf(error, sheets));
   }
-  return sheetTable(data, sheet ?? sheets[0], sheets);
+  // Qualtrics and SurveyMonkey download workbooks with the same header rows as their CSV files.
+  return recogniseSurvey(sheetTable(data, sheet ?? sheets[0], sheets));
 }
 
 /** Why read-excel-file refused a file, in words that follow the file's name. */
