@@ -33,6 +33,29 @@ export const LINE = /[^\r\n]*(\r\n|\r|\n|$)/g;
 
 /** Paragraphs separated by lines that are empty or hold only white space; each is one exact leaf. */
 export function plaintextBlocks(text: string): Block[] {
+  return paragraphs(text, () => false);
+}
+
+/**
+ * A markdown chunk too heavy or too deeply nested to parse (chunker.ts: chunksOf): its paragraphs by plain-text rules,
+ * markup kept in the text, in linear time. Fenced code and table rows are left out, as the parser would leave them.
+ */
+export function heavyBlocks(text: string): Block[] {
+  let fence: { char: string; length: number } | undefined;
+  return paragraphs(text, (line) => {
+    if (fence) {
+      const close = line.match(/^ {0,3}(`{3,}|~{3,})[ \t]*$/);
+      if (close && close[1][0] === fence.char && close[1].length >= fence.length) fence = undefined;
+      return true;
+    }
+    const open = line.match(/^ {0,3}(`{3,}|~{3,})/);
+    if (open) fence = { char: open[1][0], length: open[1].length };
+    return Boolean(open) || /^\s*\|/.test(line);
+  });
+}
+
+/** Paragraphs separated by blank lines and by lines `gap` says are not prose (called once per line, in order). */
+function paragraphs(text: string, gap: (line: string) => boolean): Block[] {
   const blocks: Block[] = [];
   let start = -1;
   let end = -1;
@@ -43,7 +66,7 @@ export function plaintextBlocks(text: string): Block[] {
   for (const match of text.matchAll(LINE)) {
     const line = match[0].slice(0, match[0].length - match[1].length);
     const first = line.search(/\S/);
-    if (first < 0) {
+    if (first < 0 || gap(line)) {
       flush();
     } else {
       if (start < 0) start = match.index + first;

@@ -4,8 +4,8 @@
  */
 import { isMarkdownLanguage } from "../files";
 import type { Unit } from "../types";
-import { isPlainLine, plainLineBlocks, plaintextBlocks, type Block } from "./blocks";
-import { chunksOf } from "./chunker";
+import { heavyBlocks, isPlainLine, plainLineBlocks, plaintextBlocks, type Block } from "./blocks";
+import { chunksOf, type ChunkRange } from "./chunker";
 import { unitsOf, type Granularity } from "./granularity";
 import { markdownBlocks } from "./markdown";
 // Milliseconds of parsing between two yields to the event loop in `segmentAsync`, as for every sliced loop on a host:
@@ -28,6 +28,8 @@ export class DocumentSegmenter {
   private known = new Map<string, Unit[]>();
   /** Chunks parsed (not reused) by the last run. */
   parsedChunks = 0;
+  /** Chunks of the last run read with plain-text rules because they were too heavy or too deeply nested to parse. */
+  heavyChunks = 0;
 
   constructor(
     readonly languageId: string,
@@ -67,6 +69,7 @@ export class DocumentSegmenter {
    */
   private begin(text: string) {
     this.parsedChunks = 0;
+    this.heavyChunks = 0;
     const old = this.last;
     const [prefix, suffix] = commonEnds(old.text, text);
     const delta = text.length - old.text.length;
@@ -79,13 +82,13 @@ export class DocumentSegmenter {
     return {
       ranges: chunksOf(text, this.markdown, from),
       /** Adds one chunk; true once the rest of the document is known (old chunks, shifted). */
-      add: ([start, end]: [number, number]): boolean => {
+      add: ([start, end, heavy]: ChunkRange): boolean => {
         const same = start > from && start >= text.length - suffix ? chunkStartingAt(old.chunks, start - delta) : -1;
         if (same >= 0) {
           for (const chunk of old.chunks.slice(same)) chunks.push(moved(chunk, delta));
           return true;
         }
-        chunks.push(this.chunk(text, start, end));
+        chunks.push(this.chunk(text, start, end, heavy));
         return false;
       },
       finish: (): Unit[] => {
@@ -102,13 +105,15 @@ export class DocumentSegmenter {
   /**
    * The chunk text[start, end). Micromark chunks are parsed again only if no chunk of the last run had their source;
    * plaintext and plain markdown lines are cut again (cheaper than remembering them: a 10,000-paragraph document's
-   * remembered sources would add ~2.5 MB to the host's heap, and its garbage-collection pauses grow with it).
+   * remembered sources would add ~2.5 MB to the host's heap, and its garbage-collection pauses grow with it). A heavy
+   * chunk (see chunksOf) is read with plain-text rules, in time linear in its length.
    */
-  private chunk(text: string, start: number, end: number): Chunk {
+  private chunk(text: string, start: number, end: number, heavy: boolean): Chunk {
     const source = text.slice(start, end);
-    if (!this.markdown || isPlainLine(source)) {
+    if (!this.markdown || heavy || isPlainLine(source)) {
       this.parsedChunks++;
-      const units = this.unitsOf(this.markdown ? plainLineBlocks(source) : plaintextBlocks(source));
+      if (this.markdown && heavy) this.heavyChunks++;
+      const units = this.unitsOf(!this.markdown ? plaintextBlocks(source) : heavy ? heavyBlocks(source) : plainLineBlocks(source));
       return { start, end, units: units.map((unit) => shifted(unit, start)) };
     }
     // Front matter is recognised only at the very start of a document.

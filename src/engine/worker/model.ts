@@ -5,6 +5,7 @@
  * overlapping windows for texts longer than the model's input.
  */
 import { ModelError, messageOf } from "../../core/errors";
+import { engineThreads } from "../../core/settings";
 import type { Classification } from "../../core/types";
 import type { Explanation, ModelInfo, ModelSpec } from "../protocol";
 import { classificationsOf, type ScoreColumns } from "../scores";
@@ -55,7 +56,8 @@ export class SentimentModel {
     const graph: GraphSpec = {
       dir: spec.dir,
       name: onnxName,
-      intraOpThreads: spec.intraOpThreads ?? 0,
+      // Checked again here, whoever sent the spec: a count onnxruntime would start unchecked (issue 24).
+      intraOpThreads: engineThreads(spec.intraOpThreads),
       kernels: kernels?.kernels ?? "u8s8",
       padId: tokenizer.padId,
       classes: labels.length,
