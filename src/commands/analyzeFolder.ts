@@ -6,6 +6,7 @@
 import * as vscode from "vscode";
 import { messageOf } from "../core/errors";
 import { ANALYZED_EXTENSIONS, ANALYZED_GLOB, BINARY_REASON, decodeSource, languageOfPath } from "../core/files";
+import { FOLDER_PROSE_FILE_LIMIT } from "../core/limits";
 import { tableFormatOf, type TableFormat } from "../core/tabular";
 import type { PanelFile, PanelModel } from "../core/review";
 import type { AnalysisService } from "../editor/analysisService";
@@ -63,6 +64,11 @@ export async function analyzeFolder(
                 if (file.problems?.length) unreadable.push(`${file.name} (${file.problems.length})`);
                 results.push(file);
               } else {
+                // Checked before the file is read (its size on disk), and on an open document's text.
+                const size = openDocument(uri)?.getText().length ?? (await vscode.workspace.fs.stat(uri)).size;
+                if (size > FOLDER_PROSE_FILE_LIMIT) {
+                  throw new Error(`${size.toLocaleString("en")} bytes, over the ${FOLDER_PROSE_FILE_LIMIT.toLocaleString("en")} a folder run reads per file; open it and run Analyze Sentiment`);
+                }
                 const text = await readText(uri);
                 results.push(panelFile(uri, text, await analysis.scoreText(text, languageOfPath(uri.path), controller.signal)));
               }
