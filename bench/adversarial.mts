@@ -6,7 +6,7 @@
  * (Node's API docs and changelog, Rust's release notes) where this machine has them, to show what ordinary documents
  * cost per megabyte (the figures behind the live size limit and Analyze Folder's per-file limit).
  *
- * Run: `npx tsx bench/adversarial.mts` (or `npm run bench:adversarial`). CPU times are the thread's own (less
+ * Run: `npx tsx bench/adversarial.mts` (about a minute). CPU times are the thread's own (less
  * sensitive to other processes than wall time on a shared machine); both are printed.
  */
 import { existsSync, readFileSync } from "node:fs";

@@ -1,7 +1,7 @@
 /**
  * Cuts a document into chunks that parse on their own, so an edit re-parses only the chunks it touched. Pure.
  */
-import { LINE } from "./blocks";
+import { FENCE_OPEN, fenceEnd, LINE } from "./blocks";
 
 /** Blocks that may span blank lines, with the line that closes them. */
 const HTML_BLOCKS: [RegExp, RegExp][] = [
@@ -114,7 +114,6 @@ const HEAVY_CUT = /^(?:[-+*]|\d{1,9}[.)]|#{1,6})[ \t]/;
 export function* chunksOf(text: string, markdown: boolean, from = 0): Generator<ChunkRange> {
   let chunkStart = from;
   let previousBlank = false;
-  let fence: { char: string; length: number } | undefined;
   let htmlEnd: RegExp | undefined;
   let frontMatter = from === 0 && markdown && /^(---|\+\+\+)[ \t]*(\r\n|\r|\n)/.test(text);
   let first = true;
@@ -128,10 +127,6 @@ export function* chunksOf(text: string, markdown: boolean, from = 0): Generator<
     const line = match[0].slice(0, match[0].length - match[1].length);
     if (frontMatter) {
       if (!first && /^(---|\.\.\.|\+\+\+)[ \t]*$/.test(line)) frontMatter = false;
-      weight += line.length;
-    } else if (fence) {
-      const close = line.match(/^ {0,3}(`{3,}|~{3,})[ \t]*$/);
-      if (close && close[1][0] === fence.char && close[1].length >= fence.length) fence = undefined;
       weight += line.length;
     } else if (htmlEnd) {
       if (htmlEnd.test(line)) htmlEnd = undefined;
@@ -154,8 +149,18 @@ export function* chunksOf(text: string, markdown: boolean, from = 0): Generator<
         const depth = depthOf(line);
         if (depth > MAX_DEPTH) deep = true;
         weight += line.length + SYNTAX_WEIGHT * syntaxCount(line) + DEPTH_WEIGHT * depth;
-        const open = line.match(/^ {0,3}(`{3,}|~{3,})/);
-        if (open) fence = { char: open[1][0], length: open[1].length };
+        const open = FENCE_OPEN.exec(line);
+        if (open && match[1] !== "") {
+          // The whole fenced block at once, to the end of its closing line: one scan (a loop per line held the thread
+          // ~50 ms for a megabyte of code). Nothing inside it can cut the chunk.
+          const from = start + match[0].length;
+          const after = fenceEnd(text, from, open[1]);
+          weight += after - from;
+          first = false;
+          if (after >= text.length) break;
+          lines.lastIndex = after;
+          continue;
+        }
         const html = HTML_BLOCKS.find(([opens]) => opens.test(line));
         if (html && !html[1].test(line.replace(html[0], ""))) htmlEnd = html[1];
       }
