@@ -64,10 +64,13 @@ export async function analyzeFolder(
                 if (file.problems?.length) unreadable.push(`${file.name} (${file.problems.length})`);
                 results.push(file);
               } else {
-                // Checked before the file is read (its size on disk), and on an open document's text.
-                const size = openDocument(uri)?.getText().length ?? (await vscode.workspace.fs.stat(uri)).size;
+                // Checked before the file is read (its size on disk), or on an open document's text.
+                const open = openDocument(uri);
+                const size = open ? open.getText().length : (await vscode.workspace.fs.stat(uri)).size;
                 if (size > FOLDER_PROSE_FILE_LIMIT) {
-                  throw new Error(`${size.toLocaleString("en")} bytes, over the ${FOLDER_PROSE_FILE_LIMIT.toLocaleString("en")} a folder run reads per file; open it and run Analyze Sentiment`);
+                  throw new Error(
+                    `${size.toLocaleString("en")} ${open ? "characters" : "bytes"}, over the ${FOLDER_PROSE_FILE_LIMIT.toLocaleString("en")} a folder run reads per file; open it and run Analyze Sentiment`,
+                  );
                 }
                 const text = await readText(uri);
                 results.push(panelFile(uri, text, await analysis.scoreText(text, languageOfPath(uri.path), controller.signal)));
