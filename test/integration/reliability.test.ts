@@ -134,6 +134,24 @@ describe("Reliability in a real VS Code", () => {
     assert.deepEqual(model.files.map((file) => [file.name.split("/").pop(), file.units.length]), [["small.md", 1]]);
   });
 
+  it("inlineSentiment.engine.threads set to 20000 is refused: the engine keeps its own choice and scores (issue 24)", async () => {
+    const sentiment = await api();
+    const config = vscode.workspace.getConfiguration("inlineSentiment");
+    // Before: the value went to onnxruntime's intraOpNumThreads as it was (1.7 GB, no result after 300 s).
+    await config.update("engine.threads", 20_000, vscode.ConfigurationTarget.Global);
+    try {
+      const editor = await openUntitled("The refund took a month and nobody answered my emails.\n\nThe new app is quick and lovely.");
+      await sentiment.whenIdle();
+      const results = sentiment.results(editor.document.uri);
+      assert.equal(results?.units.length, 2);
+      assert.doesNotMatch(`${results?.model.sessions} ${results?.model.batching}`, /20000|20,000/);
+      await closeActive(editor.document);
+    } finally {
+      await config.update("engine.threads", undefined, vscode.ConfigurationTarget.Global);
+      await sentiment.whenIdle();
+    }
+  });
+
   it("a document with NUL bytes is refused with a reason; empty and blank documents have no units", async () => {
     const sentiment = await api();
     const binary = await openUntitled("PNG\u0000\u0001\u0002 header bytes");
