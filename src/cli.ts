@@ -22,6 +22,8 @@ import { polarityOf } from "./core/polarity";
 import { csvTablePath, groupLabel, notScoredLine, renderCsvTables, renderReport, unitsInOrder, type ReportFormat } from "./core/report";
 import type { PanelFile, PanelModel, PanelSkipped } from "./core/review";
 import { segment } from "./core/segment";
+import { MAX_THREADS } from "./core/settings";
+import { terminalText } from "./core/terminal";
 import { chooseTextColumn, columnsNamed, MissingColumnError, parseTable, tableFormatOf, textUnits, type Problem, type Table, type TextUnit } from "./core/tabular";
 import { readWorkbook } from "./core/tabular/xlsx";
 import type { Classification } from "./core/types";
@@ -126,6 +128,11 @@ function parse(argv: string[]) {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // Messages on stderr quote files (names, cells, column names): no control character of theirs reaches a terminal.
+  if (process.stderr.isTTY) {
+    const error = console.error;
+    console.error = (...args: unknown[]) => error(...args.map((arg) => (typeof arg === "string" ? terminalText(arg, { tty: true }) : arg)));
+  }
   const { values, positionals } = parse(argv);
   const [command, ...files] = positionals;
   if (values.help || !command) {
@@ -135,7 +142,9 @@ async function main(argv: string[]): Promise<number> {
   if (command !== "classify" && command !== "analyze") throw new UsageError(`unknown command "${command}"`);
   if (values.dtype !== "q8" && values.dtype !== "fp32") throw new UsageError(`--dtype must be q8 or fp32, not "${values.dtype}"`);
   const threads = Number(values.threads);
-  if (!Number.isInteger(threads) || threads < 0) throw new UsageError(`--threads must be a whole number (0: one per core), not "${values.threads}"`);
+  if (!Number.isInteger(threads) || threads < 0 || threads > MAX_THREADS) {
+    throw new UsageError(`--threads must be a whole number from 0 (one per core) to ${MAX_THREADS}, not "${values.threads}"`);
+  }
   const backend = values.backend;
   if (backend !== "auto" && backend !== "native" && backend !== "wasm") throw new UsageError(`--backend must be auto, native or wasm, not "${backend}"`);
   // Every usage error is found before the model loads, those of the files' columns included.
@@ -208,7 +217,7 @@ async function classify(engine: EngineClient): Promise<number> {
     const results = await engine.classify(texts);
     let next = 0;
     const lines = chunk.map((item) => JSON.stringify("text" in item ? toJson(results[next++]) : item));
-    process.stdout.write(lines.map((line) => line + "\n").join(""));
+    process.stdout.write(terminalText(lines.map((line) => line + "\n").join(""), { tty: Boolean(process.stdout.isTTY), json: true }));
     chunk = [];
   };
   for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
@@ -477,7 +486,8 @@ function checkGroupBy(groupBy: string, sources: Source[]): void {
 /** Writes the report to stdout or --output; a CSV report's group and theme tables go beside --output. */
 function writeReport(report: PanelModel, options: AnalyzeOptions): void {
   const summary = { groupBy: options.groupBy, themes: options.themes };
-  const write = (text: string, path = options.output) => (path === undefined ? process.stdout.write(text) : writeFileSync(path, text));
+  const write = (text: string, path = options.output) =>
+    path === undefined ? process.stdout.write(terminalText(text, { tty: Boolean(process.stdout.isTTY), json: options.format === "json" })) : writeFileSync(path, text);
   if (options.format === "table") return void write(tableOf(report, summarize(report, summary), options.summaryOnly));
   if (options.format !== "csv") return void write(renderReport(report, options.format, summary));
   const tables = renderCsvTables(report, summary);

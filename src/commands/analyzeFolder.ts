@@ -7,6 +7,7 @@ import * as vscode from "vscode";
 import { readSettings } from "../config";
 import { messageOf } from "../core/errors";
 import { ANALYZED_EXTENSIONS, ANALYZED_GLOB, BINARY_REASON, decodeSource, languageOfPath } from "../core/files";
+import { FOLDER_PROSE_FILE_LIMIT } from "../core/limits";
 import { tableFormatOf, type TableFormat } from "../core/tabular";
 import type { PanelFile, PanelModel } from "../core/review";
 import type { AnalysisService } from "../editor/analysisService";
@@ -91,6 +92,14 @@ export async function analyzeFiles(
                 if (file.problems?.length) unreadable.push(`${file.name} (${file.problems.length})`);
                 results.push(file);
               } else {
+                // Checked before the file is read (its size on disk), or on an open document's text.
+                const open = openDocument(uri);
+                const size = open ? open.getText().length : (await vscode.workspace.fs.stat(uri)).size;
+                if (size > FOLDER_PROSE_FILE_LIMIT) {
+                  throw new Error(
+                    `${size.toLocaleString("en")} ${open ? "characters" : "bytes"}, over the ${FOLDER_PROSE_FILE_LIMIT.toLocaleString("en")} a folder run reads per file; open it and run Analyze Sentiment`,
+                  );
+                }
                 const text = await readText(uri);
                 const { units, notScored } = await analysis.scoreProse(text, languageOfPath(uri.path), controller.signal);
                 results.push(panelFile(uri, text, units, { notScored }));

@@ -6,6 +6,7 @@
  */
 import { ModelError, messageOf } from "../../core/errors";
 import { modelLanguagesOf } from "../../core/language/modelLanguages";
+import { engineThreads } from "../../core/settings";
 import type { Classification } from "../../core/types";
 import type { Explanation, ModelInfo, ModelSpec } from "../protocol";
 import { classificationsOf, type ScoreColumns } from "../scores";
@@ -56,7 +57,8 @@ export class SentimentModel {
     const graph: GraphSpec = {
       dir: spec.dir,
       name: onnxName,
-      intraOpThreads: spec.intraOpThreads ?? 0,
+      // Checked again here, whoever sent the spec: a count onnxruntime would start unchecked (issue 24).
+      intraOpThreads: engineThreads(spec.intraOpThreads),
       kernels: kernels?.kernels ?? "u8s8",
       padId: tokenizer.padId,
       classes: labels.length,
