@@ -18,7 +18,7 @@ describe("tabular units (core/tabular/units)", () => {
     assert.deepEqual(problems.map((p) => p.line), [6], "the short row, by line: read with a caveat");
     assert.deepEqual(notScored.reasons, [{ reason: "empty" }]);
     assert.deepEqual(notScored.lines, [5, 5]);
-    assert.deepEqual(notScored.units[0].fields, { id: "3", airline: "Delta" });
+    assert.deepEqual({ ...notScored.units[0].fields }, { id: "3", airline: "Delta" });
   });
 
   it("a column that does not exist throws MissingColumnError naming it", () => {
