@@ -3,6 +3,7 @@
  * extension host and calls run(). The suite files are bundled in and register their tests through mocha's globals.
  */
 import Mocha from "mocha";
+import { reportProgress } from "./suiteProtocol";
 
 export function run(): Promise<void> {
   // IS_GREP (passed through code-server's environment) runs only the tests whose titles match it.
@@ -13,6 +14,7 @@ export function run(): Promise<void> {
   require("./reliability.test");
   require("./tabular.test");
   return new Promise((resolve, reject) => {
-    mocha.run((failures) => (failures ? reject(new Error(`${failures} in-editor test(s) failed`)) : resolve()));
+    // The runner reads the declared count, each result and a heartbeat from these lines (suiteProtocol.ts).
+    reportProgress(mocha.run((failures) => (failures ? reject(new Error(`${failures} in-editor test(s) failed`)) : resolve())));
   });
 }
