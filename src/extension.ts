@@ -20,6 +20,7 @@ import { SentimentStatusBar } from "./editor/statusBar";
 import { openDocument } from "./editor/documents";
 import { CHOOSE_COLUMN_NOTE, TabularSources, type ColumnPick } from "./editor/tables";
 import { EngineClient, type EngineThread } from "./engine/client";
+import { writeStatsEvery } from "./engine/statsFile";
 import { TableClient, type TableThread } from "./engine/tables/client";
 import type { BackendChoice, ModelInfo, ModelSpec } from "./engine/protocol";
 import { downloadModel } from "./models/download";
@@ -85,6 +86,8 @@ export interface Host {
   backend?: BackendChoice;
   /** How the full model is downloaded and installed here (into the extension's global storage). */
   download: ModelDownloader;
+  /** Writes the host's counters for the soak's watchdog (Node, with INLINE_SENTIMENT_STATS_DIR set); returns a stop. */
+  writeStats?: (read: () => unknown) => () => void;
 }
 
 export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
@@ -93,6 +96,7 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
   return activateOn(context, {
     engine: context.asAbsolutePath("dist/worker.js"),
     tableWorker: context.asAbsolutePath("dist/tableWorker.js"),
+    writeStats: (read) => writeStatsEvery("host.json", read),
     locate: (modelPath) => locateModel(context.extensionPath, modelPath, process.env, downloads),
     download: async (manifest, options) => (await downloadModel({ manifest, dest, ...options })).dest,
   });
@@ -195,6 +199,8 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
     }),
   );
   scheduleVisible(0);
+  const stopStats = host.writeStats?.(() => ({ analysis: analysis.counters(), engine: engine.counters(), liveWaiting: live.waiting }));
+  if (stopStats) context.subscriptions.push({ dispose: stopStats });
 
   return {
     whenIdle: () => analysis.whenIdle(),

@@ -365,6 +365,14 @@ export class AnalysisService implements vscode.Disposable {
     }
   }
 
+  /** What the service holds now, for the soak's watchdog (scripts/soak.mjs). */
+  counters(): Record<string, number> {
+    let units = 0;
+    for (const result of this.results.values()) units += result.units.length;
+    const { results, controllers, segmenters, cache, explanations, inFlight } = this;
+    return { results: results.size, units, controllers: controllers.size, segmenters: segmenters.size, cache: cache.size, explanations: explanations.size, inFlight, idleWaiters: this.idleWaiters.length };
+  }
+
   /** Marks work that is scheduled but not started (a debounce), so whenIdle waits for it. */
   hold(): () => void {
     this.begin();

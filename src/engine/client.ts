@@ -154,6 +154,11 @@ export class EngineClient {
     return this.send({ type: "stats" }, PRIORITY.load) as Promise<EngineStats>;
   }
 
+  /** What the client holds now (for the soak's watchdog and the tests of its bounds). */
+  counters(): { pending: number; textsSent: number; restarts: number; workerRunning: boolean } {
+    return { pending: this.pending.size, textsSent: this.textsSent, restarts: this.restarts, workerRunning: this.worker !== undefined };
+  }
+
   /** Stops the worker as a crash would: pending requests are sent again to a new worker. */
   async restart(): Promise<void> {
     await this.worker?.terminate();

@@ -18,6 +18,7 @@
 // extension without "main" is staged (docs/WEB-BUILD.md "Testing"), with the WebAssembly suite (dist/test/web/index.js).
 // IS_RUN_DIR: an absolute run folder instead of .test-run/integration(-vsix): the universal VSIX is tested outside the
 // repository, where Node's module lookup cannot climb up to the repository's node_modules (its onnxruntime-node).
+// IS_USER_SETTINGS: extra user settings as a JSON object (scripts/soak.mjs). IS_GREP runs only the matching tests.
 import fs from "node:fs";
 import path from "node:path";
 import { format, stripVTControlCharacters } from "node:util";
@@ -77,6 +78,8 @@ runMain(async () => {
   const modelServer = webBuild ? await startModelServer(path.join(extensionDir, "model", "sentiment-mini")) : undefined;
   if (modelServer) onCleanup(modelServer.close);
   const settings = webBuild ? { "extensions.webWorker": true, "inlineSentimentTest.modelServer": modelServer.origin } : {};
+  // IS_USER_SETTINGS: more user settings as JSON (the soak forces the engine to one thread with it).
+  if (process.env.IS_USER_SETTINGS) Object.assign(settings, JSON.parse(process.env.IS_USER_SETTINGS));
   const server = await startCodeServer({ runDir, vsix, settings });
   if (webBuild) {
     extensionDir = stageWebExtension(extensionDir, path.join(server.runDir, "web-extension"));
