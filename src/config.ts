@@ -22,6 +22,8 @@ export interface Settings {
   "engine.threads": number;
   /** Which runtime scores: native where it loads (auto), native only, or WebAssembly. */
   "engine.backend": BackendChoice;
+  /** Megabytes the engine may grow by before it stops and releases its model (0: no budget). */
+  "engine.memoryBudgetMb": number;
   /** A model folder chosen by the user; empty for the bundled one. */
   modelPath: string;
   /** Label name -> polarity for labels whose names do not say it. */
@@ -40,6 +42,7 @@ const DEFAULTS: Settings = {
   "diagnostics.enabled": false,
   "engine.threads": 0,
   "engine.backend": "auto",
+  "engine.memoryBudgetMb": 1536,
   modelPath: "",
   labelMap: {},
 };

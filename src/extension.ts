@@ -107,7 +107,8 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
   let settings = readSettings();
   const locate = () => host.locate(settings.modelPath);
   const specOf = (model: LocatedModel) => modelSpec(model, host.backend ? { ...settings, "engine.backend": host.backend } : settings);
-  const engine = new EngineClient(host.engine, specOf(locate()));
+  const budgetOf = (mb: number) => (mb > 0 ? { budgetBytes: mb * 2 ** 20 } : undefined);
+  const engine = new EngineClient(host.engine, specOf(locate()), budgetOf(settings["engine.memoryBudgetMb"]));
   const tableClient = new TableClient(host.tableWorker);
   const tables = new TabularSources(context.workspaceState, tableClient);
   const analysis = new AnalysisService(engine, settings.neutralThreshold, settings.granularity, settings.labelMap, tables);
@@ -122,6 +123,12 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
     toldOfCrash = true;
     const outcome = retried ? "It was restarted and the paragraphs it was scoring were sent again." : "It will restart on the next analysis.";
     void vscode.window.showWarningMessage(`Inline Sentiment: ${message}. ${outcome}`);
+  };
+  let toldOfBudget = false;
+  engine.onMemoryBudget = (message) => {
+    if (toldOfBudget) return;
+    toldOfBudget = true;
+    void vscode.window.showWarningMessage(`Inline Sentiment: ${message}.`);
   };
   const live = new LiveScheduler(analysis, () => settings, (uri, note) => statusBar.setNote(uri, note), reportError, tables);
   const reanalyseAll = () => {
@@ -196,6 +203,7 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
       }
       if (affects(event, "live.enabled") || affects(event, "live.languages") || affects(event, "live.maxDocumentSize")) scheduleVisible(0);
       if (affects(event, "modelPath") || affects(event, "engine.threads") || affects(event, "engine.backend")) void useModel(locate());
+      if (affects(event, "engine.memoryBudgetMb")) engine.setMemoryBudget(budgetOf(settings["engine.memoryBudgetMb"]));
     }),
   );
   scheduleVisible(0);
