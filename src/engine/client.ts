@@ -122,14 +122,33 @@ export class EngineClient {
     if (this.worker && memory && !this.memoryTimer) this.watchMemory(this.worker);
   }
 
+  /**
+   * Wait after a failed load before a request loads the model again: doubled with each failure in a row, at most 60 s
+   * (a broken model folder is not reloaded on every keystroke; setModel, a new choice, always loads at once).
+   */
+  loadRetryMs = 1_000;
+  private loadFailures = 0;
+  private failedLoad: { error: unknown; until: number } | undefined;
+
   /** The loaded model, loading it (and starting the worker) on first use. */
   modelInfo(): Promise<ModelInfo> {
     if (!this.model) {
+      // Within the wait after a failed load, the failure is the answer.
+      if (this.failedLoad && Date.now() < this.failedLoad.until) return Promise.reject(this.failedLoad.error);
       const loading = this.send({ type: "load", spec: this.spec }, PRIORITY.load) as Promise<ModelInfo>;
-      // A failed load is not remembered: the next request tries again (the folder may have been fixed).
-      loading.catch(() => {
-        if (this.model === loading) this.model = undefined;
-      });
+      // A failed load is not remembered for good: a request after the wait tries again (the folder may have been fixed).
+      loading.then(
+        () => {
+          this.loadFailures = 0;
+          this.failedLoad = undefined;
+        },
+        (error: unknown) => {
+          if (this.model === loading) this.model = undefined;
+          if (error instanceof EngineStoppedError) return;
+          this.loadFailures++;
+          this.failedLoad = { error, until: Date.now() + Math.min(60_000, this.loadRetryMs * 2 ** (this.loadFailures - 1)) };
+        },
+      );
       this.model = loading;
     }
     return this.model;
@@ -138,6 +157,8 @@ export class EngineClient {
   /** Switches to another model. If it fails to load, the error is thrown and the previous model stays in use. */
   async setModel(spec: ModelSpec): Promise<ModelInfo> {
     const info = (await this.send({ type: "load", spec }, PRIORITY.load)) as ModelInfo;
+    this.loadFailures = 0;
+    this.failedLoad = undefined;
     this.spec = spec;
     this.model = Promise.resolve(info);
     return info;

@@ -84,6 +84,38 @@ describe("the engine's bounds", () => {
     await engine.dispose();
   });
 
+  it("a model that fails to load is not loaded again on every request: the next try waits 1 s, then 2 s, ... (at most 60 s)", async () => {
+    const threads: FakeThread[] = [];
+    const engine = new EngineClient(
+      () => {
+        const thread = new FakeThread();
+        // Every load fails, as a broken model folder does.
+        thread.postMessage = (request: Request) => {
+          thread.received.push(request);
+          if (request.type === "load") setImmediate(() => thread.emit("message", { id: request.id, ok: false, error: "config.json: file not found" } as Response));
+          if (request.type === "close") setImmediate(() => thread.emit("exit", 0));
+        };
+        threads.push(thread);
+        return thread as unknown as EngineThread;
+      },
+      { ...SPEC },
+    );
+    engine.loadRetryMs = 200;
+    const loads = () => threads.flatMap((t) => t.received).filter((r) => r.type === "load").length;
+    await assert.rejects(engine.modelInfo(), /config\.json: file not found/);
+    // Live analysis asks again at once (a keystroke): the failure is the answer, no second load.
+    for (let i = 0; i < 20; i++) await assert.rejects(engine.classify(["x"]), /config\.json: file not found/);
+    assert.equal(loads(), 1);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await assert.rejects(engine.modelInfo(), /file not found/);
+    assert.equal(loads(), 2, "after the wait, one more load");
+    // The second failure in a row doubles the wait (400 ms): 250 ms later the failure is still the answer.
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await assert.rejects(engine.modelInfo(), /file not found/);
+    assert.equal(loads(), 2);
+    await engine.dispose();
+  });
+
   it(`the client holds at most ${MAX_PENDING.toLocaleString("en")} unanswered requests; past that it refuses with a message`, async () => {
     const engine = new EngineClient(() => new FakeThread() as unknown as EngineThread, { ...SPEC });
     await engine.modelInfo();
