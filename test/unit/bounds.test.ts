@@ -5,6 +5,7 @@
  */
 import { strict as assert } from "node:assert";
 import { EventEmitter } from "node:events";
+import { LruCache } from "../../src/core/cache";
 import { EngineClient, EngineStoppedError, MAX_PENDING, type EngineThread } from "../../src/engine/client";
 import type { Request, Response } from "../../src/engine/protocol";
 import type { SentimentModel } from "../../src/engine/worker/model";
@@ -125,6 +126,22 @@ describe("the engine's bounds", () => {
     assert.equal(engine.counters().refused, 1);
     await engine.dispose();
     assert.ok((await Promise.all(held)).every((e) => e instanceof Error && /shut down/.test(e.message)));
+  });
+
+  it("the score cache keeps at most its entries and its characters of text, least recently used out first", () => {
+    const cache = new LruCache<string, number>(3, (text) => text.length, 10);
+    for (const text of ["aa", "bb", "cc", "dd"]) cache.set(text, text.length);
+    assert.equal(cache.size, 3, "entry bound");
+    assert.equal(cache.get("aa"), undefined, "the oldest went first");
+    cache.get("bb"); // now the most recent
+    cache.set("eeeeee", 6); // 2 + 2 + 2 + 6 = 12 characters > 10: the least recently used (cc) goes until it fits
+    assert.deepEqual(["bb", "cc", "dd", "eeeeee"].map((k) => cache.get(k) !== undefined), [true, false, true, true]);
+    assert.equal(cache.weight, 10);
+    cache.set("x".repeat(11), 11); // heavier than the whole bound on its own: not kept, nothing else pushed out
+    assert.equal(cache.size, 3);
+    assert.equal(cache.weight, 10);
+    cache.delete("bb");
+    assert.equal(cache.weight, 8);
   });
 
   describe("the worker's queue (scheduler.ts, fake model whose runs never end)", () => {
