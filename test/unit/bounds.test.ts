@@ -8,6 +8,7 @@ import { EventEmitter } from "node:events";
 import { LruCache } from "../../src/core/cache";
 import { EngineClient, EngineStoppedError, MAX_PENDING, type EngineThread } from "../../src/engine/client";
 import type { Request, Response } from "../../src/engine/protocol";
+import { windowsOf } from "../../src/engine/worker/batching";
 import type { SentimentModel } from "../../src/engine/worker/model";
 import { MAX_QUEUED_CHARS, MAX_QUEUED_REQUESTS, Scheduler } from "../../src/engine/worker/scheduler";
 
@@ -142,6 +143,15 @@ describe("the engine's bounds", () => {
     assert.equal(cache.weight, 10);
     cache.delete("bb");
     assert.equal(cache.weight, 8);
+  });
+
+  it("a window limit that leaves no room for text is refused instead of cutting windows without end", () => {
+    const ids = Array.from({ length: 1_000 }, (_, i) => i);
+    assert.throws(() => [...windowsOf(ids, 2, [101], [102])], /windows of 2 tokens leave no room for text/);
+    assert.throws(() => [...windowsOf(ids, 1, [101], [102])], /leave no room/);
+    // The smallest limit that works: one token of text per window, each window one token further.
+    const windows = [...windowsOf(ids.slice(0, 5), 3, [101], [102])];
+    assert.deepEqual(windows.map((w) => w.ids), [0, 1, 2, 3, 4].map((id) => [101, id, 102]));
   });
 
   describe("the worker's queue (scheduler.ts, fake model whose runs never end)", () => {
