@@ -89,11 +89,12 @@ const summary = {
 };
 fs.writeFileSync(path.join(soakDir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
 const passed = iterations.filter((r) => r.verdict === "passed").length;
+const cutShort = iterations.filter((r) => r.verdict.startsWith("cut short")).length;
 log(
-  `soak done: ${iterations.length} iterations in ${summary.minutes.toFixed(1)} min, ${passed} passed; host RSS peak ` +
+  `soak done: ${iterations.length} iterations in ${summary.minutes.toFixed(1)} min, ${passed} passed${cutShort ? `, ${cutShort} cut short by the time limit` : ""}; host RSS peak ` +
     `${mb(Math.max(0, ...iterations.map((r) => r.peakRss)))} MB${runaway ? `; RUNAWAY in #${runaway.n}: see ${path.relative(process.cwd(), runaway.dir)}/runaway.json` : ""}`,
 );
-process.exit(runaway || passed !== iterations.length ? 1 : 0);
+process.exit(runaway || passed + cutShort !== iterations.length ? 1 : 0);
 
 /** One run of the suite under `profile`, watched every second. */
 async function iteration(n, profile, leftMs) {
@@ -118,6 +119,7 @@ async function iteration(n, profile, leftMs) {
   fs.closeSync(out);
   const t0 = Date.now();
   let stopped = false;
+  let cut = false;
   const stop = () => {
     if (stopped) return;
     stopped = true;
@@ -126,7 +128,10 @@ async function iteration(n, profile, leftMs) {
   };
   current = { stop };
   // Stop at the end of the soak's budget too (the suite's own limit is set from it, this is the backstop).
-  const deadline = setTimeout(stop, leftMs + 60_000);
+  const deadline = setTimeout(() => {
+    cut = true;
+    stop();
+  }, leftMs + 60_000);
 
   const samples = [];
   const cpuBefore = new Map();
@@ -169,7 +174,7 @@ async function iteration(n, profile, leftMs) {
     dir,
     ms: Date.now() - t0,
     code,
-    verdict: runawayInfo ? "RUNAWAY" : code === 0 ? "passed" : "failed",
+    verdict: runawayInfo ? "RUNAWAY" : code === 0 ? "passed" : cut || interrupted ? "cut short (soak time spent)" : "failed",
     totals,
     reasons: tail,
     peakRss,
