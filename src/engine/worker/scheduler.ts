@@ -112,7 +112,14 @@ export class Scheduler {
   /** Changes whenever helpers are stopped: a helper that finishes starting after that closes itself. */
   private helperGeneration = 0;
 
-  constructor(private readonly host: SchedulerHost) {}
+  /** Helpers still closing: no new one starts until they have ended (starts never outpace ends). */
+  private helpersClosing = 0;
+
+  constructor(
+    private readonly host: SchedulerHost,
+    /** How long a helper may idle before it stops (tests shorten it). */
+    private readonly helperIdleMs = HELPER_IDLE_MS,
+  ) {}
 
   /** A message from the host side. */
   receive(request: Exclude<Request, { type: "close" }>): void {
@@ -374,7 +381,7 @@ export class Scheduler {
   /** Starts the helper lane if the plan has one and it is not running or starting. */
   private startHelper(): void {
     const plan = this.helperPlan;
-    if (!plan || this.helper || this.helperBroken || this.lanes.length > 1) return;
+    if (!plan || this.helper || this.helperBroken || this.lanes.length > 1 || this.helpersClosing > 0) return;
     const generation = this.helperGeneration;
     this.helperStarts++;
     // Whatever goes wrong starting it (also a synchronous throw) ends up in helperBroken, never in the queue's loop.
@@ -402,7 +409,7 @@ export class Scheduler {
     this.helperIdle = setTimeout(() => {
       const busy = this.lanes.slice(1).some((state) => state.running > 0);
       if (!busy) void this.stopHelper();
-    }, HELPER_IDLE_MS);
+    }, this.helperIdleMs);
     this.helperIdle.unref?.();
   }
 
@@ -414,7 +421,8 @@ export class Scheduler {
     this.lanes = this.lanes.slice(0, 1);
     const starting = this.helper;
     this.helper = undefined;
-    await Promise.all(helpers.map((state) => state.lane.close().catch(() => undefined)));
+    this.helpersClosing += helpers.length;
+    await Promise.all(helpers.map((state) => state.lane.close().catch(() => undefined).finally(() => this.helpersClosing--)));
     await starting; // a helper still starting closes itself (the generation changed)
   }
 }
