@@ -155,6 +155,7 @@ runMain(async () => {
   writeResult(verdict.totals);
   if (verdict.ok) {
     log(`integration suite passed: ${verdict.totals.passed} passed, ${verdict.totals.skipped} pending, of ${watch.declared} declared, in ${ms(started)}`);
+    if (watch.disconnects) log(`note: the workbench lost its connection to the extension host ${watch.disconnects} time(s) and reconnected`);
     return 0;
   }
   for (const reason of verdict.reasons) process.stderr.write(`error: ${reason}\n`);

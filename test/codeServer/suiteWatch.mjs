@@ -11,6 +11,8 @@ const RUNNING = /^# suite: running: (.*)$/;
 const RESULT = /^# suite: result (\d+): (passed|failed|pending)$/;
 const ENDED = /^# suite: ended: (\d+) passed, (\d+) failed, (\d+) pending$/;
 const ALIVE = /^# suite: alive$/;
+/** The workbench's own log line when its connection to the extension host drops (it then tries to reconnect). */
+const DISCONNECT = /\[remote-connection\]\[ExtensionHost\].*received socket close event/;
 
 export class SuiteWatch {
   constructor(now = Date.now) {
@@ -23,6 +25,8 @@ export class SuiteWatch {
     this.ended = undefined;
     this.lastSign = now();
     this.problem = undefined;
+    /** Times the workbench lost its connection to the extension host (what the host sends meanwhile is held in it). */
+    this.disconnects = 0;
   }
 
   /**
@@ -57,6 +61,7 @@ export class SuiteWatch {
       } else if (ALIVE.test(trimmed)) {
         this.lastSign = this.now();
       } else {
+        if (DISCONNECT.test(trimmed)) this.disconnects++;
         keep.push(line);
       }
     }
@@ -84,6 +89,8 @@ export class SuiteWatch {
     if (stopped) reasons.push(`${stopped} (${this.where()})`);
     for (const death of hostDeaths) reasons.push(`${death} (${this.where()})`);
     if (this.problem) reasons.push(this.problem);
+    // Not a failure on its own (the workbench reconnects), but said where the suite failed: it explains a hang.
+    if (this.disconnects && (stopped || !this.ended)) reasons.push(`the workbench lost its connection to the extension host ${this.disconnects} time(s) during the suite`);
     if (this.declared === undefined) reasons.push("the suite never declared its tests: it did not start, or does not report (test/integration/suiteProtocol.ts)");
     else {
       if (!this.ended) reasons.push(`the suite never reported its end ${this.where()}: its extension host died or stopped answering`);

@@ -48,8 +48,11 @@ describe("the in-editor runner's verdict (suiteWatch)", () => {
   it("fails a suite whose host died, restarted, or never declared its tests", () => {
     const died = new SuiteWatch();
     died.feed("# suite: 3 tests declared\n# suite: result 1: passed");
+    died.feed("[remote-connection][ExtensionHost][f3773…][reconnect] received socket close event (wasClean: false, code: 1006, reason: ).");
     const { abnormal } = parseHostExits("[x] <4242> Extension Host Process exited with code: null, signal: SIGKILL.\n");
     assert.match(died.verdict({ exitCode: 0, hostDeaths: abnormal }).reasons[0], /extension host \(pid 4242\) died: exit code null, signal SIGKILL \(killed: out of memory, or by hand\) \(after 1 of 3 results\)/);
+
+    assert.match(died.verdict({ exitCode: 0 }).reasons.join("\n"), /lost its connection to the extension host 1 time\(s\)/);
 
     const restarted = new SuiteWatch();
     restarted.feed("# suite: 3 tests declared\n# suite: result 1: passed\n# suite: 3 tests declared");
