@@ -32,8 +32,8 @@ const HOVER_LINE_TEXT = "Support never answered my ticket";
 const decorationTimeout = Number(process.env.E2E_DECORATION_TIMEOUT_MS || 180_000);
 const verbose = process.env.IS_VERBOSE === "1";
 
-// Eight checks and the host check: a run that stops early fails with the count it reported (codeServer.mjs checkReporter).
-const { report, summary } = checkReporter({ declared: 9 });
+// Nine checks and the host check: a run that stops early fails with the count it reported (codeServer.mjs checkReporter).
+const { report, summary } = checkReporter({ declared: 10 });
 
 runMain(async () => {
   const started = Date.now();
