@@ -32,6 +32,8 @@ const SHORT: [string, string, string][] = [
   // ELD calls these Tagalog; their words are Indonesian.
   ["id", "Indonesian", "Bagus banget"],
   ["id", "Indonesian", "Sangat bagus, mantap"],
+  // Written in mathematical letters, as some app reviews are.
+  ["id", "Indonesian", "𝐵𝑎𝑔𝑢𝑠 𝑘𝑜𝑘 𝑡𝑎𝑝𝑖 𝑠𝑒𝑘𝑎𝑟𝑎𝑛𝑔 𝑠𝑒𝑟𝑖𝑛𝑔 𝑒𝑟𝑜𝑟"],
 ];
 
 /** English answers that must never be called another language (undefined is fine: scored as before). */
@@ -59,6 +61,9 @@ const ENGLISH: string[] = [
   "reusable scripts",
   "Visualisation, rmarkdown",
   "@SouthwestAir @love_dragonss AHHHH YES LAUREN",
+  // Styled and full-width letters (Japanese to ELD as they are) are read as the plain ones.
+  "𝐓𝐡𝐞 𝐬𝐞𝐫𝐯𝐢𝐜𝐞 𝐰𝐚𝐬 𝐠𝐫𝐞𝐚𝐭 𝐭𝐨𝐝𝐚𝐲",
+  "Ｔｈｅ ｆｏｏｄ ｗａｓ ｇｏｏｄ ａｎｄ ｃｈｅａｐ",
 ];
 
 describe("language detection (core/language, ELD)", () => {

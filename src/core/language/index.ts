@@ -96,7 +96,9 @@ const SLICE_CHARS = 350;
  * bench/language.mts, which gives the other candidates the same text).
  */
 export function languageText(text: string): string {
-  return text.slice(0, READ_CHARS).replace(NOISE, " ").replace(/\s+/g, " ").trim();
+  // NFKC folds styled and full-width letters ("𝐓𝐡𝐞 𝐬𝐞𝐫𝐯𝐢𝐜𝐞", "Ｔｈｅ ｆｏｏｄ") to the plain ones ELD knows: full-width
+  // English read as it is is Japanese to ELD.
+  return text.slice(0, READ_CHARS).normalize("NFKC").replace(NOISE, " ").replace(/\s+/g, " ").trim();
 }
 
 /** Up to three slices of about SLICE_CHARS characters (start, middle, end), cut at spaces. */
