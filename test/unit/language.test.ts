@@ -1,11 +1,12 @@
 import { strict as assert } from "node:assert";
+import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { detectLanguage, MIN_LETTERS, modelLanguagesOf, readsLanguage } from "../../src/core/language";
 import { EngineClient } from "../../src/engine/client";
-import { MINI_MODEL, WORKER, sharedFile, spec } from "./helpers";
+import { MINI_MODEL, ROOT, WORKER, sharedFile, spec } from "./helpers";
 
 /** Short answers as people write them in feedback forms (our own sentences), by language. */
 const SHORT: [string, string, string][] = [
@@ -129,6 +130,17 @@ describe("language detection (core/language, ELD)", () => {
     const forSpanish = detectLanguage(text, ["es"]);
     assert.ok(forSpanish === undefined || forSpanish.code === "pt");
     assert.equal(detectLanguage("El personal fue muy amable", ["es"])?.code, "es");
+  });
+
+  it("loads ELD's tables at the first text, not with the module (a host that never detects does not pay for them)", () => {
+    const script =
+      'const language = require("./src/core/language");' +
+      'const loaded = () => Object.keys(require.cache).some((file) => file.includes("/node_modules/eld/"));' +
+      "const before = loaded();" +
+      'language.detectLanguage("Le personnel était très aimable");' +
+      "console.log(JSON.stringify([before, loaded()]));";
+    const output = execFileSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: ROOT, encoding: "utf8" });
+    assert.deepEqual(JSON.parse(output), [false, true]);
   });
 
   it("readsLanguage: the model's languages (English when undeclared) and unplaced texts are read", () => {
