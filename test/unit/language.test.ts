@@ -62,6 +62,10 @@ const ENGLISH: string[] = [
   "reusable scripts",
   "Visualisation, rmarkdown",
   "@SouthwestAir @love_dragonss AHHHH YES LAUREN",
+  // Names and titles: all words capitalised.
+  "@VirginAmerica Grand Budapest Hotel #OscarsCountdown",
+  "Core Syntax",
+  "@JetBlue.  Punta Cana, to enjoy weather n see my wifes family",
   // Styled and full-width letters (Japanese to ELD as they are) are read as the plain ones.
   "𝐓𝐡𝐞 𝐬𝐞𝐫𝐯𝐢𝐜𝐞 𝐰𝐚𝐬 𝐠𝐫𝐞𝐚𝐭 𝐭𝐨𝐝𝐚𝐲",
   "Ｔｈｅ ｆｏｏｄ ｗａｓ ｇｏｏｄ ａｎｄ ｃｈｅａｐ",
