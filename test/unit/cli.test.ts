@@ -181,6 +181,17 @@ describe("CLI analyze: CSV, TSV, JSON Lines and JSON sources", () => {
     return rows.join("\n") + "\n";
   }
 
+  it("a repeated column name and a short row are said on stderr, but no row is lost: exit 0; an unclosed quote loses a row: exit 1", () => {
+    writeFileSync(join(dir, "caveats.csv"), "id,text,id\n1,Great flight,x\n2,Lost my bag\n");
+    const read = run("--column", "text", "--format", "json", "caveats.csv");
+    assert.equal(read.code, 0, read.stderr);
+    assert.match(read.stderr, /column "id" appears twice/);
+    assert.match(read.stderr, /2 fields where the header has 3/);
+    assert.equal(JSON.parse(read.stdout).units.length, 2);
+    writeFileSync(join(dir, "lost.csv"), 'id,text\n1,"Great flight\n');
+    assert.equal(run("--column", "text", "--format", "json", "lost.csv").code, 1);
+  });
+
   it("CSV with a BOM and `;`: a quoted multi-line cell spans its lines, a ragged row is listed, an empty cell is not scored, every good row is scored", () => {
     const csv = "\uFEFFid;airline;text\n1;United;\"Lost my bag\nagain; terrible service.\"\n2;Delta;A lovely, friendly crew.\n3;United;\n4;Delta;Awful delay;extra\n5;Delta;Great flight, thank you!\n";
     writeFileSync(join(dir, "survey.csv"), csv);

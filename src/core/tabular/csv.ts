@@ -70,6 +70,7 @@ export function parseDelimited(text: string, format: "csv" | "tsv", delimiter?: 
       problems.push({
         line,
         message: `Line ${line}: ${values.length} field${values.length === 1 ? "" : "s"} where the header has ${columns.length}; no cell for ${missing.map((m) => `"${m}"`).join(", ")}.`,
+        caveat: true,
       });
     } else if (values.length > columns.length) {
       problems.push({
@@ -155,7 +156,7 @@ function headerNames(values: string[], line: number, problems: Problem[]): strin
     if (seen.has(name)) {
       let k = 2;
       while (seen.has(`${name} (${k})`)) k++;
-      problems.push({ line, message: `Line ${line}: column "${name}" appears twice; the later one is read as "${name} (${k})".` });
+      problems.push({ line, message: `Line ${line}: column "${name}" appears twice; the later one is read as "${name} (${k})".`, caveat: true });
       name = `${name} (${k})`;
     }
     seen.add(name);

@@ -338,7 +338,7 @@ class RowBuilder {
         continue;
       }
       if (Object.hasOwn(cells, name)) {
-        this.problems.push({ line, message: `Line ${line}: the key "${name}" appears twice in this object; the later value is not read.` });
+        this.problems.push({ line, message: `Line ${line}: the key "${name}" appears twice in this object; the later value is not read.`, caveat: true });
         continue;
       }
       if (!this.known.has(name)) {

@@ -41,6 +41,11 @@ export interface Problem {
   /** 1-based line it is on (for an unclosed quote: the line where the quote opened). */
   line: number;
   message: string;
+  /**
+   * True when nothing was lost: the row or file was read, with something worth saying (a repeated column name, a short
+   * row). The CLI's exit status is 1 only for problems that lost rows.
+   */
+  caveat?: boolean;
 }
 
 /**

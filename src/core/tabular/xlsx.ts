@@ -143,7 +143,7 @@ function headerNames(values: string[], line: number, problems: Problem[]): strin
     if (seen.has(name)) {
       let k = 2;
       while (seen.has(`${name} (${k})`)) k++;
-      problems.push({ line, message: `Line ${line}: column "${name}" appears twice; the later one is read as "${name} (${k})".` });
+      problems.push({ line, message: `Line ${line}: column "${name}" appears twice; the later one is read as "${name} (${k})".`, caveat: true });
       name = `${name} (${k})`;
     }
     seen.add(name);
