@@ -195,7 +195,7 @@ describe("Inline Sentiment in a real VS Code", () => {
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>("vscode.executeHoverProvider", document.uri, position);
     const ours = hovers.flatMap((h) => h.contents).find((c): c is vscode.MarkdownString => typeof c !== "string" && /confidence/.test(c.value));
     assert.ok(ours);
-    assert.deepEqual(ours.isTrusted, { enabledCommands: ["inlineSentiment.explain", "inlineSentiment.downloadModel"] });
+    assert.deepEqual(ours.isTrusted, { enabledCommands: ["inlineSentiment.explain", "inlineSentiment.selectRange", "inlineSentiment.downloadModel"] });
     const link = ours.value.match(/command:inlineSentiment\.explain\?([^ )]+)/);
     assert.ok(link, "the hover offers Why?");
     const [uri, offset] = JSON.parse(decodeURIComponent(link[1]));
