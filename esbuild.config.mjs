@@ -11,6 +11,18 @@ const watch = process.argv.includes("--watch");
 
 buildTokenizer();
 
+/**
+ * read-excel-file (the .xlsx reader, src/core/tabular/xlsx.ts) gets fflate with an `unzip` that inflates in its own
+ * thread (src/core/tabular/unzipInThread.ts): fflate's would start a worker per large part, from inside the table worker.
+ */
+const fflateInThread = {
+  name: "fflate-in-thread",
+  setup(build) {
+    const shim = new URL("./src/core/tabular/unzipInThread.ts", import.meta.url).pathname;
+    build.onResolve({ filter: /^fflate$/ }, (args) => (/[\\/]read-excel-file[\\/]/.test(args.importer) ? { path: shim } : undefined));
+  },
+};
+
 /** @type {esbuild.BuildOptions} */
 const common = {
   bundle: true,
@@ -23,6 +35,7 @@ const common = {
   // vscode is provided by the host; onnxruntime-node is a native addon loaded from node_modules at run time;
   // onnxruntime-web too: it import()s its .mjs and reads its .wasm from beside itself (or from ModelSpec.wasmDir).
   external: ["vscode", "onnxruntime-node", "onnxruntime-web", "mocha"],
+  plugins: [fflateInThread],
   // jsonc-parser's "main" is a UMD build whose factory requires its own files at run time, which esbuild cannot follow
   // (the bundle would fail on load with "Cannot find module './impl/format'"): its ES module build is bundled instead.
   alias: { "jsonc-parser": "jsonc-parser/lib/esm/main.js" },
@@ -78,7 +91,7 @@ const web = {
   sourcemap: !production,
   minify: production,
   logLevel: "warning",
-  plugins: [nodeStubs],
+  plugins: [nodeStubs, fflateInThread],
   // csv-stringify's own browser build (it carries the Buffer polyfill its Node build needs).
   // decode-named-character-reference's "browser" file decodes with a DOM element: a web worker has no document, so
   // its plain build (a lookup table) is used.

@@ -22,7 +22,10 @@ import { polarityOf } from "./core/polarity";
 import { csvTablePath, groupLabel, notScoredLine, renderCsvTables, renderReport, unitsInOrder, type ReportFormat } from "./core/report";
 import type { PanelFile, PanelModel, PanelSkipped } from "./core/review";
 import { segment } from "./core/segment";
-import { chooseTextColumn, MissingColumnError, parseTable, tableFormatOf, textUnits, type Problem, type TextUnit } from "./core/tabular";
+import { MAX_THREADS } from "./core/settings";
+import { terminalText } from "./core/terminal";
+import { chooseTextColumn, columnsNamed, MissingColumnError, parseTable, tableFormatOf, textUnits, type Problem, type Table, type TextUnit } from "./core/tabular";
+import { readWorkbook } from "./core/tabular/xlsx";
 import type { Classification } from "./core/types";
 import { EngineClient } from "./engine/client";
 import { runtimeOf } from "./engine/runtime";
@@ -38,12 +41,20 @@ const USAGE = `usage:
       reads {"text": "..."} per line, writes {"label","score","probabilities"} per line, in input order
   inline-sentiment analyze [options] FILE...
       scores every paragraph of .md/.txt files and every row of .csv/.tsv/.jsonl/.ndjson/.json files (a JSON array of
-      objects), and prints the report: each unit with its file, lines, label, score and polarity (and a row's other
+      objects) and .xlsx workbooks (first sheet), and prints the report: each unit with its file, lines, label, score and polarity (and a row's other
       fields), plus the group table and the themes when asked for.
 
 analyze options:
   --column C, --field C   the column (CSV, TSV) or field (JSON Lines, JSON) holding the text; the two are the same
-                          option. Without it each tabular file's column with the most words is used (said on stderr).
+                          option. A survey export's column can also be named by its question text (Qualtrics,
+                          SurveyMonkey); a nested JSON object's field by its dotted path (text.text). Without it each
+                          tabular file's column with the most distinct free text is used (said on stderr).
+  --records PATH          JSON: the dotted path of the array whose objects are the rows, when the file holds an
+                          object ({"meta": ..., "reviews": [...]}: --records reviews); through an array of objects it
+                          takes each one's ("places.reviews": every place's reviews). Without it the largest array of
+                          objects among the object's properties is read (said on stderr).
+  --sheet S               the sheet of .xlsx workbooks to read: its name or 1-based position (default: the first).
+                          A workbook's header is its first non-empty row; "line" in reports is the row number.
   --group-by C            add the group table: count, share negative / neutral / positive and mean polarity per value
                           of column C ("file": per file, for several files).
   --themes                add the themes: the words and two-word phrases that set negative (or positive) items apart,
@@ -97,6 +108,8 @@ function parse(argv: string[]) {
         backend: { type: "string", default: "auto" },
         column: { type: "string" },
         field: { type: "string" },
+        records: { type: "string" },
+        sheet: { type: "string" },
         "group-by": { type: "string" },
         themes: { type: "boolean", default: false },
         output: { type: "string", short: "o" },
@@ -115,6 +128,11 @@ function parse(argv: string[]) {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // Messages on stderr quote files (names, cells, column names): no control character of theirs reaches a terminal.
+  if (process.stderr.isTTY) {
+    const error = console.error;
+    console.error = (...args: unknown[]) => error(...args.map((arg) => (typeof arg === "string" ? terminalText(arg, { tty: true }) : arg)));
+  }
   const { values, positionals } = parse(argv);
   const [command, ...files] = positionals;
   if (values.help || !command) {
@@ -124,12 +142,14 @@ async function main(argv: string[]): Promise<number> {
   if (command !== "classify" && command !== "analyze") throw new UsageError(`unknown command "${command}"`);
   if (values.dtype !== "q8" && values.dtype !== "fp32") throw new UsageError(`--dtype must be q8 or fp32, not "${values.dtype}"`);
   const threads = Number(values.threads);
-  if (!Number.isInteger(threads) || threads < 0) throw new UsageError(`--threads must be a whole number (0: one per core), not "${values.threads}"`);
+  if (!Number.isInteger(threads) || threads < 0 || threads > MAX_THREADS) {
+    throw new UsageError(`--threads must be a whole number from 0 (one per core) to ${MAX_THREADS}, not "${values.threads}"`);
+  }
   const backend = values.backend;
   if (backend !== "auto" && backend !== "native" && backend !== "wasm") throw new UsageError(`--backend must be auto, native or wasm, not "${backend}"`);
   // Every usage error is found before the model loads, those of the files' columns included.
   const options = command === "analyze" ? analyzeOptions(values, files) : undefined;
-  const inputs = options && readInputs(files, options);
+  const inputs = options && (await readInputs(files, options));
   const located = locateModel(join(__dirname, ".."), values.model);
   if (located.warning) console.error(`inline-sentiment: ${located.warning}`);
   const engine = new EngineClient(join(__dirname, "worker.js"), { dir: located.dir, kind: located.kind, dtype: values.dtype as Dtype, intraOpThreads: threads, backend });
@@ -159,11 +179,14 @@ function analyzeOptions(values: ReturnType<typeof parse>["values"], files: strin
     throw new UsageError("a CSV file holds one table: with --group-by or --themes, give --output FILE.csv (groups and themes go to FILE.groups.csv and FILE.themes.csv), or use --format json or markdown");
   }
   if (values.summary && format !== "table") throw new UsageError("--summary is for the table format; json, csv and markdown always hold the rows");
+  if (values.sheet !== undefined && !files.some((file) => tableFormatOf(file) === "xlsx")) throw new UsageError("--sheet is for .xlsx workbooks, and no file given is one");
   if (values.summary && groupBy === undefined && !values.themes) throw new UsageError("--summary shows the group table and the themes: add --group-by or --themes");
   return {
     format,
     threshold,
     column: values.column ?? values.field,
+    records: values.records,
+    sheet: values.sheet,
     groupBy,
     themes: values.themes,
     output: values.output,
@@ -194,7 +217,7 @@ async function classify(engine: EngineClient): Promise<number> {
     const results = await engine.classify(texts);
     let next = 0;
     const lines = chunk.map((item) => JSON.stringify("text" in item ? toJson(results[next++]) : item));
-    process.stdout.write(lines.map((line) => line + "\n").join(""));
+    process.stdout.write(terminalText(lines.map((line) => line + "\n").join(""), { tty: Boolean(process.stdout.isTTY), json: true }));
     chunk = [];
   };
   for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
@@ -235,6 +258,10 @@ interface AnalyzeOptions {
   threshold: number;
   /** The text column of tabular files; chosen per file (and said) when absent. */
   column?: string;
+  /** JSON files: the path of the array of records (see ParseOptions.records). */
+  records?: string;
+  /** The sheet of .xlsx workbooks (name or 1-based position); the first when absent. */
+  sheet?: string;
   groupBy?: string;
   themes: boolean;
   /** Write the report here instead of stdout (CSV: the group and theme tables beside it). */
@@ -282,11 +309,11 @@ interface Inputs {
  * Reads every file. A --column or --group-by that no file has is a usage error, found here before the model loads;
  * every other problem is said on stderr and the rest is still read.
  */
-function readInputs(files: string[], options: AnalyzeOptions): Inputs {
+async function readInputs(files: string[], options: AnalyzeOptions): Promise<Inputs> {
   const inputs: Inputs = { sources: [], failed: 0 };
   for (const file of files) {
     try {
-      inputs.sources.push(readSource(file, options));
+      inputs.sources.push(await readSource(file, options));
     } catch (error) {
       inputs.failed++;
       console.error(`inline-sentiment: ${file}: ${messageOf(error)}`);
@@ -369,7 +396,7 @@ function tellNotScored(source: Source, skipped: readonly PanelSkipped[], verbose
  * cells become units with the row's other cells as fields; every parser problem is said on stderr as FILE:LINE.
  * Markdown and plain text are segmented as in the editor. Throws when the file cannot be read or is binary.
  */
-function readSource(file: string, options: AnalyzeOptions): Source {
+async function readSource(file: string, options: AnalyzeOptions): Promise<Source> {
   const bytes = readFileSync(file);
   const format = tableFormatOf(file);
   if (!format) {
@@ -382,18 +409,25 @@ function readSource(file: string, options: AnalyzeOptions): Source {
     return { file, units, problems: [] };
   }
   // Decoded first: a UTF-16 file is full of NUL bytes, so the binary check runs on the text.
-  const decoded = decodeTabular(bytes);
-  if (decoded.note) console.error(`inline-sentiment: ${file}: ${decoded.note}`);
-  const table = parseTable(decoded.text, { format });
-  if (options.verbose) for (const note of table.notes) console.error(`inline-sentiment: ${file}: ${note}`);
+  const decoded = format === "xlsx" ? undefined : decodeTabular(bytes);
+  if (decoded?.note) console.error(`inline-sentiment: ${file}: ${decoded.note}`);
+  const table = decoded ? parseTable(decoded.text, { format, records: options.records }) : await readWorkbook(bytes, { sheet: options.sheet });
+  // How the rows were found (survey header rows, the array of a JSON object) is said always; the rest with --verbose.
+  for (const note of table.notes) if (options.verbose || table.notices?.includes(note)) console.error(`inline-sentiment: ${file}: ${note}`);
   let column = options.column;
   if (column === undefined) {
     column = chooseTextColumn(table);
     if (column !== undefined) {
       console.error(
-        `inline-sentiment: ${file}: no --column given; scoring column "${column}" (the one with the most words; ` +
-          `the columns are ${table.columns.map((c) => `"${c}"`).join(", ")})`,
+        `inline-sentiment: ${file}: no --column given; scoring column ${columnLabel(table, column)} (the one with the most distinct ` +
+          `free text; the columns are ${table.columns.map((c) => columnLabel(table, c)).join(", ")})`,
       );
+    }
+  } else {
+    const named = columnsNamed(table, column);
+    if (named.length > 0 && named[0] !== column) {
+      console.error(`inline-sentiment: ${file}: --column "${column}" is the question of column ${named.map((c) => `"${c}"`).join(", ")}; scoring "${named[0]}"`);
+      column = named[0];
     }
   }
   let cells: ReturnType<typeof textUnits> = { units: [], empty: [] };
@@ -424,6 +458,12 @@ function readSource(file: string, options: AnalyzeOptions): Source {
   return { file, units, rows: true, columns: table.columns, textColumn: column, problems };
 }
 
+/** A column as the CLI names it: `"Q2"`, with its question text when the file has one: `"Q2" (What's up?)`. */
+function columnLabel(table: Table, column: string): string {
+  const question = table.questions?.get(column);
+  return question === undefined ? `"${column}"` : `"${column}" (${question.length > 80 ? `${question.slice(0, 79)}…` : question})`;
+}
+
 /**
  * --group-by must name a column of some file, or "file". Files without the column are said on stderr: their units are
  * in the group without a value.
@@ -446,7 +486,8 @@ function checkGroupBy(groupBy: string, sources: Source[]): void {
 /** Writes the report to stdout or --output; a CSV report's group and theme tables go beside --output. */
 function writeReport(report: PanelModel, options: AnalyzeOptions): void {
   const summary = { groupBy: options.groupBy, themes: options.themes };
-  const write = (text: string, path = options.output) => (path === undefined ? process.stdout.write(text) : writeFileSync(path, text));
+  const write = (text: string, path = options.output) =>
+    path === undefined ? process.stdout.write(terminalText(text, { tty: Boolean(process.stdout.isTTY), json: options.format === "json" })) : writeFileSync(path, text);
   if (options.format === "table") return void write(tableOf(report, summarize(report, summary), options.summaryOnly));
   if (options.format !== "csv") return void write(renderReport(report, options.format, summary));
   const tables = renderCsvTables(report, summary);

@@ -3,6 +3,7 @@ import * as vscode from "vscode";
 import { DEFAULT_MISSING_MARKERS, DEFAULT_NON_ANSWERS, SCORE_ALL, type RuleSettings } from "./core/judge";
 import type { Granularity } from "./core/segment";
 import type { Polarity } from "./core/types";
+import { checkSetting, labelMapOf, SETTING_RULES } from "./core/settings";
 import type { BackendChoice } from "./engine/protocol";
 
 export const SECTION = "inlineSentiment";
@@ -63,24 +64,38 @@ const DEFAULTS: Settings = {
   "feedback.scoreAll": false,
 };
 
-export function readSettings(scope?: vscode.ConfigurationScope): Settings {
+/**
+ * Settings that cost resources (threads, memory, a model's files, the runtime): in an untrusted workspace only the
+ * user's own settings count, never the workspace's (which could start 20,000 threads or load files it ships).
+ */
+const TRUSTED_ONLY: readonly (keyof Settings)[] = ["engine.threads", "engine.backend", "live.maxDocumentSize", "modelPath"];
+
+/** Invalid values already warned about (key and value), so each is told once, not on every read. */
+const warned = new Set<string>();
+
+/**
+ * The settings, each checked against its rule (core/settings.ts) where it is read: a value of the wrong type, out of
+ * range or not among the choices is replaced by the default, with one warning naming the setting and the value.
+ */
+export function readSettings(scope?: vscode.ConfigurationScope, warn: (message: string) => void = defaultWarn): Settings {
   const config = vscode.workspace.getConfiguration(SECTION, scope);
   const settings = { ...DEFAULTS };
   for (const key of Object.keys(DEFAULTS) as (keyof Settings)[]) {
-    (settings as Record<string, unknown>)[key] = config.get(key, DEFAULTS[key]);
+    const value = !vscode.workspace.isTrusted && TRUSTED_ONLY.includes(key) ? config.inspect(key)?.globalValue : config.get(key);
+    if (value === undefined) continue;
+    const check = checkSetting(value, SETTING_RULES[key]);
+    // A label map keeps its valid entries even when one is wrong.
+    if (check.ok || key === "labelMap") (settings as Record<string, unknown>)[key] = value;
+    if (!check.ok) {
+      const seen = `${key}=${JSON.stringify(value)}`;
+      if (!warned.has(seen)) {
+        warned.add(seen);
+        warn(`Inline Sentiment: the setting ${SECTION}.${key} ${check.reason} (${JSON.stringify(value)?.slice(0, 80)}); ${key === "labelMap" ? "its other entries are used" : `using ${JSON.stringify(DEFAULTS[key])}`}.`);
+      }
+    }
   }
-  // In an untrusted workspace a workspace setting must not choose the model (it would load files the workspace ships).
-  if (!vscode.workspace.isTrusted) settings.modelPath = config.inspect<string>("modelPath")?.globalValue ?? "";
-  if (!["auto", "native", "wasm"].includes(settings["engine.backend"])) settings["engine.backend"] = "auto";
-  if (!["all", "notPositive", "negative"].includes(settings.show)) settings.show = DEFAULTS.show;
-  settings.exclude = Array.isArray(settings.exclude) ? settings.exclude.filter((glob) => typeof glob === "string" && glob.trim() !== "") : [];
-  settings.labelMap = Object.fromEntries(
-    Object.entries(settings.labelMap ?? {}).filter(([, polarity]) => ["positive", "neutral", "negative"].includes(polarity)),
-  );
-  for (const key of ["feedback.missingMarkers", "feedback.nonAnswers"] as const) {
-    const list: unknown = settings[key];
-    settings[key] = Array.isArray(list) ? list.filter((item): item is string => typeof item === "string") : [...DEFAULTS[key]];
-  }
+  settings.labelMap = labelMapOf(settings.labelMap);
+  settings.exclude = settings.exclude.filter((glob) => glob.trim() !== "");
   return settings;
 }
 
@@ -88,6 +103,10 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
 export function judgingOf(settings: Settings): RuleSettings {
   if (settings["feedback.scoreAll"]) return SCORE_ALL;
   return { missing: settings["feedback.missingMarkers"], nonAnswers: settings["feedback.nonAnswers"], language: true, noWords: true };
+}
+
+function defaultWarn(message: string): void {
+  void vscode.window.showWarningMessage(message);
 }
 
 /** True when `event` touches `key` (e.g. "neutralThreshold"). */

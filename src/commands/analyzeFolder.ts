@@ -1,12 +1,13 @@
 /**
- * "Analyze Folder…": every markdown, plaintext and tabular file (.csv, .tsv, .jsonl, .json) under a folder, with
- * progress and cancel; results in the panel. A table is scored by its remembered text column, else the suggested one;
+ * "Analyze Folder…": every markdown, plaintext and tabular file (.csv, .tsv, .jsonl, .json, .xlsx) under a folder,
+ * with progress and cancel; results in the panel. A table is scored by its remembered text column, else the suggested one;
  * its unreadable rows are listed in the panel and counted in a warning.
  */
 import * as vscode from "vscode";
 import { readSettings } from "../config";
 import { messageOf } from "../core/errors";
 import { ANALYZED_EXTENSIONS, ANALYZED_GLOB, BINARY_REASON, decodeSource, languageOfPath } from "../core/files";
+import { FOLDER_PROSE_FILE_LIMIT } from "../core/limits";
 import { tableFormatOf, type TableFormat } from "../core/tabular";
 import type { PanelFile, PanelModel } from "../core/review";
 import type { AnalysisService } from "../editor/analysisService";
@@ -16,8 +17,11 @@ import { CancelledError } from "../engine/client";
 import { modelDisplayName } from "../models/locate";
 import { COMMANDS } from "./ids";
 
-/** Never analysed: dependencies and git's own files; the user's `inlineSentiment.exclude` globs are added to these. */
-const EXCLUDE = ["**/node_modules/**", "**/.git/**"];
+/**
+ * Never analysed: dependencies, git's own files and the lock files Excel leaves beside an open workbook (`~$name.xlsx`);
+ * the user's `inlineSentiment.exclude` globs are added to these.
+ */
+const EXCLUDE = ["**/node_modules/**", "**/.git/**", "**/~$*.xlsx"];
 
 /** `cancel`: another way to cancel besides the notification's button (the extension's tests use it). */
 export async function analyzeFolder(
@@ -40,6 +44,28 @@ export async function analyzeFolder(
     );
     return undefined;
   }
+  const base = vscode.workspace.asRelativePath(chosen);
+  return analyzeFiles(analysis, review, files, { kind: "folder", title: (count, cancelled) => `${base} (${count} files${cancelled ? ", cancelled" : ""})` }, cancel);
+}
+
+/** How a run of analyzeFiles is shown: the panel's kind and its title (from the files scored, and whether cancelled). */
+export interface FilesRun {
+  kind: PanelModel["kind"];
+  title: (count: number, cancelled: boolean) => string;
+}
+
+/**
+ * Scores `files` (Analyze Folder's, or the one of Analyze Feedback File), with progress and cancel, and shows them in the
+ * panel: a table by its remembered text column, else the suggested one; markdown and plain text by paragraph. A file
+ * that cannot be read is skipped and said in one warning; rows that could not be read are listed in the panel.
+ */
+export async function analyzeFiles(
+  analysis: AnalysisService,
+  review: ReviewState,
+  files: readonly vscode.Uri[],
+  run: FilesRun,
+  cancel?: vscode.CancellationToken,
+): Promise<PanelModel> {
   const skipped: string[] = [];
   /** Tables with rows that could not be read: file -> count. */
   const unreadable: string[] = [];
@@ -66,6 +92,14 @@ export async function analyzeFolder(
                 if (file.problems?.length) unreadable.push(`${file.name} (${file.problems.length})`);
                 results.push(file);
               } else {
+                // Checked before the file is read (its size on disk), or on an open document's text.
+                const open = openDocument(uri);
+                const size = open ? open.getText().length : (await vscode.workspace.fs.stat(uri)).size;
+                if (size > FOLDER_PROSE_FILE_LIMIT) {
+                  throw new Error(
+                    `${size.toLocaleString("en")} ${open ? "characters" : "bytes"}, over the ${FOLDER_PROSE_FILE_LIMIT.toLocaleString("en")} a folder run reads per file; open it and run Analyze Sentiment`,
+                  );
+                }
                 const text = await readText(uri);
                 const { units, notScored } = await analysis.scoreProse(text, languageOfPath(uri.path), controller.signal);
                 results.push(panelFile(uri, text, units, { notScored }));
@@ -82,8 +116,8 @@ export async function analyzeFolder(
       },
     );
     const model: PanelModel = {
-      kind: "folder",
-      title: `${vscode.workspace.asRelativePath(chosen)} (${results.length} files${cancelled ? ", cancelled" : ""})`,
+      kind: run.kind,
+      title: run.title(results.length, cancelled),
       model: modelDisplayName(await analysis.model()),
       files: results,
       labelMap: { ...analysis.labelMap },
@@ -108,12 +142,23 @@ export async function analyzeFolder(
  * says why, so the run lists it as skipped.
  */
 async function scoreTable(analysis: AnalysisService, uri: vscode.Uri, format: TableFormat, signal: AbortSignal): Promise<PanelFile> {
-  const open = openDocument(uri);
-  if (open && documentLooksBinary(open)) throw new Error(BINARY_REASON);
-  const source = open ? { text: open.getText() } : { bytes: await vscode.workspace.fs.readFile(uri) };
-  const scored = await analysis.scoreTable(uri, source, format, signal);
+  const { source, version } = await tableSource(uri, format);
+  const scored = await analysis.scoreTable(uri, source, format, signal, version);
   if (!scored.table) throw new Error(scored.problems[0]?.message ?? "no columns to read");
   return panelFile(uri, "", scored.units, { lines: scored.lines, fields: scored.fields, table: scored.table, notScored: scored.notScored });
+}
+
+/**
+ * What a table file is read from: an open document's current text, else the file's bytes, with its modification time
+ * as the version (so the table worker reuses a table it read for the column pick). A workbook is always read from its
+ * bytes: it does not open as text.
+ */
+export async function tableSource(uri: vscode.Uri, format: TableFormat): Promise<{ source: { text: string } | { bytes: Uint8Array }; version?: number }> {
+  const open = format === "xlsx" ? undefined : openDocument(uri);
+  if (open && documentLooksBinary(open)) throw new Error(BINARY_REASON);
+  if (open) return { source: { text: open.getText() } };
+  const [bytes, stat] = await Promise.all([vscode.workspace.fs.readFile(uri), vscode.workspace.fs.stat(uri)]);
+  return { source: { bytes }, version: stat.mtime };
 }
 
 /** An open document's current text, else the file's; binary files (by the one policy of core/files.ts) are refused. */

@@ -4,6 +4,7 @@ export const COMMANDS = {
   showPanel: "inlineSentiment.showPanel",
   exportReport: "inlineSentiment.exportReport",
   analyzeFolder: "inlineSentiment.analyzeFolder",
+  analyzeFile: "inlineSentiment.analyzeFile",
   explain: "inlineSentiment.explain",
   downloadModel: "inlineSentiment.downloadModel",
   toggleLive: "inlineSentiment.toggleLive",

@@ -6,6 +6,7 @@ import type { LiveSwitches } from "../editor/liveSwitches";
 import type { TabularSources } from "../editor/tables";
 import { SummaryPanel } from "../panel/summaryPanel";
 import { analyzeActiveDocument } from "./analyze";
+import { analyzeFile } from "./analyzeFile";
 import { analyzeFolder } from "./analyzeFolder";
 import { downloadFullModel, type ModelDownloader } from "./downloadModel";
 import { explainUnit } from "./explain";
@@ -46,6 +47,9 @@ export function registerCommands({ context, analysis, review, tables, switches, 
     ),
     vscode.commands.registerCommand(COMMANDS.analyzeFolder, (folder?: unknown) =>
       analyzeFolder(analysis, review, folder instanceof vscode.Uri ? folder : undefined),
+    ),
+    vscode.commands.registerCommand(COMMANDS.analyzeFile, (file?: unknown, sheet?: unknown) =>
+      analyzeFile(analysis, review, tables, file instanceof vscode.Uri ? file : undefined, typeof sheet === "string" ? sheet : undefined),
     ),
     // No arguments: a command link (the hover trusts this command) cannot point the download elsewhere. Tests reach
     // another origin through the API activate returns in ExtensionMode.Test only.

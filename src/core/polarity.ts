@@ -8,8 +8,9 @@ export type LabelMap = Readonly<Record<string, Polarity>>;
  * say nothing (LABEL_0, "3 stars") read as neutral.
  */
 export function labelPolarity(label: string, map?: LabelMap): Polarity {
-  const mapped = map?.[label];
-  if (mapped) return mapped;
+  // Own entries only: a model label named `constructor` or `toString` read Object.prototype's function (issue 24).
+  const mapped = map && Object.hasOwn(map, label) ? map[label] : undefined;
+  if (mapped === "positive" || mapped === "negative" || mapped === "neutral") return mapped;
   let read = byName.get(label);
   if (read === undefined) byName.set(label, (read = readLabel(label)));
   return read;

@@ -12,6 +12,7 @@ import { stringify } from "csv-stringify/sync";
 import { summarize, type ReportSummary, type SummaryOptions } from "./feedback/summary";
 import type { Theme } from "./feedback/themes";
 import { describeNotScored, notScored as reasonOf } from "./judge";
+import { ownValue } from "./own";
 import type { PanelFile, PanelModel, PanelSkipped, PanelUnit } from "./review";
 
 export type ReportFormat = "csv" | "json" | "markdown";
@@ -104,7 +105,7 @@ export function reportTable(model: PanelModel): { header: string[]; rows: (strin
   const base = reportRows(model);
   let i = 0;
   const rows = model.files.flatMap((file) =>
-    unitsInOrder(file).map(({ unit }) => [...base[i++], ...names.map((name) => (unit.fields && Object.hasOwn(unit.fields, name) ? unit.fields[name] : ""))]),
+    unitsInOrder(file).map(({ unit }) => [...base[i++], ...names.map((name) => ownValue(unit.fields, name) ?? "")]),
   );
   return { header, rows };
 }

@@ -233,10 +233,11 @@ export class AnalysisService implements vscode.Disposable {
     source: { text: string } | { bytes: Uint8Array },
     format: TableFormat,
     signal?: AbortSignal,
+    version?: number,
   ): Promise<{ units: ScoredUnit[]; lines: number[]; fields: RowFields; table?: TableInfo; problems: Problem[]; notScored: NotScoredUnits }> {
     this.begin();
     try {
-      const { read, info } = await this.tables.fileRows(uri, source, format, await this.rowRules());
+      const { read, info } = await this.tables.fileRows(uri, source, format, await this.rowRules(), version);
       const units = await this.scoreUnits(read.units, signal);
       return { units, lines: read.lines, fields: read.fields, table: info, problems: info?.problems ?? read.problems, notScored: read.notScored };
     } finally {

@@ -6,6 +6,8 @@
 import * as vscode from "vscode";
 import type { Settings } from "../config";
 import { messageOf } from "../core/errors";
+import { isMarkdownLanguage } from "../core/files";
+import { MARKDOWN_LIVE_LIMIT } from "../core/limits";
 import { documentLength, documentLooksBinary } from "./documents";
 import type { AnalysisService } from "./analysisService";
 import type { LiveSwitches } from "./liveSwitches";
@@ -48,6 +50,14 @@ export class LiveScheduler implements vscode.Disposable {
         document.uri,
         `Live highlighting is off for this document: ${size.toLocaleString("en")} characters, over the ` +
           `inlineSentiment.live.maxDocumentSize of ${settings["live.maxDocumentSize"].toLocaleString("en")}. Run Analyze Sentiment to score it.`,
+      );
+      return false;
+    }
+    if (size > MARKDOWN_LIVE_LIMIT && isMarkdownLanguage(document.languageId)) {
+      this.onNote(
+        document.uri,
+        `Live highlighting is off for this document: ${size.toLocaleString("en")} characters of markdown, over the ` +
+          `${MARKDOWN_LIVE_LIMIT.toLocaleString("en")} that are parsed live. Run Analyze Sentiment to score it.`,
       );
       return false;
     }

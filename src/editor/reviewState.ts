@@ -4,6 +4,7 @@
  */
 import * as vscode from "vscode";
 import { lineSpan, lineStarts } from "../core/lines";
+import { tableFormatOf } from "../core/tabular";
 import type { ScoredUnit } from "../core/types";
 import { feedOf, type PanelFeed, type PanelFile, type PanelModel, type PanelSkipped, type PanelUnit } from "../core/review";
 import type { RowFields } from "../engine/tables/rows";
@@ -86,6 +87,8 @@ export class ReviewState implements PanelSource, vscode.Disposable {
 
   async reveal(uri: string, line: number): Promise<void> {
     const target = vscode.Uri.parse(uri);
+    // A workbook does not open as text: it opens in whatever editor VS Code has for it (a spreadsheet viewer, if any).
+    if (tableFormatOf(target.path) === "xlsx") return void (await vscode.commands.executeCommand("vscode.open", target));
     const document = await vscode.workspace.openTextDocument(target);
     const position = new vscode.Position(Math.min(line - 1, document.lineCount - 1), 0);
     await vscode.window.showTextDocument(document, {

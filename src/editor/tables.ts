@@ -10,6 +10,7 @@ import { tableFormatOf, type Problem, type TableFormat } from "../core/tabular";
 import type { TableSummary } from "../core/tabular/units";
 import type { ReadOptions, TableClient, TableRead } from "../engine/tables/client";
 import { documentLength } from "./documents";
+import { ownValue } from "../core/own";
 
 /** Language ids that mean a table whatever the file is called (an extension may give .csv files the `csv` language). */
 const LANGUAGE_FORMATS: Record<string, TableFormat> = { csv: "csv", tsv: "tsv", jsonl: "jsonl" };
@@ -45,6 +46,8 @@ export class ColumnNeededError extends Error {
 export interface ColumnPick {
   uri: vscode.Uri;
   columns: string[];
+  /** Each column's question text as the pick shows it beside the column (a survey export's), by index; undefined where none. */
+  questions: (string | undefined)[];
   /** The preselected column. */
   active: string | undefined;
 }
@@ -56,6 +59,8 @@ interface ColumnItem extends vscode.QuickPickItem {
 export class TabularSources implements vscode.Disposable {
   private readonly picked = new vscode.EventEmitter<ColumnPick>();
   private readonly chose = new vscode.EventEmitter<vscode.Uri>();
+  /** The sheet read per workbook (by uri), when not the first. */
+  private readonly sheets = new Map<string, string>();
   /** Fires when the column quick pick is shown. */
   readonly onDidShowColumnPick = this.picked.event;
   /** Fires when a file's text column is chosen. */
@@ -97,6 +102,26 @@ export class TabularSources implements vscode.Disposable {
   }
 
   /**
+   * A file's text column for Analyze Feedback File: the remembered one while it exists, else the user's choice from the
+   * quick pick (then remembered). The file is read in the table worker (a workbook from its bytes); `version` (its
+   * modification time) lets the scoring that follows reuse that read. Undefined when the pick was dismissed or the file
+   * has no columns (the user is told why).
+   */
+  async ensureFileColumn(uri: vscode.Uri, source: { text: string } | { bytes: Uint8Array }, format: TableFormat, version?: number): Promise<string | undefined> {
+    const remembered = this.column(uri);
+    const { summary, problems } = await this.client.read({ ...this.sheetOf(uri, format), source, format, version });
+    if (remembered && summary.columns.includes(remembered)) return remembered;
+    if (summary.columns.length === 0) {
+      const why = problems[0]?.message ?? "the file holds no columns.";
+      void vscode.window.showWarningMessage(`Inline Sentiment: ${vscode.workspace.asRelativePath(uri)} cannot be read as a table. ${why}`);
+      return undefined;
+    }
+    const chosen = await this.pick(uri, summary, remembered);
+    if (chosen) await this.remember(uri, chosen);
+    return chosen;
+  }
+
+  /**
    * The rows of the document's remembered column as units. Throws ColumnNeededError when no column is chosen or the
    * chosen one is no longer in the file.
    */
@@ -111,9 +136,18 @@ export class TabularSources implements vscode.Disposable {
     return { read, info: { columns: read.summary.columns, textColumn: read.column, problems: read.problems } };
   }
 
-  /** A file's rows by its remembered column, else the suggested one (Analyze Folder asks nothing). */
-  async fileRows(uri: vscode.Uri, source: { text: string } | { bytes: Uint8Array }, format: TableFormat, rules?: RuleSettings): Promise<{ read: TableRead; info?: TableInfo }> {
-    const read = await this.client.read({ key: uri.toString(), source, format, column: this.column(uri), fallback: true, rules });
+  /**
+   * A file's rows by its remembered column, else the suggested one (Analyze Folder asks nothing). `version` (the file's
+   * modification time) lets the worker reuse the table it read for ensureFileColumn.
+   */
+  async fileRows(
+    uri: vscode.Uri,
+    source: { text: string } | { bytes: Uint8Array },
+    format: TableFormat,
+    rules?: RuleSettings,
+    version?: number,
+  ): Promise<{ read: TableRead; info?: TableInfo }> {
+    const read = await this.client.read({ ...this.sheetOf(uri, format), source, format, version, column: this.column(uri), fallback: true, rules });
     if (!read.column) return { read };
     const problems = read.missing
       ? [{ line: 1, message: `Line 1: the remembered text column "${read.missing}" is not in the file; "${read.column}" was scored instead.` }, ...read.problems]
@@ -140,6 +174,21 @@ export class TabularSources implements vscode.Disposable {
     return this.client.languages(texts);
   }
 
+  /**
+   * Reads `sheet` of the workbook `uri` from now on in this session (Analyze Feedback File's sheet pick); undefined:
+   * its first sheet.
+   */
+  useSheet(uri: vscode.Uri, sheet: string | undefined): void {
+    if (sheet === undefined) this.sheets.delete(uri.toString());
+    else this.sheets.set(uri.toString(), sheet);
+  }
+
+  /** The worker's key of a file's table, and a workbook's sheet when one was chosen: each sheet is a table of its own. */
+  private sheetOf(uri: vscode.Uri, format: TableFormat): { key: string; sheet?: string } {
+    const sheet = format === "xlsx" ? this.sheets.get(uri.toString()) : undefined;
+    return sheet === undefined ? { key: uri.toString() } : { key: `${uri.toString()}#sheet=${sheet}`, sheet };
+  }
+
   /** Drops the worker's copy of a closed document's table. */
   forget(uri: vscode.Uri): void {
     this.client.forget(uri.toString());
@@ -152,17 +201,25 @@ export class TabularSources implements vscode.Disposable {
 
   private pick(uri: vscode.Uri, summary: TableSummary, missing: string | undefined): Promise<string | undefined> {
     const quickPick = vscode.window.createQuickPick<ColumnItem>();
-    quickPick.title = `Which column of ${vscode.workspace.asRelativePath(uri)} holds the text to score?`;
+    // How the rows were found (survey header rows left out, the array of a JSON object) is said here, once per file.
+    quickPick.title = `Which column of ${vscode.workspace.asRelativePath(uri)} holds the text to score?${summary.notices ? ` ${summary.notices.join(" ")}` : ""}`;
     quickPick.placeholder = missing
       ? `The column "${missing}" is no longer in the file: choose the text column (remembered for this file)`
       : `Choose the text column (remembered for this file); ${summary.rows.toLocaleString("en")} rows`;
+    // A survey export's question text is shown beside its column id, and typing either finds the column.
+    quickPick.matchOnDescription = true;
     quickPick.matchOnDetail = true;
-    quickPick.items = summary.columns.map((column) => ({
-      label: column,
-      description: column === summary.suggested ? "most text per row" : undefined,
-      detail: summary.samples[column]?.length ? summary.samples[column].join("  ·  ") : "(empty in the rows sampled)",
-      column,
-    }));
+    const questions = summary.columns.map((column) => summary.questions?.get(column));
+    quickPick.items = summary.columns.map((column, i) => {
+      const samples = ownValue(summary.samples, column) ?? [];
+      const notes = [questions[i], column === summary.suggested ? "(most distinct free text)" : undefined].filter((note) => note !== undefined);
+      return {
+        label: column,
+        description: notes.length ? notes.join("  ") : undefined,
+        detail: samples.length ? samples.join("  ·  ") : "(empty in the rows sampled)",
+        column,
+      };
+    });
     const active = quickPick.items.find((item) => item.column === summary.suggested);
     if (active) quickPick.activeItems = [active];
     return new Promise((resolve) => {
@@ -176,7 +233,7 @@ export class TabularSources implements vscode.Disposable {
         resolve(chosen);
       });
       quickPick.show();
-      this.picked.fire({ uri, columns: summary.columns, active: active?.column });
+      this.picked.fire({ uri, columns: summary.columns, questions, active: active?.column });
     });
   }
 }

@@ -30,7 +30,12 @@ function bestLabel(columns: ScoreColumns, i: number): number {
 function probabilitiesAt(columns: ScoreColumns, i: number): Record<string, number> {
   const { labels, probabilities } = columns;
   const byLabel: Record<string, number> = {};
-  for (let j = 0; j < labels.length; j++) byLabel[labels[j]] = probabilities[i * labels.length + j];
+  // Defined, not assigned: a label named `__proto__` is an entry like any other, not a prototype to set (issue 24).
+  for (let j = 0; j < labels.length; j++) {
+    const value = probabilities[i * labels.length + j];
+    if (labels[j] === "__proto__") Object.defineProperty(byLabel, labels[j], { value, enumerable: true, writable: true, configurable: true });
+    else byLabel[labels[j]] = value;
+  }
   return byLabel;
 }
 

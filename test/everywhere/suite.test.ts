@@ -8,6 +8,8 @@ import type { InlineSentimentApi } from "../../src/extension";
 import type { ModelManifest } from "../../src/models/manifest";
 import { analyzeChoosing } from "../integration/columnPick";
 import { hoverText } from "../integration/hoverText";
+import { xlsxParts } from "../xlsxParts";
+import { strToU8, zipSync } from "fflate";
 
 const EXTENSION_ID = "inline-sentiment.inline-sentiment";
 /** The units of test/fixtures/workspace/feedback.md, by first line (1-based). */
@@ -181,6 +183,43 @@ describe(`Inline Sentiment on WebAssembly (${inWebWorker ? "web worker extension
       check(model.files.every((file) => (file.problems ?? []).length === 0), "no unreadable rows");
       check(sentiment.summaryPanel, "the summary panel shows the folder");
       sentiment.summaryPanel.dispose();
+    });
+
+    it("Analyze Feedback File… reads an .xlsx workbook in the table's Web Worker: the column pick, each row by its spreadsheet row", async () => {
+      const sentiment = await api();
+      const { testing } = sentiment;
+      check(testing, "the test hooks exist (ExtensionMode.Test)");
+      const file = workspaceFile("web-survey.xlsx");
+      const parts = xlsxParts([
+        {
+          name: "Responses",
+          rows: [
+            ["id", "comment", "shop"],
+            [1, "The staff were wonderful and kind", "Paris"],
+            // Row 3 is empty: row numbers stay the spreadsheet's.
+            { row: 4, cells: [2, { inline: "Terrible food and a rude agent" }, "Rome"] },
+          ],
+        },
+      ]);
+      await vscode.workspace.fs.writeFile(file, zipSync(Object.fromEntries(parts.map(([name, xml]) => [name, strToU8(xml)]))));
+      let columns: string[] | undefined;
+      const listener = testing.onDidShowColumnPick(async (pick) => {
+        columns = pick.columns;
+        await vscode.commands.executeCommand("workbench.action.acceptSelectedQuickOpenItem");
+      });
+      try {
+        const model = await vscode.commands.executeCommand<{ files: { textColumn?: string; units: { startLine: number; text: string; fields?: Record<string, string> }[] }[] } | undefined>(
+          "inlineSentiment.analyzeFile",
+          file,
+        );
+        await sentiment.whenIdle();
+        sameList(columns ?? [], ["id", "comment", "shop"], "the column pick lists the header row");
+        check(model?.files[0]?.textColumn === "comment", `the text column: ${model?.files[0]?.textColumn}`);
+        sameList(model.files[0].units.map((u) => [u.startLine, u.text, u.fields?.shop]), [[2, "The staff were wonderful and kind", "Paris"], [4, "Terrible food and a rude agent", "Rome"]], "the workbook's rows");
+      } finally {
+        listener.dispose();
+      }
+      sentiment.summaryPanel?.dispose();
     });
 
     // Last: it switches the extension to the downloaded model (this run's global storage is fresh).

@@ -7,12 +7,15 @@ import type { InlineSentimentApi } from "../../src/extension";
  * (moving down `down` items from the preselected one, then accepting). Resolves with the columns and the preselected
  * one the pick showed, or undefined when no pick was shown (the column was remembered).
  */
-export async function analyzeChoosing(sentiment: InlineSentimentApi, down = 0): Promise<{ columns: string[]; active?: string } | undefined> {
+export async function analyzeChoosing(
+  sentiment: InlineSentimentApi,
+  down = 0,
+): Promise<{ columns: string[]; questions: (string | undefined)[]; active?: string } | undefined> {
   const testing = sentiment.testing;
   if (!testing) throw new Error("the test hooks exist in ExtensionMode.Test");
-  let shown: { columns: string[]; active?: string } | undefined;
-  const listener = testing.onDidShowColumnPick(async ({ columns, active }) => {
-    shown = { columns, active };
+  let shown: { columns: string[]; questions: (string | undefined)[]; active?: string } | undefined;
+  const listener = testing.onDidShowColumnPick(async ({ columns, questions, active }) => {
+    shown = { columns, questions, active };
     for (let i = 0; i < down; i++) await vscode.commands.executeCommand("workbench.action.quickOpenSelectNext");
     await vscode.commands.executeCommand("workbench.action.acceptSelectedQuickOpenItem");
   });

@@ -13,6 +13,7 @@ export function run(): Promise<void> {
   require("./reliability.test");
   require("./tabular.test");
   require("./writers.test");
+  require("./workbook.test");
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures ? reject(new Error(`${failures} in-editor test(s) failed`)) : resolve()));
   });

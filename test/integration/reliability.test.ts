@@ -114,6 +114,46 @@ describe("Reliability in a real VS Code", () => {
     }
   });
 
+  it("a markdown document over 1,000,000 characters is not highlighted live and says so (issue 24)", async () => {
+    const sentiment = await api();
+    // Under the default live.maxDocumentSize (2,000,000): the markdown limit is what turns live highlighting off.
+    const text = Array.from({ length: 12_000 }, (_, i) => `${i}. The *delivery* was late and the **box** was crushed, [again](https://x.test/${i}).`).join("\n\n");
+    assert.ok(text.length > 1_000_000 && text.length < 2_000_000);
+    const editor = await openUntitled(text, "markdown");
+    await sentiment.whenIdle();
+    assert.equal(sentiment.results(editor.document.uri), undefined, "not analysed live");
+    assert.match(sentiment.liveNote(editor.document.uri) ?? "", /Live highlighting is off for this document: 1,\d{3},\d{3} characters of markdown, over the 1,000,000 that are parsed live/);
+    await closeActive(editor.document);
+  });
+
+  it("Analyze Folder skips a prose file over 2,000,000 bytes, names it, and scores the rest (issue 24)", async () => {
+    const sentiment = await api();
+    const dir = mkdtempSync(join(tmpdir(), "inline-sentiment-limit-"));
+    writeFileSync(join(dir, "small.md"), "The staff were lovely.\n");
+    writeFileSync(join(dir, "huge.md"), "*a*\n".repeat(600_000));
+    const model = await vscode.commands.executeCommand<{ files: { name: string; units: unknown[] }[] }>("inlineSentiment.analyzeFolder", vscode.Uri.file(dir));
+    await sentiment.whenIdle();
+    assert.deepEqual(model.files.map((file) => [file.name.split("/").pop(), file.units.length]), [["small.md", 1]]);
+  });
+
+  it("inlineSentiment.engine.threads set to 20000 is refused: the engine keeps its own choice and scores (issue 24)", async () => {
+    const sentiment = await api();
+    const config = vscode.workspace.getConfiguration("inlineSentiment");
+    // Before: the value went to onnxruntime's intraOpNumThreads as it was (1.7 GB, no result after 300 s).
+    await config.update("engine.threads", 20_000, vscode.ConfigurationTarget.Global);
+    try {
+      const editor = await openUntitled("The refund took a month and nobody answered my emails.\n\nThe new app is quick and lovely.");
+      await sentiment.whenIdle();
+      const results = sentiment.results(editor.document.uri);
+      assert.equal(results?.units.length, 2);
+      assert.doesNotMatch(`${results?.model.sessions} ${results?.model.batching}`, /20000|20,000/);
+      await closeActive(editor.document);
+    } finally {
+      await config.update("engine.threads", undefined, vscode.ConfigurationTarget.Global);
+      await sentiment.whenIdle();
+    }
+  });
+
   it("a document with NUL bytes is refused with a reason; empty and blank documents have no units", async () => {
     const sentiment = await api();
     const binary = await openUntitled("PNG\u0000\u0001\u0002 header bytes");

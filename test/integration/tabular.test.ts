@@ -148,7 +148,7 @@ describe("Tables (CSV, TSV, JSON Lines, JSON) in a real VS Code", () => {
     assert.equal(pick?.active, "comment");
     const results = sentiment.results(document.uri)!;
     assert.deepEqual(results.units.map((unit) => document.positionAt(unit.start).line + 1), [2, 3, 5, 7], "every readable row is scored");
-    assert.deepEqual(results.fields?.get(0), { id: "1", airline: "Virgin" });
+    assert.deepEqual({ ...results.fields?.get(0) }, { id: "1", airline: "Virgin" });
     const problems = results.table?.problems ?? [];
     assert.deepEqual(problems.map((p) => p.line), [3, 4], problems.map((p) => p.message).join(" | "));
     assert.match(problems[1].message, /Line 4: a quoted field opens here and is never closed/);
@@ -262,6 +262,36 @@ describe("Tables (CSV, TSV, JSON Lines, JSON) in a real VS Code", () => {
       [3, "The app keeps crashing", "b"],
     ]);
     assert.deepEqual(results.table?.problems.map((p) => p.line), [2]);
+  });
+
+  it("a Qualtrics export: the pick shows each column's question text and preselects the free-text answers; the header rows are not scored", async function () {
+    const sentiment = await api();
+    if (!sentiment.testing) this.skip();
+    const file = join(tempDir(), "qualtrics.csv");
+    const consent = "I have read the information above and agree to take part in this study";
+    writeFileSync(
+      file,
+      [
+        "StartDate,ResponseId,Q1,Q2",
+        "Start Date,Response ID,Consent,What could we do better?",
+        '"{""ImportId"":""startDate""}","{""ImportId"":""_recordId""}","{""ImportId"":""QID1""}","{""ImportId"":""QID2_TEXT""}"',
+        `2024-05-01 10:00:00,R_1a,${consent},The checkout kept timing out`,
+        `2024-05-02 10:00:00,R_2b,${consent},Friendly and quick support`,
+        `2024-05-03 10:00:00,R_3c,${consent},Fine`,
+      ].join("\r\n") + "\r\n",
+    );
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    await vscode.window.showTextDocument(document);
+    const pick = await analyzeChoosing(sentiment);
+    assert.deepEqual(pick?.columns, ["StartDate", "ResponseId", "Q1", "Q2"]);
+    assert.deepEqual(pick?.questions, ["Start Date", "Response ID", "Consent", "What could we do better?"]);
+    assert.equal(pick?.active, "Q2", "the consent text repeats in every row: not preselected");
+    const results = sentiment.results(document.uri)!;
+    assert.deepEqual(results.units.map((unit) => [document.positionAt(unit.start).line + 1, unit.text]), [
+      [4, "The checkout kept timing out"],
+      [5, "Friendly and quick support"],
+      [6, "Fine"],
+    ]);
   });
 
   it("Analyze Folder… reads CSV (UTF-16 too), JSON Lines and JSON arrays by their suggested or remembered column; a JSON file that is no array is skipped", async () => {

@@ -225,7 +225,7 @@ describe("CLI analyze: CSV, TSV, JSON Lines and JSON sources", () => {
     writeFileSync(join(dir, "list.json"), JSON.stringify([{ who: "Cy", said: "What a fantastic, delightful stay" }]));
     const { code, stdout, stderr } = run("--format", "csv", "export.tsv", "list.json");
     assert.equal(code, 0, stderr);
-    assert.match(stderr, /export\.tsv: no --column given; scoring column "comment" \(the one with the most words; the columns are "name", "comment", "score"\)/);
+    assert.match(stderr, /export\.tsv: no --column given; scoring column "comment" \(the one with the most distinct free text; the columns are "name", "comment", "score"\)/);
     assert.match(stderr, /list\.json: no --column given; scoring column "said"/);
     const rows = parse(stdout, { columns: true }) as Record<string, string>[];
     assert.deepEqual(Object.keys(rows[0]), ["file", "start_line", "end_line", "label", "score", "polarity", "reason", "reason_detail", "text", "name", "field:score", "who"]);

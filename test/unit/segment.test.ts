@@ -4,7 +4,7 @@ import { parse } from "csv-parse/sync";
 import { lineAt, lineStarts } from "../../src/core/lines";
 import { DocumentSegmenter, segment, type Granularity } from "../../src/core/segment";
 import { isPlainLine, plaintextBlocks } from "../../src/core/segment/blocks";
-import { chunksOf } from "../../src/core/segment/chunker";
+import { chunksOf, MAX_CHUNK_LENGTH, MAX_CHUNK_WEIGHT } from "../../src/core/segment/chunker";
 import { unitsOf } from "../../src/core/segment/granularity";
 import { markdownBlocks } from "../../src/core/segment/markdown";
 import { sharedFile } from "./helpers";
@@ -275,5 +275,58 @@ describe("chunked segmentation (incremental, for large documents)", () => {
     let asked = 0;
     const result = await new DocumentSegmenter("markdown", "paragraph").segmentAsync(doc, () => ++asked > 0);
     assert.equal(result, undefined);
+  });
+});
+
+describe("hostile documents (issue 24)", () => {
+  it("5 KB of > (5,000 nested block quotes) is read: the leaf walk keeps its own stack", () => {
+    // The recursive walk overflowed the call stack here, so the document was not analysed at all.
+    const blocks = markdownBlocks(`${">".repeat(5000)} a`, false);
+    assert.deepEqual(blocks[0]?.leaves.map((leaf) => leaf.text), ["a"]);
+    const units = segment(`${">".repeat(5000)} nested but readable\n\nAfter.`, "markdown");
+    assert.deepEqual(units.map((unit) => unit.text.replace(/^>+ /, "")), ["nested but readable", "After."]);
+  });
+
+  // The shapes that froze the host: micromark is superlinear on them, and each chunk is one synchronous step.
+  const shapes: Record<string, string> = {
+    "100,000 lines of *a* without a blank line": Array(100_000).fill("*a*").join("\n"),
+    "1.49 MB of prose lines without a blank line": Array(37_000).fill("the service was fine and the food was cold").join("\n"),
+    "1,000 nested list items": Array.from({ length: 1000 }, (_, i) => `${" ".repeat(2 * i)}- item`).join("\n"),
+    "- - - … 5,000 lists deep on one line": `${"- ".repeat(5000)}a`,
+  };
+  for (const [name, doc] of Object.entries(shapes)) {
+    it(`${name}: micromark gets only chunks under the weight limit; the rest is read as plain text, nothing lost`, () => {
+      let heavy = 0;
+      for (const [start, end, isHeavy] of chunksOf(doc, true)) {
+        const longestLine = Math.max(...doc.slice(start, end).split("\n").map((line) => line.length));
+        assert.ok(end - start <= MAX_CHUNK_LENGTH + longestLine + 1, `chunk of ${end - start} characters`);
+        // No blank lines in these documents, so a chunk's weight is at least its length.
+        if (isHeavy) heavy++;
+        else assert.ok(end - start <= MAX_CHUNK_WEIGHT, `a light chunk of ${end - start} characters`);
+      }
+      assert.ok(heavy > 0);
+      const segmenter = new DocumentSegmenter("markdown", "paragraph");
+      const units = segmenter.segmentSync(doc);
+      assert.equal(segmenter.heavyChunks, heavy);
+      // Every letter of the document is in some unit (plain-text rules keep the markup).
+      const letters = (text: string) => text.replace(/[^a-z]/g, "").length;
+      assert.equal(units.reduce((sum, unit) => sum + letters(unit.text), 0), letters(doc));
+    });
+  }
+
+  it("a tight list too heavy for one chunk is cut at its items: the units equal parsing it whole", () => {
+    const doc = Array.from({ length: 600 }, (_, i) => `- item **${i}** was [fine](https://x.test/${i}) and \`ok\``).join("\n");
+    const cuts = [...chunksOf(doc, true)];
+    assert.ok(cuts.length > 1 && cuts.every(([, , heavy]) => !heavy), `${cuts.length} chunks`);
+    assert.deepEqual(segment(doc, "markdown"), segmentWhole(doc, "markdown"));
+  });
+
+  it("a heavy chunk read as plain text still leaves out fenced code and table rows", () => {
+    const code = Array.from({ length: 4000 }, (_, i) => (i % 7 ? `let x${i} = [*a*];` : "")).join("\n");
+    const table = `| a | b |\n|---|---|\n${Array.from({ length: 4000 }, (_, i) => `| ${i} | *y* |`).join("\n")}`;
+    const doc = `Before the code.\n\n\`\`\`\n${code}\n\`\`\`\n\n${table}\n\nAfter the table.`;
+    const segmenter = new DocumentSegmenter("markdown", "paragraph");
+    assert.deepEqual(segmenter.segmentSync(doc).map((unit) => unit.text), ["Before the code.", "After the table."]);
+    assert.ok(segmenter.heavyChunks >= 2);
   });
 });

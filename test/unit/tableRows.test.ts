@@ -47,14 +47,15 @@ describe("the table worker's units in columns (engine/tables/rows)", () => {
   it("fields as one JSON text, by unit index; a pick keeps the order asked for; out of range is undefined", () => {
     const fields = new RowFields(packFields(units));
     assert.equal(fields.length, 3);
-    assert.deepEqual([0, 1, 2].map((i) => fields.get(i)), [units[0].fields, units[1].fields, {}]);
+    assert.deepEqual([0, 1, 2].map((i) => ({ ...fields.get(i) })), [units[0].fields, units[1].fields, {}]);
+    assert.equal(Object.getPrototypeOf(fields.get(0)), null, "null-prototype: a field named constructor is data");
     assert.equal(fields.json(0), '{"b":"1"}');
     assert.equal(fields.get(3), undefined);
     assert.equal(fields.get(-1), undefined);
     const picked = fields.pick([2, 0]);
     assert.equal(picked.length, 2);
-    assert.deepEqual([picked.get(0), picked.get(1)], [{}, units[0].fields]);
-    assert.deepEqual(picked.pick([1]).get(0), units[0].fields, "a pick of a pick");
+    assert.deepEqual([{ ...picked.get(0) }, { ...picked.get(1) }], [{}, units[0].fields]);
+    assert.deepEqual({ ...picked.pick([1]).get(0) }, units[0].fields, "a pick of a pick");
   });
 
   it("picks per-unit entries in the kind of array given", () => {

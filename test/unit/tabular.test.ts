@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import {
   chooseTextColumn,
   decodeText,
+  decodeWindows1252,
   detectDelimiter,
   MissingColumnError,
   parseTable,
@@ -11,6 +12,7 @@ import {
   textUnits,
   type Table,
 } from "../../src/core/tabular";
+import { cellSpans } from "../../src/core/tabular/csv";
 import { sharedFile } from "./helpers";
 
 /** Each row's cell sources, as the text holds them, by column. */
@@ -69,6 +71,54 @@ describe("decodeText", () => {
   });
 });
 
+/**
+ * Windows-1252 as the WHATWG Encoding Standard's index-windows-1252 maps bytes 0x80-0x9F (written out from the
+ * standard, not computed: https://encoding.spec.whatwg.org/index-windows-1252.txt), the five undefined bytes (0x81,
+ * 0x8D, 0x8F, 0x90, 0x9D) as the C1 code point of the same value. Every other byte is its own code point.
+ */
+const WHATWG_1252_80_9F: Record<number, string> = {
+  0x80: "\u20AC", 0x81: "\u0081", 0x82: "\u201A", 0x83: "\u0192", 0x84: "\u201E", 0x85: "\u2026", 0x86: "\u2020", 0x87: "\u2021",
+  0x88: "\u02C6", 0x89: "\u2030", 0x8a: "\u0160", 0x8b: "\u2039", 0x8c: "\u0152", 0x8d: "\u008D", 0x8e: "\u017D", 0x8f: "\u008F",
+  0x90: "\u0090", 0x91: "\u2018", 0x92: "\u2019", 0x93: "\u201C", 0x94: "\u201D", 0x95: "\u2022", 0x96: "\u2013", 0x97: "\u2014",
+  0x98: "\u02DC", 0x99: "\u2122", 0x9a: "\u0161", 0x9b: "\u203A", 0x9c: "\u0153", 0x9d: "\u009D", 0x9e: "\u017E", 0x9f: "\u0178",
+};
+const whatwg1252 = (byte: number) => WHATWG_1252_80_9F[byte] ?? String.fromCharCode(byte);
+
+describe("Windows-1252 and Latin-1", () => {
+  it("decodes each of the 256 byte values as WHATWG maps it (not Node 20's Latin-1 reading of 0x80-0x9F)", () => {
+    for (let byte = 0; byte < 256; byte++) {
+      assert.equal(decodeWindows1252(new Uint8Array([byte])), whatwg1252(byte), `byte 0x${byte.toString(16)}`);
+    }
+    const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+    const decoded = decodeText(all); // 0x80 alone is not UTF-8, so the whole file is read as Windows-1252
+    assert.equal(decoded.encoding, "windows-1252");
+    assert.equal(decoded.text, Array.from(all, whatwg1252).join(""));
+  });
+
+  it("a CSV saved by Excel on Windows: euro signs and curly quotes, no C1 control characters; the encoding said once", () => {
+    // "Prix: 15€ – «très bien»", "it’s “fine”" and Latin-1 letters as Windows-1252 bytes.
+    const bytes = Uint8Array.from([
+      ...Buffer.from("id;comment\r\n1;Prix: 15"), 0x80, ...Buffer.from(" "), 0x96, ...Buffer.from(" "), 0xab, ...Buffer.from("tr"), 0xe8, ...Buffer.from("s bien"), 0xbb,
+      ...Buffer.from("\r\n2;it"), 0x92, ...Buffer.from("s "), 0x93, ...Buffer.from("fine"), 0x94, ...Buffer.from(", na"), 0xef, ...Buffer.from("ve\r\n"),
+    ]);
+    const decoded = decodeText(bytes);
+    assert.equal(decoded.encoding, "windows-1252");
+    assert.match(decoded.note ?? "", /^Read as Windows-1252 \(Latin-1 read the same way\)/);
+    const table = parseTable(decoded.text, { format: "csv" });
+    assert.deepEqual(table.rows.map((r) => r.cells.comment), ["Prix: 15€ – «très bien»", "it’s “fine”, naïve"]);
+    assert.doesNotMatch(decoded.text, /[\u0080-\u009f]/);
+    // Stated once for the file: a note of the decoding, none in the table's rows or problems.
+    assert.deepEqual(table.problems, []);
+  });
+
+  it("a long file decodes in chunks without losing or reordering a byte", () => {
+    const bytes = Uint8Array.from({ length: 100_003 }, (_, i) => (i % 7 === 0 ? 0x80 : 0x61 + (i % 26)));
+    const text = decodeWindows1252(bytes);
+    assert.equal(text.length, bytes.length);
+    assert.equal(text, Array.from(bytes, whatwg1252).join(""));
+  });
+});
+
 describe("parseTable: CSV", () => {
   it("detects , ; and tab, with quotes respected", () => {
     assert.equal(detectDelimiter('a,b,c\n1,"x;y;z",3\n'), ",");
@@ -82,7 +132,7 @@ describe("parseTable: CSV", () => {
     const table = parseTable(text, { format: "csv" });
     assert.equal(table.delimiter, ";");
     assert.deepEqual(table.columns, ["name", "comment"]);
-    assert.deepEqual(table.rows.map((r) => r.cells), [
+    assert.deepEqual(table.rows.map((r) => ({ ...r.cells })), [
       { name: "Anna", comment: 'Gut; sehr "gut"' },
       { name: "Ben", comment: "schlecht" },
     ]);
@@ -114,7 +164,7 @@ describe("parseTable: CSV", () => {
     const text = "id,text,airline\n1,fine,United\n2,too short\n3,one,two,three\n4,last,Delta";
     const table = parseTable(text, { format: "csv" });
     assert.deepEqual(table.rows.map((r) => r.cells.id), ["1", "2", "3", "4"]);
-    assert.deepEqual(table.rows[1].cells, { id: "2", text: "too short" });
+    assert.deepEqual({ ...table.rows[1].cells }, { id: "2", text: "too short" });
     assert.deepEqual(table.problems.map((p) => p.line), [3, 4]);
     assert.match(table.problems[0].message, /^Line 3: 2 fields where the header has 3; no cell for "airline"/);
     assert.match(table.problems[1].message, /^Line 4: 4 fields .* 1 extra ignored/);
@@ -177,7 +227,7 @@ describe("parseTable: CSV", () => {
 
   it("TSV reads tabs only", () => {
     const table = parseTable("a\tb\n1,2\t3\n", { format: "tsv" });
-    assert.deepEqual(table.rows[0].cells, { a: "1,2", b: "3" });
+    assert.deepEqual({ ...table.rows[0].cells }, { a: "1,2", b: "3" });
   });
 
   it("an empty file has no columns and says so", () => {
@@ -191,10 +241,11 @@ describe("parseTable: JSON Lines and JSON", () => {
   it("JSONL: offsets per object and value, bad lines listed with their numbers", () => {
     const text = '{"id":1,"text":"Great \\"crew\\""}\n\nnot json\n[1,2]\r\n{"id":2,"text":"Late","extra":{"k":null}}\n{"id":3,';
     const table = parseTable(text, { format: "jsonl" });
-    assert.deepEqual(table.columns, ["id", "text", "extra"]);
-    assert.deepEqual(table.rows.map((r) => r.cells), [
+    // A nested object's values are columns of their own, by dotted path.
+    assert.deepEqual(table.columns, ["id", "text", "extra.k"]);
+    assert.deepEqual(table.rows.map((r) => ({ ...r.cells })), [
       { id: "1", text: 'Great "crew"' },
-      { id: "2", text: "Late", extra: '{"k":null}' },
+      { id: "2", text: "Late", "extra.k": "" },
     ]);
     assert.deepEqual(table.rows.map((r) => r.line), [1, 5]);
     assert.equal(text.slice(table.rows[1].start, table.rows[1].end), '{"id":2,"text":"Late","extra":{"k":null}}');
@@ -216,10 +267,12 @@ describe("parseTable: JSON Lines and JSON", () => {
     assert.ok(lines.includes(3) && lines.includes(4), JSON.stringify(table.problems));
   });
 
-  it("JSON that is not an array says what it holds", () => {
-    const table = parseTable('{"text": "x"}', { format: "json" });
-    assert.equal(table.rows.length, 0);
-    assert.match(table.problems[0].message, /holds a JSON object; an array of objects was expected/);
+  it("JSON that holds no array of objects says what it holds", () => {
+    const object = parseTable('{"text": "x"}', { format: "json" });
+    assert.equal(object.rows.length, 0);
+    assert.equal(object.problems[0].message, "Line 1: the file holds a JSON object without an array of objects; nothing to read as rows.");
+    const string = parseTable('"text"', { format: "json" });
+    assert.equal(string.problems[0].message, "Line 1: the file holds a JSON string; an array of objects was expected.");
   });
 });
 
@@ -256,6 +309,48 @@ describe("the airline tweets (../shared/data/airline-tweets.csv)", () => {
     for (const unit of units.slice(0, 500)) {
       const source = decoded.text.slice(unit.start, unit.end).replaceAll('""', '"');
       assert.equal(source, unit.text);
+    }
+  });
+});
+
+describe("linear time on hostile tables (issue 24)", () => {
+  /**
+   * A string that records the furthest offset each read reaches (charCodeAt, startsWith, indexOf: an indexOf that finds
+   * nothing has read to the end). Counting what is read, not timing it: the test cannot be flaky on a busy machine.
+   */
+  const recording = (source: string) => {
+    const seen = { furthest: -1 };
+    const reach = (to: number) => (seen.furthest = Math.max(seen.furthest, to));
+    const text = {
+      length: source.length,
+      charCodeAt: (i: number) => (reach(i), source.charCodeAt(i)),
+      startsWith: (s: string, at: number) => (reach(at + s.length - 1), source.startsWith(s, at)),
+      indexOf: (s: string, from: number) => {
+        const found = source.indexOf(s, from);
+        reach(found < 0 ? source.length - 1 : found + s.length - 1);
+        return found;
+      },
+    };
+    return { text: text as unknown as string, seen };
+  };
+
+  it("the CSV span scan never reads past the record's end, so a one-column file is read in linear time", () => {
+    // Before the fix each field's delimiter search ran on to the next delimiter of the file: in a one-column file, to
+    // its end, on every row (6 MB: 13 s). Each case: a record [0, end) followed by a long tail without delimiters.
+    const tail = "\nno delimiter on this line".repeat(1000);
+    for (const [record, delimiter, fields] of [
+      ["one answer", ",", ["one answer"]],
+      ['"quoted, with ""quotes"""', ",", ['"quoted, with ""quotes"""']],
+      ["a;b;", ";", ["a", "b", ""]],
+      ['"a"\t"b', "\t", ['"a"', '"b']],
+    ] as const) {
+      const source = record + tail;
+      const { text, seen } = recording(source);
+      const spans = cellSpans(text, 0, record.length, delimiter);
+      const cells: string[] = [];
+      for (let k = 0; k < spans.length; k += 2) cells.push(source.slice(spans[k], spans[k + 1]));
+      assert.deepEqual(cells, fields);
+      assert.ok(seen.furthest < record.length, `read up to offset ${seen.furthest} of a ${record.length}-character record`);
     }
   });
 });

@@ -5,6 +5,7 @@
  */
 import type { Polarity } from "../types";
 import type { ScoredItem } from "./groups";
+import { ownValue } from "../own";
 
 /** Order of day and month in slashed or dotted dates; undefined for formats that say it themselves. */
 export type DayOrder = "mdy" | "dmy";
@@ -108,7 +109,7 @@ export function detectDateColumns(rows: readonly Readonly<Record<string, string>
   for (const column of columns) {
     const values: string[] = [];
     for (const row of rows) {
-      const v = row[column]?.trim();
+      const v = ownValue(row, column)?.trim();
       if (v) values.push(v);
       if (values.length >= DATE_SAMPLE) break;
     }
@@ -160,7 +161,7 @@ export function dateSeries(
   let first = Infinity;
   let last = -Infinity;
   items.forEach((item, i) => {
-    const parsed = parseDate(item.fields[column] ?? "", options.order);
+    const parsed = parseDate(ownValue(item.fields, column) ?? "", options.order);
     if (!parsed) {
       unreadable.push(i);
       days.push(NaN);

@@ -1,5 +1,6 @@
 /** Groups of scored items: counts, polarity shares and mean sentiment per value of a column (or per file). */
 import type { Polarity } from "../types";
+import { ownValue } from "../own";
 
 /** A scored row (or unit) as groups, dates and the list see it. */
 export interface ScoredItem {
@@ -32,7 +33,7 @@ export type GroupSortKey = "key" | "count" | "negative" | "neutral" | "positive"
  * first, ties by key; use `sortGroups` for another order.
  */
 export function groupItems(items: readonly ScoredItem[], by: string | ((item: ScoredItem, index: number) => string)): GroupStats[] {
-  const keyOf = typeof by === "string" ? (item: ScoredItem) => item.fields[by] ?? "" : by;
+  const keyOf = typeof by === "string" ? (item: ScoredItem) => ownValue(item.fields, by) ?? "" : by;
   const groups = new Map<string, { counts: Record<Polarity, number>; sum: number; items: number[] }>();
   items.forEach((item, i) => {
     const key = keyOf(item, i).trim();

@@ -4,6 +4,7 @@
  */
 import type { Polarity } from "../types";
 import type { ScoredItem } from "./groups";
+import { ownValue } from "../own";
 
 /** An item of the list. */
 export interface ListItem extends ScoredItem {
@@ -55,7 +56,7 @@ export class FeedbackList {
     }
     if (q.group) {
       const { column, value } = q.group;
-      restrict((i) => (this.items[i].fields[column] ?? "").trim() === value);
+      restrict((i) => (ownValue(this.items[i].fields, column) ?? "").trim() === value);
     }
     const needles = q.search?.toLowerCase().split(/\s+/).filter(Boolean) ?? [];
     if (needles.length > 0) restrict((i) => needles.every((w) => this.lower[i].includes(w)));
@@ -79,7 +80,7 @@ export class FeedbackList {
   private rankOf(column: string): Uint32Array {
     let ranks = this.columnKeys.get(column);
     if (!ranks) {
-      const values = this.items.map((item) => (item.fields[column] ?? "").trim());
+      const values = this.items.map((item) => (ownValue(item.fields, column) ?? "").trim());
       const distinct = [...new Set(values)].sort((a, b) => a.localeCompare(b));
       const rank = new Map(distinct.map((v, i) => [v, i]));
       ranks = Uint32Array.from(values, (v) => rank.get(v) ?? 0);

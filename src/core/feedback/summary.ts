@@ -7,6 +7,7 @@ import type { PanelFile, PanelModel, PanelUnit } from "../review";
 import type { Polarity } from "../types";
 import { groupItems, type GroupStats, type ScoredItem } from "./groups";
 import { buildTermIndex, polarityThemes, type PolarityThemes, type ThemeOptions } from "./themes";
+import { ownValue } from "../own";
 
 /** What a report adds to its rows. */
 export interface SummaryOptions {
@@ -42,7 +43,7 @@ export const REPORT_THEME_OPTIONS: ThemeOptions = {};
 export function groupKeyOf(file: PanelFile, groupBy: string): (unit: Pick<PanelUnit, "text" | "fields">) => string {
   if (file.columns?.includes(groupBy)) {
     if (groupBy === file.textColumn) return (unit) => unit.text;
-    return (unit) => (unit.fields && Object.hasOwn(unit.fields, groupBy) ? unit.fields[groupBy] : "");
+    return (unit) => ownValue(unit.fields, groupBy) ?? "";
   }
   if (groupBy === "file") return () => file.name;
   return () => "";

@@ -33,6 +33,46 @@ export const LINE = /[^\r\n]*(\r\n|\r|\n|$)/g;
 
 /** Paragraphs separated by lines that are empty or hold only white space; each is one exact leaf. */
 export function plaintextBlocks(text: string): Block[] {
+  return paragraphs(text, () => undefined);
+}
+
+/**
+ * A markdown chunk too heavy or too deeply nested to parse (chunker.ts: chunksOf): its paragraphs by plain-text rules,
+ * markup kept in the text, in linear time. Fenced code and table rows are left out, as the parser would leave them.
+ */
+export function heavyBlocks(text: string): Block[] {
+  return paragraphs(text, (line, next) => {
+    const open = FENCE_OPEN.exec(line);
+    if (open) return { skipTo: fenceEnd(text, next, open[1]) };
+    return /^\s*\|/.test(line) ? { skipTo: next } : undefined;
+  });
+}
+
+/** A line that opens a fenced code block; group 1 is its fence. */
+export const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})/;
+const FENCE_CLOSE = /(?<=^|\r\n|\r|\n) {0,3}(`{3,}|~{3,})[ \t]*(?=\r\n|\r|\n|$)/g;
+
+/**
+ * Where the fenced code block opened by `fence` (its backticks or tildes) ends: the offset after its closing line's
+ * break, searching from `from` (the start of the line after the opening one); the text's end when it is not closed.
+ * One regular-expression scan, so a megabyte of code costs the thread a millisecond or two, not a loop per line.
+ */
+export function fenceEnd(text: string, from: number, fence: string): number {
+  FENCE_CLOSE.lastIndex = from;
+  for (let close = FENCE_CLOSE.exec(text); close; close = FENCE_CLOSE.exec(text)) {
+    if (close[1][0] === fence[0] && close[1].length >= fence.length) {
+      const after = close.index + close[0].length;
+      return after + (text.startsWith("\r\n", after) ? 2 : after < text.length ? 1 : 0);
+    }
+  }
+  return text.length;
+}
+
+/**
+ * Paragraphs separated by blank lines and by what `gap` says is not prose: given a line and where the next line starts,
+ * it returns where reading resumes (past a fenced block, or `next` for a line left out), or undefined for prose.
+ */
+function paragraphs(text: string, gap: (line: string, next: number) => { skipTo: number } | undefined): Block[] {
   const blocks: Block[] = [];
   let start = -1;
   let end = -1;
@@ -40,11 +80,16 @@ export function plaintextBlocks(text: string): Block[] {
     if (start >= 0) blocks.push({ start, end, kind: "paragraph", leaves: [{ text: text.slice(start, end), start, end, exact: true }] });
     start = -1;
   };
-  for (const match of text.matchAll(LINE)) {
+  const lines = new RegExp(LINE.source, "g");
+  for (let match = lines.exec(text); match; match = lines.exec(text)) {
     const line = match[0].slice(0, match[0].length - match[1].length);
     const first = line.search(/\S/);
-    if (first < 0) {
+    const next = match.index + match[0].length;
+    const skip = first < 0 ? undefined : gap(line, next);
+    if (first < 0 || skip) {
       flush();
+      if (skip && skip.skipTo >= text.length) break;
+      if (skip) lines.lastIndex = skip.skipTo;
     } else {
       if (start < 0) start = match.index + first;
       end = match.index + line.trimEnd().length;

@@ -34,10 +34,16 @@ function sourceRange(leaves: readonly Leaf[], from: number, to: number): { start
   return { start, end };
 }
 
-/** Cuts a block's prose into the pieces `pieces` finds, trimmed, each mapped back to the source. */
+/**
+ * Cuts a block's prose into the pieces `pieces` finds, trimmed, each mapped back to the source. Two pieces inside one
+ * inexact leaf (an entity such as "&amp;!/" cut into sentences) map to the same source range: they are one unit, so
+ * units never overlap.
+ */
 function split(block: Block, pieces: (prose: string) => Iterable<{ index: number; segment: string }>): Unit[] {
   const prose = proseOf(block.leaves);
   const units: Unit[] = [];
+  /** Where the last unit's text starts in the prose. */
+  let lastFrom = 0;
   for (const piece of pieces(prose)) {
     const segment = prose.slice(piece.index, piece.index + piece.segment.length);
     const lead = segment.length - segment.trimStart().length;
@@ -45,7 +51,14 @@ function split(block: Block, pieces: (prose: string) => Iterable<{ index: number
     const text = segment.trim();
     if (!text) continue;
     const { start, end } = sourceRange(block.leaves, index + lead, index + lead + text.length);
-    if (start >= 0) units.push({ start, end, text, kind: block.kind });
+    if (start < 0) continue;
+    const last = units[units.length - 1];
+    if (last && start < last.end) {
+      units[units.length - 1] = { start: last.start, end: Math.max(last.end, end), text: prose.slice(lastFrom, index + lead + text.length).trim(), kind: block.kind };
+    } else {
+      units.push({ start, end, text, kind: block.kind });
+      lastFrom = index + lead;
+    }
   }
   return units;
 }

@@ -4,8 +4,8 @@
  */
 import { isMarkdownLanguage } from "../files";
 import type { Unit } from "../types";
-import { isPlainLine, plainLineBlocks, plaintextBlocks, type Block } from "./blocks";
-import { chunksOf } from "./chunker";
+import { heavyBlocks, isPlainLine, plainLineBlocks, plaintextBlocks, type Block } from "./blocks";
+import { chunksOf, type ChunkRange } from "./chunker";
 import { unitsOf, type Granularity } from "./granularity";
 import { markdownBlocks } from "./markdown";
 // Milliseconds of parsing between two yields to the event loop in `segmentAsync`, as for every sliced loop on a host:
@@ -28,6 +28,8 @@ export class DocumentSegmenter {
   private known = new Map<string, Unit[]>();
   /** Chunks parsed (not reused) by the last run. */
   parsedChunks = 0;
+  /** Chunks of the last run read with plain-text rules because they were too heavy or too deeply nested to parse. */
+  heavyChunks = 0;
 
   constructor(
     readonly languageId: string,
@@ -37,7 +39,7 @@ export class DocumentSegmenter {
   segmentSync(text: string): Unit[] {
     const run = this.begin(text);
     for (const range of run.ranges) if (run.add(range)) break;
-    return run.finish();
+    return unitsOfChunks(run.finish());
   }
 
   /** Like segmentSync, yielding every few milliseconds; returns undefined as soon as `cancelled()` says so. */
@@ -52,7 +54,17 @@ export class DocumentSegmenter {
         slice = performance.now();
       }
     }
-    return run.finish();
+    // The units of 100,000 one-line chunks took ~12 ms to gather in one go: gathered in slices too.
+    const units: Unit[] = [];
+    for (const chunk of run.finish()) {
+      for (const unit of chunk.units) units.push(unit);
+      if (performance.now() - slice > SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (cancelled()) return undefined;
+        slice = performance.now();
+      }
+    }
+    return units;
   }
 
   private get markdown(): boolean {
@@ -67,6 +79,7 @@ export class DocumentSegmenter {
    */
   private begin(text: string) {
     this.parsedChunks = 0;
+    this.heavyChunks = 0;
     const old = this.last;
     const [prefix, suffix] = commonEnds(old.text, text);
     const delta = text.length - old.text.length;
@@ -79,22 +92,20 @@ export class DocumentSegmenter {
     return {
       ranges: chunksOf(text, this.markdown, from),
       /** Adds one chunk; true once the rest of the document is known (old chunks, shifted). */
-      add: ([start, end]: [number, number]): boolean => {
+      add: ([start, end, heavy]: ChunkRange): boolean => {
         const same = start > from && start >= text.length - suffix ? chunkStartingAt(old.chunks, start - delta) : -1;
         if (same >= 0) {
           for (const chunk of old.chunks.slice(same)) chunks.push(moved(chunk, delta));
           return true;
         }
-        chunks.push(this.chunk(text, start, end));
+        chunks.push(this.chunk(text, start, end, heavy));
         return false;
       },
-      finish: (): Unit[] => {
+      /** Keeps this run's chunks for the next one; returns them, in document order. */
+      finish: (): readonly Chunk[] => {
         if (this.known.size > 2 * chunks.length + 64) this.known = new Map(chunks.flatMap((chunk) => (chunk.parsed ? [[chunk.parsed.key, chunk.parsed.relative]] : [])));
         this.last = { text, chunks };
-        // A loop, not flatMap: flatMap over 10,000 one-unit arrays takes ~2 ms, a third of an edit's segmentation.
-        const units: Unit[] = [];
-        for (const chunk of chunks) for (const unit of chunk.units) units.push(unit);
-        return units;
+        return chunks;
       },
     };
   }
@@ -102,13 +113,15 @@ export class DocumentSegmenter {
   /**
    * The chunk text[start, end). Micromark chunks are parsed again only if no chunk of the last run had their source;
    * plaintext and plain markdown lines are cut again (cheaper than remembering them: a 10,000-paragraph document's
-   * remembered sources would add ~2.5 MB to the host's heap, and its garbage-collection pauses grow with it).
+   * remembered sources would add ~2.5 MB to the host's heap, and its garbage-collection pauses grow with it). A heavy
+   * chunk (see chunksOf) is read with plain-text rules, in time linear in its length.
    */
-  private chunk(text: string, start: number, end: number): Chunk {
+  private chunk(text: string, start: number, end: number, heavy: boolean): Chunk {
     const source = text.slice(start, end);
-    if (!this.markdown || isPlainLine(source)) {
+    if (!this.markdown || heavy || isPlainLine(source)) {
       this.parsedChunks++;
-      const units = this.unitsOf(this.markdown ? plainLineBlocks(source) : plaintextBlocks(source));
+      if (this.markdown && heavy) this.heavyChunks++;
+      const units = this.unitsOf(!this.markdown ? plaintextBlocks(source) : heavy ? heavyBlocks(source) : plainLineBlocks(source));
       return { start, end, units: units.map((unit) => shifted(unit, start)) };
     }
     // Front matter is recognised only at the very start of a document.
@@ -125,6 +138,13 @@ export class DocumentSegmenter {
   private unitsOf(blocks: readonly Block[]): Unit[] {
     return unitsOf(blocks, this.granularity);
   }
+}
+
+/** The units of chunks, in order. A loop, not flatMap: flatMap over 10,000 one-unit arrays takes ~2 ms. */
+function unitsOfChunks(chunks: readonly Chunk[]): Unit[] {
+  const units: Unit[] = [];
+  for (const chunk of chunks) for (const unit of chunk.units) units.push(unit);
+  return units;
 }
 
 interface Chunk {

@@ -30,34 +30,69 @@ export class MissingColumnError extends Error {
 /** Rows looked at to choose a column or take samples: enough to be representative, cheap on any file. */
 const SAMPLE_ROWS = 1000;
 
-const WORD = /\p{L}{2,}/gu;
+/** A word: two or more letters, not part of a token with digits or underscores (`R_2YPOQ602ER1` is an id). */
+const WORD = /(?<![\p{L}\p{N}_])\p{L}{2,}(?![\p{L}\p{N}_])/gu;
+
+/** What joins the choices of a checkbox question in a cell (Google Forms: ", "; others: ";"). */
+const CHOICES = /[,;]\s+/;
+
+/** A cell that holds JSON (a nested array from a JSON file, a Qualtrics import id): not free text. */
+const JSON_CELL = /^\s*[[{]/;
 
 /**
- * The column the text most likely is in, which the column quick pick preselects: the one with the most words per row
- * on average (runs of two or more letters), so that ids, hashes, numbers and timestamps lose to prose even when they
- * are long; ties go to the longer mean length. Undefined for a table without columns.
+ * The column the text most likely is in, which the column quick pick preselects: the one with the most distinct free
+ * text, counted as the words (runs of two or more letters) of its distinct values, so that ids, hashes, numbers and
+ * timestamps lose to prose even when they are long, and a choice column's few canned answers count once (a checkbox
+ * question's cells are cut at ", " first, so that each choice counts once however it is combined). A column in
+ * which one value of four or more words fills more than half the cells, and three or more of them (an informed-consent
+ * text, a canned choice), is never chosen while another column has words. Ties go to the longer mean length.
+ * Undefined for a table without columns.
  */
 export function chooseTextColumn(table: Table): string | undefined {
   const rows = table.rows.slice(0, SAMPLE_ROWS);
   let best: string | undefined;
-  let bestWords = -1;
-  let bestLength = -1;
+  let bestRank = [-1, -1, -1];
   for (const column of table.columns) {
-    let words = 0;
+    const counts = new Map<string, number>();
+    let filled = 0;
     let length = 0;
     for (const row of rows) {
-      const value = row.cells[column];
+      const value = Object.hasOwn(row.cells, column) ? row.cells[column].trim() : "";
       if (!value) continue;
+      filled++;
       length += value.length;
-      words += value.match(WORD)?.length ?? 0;
+      counts.set(value, (counts.get(value) ?? 0) + 1);
     }
-    if (words > bestWords || (words === bestWords && length > bestLength)) {
+    let repeated = false;
+    const parts = new Set<string>();
+    for (const [value, count] of counts) {
+      if (JSON_CELL.test(value)) continue;
+      if (count >= 3 && count * 2 > filled && (value.match(WORD)?.length ?? 0) >= 4) repeated = true;
+      // A checkbox question's cells join its choices with ", ": each choice counts once, however it is combined.
+      for (const part of value.split(CHOICES)) parts.add(part.trim().toLowerCase());
+    }
+    let words = 0;
+    for (const part of parts) words += part.match(WORD)?.length ?? 0;
+    // Compared in order: not a repeated text, distinct words, total length.
+    const rank = [repeated ? 0 : 1, words, length];
+    const better = rank[0] !== bestRank[0] ? rank[0] > bestRank[0] : rank[1] !== bestRank[1] ? rank[1] > bestRank[1] : rank[2] > bestRank[2];
+    if (better) {
       best = column;
-      bestWords = words;
-      bestLength = length;
+      bestRank = rank;
     }
   }
   return best;
+}
+
+/**
+ * The columns a name given by a person stands for: the column with that id, else those whose question text (a survey
+ * export's, see Table.questions) is that text, compared without case and runs of white space. Empty when none.
+ */
+export function columnsNamed(table: Table, name: string): string[] {
+  if (table.columns.includes(name)) return [name];
+  const wanted = name.replace(/\s+/g, " ").trim().toLowerCase();
+  if (wanted === "" || !table.questions) return [];
+  return table.columns.filter((column) => table.questions?.get(column)?.toLowerCase() === wanted);
 }
 
 /**
@@ -69,7 +104,7 @@ export function sampleValues(table: Table, column: string, n = 3, maxLength = 80
   const seen = new Set<string>();
   for (const row of table.rows) {
     if (out.length >= n) break;
-    const value = row.cells[column]?.trim();
+    const value = Object.hasOwn(row.cells, column) ? row.cells[column].trim() : "";
     if (!value || seen.has(value)) continue;
     seen.add(value);
     const flat = value.replace(/\s+/g, " ");

@@ -1,6 +1,7 @@
 /**
  * Bytes -> text for tabular sources. Spreadsheet programs write "Unicode text" as UTF-16LE with a byte order mark; other
- * tools write UTF-8 with or without one. Pure: uses only the platform's TextDecoder, so it runs in a web worker too.
+ * tools write UTF-8 with or without one; spreadsheets on Windows write "CSV" in Windows-1252. Pure: the platform's
+ * TextDecoder and a table of our own, so it runs in a web worker too.
  */
 
 /** The encodings `decodeText` reads. */
@@ -55,10 +56,10 @@ function utf8(bytes: Uint8Array, bom: boolean): DecodedText {
   } catch {
     const at = firstInvalidUtf8(bytes);
     return {
-      text: new TextDecoder("windows-1252").decode(bytes),
+      text: decodeWindows1252(bytes),
       encoding: "windows-1252",
       bom: false,
-      note: `Read as Windows-1252: the bytes are not valid UTF-8 (first bad byte at offset ${at}).`,
+      note: `Read as Windows-1252 (Latin-1 read the same way): the bytes are not valid UTF-8 (first bad byte at offset ${at}).`,
     };
   }
 }
@@ -93,4 +94,36 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
     i += extra + 1;
   }
   return i;
+}
+
+/**
+ * Windows-1252's bytes 0x80-0x9F as the WHATWG Encoding Standard maps them (index-windows-1252); the five bytes it
+ * leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) map to the C1 code point of the same value, as WHATWG does. Every
+ * other byte is its own code point (ASCII, and 0xA0-0xFF as in Latin-1).
+ */
+const WINDOWS_1252_HIGH = [
+  0x20ac, 0x0081, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008d, 0x017d, 0x008f,
+  0x0090, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x009d, 0x017e, 0x0178,
+];
+
+/** Characters decoded per String.fromCharCode call: well under any engine's argument limit. */
+const DECODE_CHUNK = 8192;
+
+/**
+ * Decodes Windows-1252 (and Latin-1, which WHATWG reads as Windows-1252) by table. Not through
+ * `TextDecoder("windows-1252")`: Node 20 decodes 0x80-0x9F there as Latin-1 (C1 control characters, "15€" read as
+ * "15\x80"), a regression fixed in later releases; package.json allows Node 20.19.
+ */
+export function decodeWindows1252(bytes: Uint8Array): string {
+  const parts: string[] = [];
+  const units = new Uint16Array(Math.min(bytes.length, DECODE_CHUNK));
+  for (let from = 0; from < bytes.length; from += DECODE_CHUNK) {
+    const n = Math.min(DECODE_CHUNK, bytes.length - from);
+    for (let i = 0; i < n; i++) {
+      const b = bytes[from + i];
+      units[i] = b >= 0x80 && b < 0xa0 ? WINDOWS_1252_HIGH[b - 0x80] : b;
+    }
+    parts.push(String.fromCharCode(...units.subarray(0, n)));
+  }
+  return parts.join("");
 }

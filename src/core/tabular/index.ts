@@ -1,28 +1,34 @@
 /**
- * Tabular sources (CSV, TSV, JSON Lines, JSON arrays of objects): text in, rows with exact offsets out. Pure: no
+ * Tabular sources (CSV, TSV, JSON Lines, JSON arrays of objects or objects holding them): text in, rows with exact offsets out. Pure: no
  * `vscode`, no file system, no `node:` import, so the extension host, the CLI and a web worker share it. Callers read
  * the file, `decodeText` its bytes, `parseTable` the text, then `textUnits` the chosen column.
  */
 import { parseDelimited } from "./csv";
-import { parseJsonArray, parseJsonLines } from "./json";
+import { parseJsonDocument, parseJsonLines } from "./json";
+import { recogniseSurvey } from "./survey";
 import type { ParseOptions, Table, TableFormat } from "./table";
 
-export { decodeText, type DecodedText, type TextEncodingName } from "./decode";
+export { decodeText, decodeWindows1252, type DecodedText, type TextEncodingName } from "./decode";
 export { detectDelimiter, DELIMITER_CANDIDATES } from "./csv";
-export { chooseTextColumn, sampleValues, textUnits, MissingColumnError, type TextUnit } from "./columns";
+export { chooseTextColumn, columnsNamed, sampleValues, textUnits, MissingColumnError, type TextUnit } from "./columns";
 export type { CellSpan, ParseOptions, Problem, Row, Span, Table, TableFormat } from "./table";
 
 /**
- * Parses a tabular text. Never throws on bad input: what could not be read is in `problems`, each naming its line,
+ * Parses a tabular text. Survey exports' extra header rows (Qualtrics, SurveyMonkey) are recognised and kept out of
+ * the rows, their question text in `questions`. Never throws on bad input: what could not be read is in `problems`, each naming its line,
  * and every readable row is in `rows`. A text with no header row (or no JSON objects) gives no columns and a problem.
  */
 export function parseTable(text: string, options: ParseOptions): Table {
+  if (options.format === "xlsx") {
+    const problems = [{ line: 1, message: "Line 1: an Excel workbook is read from its bytes (readWorkbook), not from text." }];
+    return { format: "xlsx", columns: [], rows: [], problems, delimiter: "", notes: [] };
+  }
   const table =
     options.format === "jsonl"
       ? parseJsonLines(text)
       : options.format === "json"
-        ? parseJsonArray(text)
-        : parseDelimited(text, options.format, options.delimiter);
+        ? parseJsonDocument(text, options.records)
+        : recogniseSurvey(parseDelimited(text, options.format, options.delimiter));
   if (table.columns.length === 0 && !table.problems.some((p) => p.line === 1)) {
     table.problems.push({ line: 1, message: "Line 1: the file holds no header row or objects; nothing to read." });
   }
@@ -30,9 +36,9 @@ export function parseTable(text: string, options: ParseOptions): Table {
 }
 
 /** File name endings of tabular sources and the format each implies. */
-export const TABLE_EXTENSIONS: Readonly<Record<string, TableFormat>> = { csv: "csv", tsv: "tsv", tab: "tsv", jsonl: "jsonl", ndjson: "jsonl", json: "json" };
+export const TABLE_EXTENSIONS: Readonly<Record<string, TableFormat>> = { csv: "csv", tsv: "tsv", tab: "tsv", jsonl: "jsonl", ndjson: "jsonl", json: "json", xlsx: "xlsx" };
 
-/** The tabular format a file name implies, or undefined: `.csv`, `.tsv`/`.tab`, `.jsonl`/`.ndjson`, `.json`. */
+/** The tabular format a file name implies, or undefined: `.csv`, `.tsv`/`.tab`, `.jsonl`/`.ndjson`, `.json`, `.xlsx`. */
 export function tableFormatOf(path: string): TableFormat | undefined {
   const ext = /\.([^./\\]+)$/.exec(path)?.[1]?.toLowerCase();
   return ext !== undefined && Object.hasOwn(TABLE_EXTENSIONS, ext) ? TABLE_EXTENSIONS[ext] : undefined;

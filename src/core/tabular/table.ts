@@ -18,13 +18,14 @@ export interface Row extends Span {
   endLine: number;
   /**
    * Cell values by column name. A column the row has no cell for (a short CSV row, a JSON object without the key) is
-   * absent, so it can be told from an empty cell.
+   * absent, so it can be told from an empty cell. A null-prototype object (a column may be named `__proto__` or
+   * `constructor`): read it with `Object.hasOwn`, never with `in` or a bare `cells[name]` on a copy.
    */
   cells: Record<string, string>;
   /**
    * Where each cell's source is: for CSV the field as written, quotes included; for JSON the value token (a string
    * with its quotes). `text.slice(span.start, span.end)` is the source. A line break inside a quoted cell makes the
-   * span cover several lines.
+   * span cover several lines. A null-prototype object, like `cells`.
    */
   spans: Record<string, CellSpan>;
 }
@@ -42,8 +43,11 @@ export interface Problem {
   message: string;
 }
 
-/** The formats `parseTable` reads. */
-export type TableFormat = "csv" | "tsv" | "jsonl" | "json";
+/**
+ * The tabular formats: `parseTable` reads the text ones; "xlsx" (an Excel workbook) is read from its bytes by
+ * `readWorkbook` (xlsx.ts), whose rows' `line` is the spreadsheet row number and whose spans are empty.
+ */
+export type TableFormat = "csv" | "tsv" | "jsonl" | "json" | "xlsx";
 
 /** A parsed table. */
 export interface Table {
@@ -57,6 +61,16 @@ export interface Table {
   delimiter: string;
   /** What was done without being a problem (delimiter detected, byte order mark skipped). */
   notes: string[];
+  /**
+   * Of `notes`, those a reader must be told even when not asking for details, once per file: how the rows were found
+   * (the array read in a JSON object; survey header rows that are not data).
+   */
+  notices?: string[];
+  /**
+   * Each column's question text, where the file holds one apart from the column's id (a Qualtrics or SurveyMonkey
+   * export's second header row). A Map: column names are data.
+   */
+  questions?: Map<string, string>;
 }
 
 /** How `parseTable` reads a text. */
@@ -64,4 +78,9 @@ export interface ParseOptions {
   format: TableFormat;
   /** CSV/TSV field delimiter; detected among `,` `;` and tab when absent (TSV: tab). */
   delimiter?: string;
+  /**
+   * JSON: the dotted path of the array whose objects are the rows, in a file holding a JSON object ("reviews",
+   * "data.items"; through an array of objects, each one's: "places.reviews"). Absent: the largest array of objects.
+   */
+  records?: string;
 }

@@ -14,12 +14,16 @@ export interface TableSummary {
   columns: string[];
   /** A few distinct values per column, each cut short, for the column pick. */
   samples: Record<string, string[]>;
-  /** The column chooseTextColumn suggests (most words per row). */
+  /** The column chooseTextColumn suggests (most distinct free text). */
   suggested?: string;
+  /** Each column's question text, in a survey export that has one (see Table.questions). */
+  questions?: Map<string, string>;
   /** Data rows read. */
   rows: number;
   /** What was done without being a problem (delimiter detected, byte order mark skipped). */
   notes: string[];
+  /** Of `notes`, those to tell the person choosing (survey header rows left out, the array read in a JSON object). */
+  notices?: string[];
 }
 
 /** Sample values shown per column, and their length. */
@@ -33,8 +37,10 @@ export function summarizeTable(table: Table): TableSummary {
     columns: [...table.columns],
     samples: Object.fromEntries(table.columns.map((column) => [column, sampleValues(table, column, SAMPLES, SAMPLE_LENGTH)])),
     suggested: chooseTextColumn(table),
+    ...(table.questions && { questions: new Map(table.questions) }),
     rows: table.rows.length,
     notes: [...table.notes],
+    ...(table.notices && { notices: [...table.notices] }),
   };
 }
 

@@ -30,6 +30,8 @@ export interface ReadRequest {
    * thread). Absent: only empty cells are left out.
    */
   rules?: RuleSettings;
+  /** An Excel workbook's sheet (format "xlsx", from `bytes`): its name or 1-based position; the first when absent. */
+  sheet?: string;
 }
 
 export type TableRequest =

@@ -7,6 +7,7 @@ import { notScored } from "../../core/judge";
 import { lineAt } from "../../core/lines";
 import type { NotScored, NotScoredReason } from "../../core/notScored";
 import type { Unit } from "../../core/types";
+import { nullProto } from "../../core/own";
 import type { FieldsText, SliceReasons, UnitSlice } from "./protocol";
 
 /** Units `from` to `to` (exclusive) of `units` as a slice; `lines` has two entries per unit, `lineStarts` is the text's. */
@@ -127,9 +128,12 @@ export class RowFields {
     return decoder.decode(bytes.subarray(unit > 0 ? ends[unit - 1] : 0, ends[unit]));
   }
 
-  /** Unit `i`'s fields, parsed (a new object each time), or undefined past the end. */
+  /**
+   * Unit `i`'s fields, parsed (a new object each time), or undefined past the end. A null-prototype object: a field
+   * named `constructor` that the row lacks reads undefined, not Object's function.
+   */
   get(i: number): Record<string, string> | undefined {
-    return Number.isInteger(i) && i >= 0 && i < this.length ? (JSON.parse(this.json(i)) as Record<string, string>) : undefined;
+    return Number.isInteger(i) && i >= 0 && i < this.length ? nullProto(JSON.parse(this.json(i)) as Record<string, string>) : undefined;
   }
 
   /** The fields of the units at `indices`, in that order (a selection's units, the visible ones). */

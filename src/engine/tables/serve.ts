@@ -1,7 +1,8 @@
 /**
  * The table worker's message handling, shared by its two shells: worker.ts (a worker_threads worker, desktop) and
- * src/web/tableWorker.ts (a Web Worker, VS Code for the Web). Parses CSV/TSV/JSON Lines/JSON arrays off the extension
- * host's main thread (a 15,000-row CSV takes about half a second) and sends the text column's units back in slices.
+ * src/web/tableWorker.ts (a Web Worker, VS Code for the Web). Parses CSV/TSV/JSON Lines/JSON arrays (and reads Excel
+ * workbooks) off the extension host's main thread (a 15,000-row CSV takes about half a second) and sends the text
+ * column's units back in slices.
  * Keeps the last table per key, so choosing the column and then scoring it parses the file once. No Node API here.
  */
 import { messageOf } from "../../core/errors";
@@ -11,6 +12,7 @@ import { decodeTabular } from "../../core/files";
 import { lineStarts } from "../../core/lines";
 import { decodeText, parseTable, type Table } from "../../core/tabular";
 import { rowUnits, summarizeTable } from "../../core/tabular/units";
+import { readWorkbook } from "../../core/tabular/xlsx";
 import type { ReadRequest, TableRequest, TableResponse, UnitSlice } from "./protocol";
 import { packFields, packReasons, packSlice, sliceTransfer } from "./rows";
 
@@ -76,15 +78,24 @@ export function serveTables({ post, readFile, detect: detector = detectLanguage 
       }
       return;
     }
+    const fail = (error: unknown) =>
+      post({ id: request.id, type: "error", error: messageOf(error), stale: error instanceof StaleError, needsText: error instanceof NeedsTextError });
+    // A workbook is read from its bytes, asynchronously (core/tabular/xlsx.ts); other requests are served meanwhile.
+    if (request.format === "xlsx" && "bytes" in request.source) {
+      readWorkbook(request.source.bytes, { sheet: request.sheet })
+        .then((table) => read(request, keep(request, "", table)))
+        .catch(fail);
+      return;
+    }
     try {
       read(request);
     } catch (error) {
-      post({ id: request.id, type: "error", error: messageOf(error), stale: error instanceof StaleError, needsText: error instanceof NeedsTextError });
+      fail(error);
     }
   };
 
-  function read(request: ReadRequest): void {
-    const kept = tableOf(request);
+  function read(request: ReadRequest, workbook?: Kept): void {
+    const kept = workbook ?? tableOf(request);
     const { table } = kept;
     const summary = summarizeTable(table);
     const present = request.column !== undefined && table.columns.includes(request.column);
@@ -164,7 +175,12 @@ export function serveTables({ post, readFile, detect: detector = detectLanguage 
       kept.version = version;
       return kept;
     }
-    const parsed: Kept = { text, version, format, table: parseTable(text, { format }) };
+    return keep({ key, version, format }, text, parseTable(text, { format }));
+  }
+
+  /** Keeps a parsed table for its key (a workbook's with no text), dropping the one used longest ago past KEPT. */
+  function keep({ key, version, format }: Pick<ReadRequest, "key" | "version" | "format">, text: string, table: Table): Kept {
+    const parsed: Kept = { text, version, format, table };
     tables.delete(key);
     tables.set(key, parsed);
     // A Map iterates in insertion order: the first key is the one used longest ago.

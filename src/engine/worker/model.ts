@@ -5,6 +5,8 @@
  * overlapping windows for texts longer than the model's input.
  */
 import { ModelError, messageOf } from "../../core/errors";
+import { modelLanguagesOf } from "../../core/language/modelLanguages";
+import { engineThreads } from "../../core/settings";
 import type { Classification } from "../../core/types";
 import type { Explanation, ModelInfo, ModelSpec } from "../protocol";
 import { classificationsOf, type ScoreColumns } from "../scores";
@@ -55,7 +57,8 @@ export class SentimentModel {
     const graph: GraphSpec = {
       dir: spec.dir,
       name: onnxName,
-      intraOpThreads: spec.intraOpThreads ?? 0,
+      // Checked again here, whoever sent the spec: a count onnxruntime would start unchecked (issue 24).
+      intraOpThreads: engineThreads(spec.intraOpThreads),
       kernels: kernels?.kernels ?? "u8s8",
       padId: tokenizer.padId,
       classes: labels.length,
@@ -88,6 +91,8 @@ export class SentimentModel {
       backend: backend.name,
       kernels: kernels?.kernels ?? "fp32",
       kernelsReason: kernels ? describeKernels(kernels) : "fp32 graph",
+      // The languages the model reads, when config.json declares them (absent: English only).
+      ...languagesOf(config),
     };
     const model = new SentimentModel(info, tokenizer, new GraphRunner(session, graph, onnxFile), graph);
     try {
@@ -167,6 +172,12 @@ export class SentimentModel {
   runRows(rows: readonly number[][]): Promise<number[][]> {
     return this.runner.runRows(rows);
   }
+}
+
+/** `{ languages }` when config.json declares the languages the model reads, else nothing (English only). */
+function languagesOf(config: Record<string, unknown>): Pick<ModelInfo, "languages"> {
+  const languages = modelLanguagesOf(config);
+  return languages ? { languages } : {};
 }
 
 /** Labels in class order, from config.json's id2label. */

@@ -12,6 +12,7 @@ import { GraphRunner, SentimentModel } from "./model";
 import { lowerOwnPriority } from "./priority";
 import { Scheduler } from "./scheduler";
 import { createWasmBackend } from "./wasmBackend";
+import { engineThreads } from "../../core/settings";
 
 const port = parentPort;
 if (!port) throw new Error("worker.js runs only as a worker thread");
@@ -33,7 +34,7 @@ function loadNative(): Promise<InferenceBackend | Error> {
 /** The backend a load asks for, and why it is that one. */
 async function backendFor(spec: ModelSpec): Promise<{ backend: InferenceBackend; runtime: "native" | "wasm"; reason: string }> {
   const choice = spec.backend ?? "auto";
-  const wasm = () => createWasmBackend({ wasmDir: spec.wasmDir, threads: spec.intraOpThreads ?? 0 });
+  const wasm = () => createWasmBackend({ wasmDir: spec.wasmDir, threads: engineThreads(spec.intraOpThreads) });
   if (choice === "wasm") return { backend: wasm(), runtime: "wasm", reason: "backend set to wasm" };
   const loaded = await loadNative();
   if (choice === "native") {

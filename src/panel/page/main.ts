@@ -23,6 +23,7 @@ import { OVERALL_THRESHOLD, countsOf, formatPercent, formatSigned, histogramOf, 
 import { renderArc, renderHistogram } from "./charts";
 import { capitalized, count, html, plural, svg } from "./dom";
 import { VirtualList } from "./virtualList";
+import { ownValue } from "../../core/own";
 
 declare function acquireVsCodeApi(): { postMessage(message: unknown): void; getState(): unknown; setState(state: unknown): void };
 
@@ -567,7 +568,7 @@ function renderRow(position: number): HTMLElement {
   const { unit } = entry;
   const where = model!.kind === "folder" ? `${entry.fileName} ${lineLabel(unit)}` : lineLabel(unit);
   const by = groupBy();
-  const field = by?.kind === "column" ? unit.fields?.[by.column] : undefined;
+  const field = by?.kind === "column" ? ownValue(unit.fields, by.column) : undefined;
   const text = html("span", { className: "text" });
   if (state.theme && v.index) {
     for (const piece of highlightPieces(unit.text, v.matches(entry.index, state.theme))) {
