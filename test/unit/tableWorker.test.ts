@@ -213,9 +213,9 @@ describe("the table worker: rows not scored (issue 22)", () => {
       assert.equal(read.notScored.fields.length, read.notScored.units.length);
       const first = read.notScored.units[0];
       assert.equal(text.slice(first.start, first.end), "NA");
-      assert.deepEqual(read.notScored.fields.get(0), { id: "1", nps: "2", group: "Detractor" });
+      assert.deepEqual({ ...read.notScored.fields.get(0) }, { id: "1", nps: "2", group: "Detractor" });
       assert.equal(read.notScored.positions[0], 1, "row 1 of the data is the editor's line 1 (0-based)");
-      assert.deepEqual(read.fields.get(0), { id: "18", nps: "10", group: "Promoter" }, "the first row to score");
+      assert.deepEqual({ ...read.fields.get(0) }, { id: "18", nps: "10", group: "Promoter" }, "the first row to score");
       // An empty cell is placed inside its quotes.
       const empty = read.notScored.units[read.notScored.reasons.findIndex((why) => why.reason === "empty")];
       assert.equal(text.slice(empty.start - 1, empty.end + 1), '""');
