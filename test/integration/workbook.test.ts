@@ -69,7 +69,7 @@ describe("Excel workbooks through Analyze Feedback File… in a real VS Code", (
     assert.equal(scored.textColumn, "Comment");
     assert.deepEqual(scored.units.map((unit) => unit.startLine), [2, 3, 5], "each row by its spreadsheet row number");
     assert.deepEqual(scored.units.map((unit) => unit.text), ["The staff were friendly and the checkout was quick.", "Terrible service, nobody answered my emails.", "Great value for money!"]);
-    assert.deepEqual(scored.units[1].fields, { Respondent: "102", Store: "South" });
+    assert.deepEqual({ ...scored.units[1].fields }, { Respondent: "102", Store: "South" }, "a row's fields (a null-prototype object)");
     assert.ok(scored.units.every((unit) => ["positive", "neutral", "negative"].includes(unit.polarity)));
 
     // The panel shows the run: its page was sent the workbook's rows.
