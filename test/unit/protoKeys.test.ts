@@ -66,7 +66,7 @@ describe("keys named like Object.prototype's, end to end (issue 24)", () => {
       ["", "", "", ""],
     ]);
     const csv = renderReport(model(), "csv", {});
-    assert.match(csv, /^three\.csv,1,1,POSITIVE,0\.9,positive,I love it,x,y,z,$/m);
+    assert.match(csv, /^three\.csv,1,1,POSITIVE,0\.9,positive,,,I love it,x,y,z,$/m);
     const markdown = renderReport(model(), "markdown", {});
     assert.doesNotMatch(markdown, /function|\[object Object\]|native code/);
     const json = JSON.parse(renderReport(model(), "json", {})) as { units: { fields?: Record<string, string> }[] };
