@@ -30,6 +30,8 @@ export interface Settings {
   "engine.threads": number;
   /** Which runtime scores: native where it loads (auto), native only, or WebAssembly. */
   "engine.backend": BackendChoice;
+  /** Megabytes the engine may grow by before it stops and releases its model (0: no budget). */
+  "engine.memoryBudgetMb": number;
   /** A model folder chosen by the user; empty for the bundled one. */
   modelPath: string;
   /** Label name -> polarity for labels whose names do not say it. */
@@ -57,6 +59,7 @@ const DEFAULTS: Settings = {
   "diagnostics.enabled": false,
   "engine.threads": 0,
   "engine.backend": "auto",
+  "engine.memoryBudgetMb": 1536,
   modelPath: "",
   labelMap: {},
   "feedback.missingMarkers": [...DEFAULT_MISSING_MARKERS],
@@ -68,7 +71,7 @@ const DEFAULTS: Settings = {
  * Settings that cost resources (threads, memory, a model's files, the runtime): in an untrusted workspace only the
  * user's own settings count, never the workspace's (which could start 20,000 threads or load files it ships).
  */
-const TRUSTED_ONLY: readonly (keyof Settings)[] = ["engine.threads", "engine.backend", "live.maxDocumentSize", "modelPath"];
+const TRUSTED_ONLY: readonly (keyof Settings)[] = ["engine.threads", "engine.backend", "engine.memoryBudgetMb", "live.maxDocumentSize", "modelPath"];
 
 /** Invalid values already warned about (key and value), so each is told once, not on every read. */
 const warned = new Set<string>();

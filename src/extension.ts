@@ -23,6 +23,7 @@ import { SentimentStatusBar } from "./editor/statusBar";
 import { openDocument } from "./editor/documents";
 import { CHOOSE_COLUMN_NOTE, TabularSources, type ColumnPick } from "./editor/tables";
 import { EngineClient, type EngineThread } from "./engine/client";
+import { writeStatsEvery } from "./engine/statsFile";
 import { TableClient, type TableThread } from "./engine/tables/client";
 import type { BackendChoice, ModelInfo, ModelSpec } from "./engine/protocol";
 import { downloadModel } from "./models/download";
@@ -94,6 +95,8 @@ export interface Host {
   backend?: BackendChoice;
   /** How the full model is downloaded and installed here (into the extension's global storage). */
   download: ModelDownloader;
+  /** Writes the host's counters for the soak's watchdog (Node, with INLINE_SENTIMENT_STATS_DIR set); returns a stop. */
+  writeStats?: (read: () => unknown) => () => void;
 }
 
 export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
@@ -102,6 +105,7 @@ export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
   return activateOn(context, {
     engine: context.asAbsolutePath("dist/worker.js"),
     tableWorker: context.asAbsolutePath("dist/tableWorker.js"),
+    writeStats: (read) => writeStatsEvery("host.json", read),
     locate: (modelPath) => locateModel(context.extensionPath, modelPath, process.env, downloads),
     download: async (manifest, options) => (await downloadModel({ manifest, dest, ...options })).dest,
   });
@@ -112,7 +116,8 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
   let settings = readSettings();
   const locate = () => host.locate(settings.modelPath);
   const specOf = (model: LocatedModel) => modelSpec(model, host.backend ? { ...settings, "engine.backend": host.backend } : settings);
-  const engine = new EngineClient(host.engine, specOf(locate()));
+  const budgetOf = (mb: number) => (mb > 0 ? { budgetBytes: mb * 2 ** 20 } : undefined);
+  const engine = new EngineClient(host.engine, specOf(locate()), budgetOf(settings["engine.memoryBudgetMb"]));
   const tableClient = new TableClient(host.tableWorker);
   const tables = new TabularSources(context.workspaceState, tableClient);
   const analysis = new AnalysisService(engine, settings.neutralThreshold, settings.granularity, settings.labelMap, tables);
@@ -130,6 +135,12 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
     toldOfCrash = true;
     const outcome = retried ? "It was restarted and the paragraphs it was scoring were sent again." : "It will restart on the next analysis.";
     void vscode.window.showWarningMessage(`Inline Sentiment: ${message}. ${outcome}`);
+  };
+  let toldOfBudget = false;
+  engine.onMemoryBudget = (message) => {
+    if (toldOfBudget) return;
+    toldOfBudget = true;
+    void vscode.window.showWarningMessage(`Inline Sentiment: ${message}.`);
   };
   const live = new LiveScheduler(analysis, () => settings, (uri, note) => statusBar.setNote(uri, note), reportError, tables, switches);
   const reanalyseAll = () => {
@@ -235,9 +246,12 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
       }
       if (affects(event, "live.enabled") || affects(event, "live.languages") || affects(event, "live.maxDocumentSize")) scheduleVisible(0);
       if (affects(event, "modelPath") || affects(event, "engine.threads") || affects(event, "engine.backend")) void useModel(locate());
+      if (affects(event, "engine.memoryBudgetMb")) engine.setMemoryBudget(budgetOf(settings["engine.memoryBudgetMb"]));
     }),
   );
   scheduleVisible(0);
+  const stopStats = host.writeStats?.(() => ({ analysis: analysis.counters(), engine: engine.counters(), liveWaiting: live.waiting }));
+  if (stopStats) context.subscriptions.push({ dispose: stopStats });
 
   return {
     whenIdle: () => analysis.whenIdle(),

@@ -34,6 +34,7 @@ export const SETTING_RULES = {
   "diagnostics.enabled": { type: "boolean" },
   "engine.threads": { type: "number", min: 0, max: MAX_THREADS, integer: true },
   "engine.backend": { type: "enum", values: ["auto", "native", "wasm"] },
+  "engine.memoryBudgetMb": { type: "number", min: 0, max: Number.MAX_SAFE_INTEGER, integer: true },
   modelPath: { type: "string" },
   labelMap: { type: "labelMap" },
   "feedback.missingMarkers": { type: "strings" },

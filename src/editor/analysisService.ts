@@ -88,11 +88,15 @@ export interface Progress {
 /** Texts remembered per model: enough for a few large documents, small in memory (a result is ~200 bytes). */
 const CACHE_ENTRIES = 50_000;
 const EXPLANATION_ENTRIES = 500;
+/** Characters of text the caches keep as keys, at most (a 1 MB paragraph is one entry, not 1/50,000 of the bound). */
+const CACHE_CHARS = 32 * 1024 * 1024;
+const EXPLANATION_CHARS = 4 * 1024 * 1024;
+const textLength = (text: string) => text.length;
 
 export class AnalysisService implements vscode.Disposable {
   private readonly results = new Map<string, DocumentResults>();
-  private readonly cache = new LruCache<string, Classification>(CACHE_ENTRIES);
-  private readonly explanations = new LruCache<string, Explanation>(EXPLANATION_ENTRIES);
+  private readonly cache = new LruCache<string, Classification>(CACHE_ENTRIES, textLength, CACHE_CHARS);
+  private readonly explanations = new LruCache<string, Explanation>(EXPLANATION_ENTRIES, textLength, EXPLANATION_CHARS);
   /**
    * The latest run per document. Starting a new run, cancelling or closing aborts the previous one: it stops at its
    * next await and its queued model work is cancelled.
@@ -496,6 +500,14 @@ export class AnalysisService implements vscode.Disposable {
       this.cache.delete(text);
       this.explanations.delete(text);
     }
+  }
+
+  /** What the service holds now, for the soak's watchdog (scripts/soak.mjs). */
+  counters(): Record<string, number> {
+    let units = 0;
+    for (const result of this.results.values()) units += result.units.length;
+    const { results, controllers, segmenters, cache, explanations, inFlight } = this;
+    return { results: results.size, units, controllers: controllers.size, segmenters: segmenters.size, cache: cache.size, explanations: explanations.size, inFlight, idleWaiters: this.idleWaiters.length };
   }
 
   /** Marks work that is scheduled but not started (a debounce), so whenIdle waits for it. */

@@ -92,6 +92,11 @@ export class LiveScheduler implements vscode.Disposable {
     this.pending.set(key, { timer, release });
   }
 
+  /** Documents whose debounce is running. */
+  get waiting(): number {
+    return this.pending.size;
+  }
+
   cancel(uri: vscode.Uri): void {
     const key = uri.toString();
     const pending = this.pending.get(key);

@@ -47,6 +47,25 @@ const IN_FLIGHT = 4;
 const CLOSE_TIMEOUT_MS = 30_000;
 /** Sends of one request: the first, and one retry on a restarted worker. */
 const MAX_ATTEMPTS = 2;
+/**
+ * Requests a client holds unanswered at once (docs/RELIABILITY.md "Bounds"). Each classify call has at most IN_FLIGHT
+ * chunks out, so only hundreds of callers at once reach it; a request past it is refused with a message.
+ */
+export const MAX_PENDING = 2_048;
+/** How often the engine's memory is looked at while its worker runs. */
+const MEMORY_CHECK_MS = 2_000;
+
+/**
+ * The engine's memory budget: `budgetBytes` of growth of the process's resident memory since the worker started (what
+ * the worker, its sessions and its helpers hold: native memory of onnxruntime is not told apart by thread). Past it the
+ * engine stops, releases its sessions, rejects what waits with the reason, and starts again on the next request.
+ * `rss` reads the process's resident memory (default process.memoryUsage.rss, where there is one: not on the web).
+ */
+export interface MemoryBudget {
+  budgetBytes: number;
+  rss?: () => number;
+  everyMs?: number;
+}
 
 export type Priority = keyof typeof PRIORITY;
 
@@ -54,6 +73,18 @@ export class CancelledError extends Error {
   constructor() {
     super("cancelled");
     this.name = "CancelledError";
+  }
+}
+
+/**
+ * What waited when the engine stopped past its memory budget: cancelled (callers treat it as a CancelledError), with
+ * the reason as its message; the user is told once, through onMemoryBudget.
+ */
+export class EngineStoppedError extends CancelledError {
+  constructor(message: string) {
+    super();
+    this.message = message;
+    this.name = "EngineStoppedError";
   }
 }
 
@@ -71,21 +102,53 @@ export class EngineClient {
   restarts = 0;
   /** Called when the worker died; `retried` says whether its pending requests were sent again. */
   onCrash: ((message: string, retried: boolean) => void) | undefined;
+  /** Called when the engine stopped because it went past its memory budget (the message says so and what happens). */
+  onMemoryBudget: ((message: string) => void) | undefined;
+  /** Times the engine stopped for its memory budget. */
+  budgetStops = 0;
+  /** Requests refused because MAX_PENDING were unanswered. */
+  refused = 0;
 
   /** `startWorker`: the worker script's path (a worker_threads Worker), or a function that starts the engine's thread. */
   constructor(
     private readonly startWorker: string | (() => EngineThread),
     private spec: ModelSpec,
+    private memory?: MemoryBudget,
   ) {}
+
+  /** A new memory budget (a setting changed); undefined turns the watch off. Applies from the next look. */
+  setMemoryBudget(memory: MemoryBudget | undefined): void {
+    this.memory = memory;
+    if (this.worker && memory && !this.memoryTimer) this.watchMemory(this.worker);
+  }
+
+  /**
+   * Wait after a failed load before a request loads the model again: doubled with each failure in a row, at most 60 s
+   * (a broken model folder is not reloaded on every keystroke; setModel, a new choice, always loads at once).
+   */
+  loadRetryMs = 1_000;
+  private loadFailures = 0;
+  private failedLoad: { error: unknown; until: number } | undefined;
 
   /** The loaded model, loading it (and starting the worker) on first use. */
   modelInfo(): Promise<ModelInfo> {
     if (!this.model) {
+      // Within the wait after a failed load, the failure is the answer.
+      if (this.failedLoad && Date.now() < this.failedLoad.until) return Promise.reject(this.failedLoad.error);
       const loading = this.send({ type: "load", spec: this.spec }, PRIORITY.load) as Promise<ModelInfo>;
-      // A failed load is not remembered: the next request tries again (the folder may have been fixed).
-      loading.catch(() => {
-        if (this.model === loading) this.model = undefined;
-      });
+      // A failed load is not remembered for good: a request after the wait tries again (the folder may have been fixed).
+      loading.then(
+        () => {
+          this.loadFailures = 0;
+          this.failedLoad = undefined;
+        },
+        (error: unknown) => {
+          if (this.model === loading) this.model = undefined;
+          if (error instanceof EngineStoppedError) return;
+          this.loadFailures++;
+          this.failedLoad = { error, until: Date.now() + Math.min(60_000, this.loadRetryMs * 2 ** (this.loadFailures - 1)) };
+        },
+      );
       this.model = loading;
     }
     return this.model;
@@ -94,6 +157,8 @@ export class EngineClient {
   /** Switches to another model. If it fails to load, the error is thrown and the previous model stays in use. */
   async setModel(spec: ModelSpec): Promise<ModelInfo> {
     const info = (await this.send({ type: "load", spec }, PRIORITY.load)) as ModelInfo;
+    this.loadFailures = 0;
+    this.failedLoad = undefined;
     this.spec = spec;
     this.model = Promise.resolve(info);
     return info;
@@ -154,6 +219,11 @@ export class EngineClient {
     return this.send({ type: "stats" }, PRIORITY.load) as Promise<EngineStats>;
   }
 
+  /** What the client holds now (for the soak's watchdog and the tests of its bounds). */
+  counters(): { pending: number; textsSent: number; restarts: number; workerRunning: boolean; budgetStops: number; refused: number } {
+    return { pending: this.pending.size, textsSent: this.textsSent, restarts: this.restarts, workerRunning: this.worker !== undefined, budgetStops: this.budgetStops, refused: this.refused };
+  }
+
   /** Stops the worker as a crash would: pending requests are sent again to a new worker. */
   async restart(): Promise<void> {
     await this.worker?.terminate();
@@ -168,6 +238,7 @@ export class EngineClient {
   dispose(): Promise<void> {
     if (this.disposed) return this.closed;
     this.disposed = true;
+    clearInterval(this.memoryTimer);
     this.rejectAll(new Error("the sentiment engine was shut down"));
     const worker = this.worker;
     this.worker = undefined;
@@ -207,6 +278,10 @@ export class EngineClient {
 
   private send(body: RequestBody, priority: number, ids?: number[]): Promise<unknown> {
     if (this.disposed) return Promise.reject(new Error("the sentiment engine was shut down"));
+    if (this.pending.size >= MAX_PENDING && body.type !== "load") {
+      this.refused++;
+      return Promise.reject(new Error(`the sentiment engine is busy: ${this.pending.size.toLocaleString("en")} requests are waiting (at most ${MAX_PENDING.toLocaleString("en")}); try again when they are done`));
+    }
     const id = this.nextId++;
     ids?.push(id);
     return new Promise((resolve, reject) => {
@@ -238,7 +313,50 @@ export class EngineClient {
     worker.on("error", (error) => this.crashed(worker, `the sentiment engine failed: ${error.message}`));
     worker.on("exit", (code) => this.crashed(worker, `the sentiment engine stopped (exit code ${code})`));
     this.worker = worker;
+    this.watchMemory(worker);
     return worker;
+  }
+
+  private memoryTimer: ReturnType<typeof setInterval> | undefined;
+
+  /** Looks at the engine's memory every few seconds while `worker` is the engine's (see MemoryBudget). */
+  private watchMemory(worker: EngineThread): void {
+    clearInterval(this.memoryTimer);
+    this.memoryTimer = undefined;
+    const rss = this.memory?.rss ?? defaultRss();
+    if (!this.memory || !rss) return;
+    const baseline = rss();
+    const timer = setInterval(() => {
+      if (this.worker !== worker || !this.memory) {
+        clearInterval(timer);
+        if (this.memoryTimer === timer) this.memoryTimer = undefined;
+        return;
+      }
+      const used = rss() - baseline;
+      if (used > this.memory.budgetBytes) this.overBudget(worker, used, this.memory.budgetBytes);
+    }, this.memory.everyMs ?? MEMORY_CHECK_MS);
+    (timer as { unref?: () => void }).unref?.();
+    this.memoryTimer = timer;
+  }
+
+  /** Stops the engine past its memory budget: its sessions are released; the next request starts it again. */
+  private overBudget(worker: EngineThread, used: number, budget: number): void {
+    clearInterval(this.memoryTimer);
+    this.memoryTimer = undefined;
+    this.worker = undefined;
+    this.model = undefined;
+    this.budgetStops++;
+    const mb = (bytes: number) => Math.round(bytes / 2 ** 20).toLocaleString("en");
+    const message =
+      `the sentiment engine stopped: it grew by ${mb(used)} MB, over its memory budget of ${mb(budget)} MB ` +
+      "(inlineSentiment.engine.memoryBudgetMb); it released its model and starts again with the next analysis";
+    this.rejectAll(new EngineStoppedError(message));
+    this.onMemoryBudget?.(message);
+    // As dispose does: the worker finishes its run in progress, releases its sessions and exits; else it is terminated.
+    worker.postMessage({ id: 0, priority: PRIORITY.load, type: "close" } satisfies Request);
+    const timer = setTimeout(() => void worker.terminate(), CLOSE_TIMEOUT_MS);
+    (timer as { unref?: () => void }).unref?.();
+    worker.once("exit", () => clearTimeout(timer));
   }
 
   /** The worker died: send its pending requests again to a new one, or reject them if they already had their retry. */
@@ -267,4 +385,10 @@ export class EngineClient {
     for (const { reject } of this.pending.values()) reject(error);
     this.pending.clear();
   }
+}
+
+/** The process's resident memory, where the runtime tells it (Node; not a browser's web worker). */
+function defaultRss(): (() => number) | undefined {
+  const usage = (globalThis as { process?: { memoryUsage?: { rss?: () => number } } }).process?.memoryUsage;
+  return typeof usage?.rss === "function" ? () => usage.rss!() : undefined;
 }

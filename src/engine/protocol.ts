@@ -63,6 +63,26 @@ export interface EngineStats {
   helperStarts: number;
   /** Why helpers are off for this model, if one failed. */
   helperBroken?: string;
+  /** The queue's sizes now (for the soak's watchdog and the tests of its bounds). */
+  counters?: SchedulerCounters;
+}
+
+/** What the engine worker's queue holds right now: each of these is bounded (docs/RELIABILITY.md "Bounds"). */
+export interface SchedulerCounters {
+  /** Requests waiting (classify, load, explain), and the texts of the classify ones. */
+  queued: number;
+  queuedTexts: number;
+  /** Classify requests tokenized into windows, and their windows not yet run. */
+  jobs: number;
+  windowsWaiting: number;
+  /** Runs handed to a session and not back yet. */
+  running: number;
+  /** Helper sessions started and stopped since the worker began, and whether one runs now. */
+  helperStarts: number;
+  helperStops: number;
+  helperRunning: boolean;
+  /** Requests refused because the queue was full. */
+  refused: number;
 }
 
 /** How much one word moves a text's top label: its probability with the word minus without it. */

@@ -21,6 +21,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseHostExits } from "./suiteWatch.mjs";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const RUN_ROOT = path.join(REPO_ROOT, ".test-run");
@@ -110,6 +111,46 @@ process.on("unhandledRejection", (error) => {
   process.stderr.write(`unhandled rejection: ${error?.stack ?? error}\n`);
   void exit(1);
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Load: waits that have to be bounded in time are scaled by how loaded the machine is, measured when the wait starts.
+
+/**
+ * How many times slower than quiet this machine is likely to run right now: the 1-minute load average over the number
+ * of cores (os.loadavg / os.availableParallelism), at least 1 and at most 8. A load of 18 on 2 cores gives 8 (capped),
+ * a quiet machine 1. IS_LOAD_FACTOR overrides it (a number >= 1), for a machine whose load average does not tell.
+ */
+export function loadFactor() {
+  const forced = Number(process.env.IS_LOAD_FACTOR);
+  if (Number.isFinite(forced) && forced >= 1) return forced;
+  const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+  return Math.min(8, Math.max(1, os.loadavg()[0] / Math.max(1, cores)));
+}
+
+/** `ms` scaled by the load factor (see loadFactor), for a wait that is a limit, never a pause. */
+export function scaled(ms) {
+  return Math.round(ms * loadFactor());
+}
+
+/**
+ * A limit in load-adjusted time: `onExpire` runs once `ms` of quiet-machine time has passed, where each second of
+ * wall time counts 1 / loadFactor() (sampled every second). On a quiet machine it is `ms` of wall time; under a load
+ * factor of 4 it is four times that. Returns a function that cancels it.
+ */
+export function loadAdjustedTimeout(ms, onExpire) {
+  let used = 0;
+  let last = Date.now();
+  const timer = setInterval(() => {
+    const now = Date.now();
+    used += (now - last) / loadFactor();
+    last = now;
+    if (used >= ms) {
+      clearInterval(timer);
+      onExpire();
+    }
+  }, 1_000);
+  return () => clearInterval(timer);
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Locating the tools
@@ -606,27 +647,53 @@ export function requireBuilt(file, what) {
 /**
  * The checks of a browser run: `report` prints "ok - name (detail)" or "not ok - ..." and counts it (quiet once the run
  * is interrupted: the browser is gone while cleanup exits); `summary` prints "N passed, M failed" (`extraFailed` counts a
- * failure that is no check, such as a timeout) and writes the totals to $IS_RESULT_FILE.
+ * failure that is no check, such as a timeout) and writes the totals to $IS_RESULT_FILE. With `declared` (the number of
+ * checks the run has), a run that reported fewer checks fails with the reason: it never reports success it did not see.
+ * @param {{ declared?: number }} [options]
  */
-export function checkReporter() {
+export function checkReporter({ declared } = {}) {
   const counts = { passed: 0, failed: 0 };
+  let stopped = false;
   return {
     counts,
     report(ok, name, detail) {
-      if (isExiting()) return ok;
+      if (isExiting() || stopped) return ok;
       if (ok) counts.passed++;
       else counts.failed++;
       process.stdout.write(`${ok ? "ok" : "not ok"} - ${name}${detail ? ` (${detail})` : ""}\n`);
       return ok;
     },
     summary(extraFailed = 0) {
-      const totals = { passed: counts.passed, failed: counts.failed + extraFailed };
+      stopped = true;
+      let missing = 0;
+      if (declared !== undefined && counts.passed + counts.failed < declared) {
+        missing = declared - counts.passed - counts.failed;
+        process.stdout.write(`not ok - every declared check reported (${counts.passed + counts.failed} of ${declared} reported: the run stopped early)\n`);
+      }
+      const totals = { passed: counts.passed, failed: counts.failed + extraFailed + (missing ? 1 : 0) };
       process.stdout.write(`${totals.passed} passed, ${totals.failed} failed\n`);
       writeResult(totals);
       return totals.failed ? 1 : 0;
     },
   };
 }
+
+/**
+ * How the extension hosts code-server started have ended so far, read from its log (code-server.log: the server logs
+ * "<pid> Extension Host Process exited with code: C, signal: S." for each): `abnormal` lists each exit with a non-zero
+ * code or a signal (an OOM kill is "signal: SIGKILL"), as a sentence. A window reload ends its host with code 0.
+ * @returns {{ exits: number, abnormal: string[] }}
+ */
+export function extensionHostExits(logFile) {
+  let text = "";
+  try {
+    text = fs.readFileSync(logFile, "utf8");
+  } catch {
+    return { exits: 0, abnormal: [] };
+  }
+  return parseHostExits(text);
+}
+
 
 export function writeResult({ passed, failed, skipped = 0 }) {
   const file = process.env.IS_RESULT_FILE;

@@ -29,14 +29,17 @@ import {
   checkReporter,
   displayPath,
   exit,
+  extensionHostExits,
   findBinaries,
   isExiting,
   launchBrowser,
+  loadAdjustedTimeout,
   newPage,
   printDiagnostics,
   requireBuilt,
   resolveFromCwd,
   runMain,
+  scaled,
   startCodeServer,
 } from "./codeServer.mjs";
 import {
@@ -60,7 +63,35 @@ const feedbackRows = Number(process.env.E2E_FEEDBACK_ROWS || 10_500);
 const AIRLINE_CSV = path.join(REPO_ROOT, "..", "shared", "data", "airline-tweets.csv");
 const verbose = process.env.IS_VERBOSE === "1";
 
-const { counts, report, summary } = checkReporter();
+// Every check, in order. `fatal` steps are the ones the rest depends on: when one fails, the remaining checks are
+// reported as not run (and counted as failed).
+const CHECKS = [
+  "workbench loads with the fixture folder",
+  `${FILE} opens in an editor`,
+  `"${COMMAND}" runs from the command palette`,
+  "at least 3 painted line decorations",
+  "at least two distinct decoration background colours",
+  "a line badge (::after) names a sentiment",
+  'a status bar item shows "Sentiment"',
+  "screenshot docs/screenshots/decorations.png",
+  `hover over "${HOVER_LINE_TEXT}" shows a sentiment and a percentage`,
+  "screenshot docs/screenshots/hover.png",
+  'the hover\'s "Why?" link lists the words that move the score',
+  "screenshot docs/screenshots/hover-why.png",
+  "the summary panel lists every unit, most negative first, with its charts",
+  "screenshot docs/screenshots/panel.png",
+  "the summary panel comes back after a window reload, with its rows",
+  "the feedback source is scored in full and the panel lists it virtualized",
+  "the list moves with the keyboard: arrows, End to the last row (rendered on the way), Home",
+  "the group table lists each airline with counts, shares and means",
+  "a theme click filters the list to items containing it, highlighted",
+  "search filters the list, with a count",
+  "screenshot docs/screenshots/panel-groups.png",
+  "the arc's axis can be a date column: a mean per day or week",
+];
+const HOST_CHECK = "the extension host stayed up (no crash, no kill)";
+// The run declares its checks: a run that stops early fails with the count it reported (codeServer.mjs checkReporter).
+const { counts, report, summary } = checkReporter({ declared: CHECKS.length + 1 });
 
 runMain(async () => {
   const started = Date.now();
@@ -81,41 +112,16 @@ runMain(async () => {
 
   let server;
   let page;
-  const overall = setTimeout(() => {
-    process.stderr.write(`error: the e2e check did not finish within ${overallTimeout} ms (E2E_TIMEOUT_MS)\n`);
+  // Load-adjusted: a second of wall time counts 1 / loadFactor() of the limit (codeServer.mjs).
+  const cancelOverall = loadAdjustedTimeout(overallTimeout, () => {
+    process.stderr.write(`error: the e2e check did not finish within ${overallTimeout} ms of load-adjusted time (E2E_TIMEOUT_MS)\n`);
     printDiagnostics(server);
     summary(1);
     void exit(1);
-  }, overallTimeout);
-  overall.unref();
+  });
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 
-  // Every check, in order. `fatal` steps are the ones the rest depends on: when one fails, the remaining checks are
-  // reported as not run (and counted as failed).
-  const remaining = [
-    "workbench loads with the fixture folder",
-    `${FILE} opens in an editor`,
-    `"${COMMAND}" runs from the command palette`,
-    "at least 3 painted line decorations",
-    "at least two distinct decoration background colours",
-    "a line badge (::after) names a sentiment",
-    'a status bar item shows "Sentiment"',
-    "screenshot docs/screenshots/decorations.png",
-    `hover over "${HOVER_LINE_TEXT}" shows a sentiment and a percentage`,
-    "screenshot docs/screenshots/hover.png",
-    'the hover\'s "Why?" link lists the words that move the score',
-    "screenshot docs/screenshots/hover-why.png",
-    "the summary panel lists every unit, most negative first, with its charts",
-    "screenshot docs/screenshots/panel.png",
-    "the summary panel comes back after a window reload, with its rows",
-    "the feedback source is scored in full and the panel lists it virtualized",
-    "the list moves with the keyboard: arrows, End to the last row (rendered on the way), Home",
-    "the group table lists each airline with counts, shares and means",
-    "a theme click filters the list to items containing it, highlighted",
-    "search filters the list, with a count",
-    "screenshot docs/screenshots/panel-groups.png",
-    "the arc's axis can be a date column: a mean per day or week",
-  ];
+  const remaining = [...CHECKS];
   const fatal = async (name, fn) => {
     remaining.splice(remaining.indexOf(name), 1);
     try {
@@ -140,7 +146,7 @@ runMain(async () => {
       page = await newPage(browser, { width: 1400, height: 900 });
       if (verbose) page.on("console", (m) => process.stdout.write(`# browser ${m.type()}: ${m.text()}\n`));
       // With a VSIX the extension is an installed one: no development path.
-      await page.goto(server.url({ folder: workspace, extensionDevelopmentPath: vsix ? undefined : extensionDir }), { waitUntil: "domcontentloaded", timeout: 120_000 });
+      await page.goto(server.url({ folder: workspace, extensionDevelopmentPath: vsix ? undefined : extensionDir }), { waitUntil: "domcontentloaded", timeout: scaled(120_000) });
       await waitForWorkbench(page);
       return elapsed();
     })) &&
@@ -171,7 +177,7 @@ runMain(async () => {
       await page.waitForFunction(
         () => [...document.querySelectorAll(".statusbar-item")].some((el) => /sentiment/i.test(el.textContent)),
         undefined,
-        { timeout: 30_000, polling: 250 },
+        { timeout: scaled(30_000), polling: 250 },
       );
     } catch {
       // reported below
@@ -215,7 +221,7 @@ runMain(async () => {
     let whyError = hoverError;
     if (!hoverError) {
       try {
-        await page.locator(".monaco-hover a", { hasText: "Why?" }).first().click({ timeout: 15_000 });
+        await page.locator(".monaco-hover a", { hasText: "Why?" }).first().click({ timeout: scaled(15_000) });
         await page.mouse.move(5, 450); // off the text, so the mouse does not ask for a hover of its own
         whyText = await waitForHoverText(page, /Why (NEGATIVE|POSITIVE):/, 60_000);
       } catch (error) {
@@ -260,8 +266,8 @@ runMain(async () => {
     if (!panelError) {
       try {
         // Wait for the reload itself, so the checks below cannot read the page from before it.
-        const reloaded = page.waitForEvent("framenavigated", { predicate: (frame) => frame === page.mainFrame(), timeout: 60_000 });
-        await runCommand(page, "Developer: Reload Window");
+        const reloaded = page.waitForEvent("framenavigated", { predicate: (frame) => frame === page.mainFrame(), timeout: scaled(60_000) });
+        await runCommand(page, "Developer: Reload Window", { reloads: true });
         await reloaded;
         await waitForWorkbench(page);
         restored = await panelState(page, 120_000);
@@ -283,12 +289,17 @@ runMain(async () => {
     }
     printDiagnostics(server);
   }
+  cancelOverall();
+  const hosts = server ? extensionHostExits(server.logFile) : { abnormal: ["code-server did not start"] };
+  report(hosts.abnormal.length === 0, HOST_CHECK, hosts.abnormal.join("; ") || undefined);
+  if (hosts.abnormal.length && !counts.failed) printDiagnostics(server);
   process.stdout.write(`# ${elapsed()} in all\n`);
   return summary();
 });
 
 /** Waits until a visible hover's text matches `re`; returns that text. */
 async function waitForHoverText(page, re, timeout) {
+  timeout = scaled(timeout);
   const handle = await page.waitForFunction(
     ([source, flags]) =>
       [...document.querySelectorAll(".monaco-hover")]
@@ -306,6 +317,7 @@ async function waitForHoverText(page, re, timeout) {
  * nested webview iframes: wait in each frame for the list to appear.
  */
 async function panelState(page, timeout) {
+  timeout = scaled(timeout);
   const deadline = Date.now() + timeout;
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {
@@ -362,6 +374,7 @@ function countInPage() {
 
 /** The webview frame holding the summary page with at least `minUnits` units scored (not partial). */
 async function feedbackFrame(page, minUnits, timeout) {
+  timeout = scaled(timeout);
   const deadline = Date.now() + timeout;
   let last = "no panel";
   while (Date.now() < deadline) {
@@ -399,7 +412,7 @@ async function keyboardWalk(frame) {
     });
   const expect = async (key, want) => {
     await frame.page().keyboard.press(key);
-    await frame.waitForFunction((w) => Number(document.activeElement?.closest("[data-pos]")?.getAttribute("data-pos")) === w, want, { timeout: 10_000 }).catch(async () => {
+    await frame.waitForFunction((w) => Number(document.activeElement?.closest("[data-pos]")?.getAttribute("data-pos")) === w, want, { timeout: scaled(10_000) }).catch(async () => {
       throw new Error(`after ${key} the focused row is ${await focused()}, not ${want}`);
     });
   };
@@ -426,6 +439,7 @@ async function listCount(frame) {
 
 /** Waits until the list shows exactly `equals` rows, or (with `below`) more than none and fewer than `below`. */
 async function waitForCount(frame, { equals, below }, timeout = 60_000) {
+  timeout = scaled(timeout);
   try {
     await frame.waitForFunction(
       ([eq, lt]) => {
@@ -465,13 +479,14 @@ async function checkFeedback(page, { workspace, screenshotDir, check, elapsed, e
     source = await writeFeedbackSource(workspace, extensionDir, feedbackRows);
     process.stdout.write(`# feedback source: ${source.file}, ${source.rows} rows${source.tables ? "" : " (this build reads no tables: markdown, no group table)"}\n`);
     await openFile(page, source.file, { expectText: source.firstText.slice(0, 20), timeout: 120_000 });
-    await runCommand(page, COMMAND);
+    // The first analysis of a table asks for its text column (its own quick pick), the wordiest one preselected.
+    await runCommand(page, COMMAND, source.tables ? { opensPick: /^Which column of .* holds the text to score\?/ } : {});
     if (source.tables) {
-      // The first analysis of a table asks for its text column, the wordiest one preselected: take it.
+      // Take the preselected column once the pick has focused it.
       await page.waitForFunction(
         () => /\btext\b/.test(document.querySelector(".quick-input-widget .monaco-list-row.focused")?.getAttribute("aria-label") ?? ""),
         undefined,
-        { timeout: 120_000, polling: 200 },
+        { timeout: scaled(120_000), polling: 200 },
       );
       await page.keyboard.press("Enter");
     }
@@ -488,7 +503,7 @@ async function checkFeedback(page, { workspace, screenshotDir, check, elapsed, e
       const list = document.querySelector('[data-testid="unit-list"]');
       const positions = [...list.querySelectorAll("[data-pos]")].map((el) => Number(el.getAttribute("data-pos")));
       return positions.some((p) => p > 1000);
-    }, undefined, { timeout: 10_000 });
+    }, undefined, { timeout: scaled(10_000) });
     const inDomScrolled = await frame.locator('[data-testid="unit-row"]').count();
     if (inDom > 200 || inDomScrolled > 200) throw new Error(`${inDom} / ${inDomScrolled} rows in the DOM: not virtualized`);
     check(names.scored, true, `${found.total} units after ${((Date.now() - started) / 1000).toFixed(0)} s, ${inDom} rows in the DOM, ${inDomScrolled} after scrolling to the middle; ${elapsed()}`);
@@ -508,7 +523,7 @@ async function checkFeedback(page, { workspace, screenshotDir, check, elapsed, e
   if (source.tables) {
     try {
       await frame.selectOption('[data-testid="group-by"]', "column:airline");
-      await frame.waitForSelector('[data-testid="group-row"]', { timeout: 30_000 });
+      await frame.waitForSelector('[data-testid="group-row"]', { timeout: scaled(30_000) });
       const groups = await frame.evaluate(() =>
         [...document.querySelectorAll('[data-testid="group-row"]')].map((row) => ({
           key: row.getAttribute("data-group"),
@@ -537,7 +552,7 @@ async function checkFeedback(page, { workspace, screenshotDir, check, elapsed, e
 
   let themeOk = false;
   try {
-    await frame.waitForSelector('[data-testid="theme"]', { timeout: 120_000 });
+    await frame.waitForSelector('[data-testid="theme"]', { timeout: scaled(120_000) });
     const before = await listCount(frame);
     const theme = frame.locator('.theme-column.negative [data-testid="theme"]').first();
     const term = await theme.getAttribute("data-term");
@@ -581,7 +596,7 @@ async function checkFeedback(page, { workspace, screenshotDir, check, elapsed, e
     try {
       // The screenshot: the grouped table with the themes of the selected group (or of the whole set without tables).
       await frame.evaluate(() => document.querySelector(".review")?.scrollIntoView({ block: "start" }));
-      await frame.waitForSelector('[data-testid="theme"]', { timeout: 60_000 });
+      await frame.waitForSelector('[data-testid="theme"]', { timeout: scaled(60_000) });
       await page.mouse.move(5, 450);
       if (source.tables) {
         const png = path.join(screenshotDir, "panel-groups.png");
@@ -609,7 +624,7 @@ async function checkFeedback(page, { workspace, screenshotDir, check, elapsed, e
     await frame.waitForFunction(
       () => /^Mean per (day|week) of tweet_created \(\d+ (day|week)s?\)/.test(document.querySelector('[data-testid="arc-caption"]')?.textContent ?? ""),
       undefined,
-      { timeout: 30_000 },
+      { timeout: scaled(30_000) },
     );
     const caption = await frame.textContent('[data-testid="arc-caption"]');
     const points = await frame.locator('[data-testid="arc-caption"]').evaluate((el) => el.previousElementSibling?.querySelectorAll("circle[data-start]").length ?? 0);
@@ -617,7 +632,7 @@ async function checkFeedback(page, { workspace, screenshotDir, check, elapsed, e
     if (points === 0 || points !== stated) throw new Error(`the arc drew ${points} points for "${caption}"`);
     check(names.dates, true, `${caption} (${points} points drawn)`);
     await frame.selectOption('[data-testid="arc-axis"]', "");
-    await frame.waitForFunction(() => !/^Mean per/.test(document.querySelector('[data-testid="arc-caption"]')?.textContent ?? ""), undefined, { timeout: 30_000 });
+    await frame.waitForFunction(() => !/^Mean per/.test(document.querySelector('[data-testid="arc-caption"]')?.textContent ?? ""), undefined, { timeout: scaled(30_000) });
   } catch (error) {
     check(names.dates, false, firstLine(error));
   }

@@ -1,12 +1,16 @@
 // Runs the in-editor mocha suite (dist/test/integration/index.js) inside a real VS Code extension host:
-// code-server + headless chromium, the way VS Code runs its own browser integration tests. Exits with the suite's code.
-// Its totals (written as JSON to $IS_RESULT_FILE when set) are the ones mocha's reporter prints when the suite ends,
-// "N passing / N failing / N pending": the suite runs in the extension host, and its console output is all that
-// reaches this process besides the exit code.
+// code-server + headless chromium, the way VS Code runs its own browser integration tests. It never reports success it
+// did not see: the suite declares its tests, reports each result, a heartbeat every 5 s and its end
+// (test/integration/suiteProtocol.ts), and this runner (suiteWatch.mjs) exits 0 only when every declared test reported,
+// none failed, the workbench's exit code is 0 and no extension host died (code-server's log: "Extension Host Process
+// exited with code: C, signal: S", C != 0 or a signal). A host that died, restarted (the suite declared twice) or
+// stopped answering (no sign for IS_STALL_MS, default 120000, load-scaled) makes it exit 1 with the reason and where
+// the suite was ("after 8 of 35 results, in <test>"). Its totals (JSON to $IS_RESULT_FILE when set) count every
+// declared test that reported no result as failed.
 //
 //   node test/codeServer/runIntegration.mjs
 //
-// Env: INTEGRATION_TIMEOUT_MS (default 300000) overall limit; IS_EXTENSION_DIR, IS_SUITE, IS_WORKSPACE override the
+// Env: INTEGRATION_TIMEOUT_MS (default 300000) overall limit, in load-adjusted time (codeServer.mjs loadFactor); IS_EXTENSION_DIR, IS_SUITE, IS_WORKSPACE override the
 // extension folder, the suite module and the workspace folder (for testing the harness itself); IS_VERBOSE=1 also
 // prints browser console messages. IS_VSIX=path/to/x.vsix tests that package instead of the source folder: it is
 // installed into the run's extensions folder and loaded from there (see test/codeServer/runVsix.mjs, npm run test:vsix).
@@ -14,6 +18,7 @@
 // extension without "main" is staged (docs/WEB-BUILD.md "Testing"), with the WebAssembly suite (dist/test/web/index.js).
 // IS_RUN_DIR: an absolute run folder instead of .test-run/integration(-vsix): the universal VSIX is tested outside the
 // repository, where Node's module lookup cannot climb up to the repository's node_modules (its onnxruntime-node).
+// IS_USER_SETTINGS: extra user settings as a JSON object (scripts/soak.mjs). IS_GREP runs only the matching tests.
 import fs from "node:fs";
 import path from "node:path";
 import { format, stripVTControlCharacters } from "node:util";
@@ -23,21 +28,27 @@ import {
   HarnessError,
   displayPath,
   emptyDevelopmentExtension,
+  extensionHostExits,
   isExiting,
   launchBrowser,
+  loadAdjustedTimeout,
   newPage,
   onCleanup,
   printDiagnostics,
   requireBuilt,
   resolveFromCwd,
   runMain,
+  scaled,
   stageWebExtension,
   startCodeServer,
   writeResult,
 } from "./codeServer.mjs";
 import { startModelServer } from "./modelServer.mjs";
+import { SuiteWatch } from "./suiteWatch.mjs";
 
 const timeoutMs = Number(process.env.INTEGRATION_TIMEOUT_MS || 300_000);
+// Longest silence (no heartbeat, no result) before the extension host counts as not answering; scaled by the load.
+const stallMs = Number(process.env.IS_STALL_MS || 120_000);
 const verbose = process.env.IS_VERBOSE === "1";
 // The workbench's own info logs reach codeAutomationLog too; they are shown only with IS_VERBOSE=1.
 const WORKBENCH_NOISE =
@@ -67,6 +78,8 @@ runMain(async () => {
   const modelServer = webBuild ? await startModelServer(path.join(extensionDir, "model", "sentiment-mini")) : undefined;
   if (modelServer) onCleanup(modelServer.close);
   const settings = webBuild ? { "extensions.webWorker": true, "inlineSentimentTest.modelServer": modelServer.origin } : {};
+  // IS_USER_SETTINGS: more user settings as JSON (the soak forces the engine to one thread with it).
+  if (process.env.IS_USER_SETTINGS) Object.assign(settings, JSON.parse(process.env.IS_USER_SETTINGS));
   const server = await startCodeServer({ runDir, vsix, settings });
   if (webBuild) {
     extensionDir = stageWebExtension(extensionDir, path.join(server.runDir, "web-extension"));
@@ -84,22 +97,30 @@ runMain(async () => {
 
   let settle;
   const result = new Promise((resolve) => (settle = resolve));
-  const timer = setTimeout(() => settle({ timeout: true }), timeoutMs);
+  // The overall limit is in load-adjusted time (codeServer.mjs loadAdjustedTimeout): under load it stretches.
+  const cancelTimeout = loadAdjustedTimeout(timeoutMs, () => settle({ timeout: true }));
   server.exited.then((code) => settle({ serverExit: code }));
+
+  // What the suite reports (suiteWatch.mjs): declared tests, each result, a heartbeat, its end.
+  const watch = new SuiteWatch();
+  const watchdog = setInterval(() => {
+    const { abnormal } = extensionHostExits(server.logFile);
+    if (abnormal.length) settle({ hostDied: true });
+    else if (watch.declared !== undefined && !watch.ended && watch.silentFor() > scaled(stallMs)) settle({ stalled: watch.silentFor() });
+    else if (watch.problem) settle({ restarted: true });
+  }, 1_000);
 
   const browser = await launchBrowser();
   browser.on("disconnected", () => settle({ browserGone: true }));
   const page = await newPage(browser);
   // The workbench forwards the extension host's console (mocha's reporter) here while extensionTestsPath runs.
-  const totals = {};
   await page.exposeFunction("codeAutomationLog", (type, args) => {
-    const text = Array.isArray(args) ? format(...args) : String(args ?? "");
-    for (const [, n, kind] of stripVTControlCharacters(text).matchAll(/^\s*(\d+) (passing|failing|pending)\b/gm)) totals[kind] = Number(n);
-    if (!verbose && WORKBENCH_NOISE.test(text)) return;
-    const line = process.env.NO_COLOR ? stripVTControlCharacters(text) : text;
-    process.stdout.write(line.endsWith("\n") ? line : line + "\n");
+    const text = watch.feed(stripVTControlCharacters(Array.isArray(args) ? format(...args) : String(args ?? "")));
+    if (!text.trim() || (!verbose && WORKBENCH_NOISE.test(text))) return;
+    process.stdout.write(text.endsWith("\n") ? text : text + "\n");
   });
-  // Called when the suite's run() settles: 0 resolved, 1 rejected. The second argument holds the window's logs.
+  // Called when the suite's run() settles: 0 resolved, 1 rejected, and also when its extension host exits early (then
+  // with whatever code it had). The second argument holds the window's logs.
   await page.exposeFunction("codeAutomationExit", (code, logs) => {
     saveWindowLogs(server.runDir, logs);
     settle({ code: Number.isInteger(Number(code)) ? Number(code) : 1 });
@@ -110,29 +131,36 @@ runMain(async () => {
 
   const url = server.url({ folder: workspace, extensionDevelopmentPath: developmentPath, extensionTestsPath: suite });
   if (verbose) log(`opening ${url}`);
-  page.goto(url, { waitUntil: "domcontentloaded", timeout: 120_000 }).catch((error) => settle({ gotoError: error }));
+  page.goto(url, { waitUntil: "domcontentloaded", timeout: scaled(120_000) }).catch((error) => settle({ gotoError: error }));
 
   const outcome = await result;
-  clearTimeout(timer);
+  cancelTimeout();
+  clearInterval(watchdog);
   if (isExiting()) return new Promise(() => {}); // interrupted (Ctrl+C): cleanup is exiting
-  if ("code" in outcome) {
-    log(`integration suite finished with exit code ${outcome.code} in ${ms(started)}`);
-    // mocha prints "N failing" and "N pending" only when N > 0; without "N passing" the suite did not report.
-    if (totals.passing !== undefined) writeResult({ passed: totals.passing, failed: totals.failing ?? 0, skipped: totals.pending ?? 0 });
-    if (outcome.code !== 0) printDiagnostics(server, { tails: false });
-    return outcome.code;
+  const stopped =
+    "code" in outcome || outcome.hostDied || outcome.restarted
+      ? undefined
+      : outcome.timeout
+        ? `the integration suite did not finish within ${timeoutMs} ms of load-adjusted time (INTEGRATION_TIMEOUT_MS)`
+        : outcome.stalled !== undefined
+          ? `the extension host stopped answering: no sign from the suite for ${(outcome.stalled / 1000).toFixed(0)} s (IS_STALL_MS ${stallMs}, load-scaled)`
+          : outcome.serverExit !== undefined
+            ? `code-server exited (${outcome.serverExit}) before the suite finished`
+            : outcome.gotoError
+              ? `the workbench page did not load: ${String(outcome.gotoError.message).split("\n")[0]}`
+              : outcome.crashed
+                ? "the browser page crashed before the suite finished"
+                : "the browser closed before the suite finished";
+  const verdict = watch.verdict({ exitCode: outcome.code, stopped, hostDeaths: extensionHostExits(server.logFile).abnormal });
+  writeResult(verdict.totals);
+  if (verdict.ok) {
+    log(`integration suite passed: ${verdict.totals.passed} passed, ${verdict.totals.skipped} pending, of ${watch.declared} declared, in ${ms(started)}`);
+    if (watch.disconnects) log(`note: the workbench lost its connection to the extension host ${watch.disconnects} time(s) and reconnected`);
+    return 0;
   }
-  const why = outcome.timeout
-    ? `the integration suite did not finish within ${timeoutMs} ms (INTEGRATION_TIMEOUT_MS)`
-    : outcome.serverExit !== undefined
-      ? `code-server exited (${outcome.serverExit}) before the suite finished`
-      : outcome.gotoError
-        ? `the workbench page did not load: ${String(outcome.gotoError.message).split("\n")[0]}`
-        : outcome.crashed
-          ? "the browser page crashed before the suite finished"
-          : "the browser closed before the suite finished";
-  process.stderr.write(`error: ${why}\n`);
-  printDiagnostics(server);
+  for (const reason of verdict.reasons) process.stderr.write(`error: ${reason}\n`);
+  log(`integration suite FAILED in ${ms(started)}: ${verdict.reasons[0]}`);
+  printDiagnostics(server, { tails: "code" in outcome && !stopped && verdict.reasons.every((r) => /test\(s\) failed|exit code/.test(r)) ? false : true });
   return 1;
 });
 

@@ -17,6 +17,7 @@ import {
   SCREENSHOT_SETTINGS,
   SCREENSHOT_DIR,
   checkReporter,
+  extensionHostExits,
   launchBrowser,
   newPage,
   printDiagnostics,
@@ -31,7 +32,8 @@ const HOVER_LINE_TEXT = "Support never answered my ticket";
 const decorationTimeout = Number(process.env.E2E_DECORATION_TIMEOUT_MS || 180_000);
 const verbose = process.env.IS_VERBOSE === "1";
 
-const { report, summary } = checkReporter();
+// Nine checks and the host check: a run that stops early fails with the count it reported (codeServer.mjs checkReporter).
+const { report, summary } = checkReporter({ declared: 10 });
 
 runMain(async () => {
   const started = Date.now();
@@ -75,9 +77,12 @@ runMain(async () => {
     report(false, "web build check", String(error?.message ?? error).split("\n")[0]);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, "failure-web.png") }).catch(() => {});
     printDiagnostics(server);
-  } finally {
-    await browser.close().catch(() => {});
-    await server.stop();
   }
+  // The Node extension host code-server starts beside the web worker one: a crash or kill of it fails the run too
+  // (read before code-server is stopped, which ends its hosts with a signal).
+  const { abnormal } = extensionHostExits(server.logFile);
+  await browser.close().catch(() => {});
+  await server.stop();
+  report(abnormal.length === 0, "the extension host stayed up (no crash, no kill)", abnormal.join("; ") || undefined);
   return summary();
 });

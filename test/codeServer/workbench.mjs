@@ -1,10 +1,13 @@
 // Playwright helpers for driving the VS Code workbench served by code-server. Every wait is a condition
-// (waitForSelector / waitForFunction) with a generous limit for a busy 2-core machine; no fixed sleeps.
+// (waitForSelector / waitForFunction) with a limit for a quiet 2-core machine, scaled by the load factor measured
+// when the wait starts (codeServer.mjs loadFactor: load average over cores, 1 to 8); no fixed sleeps.
+import { scaled } from "./codeServer.mjs";
 
 export const WORKBENCH_TIMEOUT_MS = 120_000;
 
 /** Waits until the workbench is painted: status bar, editor area, and the explorer listing the folder. */
 export async function waitForWorkbench(page, { timeout = WORKBENCH_TIMEOUT_MS } = {}) {
+  timeout = scaled(timeout);
   await page.waitForSelector(".monaco-workbench .part.statusbar", { state: "visible", timeout });
   await page.waitForSelector(".monaco-workbench .part.editor", { state: "visible", timeout });
   // The explorer lists the folder once the remote file system is connected (needed by quick open).
@@ -15,7 +18,7 @@ export async function waitForWorkbench(page, { timeout = WORKBENCH_TIMEOUT_MS } 
 export async function closeQuickInput(page) {
   if (await page.locator(".quick-input-widget").isVisible().catch(() => false)) {
     await page.keyboard.press("Escape");
-    await page.waitForSelector(".quick-input-widget", { state: "hidden", timeout: 10_000 }).catch(() => {});
+    await page.waitForSelector(".quick-input-widget", { state: "hidden", timeout: scaled(10_000) }).catch(() => {});
   }
 }
 
@@ -33,6 +36,7 @@ export async function visibleEditorText(page) {
  * Falls back to the explorer if quick open does not find the file.
  */
 export async function openFile(page, fileName, { expectText, timeout = 60_000 } = {}) {
+  timeout = scaled(timeout);
   const editorShows = async (t) => {
     await page.waitForSelector(`.tabs-container .tab.active[aria-label*="${cssString(fileName)}"]`, {
       state: "visible",
@@ -56,7 +60,7 @@ export async function openFile(page, fileName, { expectText, timeout = 60_000 } 
     try {
       await closeQuickInput(page);
       await page.keyboard.press("Control+P");
-      await page.waitForSelector(".quick-input-widget", { state: "visible", timeout: 15_000 });
+      await page.waitForSelector(".quick-input-widget", { state: "visible", timeout: scaled(15_000) });
       await page.keyboard.type(fileName);
       // Wait until the result list has the file focused (file search runs on the server).
       await page.waitForFunction(
@@ -79,23 +83,35 @@ export async function openFile(page, fileName, { expectText, timeout = 60_000 } 
   const item = page.locator(`.explorer-folders-view .monaco-list-row[aria-label*="${cssString(fileName)}"]`).first();
   if (await item.count()) {
     await item.click();
-    await editorShows(30_000);
+    await editorShows(scaled(30_000));
     return "explorer";
   }
   throw lastError ?? new Error(`could not open ${fileName}`);
 }
 
-/** Runs a command by its palette title (F1, type, Enter), once the palette has the command focused. */
-export async function runCommand(page, title, { timeout = 90_000 } = {}) {
+/**
+ * Runs a command by its palette title (F1, type, Enter), once the palette has the command focused. Finding the command
+ * is retried (its contributions may not be registered yet); Enter is pressed once, never again: a command that ran is
+ * not run a second time. Then it waits for what the command does to the palette:
+ * - `opensPick` (a RegExp): the command opens a quick pick of its own; waits until the quick input shows a title or
+ *   placeholder matching it (the palette's widget stays visible for that pick, so waiting for it to hide would fail).
+ * - otherwise: waits until the palette is gone: the widget hidden, or showing something that is no longer the command
+ *   palette (its input no longer starts with ">"), such as a pick the caller did not name.
+ * - `reloads: true`: the command reloads the window; returns once Enter is pressed (the caller waits for the reload).
+ * Returns the matched pick's title or placeholder ('' without `opensPick`).
+ */
+export async function runCommand(page, title, { timeout = 90_000, opensPick, reloads = false } = {}) {
   let lastError;
+  timeout = scaled(timeout);
   const deadline = Date.now() + timeout;
-  for (let attempt = 1; attempt <= 3 && Date.now() < deadline; attempt++) {
+  let found = false;
+  for (let attempt = 1; attempt <= 3 && Date.now() < deadline && !found; attempt++) {
     // The command shows up once the extension's contributions are registered; retyping refreshes the list.
     const left = Math.max(1_000, Math.min(timeout / 3, deadline - Date.now()));
     try {
       await closeQuickInput(page);
       await page.keyboard.press("F1");
-      await page.waitForSelector(".quick-input-widget", { state: "visible", timeout: 15_000 });
+      await page.waitForSelector(".quick-input-widget", { state: "visible", timeout: scaled(15_000) });
       await page.keyboard.type(title);
       await page.waitForFunction(
         (t) => {
@@ -106,14 +122,61 @@ export async function runCommand(page, title, { timeout = 90_000 } = {}) {
         title,
         { timeout: left, polling: 200 },
       );
-      await page.keyboard.press("Enter");
-      await page.waitForSelector(".quick-input-widget", { state: "hidden", timeout: 15_000 });
-      return;
+      found = true;
     } catch (error) {
       lastError = error;
     }
   }
-  throw new Error(`command "${title}" not found in the command palette: ${lastError?.message?.split("\n")[0]}`);
+  if (!found) throw new Error(`command "${title}" not found in the command palette: ${lastError?.message?.split("\n")[0]}`);
+  await page.keyboard.press("Enter");
+  if (reloads) return "";
+  const wait = Math.max(scaled(15_000), deadline - Date.now());
+  if (opensPick) {
+    try {
+      const handle = await page.waitForFunction(
+        ([source, flags]) => {
+          const widget = document.querySelector(".quick-input-widget");
+          if (!widget || getComputedStyle(widget).display === "none") return false;
+          const input = widget.querySelector("input");
+          if ((input?.value ?? "").startsWith(">")) return false; // still the palette
+          const texts = [widget.querySelector(".quick-input-title")?.textContent ?? "", input?.getAttribute("placeholder") ?? "", input?.getAttribute("aria-label") ?? ""];
+          return texts.find((t) => new RegExp(source, flags).test(t)) ?? false;
+        },
+        [opensPick.source, opensPick.flags],
+        { timeout: wait, polling: 200 },
+      );
+      return String(await handle.jsonValue());
+    } catch (error) {
+      const shown = await quickInputText(page);
+      throw new Error(`ran "${title}", but its pick ${opensPick} did not open (quick input: ${shown || "none"}): ${error.message.split("\n")[0]}`);
+    }
+  }
+  try {
+    await page.waitForFunction(
+      () => {
+        const widget = document.querySelector(".quick-input-widget");
+        if (!widget || getComputedStyle(widget).display === "none") return true;
+        return !(widget.querySelector("input")?.value ?? "").startsWith(">");
+      },
+      undefined,
+      { timeout: wait, polling: 200 },
+    );
+  } catch (error) {
+    throw new Error(`ran "${title}", but the command palette stayed open: ${error.message.split("\n")[0]}`);
+  }
+  return "";
+}
+
+/** The visible quick input's title and placeholder, for messages ('' when none is shown). */
+function quickInputText(page) {
+  return page
+    .evaluate(() => {
+      const widget = document.querySelector(".quick-input-widget");
+      if (!widget || getComputedStyle(widget).display === "none") return "";
+      const input = widget.querySelector("input");
+      return [widget.querySelector(".quick-input-title")?.textContent, input?.getAttribute("placeholder"), input?.value && `"${input.value}"`].filter(Boolean).join(" | ");
+    })
+    .catch(() => "");
 }
 
 /**
@@ -136,6 +199,7 @@ export function decorationState(page) {
 
 /** Waits until at least `minLines` painted line decorations in `minColors` colours and one badge are rendered. */
 export async function waitForDecorations(page, { minLines = 3, minColors = 2, timeout = 180_000 } = {}) {
+  timeout = scaled(timeout);
   await page.waitForFunction(
     ({ minLines, minColors }) => {
       const transparent = (c) => !c || c === "transparent" || /^rgba\(.*,\s*0\)$/.test(c);
@@ -177,6 +241,7 @@ export function visibleHoverText(page) {
  * matches every regexp in `expect`. Retries at a few positions along the line. Returns the hover text.
  */
 export async function hoverLine(page, lineText, { expect = [], timeout = 30_000 } = {}) {
+  timeout = scaled(timeout);
   const box = await page.evaluate((text) => {
     const line = [...document.querySelectorAll(".editor-instance .monaco-editor .view-line")].find((el) =>
       el.textContent.replace(/\u00a0/g, " ").includes(text),

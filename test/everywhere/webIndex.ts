@@ -3,9 +3,11 @@
  * there), with the spec reporter writing to the console, which the workbench forwards to the test runner.
  */
 
+import { reportProgress } from "../integration/suiteProtocol";
+
 interface MochaRunner {
   suite: { emit(event: string, ...args: unknown[]): void };
-  run(done: (failures: number) => void): void;
+  run(done: (failures: number) => void): Parameters<typeof reportProgress>[0];
 }
 /** The browser build's class (a global): its own instance, not the page-oriented `mocha` (HTML reporter, location). */
 declare const Mocha: {
@@ -21,6 +23,7 @@ export function run(): Promise<void> {
   mocha.suite.emit("pre-require", globalThis, "web", mocha);
   require("./suite.test");
   return new Promise((resolve, reject) => {
-    mocha.run((failures) => (failures ? reject(new Error(`${failures} in-editor test(s) failed`)) : resolve()));
+    // The runner reads the declared count, each result and a heartbeat from these lines (suiteProtocol.ts).
+    reportProgress(mocha.run((failures) => (failures ? reject(new Error(`${failures} in-editor test(s) failed`)) : resolve())));
   });
 }

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as vscode from "vscode";
 import type { InlineSentimentApi } from "../../src/extension";
-import { EXTENSION_ID, api, hoverText, withSetting } from "./helpers";
+import { EXTENSION_ID, api, hoverText, withSetting, closeAllEditors } from "./helpers";
 
 const FEEDBACK_LINES = [7, 9, 13, 14, 15, 17, 28, 30];
 
@@ -57,7 +57,7 @@ function tempDir(): string {
 }
 
 describe("Inline Sentiment in a real VS Code", () => {
-  afterEach(() => vscode.commands.executeCommand("workbench.action.closeAllEditors"));
+  afterEach(closeAllEditors);
 
   it("registers every contributed command", async () => {
     await api();
@@ -183,7 +183,9 @@ describe("Inline Sentiment in a real VS Code", () => {
       await analyze(sentiment);
       assert.equal(sentiment.textsScored, before, "unchanged paragraphs come from the cache");
       assert.match(await hoverText(document, moved), /\*\*Negative\*\*/);
+      await vscode.window.showTextDocument(document);
       await vscode.commands.executeCommand("workbench.action.files.revert");
+      assert.equal(document.isDirty, false, "feedback.md is back as it is on disk");
     });
   });
 

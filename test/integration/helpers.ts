@@ -24,3 +24,16 @@ export async function withSetting<T>(key: string, value: unknown, body: () => Pr
     await config.update(key, undefined, vscode.ConfigurationTarget.Global);
   }
 }
+
+/**
+ * Closes every editor, first reverting any workspace file a test left edited: a fixture such as feedback.md left dirty
+ * (a failed test, or a revert that met another active editor) would shift the lines every later test reads.
+ */
+export async function closeAllEditors(): Promise<void> {
+  for (const document of vscode.workspace.textDocuments) {
+    if (!document.isDirty || document.uri.scheme !== "file") continue;
+    await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand("workbench.action.files.revert");
+  }
+  await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+}

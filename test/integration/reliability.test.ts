@@ -11,7 +11,7 @@ import { runInNewContext } from "node:vm";
 import { setFlagsFromString } from "node:v8";
 import * as vscode from "vscode";
 import type { InlineSentimentApi } from "../../src/extension";
-import { withSetting } from "./helpers";
+import { withSetting, closeAllEditors } from "./helpers";
 
 const EXTENSION_ID = "inline-sentiment.inline-sentiment";
 
@@ -60,7 +60,7 @@ function freshAnalysis(text: string, extension: string): { startLine: number; en
 }
 
 describe("Reliability in a real VS Code", () => {
-  afterEach(() => vscode.commands.executeCommand("workbench.action.closeAllEditors"));
+  afterEach(closeAllEditors);
 
   it("typing 20 keystrokes a second for 30 seconds: no error, and the result equals a fresh analysis", async function () {
     this.timeout(300_000);

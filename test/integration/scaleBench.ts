@@ -30,6 +30,7 @@ import { rowUnits } from "../../src/core/tabular/units";
 import { EngineClient } from "../../src/engine/client";
 import { cpuFeatures } from "../../src/engine/worker/kernels";
 import type { InlineSentimentApi } from "../../src/extension";
+import { reportPlainRun } from "./suiteProtocol";
 
 const EXTENSION_ID = "inline-sentiment.inline-sentiment";
 
@@ -301,5 +302,6 @@ async function controlRun(kind: string, extensionPath: string, file: string): Pr
 /** Entry called by VS Code (extensionTestsPath). */
 export async function run(): Promise<void> {
   const threads = process.env.SCALE_THREADS;
-  await (threads ? withSetting("engine.threads", Number(threads), bench) : bench());
+  // Reported as one test (suiteProtocol.ts), so the runner fails it if the extension host dies on the way.
+  await reportPlainRun("scale bench", () => (threads ? withSetting("engine.threads", Number(threads), bench) : bench()));
 }

@@ -15,7 +15,7 @@ import { FeedbackView } from "../../src/panel/feedbackView";
 import { countsOf } from "../../src/panel/summary";
 import type { SummaryPanel } from "../../src/panel/summaryPanel";
 import { analyzeChoosing } from "./columnPick";
-import { api, hoverText, withSetting } from "./helpers";
+import { api, hoverText, withSetting, closeAllEditors } from "./helpers";
 
 /**
  * A file from ../shared (beside the repository), or undefined (the test skips) when this clone has none. Under CI
@@ -53,7 +53,7 @@ function field(value: string): string {
 }
 
 describe("Tables (CSV, TSV, JSON Lines, JSON) in a real VS Code", () => {
-  afterEach(() => vscode.commands.executeCommand("workbench.action.closeAllEditors"));
+  afterEach(closeAllEditors);
 
   it("a 10,500-row CSV: the column is asked once (text preselected), every row lands on its cell, a multi-line cell on its two lines, the hover shows the row's fields", async function () {
     this.timeout(300_000);

@@ -2,7 +2,7 @@
 import { strict as assert } from "node:assert";
 import * as vscode from "vscode";
 import type { InlineSentimentApi } from "../../src/extension";
-import { api, hoverText, withSetting } from "./helpers";
+import { api, hoverText, withSetting, closeAllEditors } from "./helpers";
 
 type Results = NonNullable<ReturnType<InlineSentimentApi["results"]>>;
 
@@ -44,7 +44,7 @@ function styles(sentiment: InlineSentimentApi, uri: vscode.Uri): string[] {
 }
 
 describe("Writers: quiet by default, quick control", () => {
-  afterEach(() => vscode.commands.executeCommand("workbench.action.closeAllEditors"));
+  afterEach(closeAllEditors);
 
   it("paints only negative paragraphs by default; show: all paints every label, notPositive leaves positive ones plain", async () => {
     const sentiment = await api();

@@ -371,15 +371,15 @@ describe("CLI analyze: CSV, TSV, JSON Lines and JSON sources", () => {
     const { code, stdout, stderr } = run("--column", "text", "--group-by", "airline", "--themes", "--format", "json", "airline.csv");
     assert.equal(code, 0, stderr);
     const report = JSON.parse(stdout);
-    assert.equal(report.units.length, 2000);
-    // The groups count the scored rows (a tweet the detector reads as another language is not scored, with its reason).
+    assert.equal(report.units.length, 2000, "every row is in the report once");
+    // English tweets, @mentions, #tags and URLs included, are scored: at most 1 in 200 is taken for another language.
+    const left = report.units.filter((u: { scored: boolean }) => !u.scored);
+    assert.ok(left.length <= 10, `left out: ${JSON.stringify(left.map((u: { reason: string; language?: string; text: string }) => [u.reason, u.language, u.text]))}`);
+    // The groups count the scored rows, each under its airline.
     const expected = new Map<string, number>();
-    rows.forEach((row, i) => {
-      if (report.units[i].scored) expected.set(row.cells.airline, (expected.get(row.cells.airline) ?? 0) + 1);
+    report.units.forEach((unit: { scored: boolean }, i: number) => {
+      if (unit.scored) expected.set(rows[i].cells.airline, (expected.get(rows[i].cells.airline) ?? 0) + 1);
     });
-    const skipped = report.units.filter((u: { scored: boolean }) => !u.scored);
-    assert.ok(skipped.length < 20, `a few tweets at most are not scored: ${skipped.length}`);
-    assert.ok(skipped.every((u: { reason: string }) => typeof u.reason === "string"));
     assert.deepEqual(new Map(report.groups.map((g: { group: string; count: number }) => [g.group, g.count])), expected);
     for (const g of report.groups) {
       assert.ok(Math.abs(g.share_negative + g.share_neutral + g.share_positive - 1) < 1e-3);

@@ -1,11 +1,12 @@
 import { strict as assert } from "node:assert";
+import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { detectLanguage, MIN_LETTERS, modelLanguagesOf, readsLanguage } from "../../src/core/language";
 import { EngineClient } from "../../src/engine/client";
-import { MINI_MODEL, WORKER, sharedFile, spec } from "./helpers";
+import { MINI_MODEL, ROOT, WORKER, sharedFile, spec } from "./helpers";
 
 /** Short answers as people write them in feedback forms (our own sentences), by language. */
 const SHORT: [string, string, string][] = [
@@ -32,6 +33,8 @@ const SHORT: [string, string, string][] = [
   // ELD calls these Tagalog; their words are Indonesian.
   ["id", "Indonesian", "Bagus banget"],
   ["id", "Indonesian", "Sangat bagus, mantap"],
+  // Written in mathematical letters, as some app reviews are.
+  ["id", "Indonesian", "𝐵𝑎𝑔𝑢𝑠 𝑘𝑜𝑘 𝑡𝑎𝑝𝑖 𝑠𝑒𝑘𝑎𝑟𝑎𝑛𝑔 𝑠𝑒𝑟𝑖𝑛𝑔 𝑒𝑟𝑜𝑟"],
 ];
 
 /** English answers that must never be called another language (undefined is fine: scored as before). */
@@ -59,6 +62,13 @@ const ENGLISH: string[] = [
   "reusable scripts",
   "Visualisation, rmarkdown",
   "@SouthwestAir @love_dragonss AHHHH YES LAUREN",
+  // Names and titles: all words capitalised.
+  "@VirginAmerica Grand Budapest Hotel #OscarsCountdown",
+  "Core Syntax",
+  "@JetBlue.  Punta Cana, to enjoy weather n see my wifes family",
+  // Styled and full-width letters (Japanese to ELD as they are) are read as the plain ones.
+  "𝐓𝐡𝐞 𝐬𝐞𝐫𝐯𝐢𝐜𝐞 𝐰𝐚𝐬 𝐠𝐫𝐞𝐚𝐭 𝐭𝐨𝐝𝐚𝐲",
+  "Ｔｈｅ ｆｏｏｄ ｗａｓ ｇｏｏｄ ａｎｄ ｃｈｅａｐ",
 ];
 
 describe("language detection (core/language, ELD)", () => {
@@ -124,6 +134,17 @@ describe("language detection (core/language, ELD)", () => {
     const forSpanish = detectLanguage(text, ["es"]);
     assert.ok(forSpanish === undefined || forSpanish.code === "pt");
     assert.equal(detectLanguage("El personal fue muy amable", ["es"])?.code, "es");
+  });
+
+  it("loads ELD's tables at the first text, not with the module (a host that never detects does not pay for them)", () => {
+    const script =
+      'const language = require("./src/core/language");' +
+      'const loaded = () => Object.keys(require.cache).some((file) => file.includes("/node_modules/eld/"));' +
+      "const before = loaded();" +
+      'language.detectLanguage("Le personnel était très aimable");' +
+      "console.log(JSON.stringify([before, loaded()]));";
+    const output = execFileSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: ROOT, encoding: "utf8" });
+    assert.deepEqual(JSON.parse(output), [false, true]);
   });
 
   it("readsLanguage: the model's languages (English when undeclared) and unplaced texts are read", () => {

@@ -43,7 +43,7 @@ function fakeHelper(runs: string[], failAt = Infinity): Lane & { closed: boolean
 }
 
 /** A scheduler over the fake model, its responses by id, and a way to wait for one. */
-function harness(startHelper?: () => Promise<Lane>) {
+function harness(startHelper?: () => Promise<Lane>, helperIdleMs?: number) {
   const runs: string[] = [];
   const responses = new Map<number, Response>();
   const waiters = new Map<number, (response: Response) => void>();
@@ -53,7 +53,7 @@ function harness(startHelper?: () => Promise<Lane>) {
       waiters.get(response.id)?.(response);
     },
     load: async () => ({ model: fakeModel(runs), backendReason: "test", helper: startHelper && { describe: "2 sessions", start: startHelper } }),
-  });
+  }, helperIdleMs);
   const answer = (id: number) => new Promise<Response>((resolve) => (responses.has(id) ? resolve(responses.get(id)!) : waiters.set(id, resolve)));
   return { scheduler, runs, answer };
 }
@@ -162,6 +162,36 @@ describe("the engine's queue with a helper session (scheduler.ts, fake runtime)"
     const cancelled = await answer(2);
     assert.equal(!cancelled.ok && cancelled.cancelled, true);
     assert.deepEqual(((await answer(3)) as { result: unknown }).result, expected(10));
+    await scheduler.close();
+  });
+
+  it("starts no new helper while the last one is still closing: starts never outpace ends", async () => {
+    let closing: (() => void) | undefined;
+    const helpers: (Lane & { closed: boolean })[] = [];
+    const start = async () => {
+      const helper = fakeHelper([]);
+      // The first one's thread takes its time to end (a run in progress, a loaded machine).
+      if (helpers.length === 0) helper.close = () => new Promise<void>((resolve) => (closing = () => ((helper.closed = true), resolve())));
+      helpers.push(helper);
+      return helper;
+    };
+    const { scheduler, answer } = harness(start, 20);
+    scheduler.receive({ id: 1, priority: -1, type: "load", spec: { dir: "m", kind: "custom", dtype: "q8" } });
+    await answer(1);
+    scheduler.receive({ id: 2, priority: 1, type: "classify", texts: texts(BULK_WINDOWS * 2) });
+    assert.ok((await answer(2)).ok);
+    assert.equal(scheduler.counters().helperStarts, 1);
+    // Idle: the helper is told to stop, and its thread has not ended yet.
+    while (!closing) await new Promise((resolve) => setTimeout(resolve, 5));
+    scheduler.receive({ id: 3, priority: 1, type: "classify", texts: texts(BULK_WINDOWS * 2) });
+    assert.ok((await answer(3)).ok, "bulk work while a helper closes runs on the own session");
+    assert.equal(scheduler.counters().helperStarts, 1, "no second helper while the first is closing");
+    closing();
+    await new Promise((resolve) => setImmediate(resolve));
+    scheduler.receive({ id: 4, priority: 1, type: "classify", texts: texts(BULK_WINDOWS * 2) });
+    assert.ok((await answer(4)).ok);
+    assert.equal(scheduler.counters().helperStarts, 2, "once it has ended, bulk work starts one again");
+    assert.equal(scheduler.counters().helperStops, 1);
     await scheduler.close();
   });
 });

@@ -289,6 +289,16 @@ describe("choosing the text column", () => {
     assert.deepEqual(sampleValues(table, "uuid", 1, 10), ["0b9f1c2e-…"]);
   });
 
+  it("a column of links or e-mail addresses is no free text; Japanese reviews (no spaces between words) still count", () => {
+    const rows = [
+      ["https://itunes.apple.com/jp/reviews/id1234567890", "ann@example.com", "アプリがすぐに落ちます。使えません。"],
+      ["https://itunes.apple.com/jp/reviews/id2234567890", "bob@example.org", "とても使いやすくて便利です。"],
+      ["https://itunes.apple.com/jp/reviews/id3234567890", "cy@example.net", "更新してから動作が重くなりました。"],
+    ];
+    const text = "author.uri,email,content\n" + rows.map((row) => row.join(",")).join("\n") + "\n";
+    assert.equal(chooseTextColumn(parseTable(text, { format: "csv" })), "content");
+  });
+
   it("file names map to formats", () => {
     assert.deepEqual(["a.CSV", "b.tsv", "c.jsonl", "d.ndjson", "e.json", "f.txt"].map(tableFormatOf), ["csv", "tsv", "jsonl", "jsonl", "json", undefined]);
   });

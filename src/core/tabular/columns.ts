@@ -39,6 +39,15 @@ const CHOICES = /[,;]\s+/;
 /** A cell that holds JSON (a nested array from a JSON file, a Qualtrics import id): not free text. */
 const JSON_CELL = /^\s*[[{]/;
 
+/** A cell that is only a link or an e-mail address (a profile URL, a photo's URI): its letters are no free text. */
+const LINK_CELL = /^(?:(?:https?|ftp|mailto):\S*|www\.\S+|[^\s@]+@[^\s@]+\.\S+)$/i;
+
+/**
+ * Letters of scripts written without spaces (Chinese, Japanese): a sentence of them is one run of letters, so each two
+ * count as a word, or a column of Japanese reviews would lose to one of URLs.
+ */
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/gu;
+
 /**
  * The column the text most likely is in, which the column quick pick preselects: the one with the most distinct free
  * text, counted as the words (runs of two or more letters) of its distinct values, so that ids, hashes, numbers and
@@ -66,13 +75,13 @@ export function chooseTextColumn(table: Table): string | undefined {
     let repeated = false;
     const parts = new Set<string>();
     for (const [value, count] of counts) {
-      if (JSON_CELL.test(value)) continue;
+      if (JSON_CELL.test(value) || LINK_CELL.test(value)) continue;
       if (count >= 3 && count * 2 > filled && (value.match(WORD)?.length ?? 0) >= 4) repeated = true;
       // A checkbox question's cells join its choices with ", ": each choice counts once, however it is combined.
       for (const part of value.split(CHOICES)) parts.add(part.trim().toLowerCase());
     }
     let words = 0;
-    for (const part of parts) words += part.match(WORD)?.length ?? 0;
+    for (const part of parts) words += (part.match(WORD)?.length ?? 0) + Math.floor((part.match(UNSPACED)?.length ?? 0) / 2);
     // Compared in order: not a repeated text, distinct words, total length.
     const rank = [repeated ? 0 : 1, words, length];
     const better = rank[0] !== bestRank[0] ? rank[0] > bestRank[0] : rank[1] !== bestRank[1] ? rank[1] > bestRank[1] : rank[2] > bestRank[2];

@@ -43,6 +43,8 @@ export function* windowsOf(
   suffix: readonly number[],
 ): Generator<{ ids: number[]; weight: number }> {
   const room = maxTokens - prefix.length - suffix.length;
+  // No room for text: every window would start where the last did, without end (a model's load refuses such a limit).
+  if (!(room >= 1)) throw new Error(`windows of ${maxTokens} tokens leave no room for text`);
   const stride = room - Math.min(WINDOW_OVERLAP, room >> 1);
   for (let start = 0; ; start += stride) {
     const content = ids.slice(start, start + room);

@@ -79,6 +79,11 @@ export class SentimentModel {
     }
     const maxPositions = Number(config.max_position_embeddings) || 512;
     const maxTokens = Math.min(maxPositions, Number((await readJsonOf(files, "tokenizer_config.json")).model_max_length) || maxPositions);
+    // A window needs room for one token of text besides [CLS] and [SEP]; with none, a long text would never end its
+    // windows (each would start where the last did).
+    if (!(maxTokens >= tokenizer.prefix.length + tokenizer.suffix.length + 1)) {
+      throw new ModelError(files.pathOf("config.json"), `a maximum of ${maxTokens} tokens leaves no room for text (max_position_embeddings, model_max_length)`);
+    }
     const info: ModelInfo = {
       dir: spec.dir,
       kind: spec.kind,

@@ -12,7 +12,7 @@
  * The queue itself needs no Node API: a host shell (worker.ts) gives it its messages and its helpers.
  */
 import { messageOf } from "../../core/errors";
-import type { EngineStats, ModelSpec, Request, Response } from "../protocol";
+import type { EngineStats, ModelSpec, Request, Response, SchedulerCounters } from "../protocol";
 import { batchAround } from "./batching";
 import type { Prepared, SentimentModel, Window } from "./model";
 
@@ -34,6 +34,13 @@ export const HELPER_MAX_TOKENS = 128;
  * a cancelled request's windows already handed over still run (at most this many).
  */
 const HELPER_CAPACITY = 4;
+/**
+ * Bounds of the queue (docs/RELIABILITY.md "Bounds"): requests waiting, and characters of text in them. A client has at
+ * most 4 chunks of 64 texts in flight per call, so an editor with dozens of documents and a folder run stays far below;
+ * a request past either bound is refused with a message (never buffered).
+ */
+export const MAX_QUEUED_REQUESTS = 1_024;
+export const MAX_QUEUED_CHARS = 64 * 1024 * 1024;
 /** A helper stops after this long without a run, so an editor that is only being typed in keeps one session. */
 const HELPER_IDLE_MS = 30_000;
 
@@ -100,10 +107,19 @@ export class Scheduler {
   /** Why helpers are off for the current model (one failed); they are tried again with the next load. */
   private helperBroken: string | undefined;
   private helperStarts = 0;
+  private helperStops = 0;
+  private refused = 0;
   /** Changes whenever helpers are stopped: a helper that finishes starting after that closes itself. */
   private helperGeneration = 0;
 
-  constructor(private readonly host: SchedulerHost) {}
+  /** Helpers still closing: no new one starts until they have ended (starts never outpace ends). */
+  private helpersClosing = 0;
+
+  constructor(
+    private readonly host: SchedulerHost,
+    /** How long a helper may idle before it stops (tests shorten it). */
+    private readonly helperIdleMs = HELPER_IDLE_MS,
+  ) {}
 
   /** A message from the host side. */
   receive(request: Exclude<Request, { type: "close" }>): void {
@@ -116,6 +132,14 @@ export class Scheduler {
       this.host.post({ id: request.id, ok: true, result: this.stats() });
       return;
     }
+    if (request.type === "classify") {
+      const refusal = this.overQueueBound(request);
+      if (refusal) {
+        this.refused++;
+        this.host.post({ id: request.id, ok: false, error: refusal });
+        return;
+      }
+    }
     // Stable insert: after every queued request of the same or a more urgent priority.
     const at = this.queue.findIndex((queued) => queued.priority > request.priority);
     this.queue.splice(at < 0 ? this.queue.length : at, 0, request);
@@ -127,7 +151,41 @@ export class Scheduler {
       sessions: this.lanes.map((state) => ({ name: state.lane.name, runs: state.runs })),
       helperStarts: this.helperStarts,
       helperBroken: this.helperBroken,
+      counters: this.counters(),
     };
+  }
+
+  /** The queue's sizes now (cheap: one pass over the queue and the jobs). */
+  counters(): SchedulerCounters {
+    let queuedTexts = 0;
+    for (const request of this.queue) if (request.type === "classify") queuedTexts += request.texts.length;
+    let windowsWaiting = 0;
+    for (const job of this.jobs.values()) windowsWaiting += job.left;
+    return {
+      queued: this.queue.length,
+      queuedTexts,
+      jobs: this.jobs.size,
+      windowsWaiting,
+      running: this.lanes.reduce((sum, state) => sum + state.running, 0),
+      helperStarts: this.helperStarts,
+      helperStops: this.helperStops,
+      helperRunning: this.lanes.length > 1,
+      refused: this.refused,
+    };
+  }
+
+  /**
+   * Why a classify request cannot be queued (undefined: it can): the queue holds at most MAX_QUEUED_REQUESTS requests
+   * and MAX_QUEUED_CHARS characters of text. A client sends a few chunks per call (client.ts), so only a burst of many
+   * callers at once reaches it; the refused caller is told, nothing is buffered past it.
+   */
+  private overQueueBound(request: ClassifyRequest): string | undefined {
+    if (this.queue.length >= MAX_QUEUED_REQUESTS) return `the engine is busy: ${this.queue.length.toLocaleString("en")} requests are waiting (at most ${MAX_QUEUED_REQUESTS.toLocaleString("en")}); try again when they are done`;
+    let chars = 0;
+    for (const text of request.texts) chars += text.length;
+    for (const queued of this.queue) if (queued.type === "classify") for (const text of queued.texts) chars += text.length;
+    if (chars > MAX_QUEUED_CHARS) return `the engine is busy: the texts waiting would hold ${chars.toLocaleString("en")} characters (at most ${MAX_QUEUED_CHARS.toLocaleString("en")}); try again when they are done`;
+    return undefined;
   }
 
   /** Drops everything queued, waits for the runs in progress, releases the sessions. */
@@ -237,6 +295,7 @@ export class Scheduler {
         if (this.lanes.includes(state)) {
           this.helperBroken = `the helper session stopped: ${messageOf(error)}`;
           this.lanes = this.lanes.filter((other) => other !== state);
+          this.helperStops++;
           void state.lane.close().catch(() => undefined);
         }
         return;
@@ -322,7 +381,7 @@ export class Scheduler {
   /** Starts the helper lane if the plan has one and it is not running or starting. */
   private startHelper(): void {
     const plan = this.helperPlan;
-    if (!plan || this.helper || this.helperBroken || this.lanes.length > 1) return;
+    if (!plan || this.helper || this.helperBroken || this.lanes.length > 1 || this.helpersClosing > 0) return;
     const generation = this.helperGeneration;
     this.helperStarts++;
     // Whatever goes wrong starting it (also a synchronous throw) ends up in helperBroken, never in the queue's loop.
@@ -350,7 +409,7 @@ export class Scheduler {
     this.helperIdle = setTimeout(() => {
       const busy = this.lanes.slice(1).some((state) => state.running > 0);
       if (!busy) void this.stopHelper();
-    }, HELPER_IDLE_MS);
+    }, this.helperIdleMs);
     this.helperIdle.unref?.();
   }
 
@@ -358,10 +417,12 @@ export class Scheduler {
     this.helperGeneration++;
     clearTimeout(this.helperIdle);
     const helpers = this.lanes.slice(1);
+    this.helperStops += helpers.length;
     this.lanes = this.lanes.slice(0, 1);
     const starting = this.helper;
     this.helper = undefined;
-    await Promise.all(helpers.map((state) => state.lane.close().catch(() => undefined)));
+    this.helpersClosing += helpers.length;
+    await Promise.all(helpers.map((state) => state.lane.close().catch(() => undefined).finally(() => this.helpersClosing--)));
     await starting; // a helper still starting closes itself (the generation changed)
   }
 }

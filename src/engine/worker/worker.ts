@@ -11,6 +11,7 @@ import { serveHelper, sessionSplitOf, startHelperLane, type HelperData } from ".
 import { GraphRunner, SentimentModel } from "./model";
 import { lowerOwnPriority } from "./priority";
 import { Scheduler } from "./scheduler";
+import { writeStatsEvery } from "../statsFile";
 import { createWasmBackend } from "./wasmBackend";
 import { engineThreads } from "../../core/settings";
 
@@ -64,6 +65,8 @@ if (helper?.role === "helper") {
       return { model, backendReason: reason, helper };
     },
   });
+  // The soak's watchdog reads the queue's counters (only when INLINE_SENTIMENT_STATS_DIR is set).
+  writeStatsEvery("engine-worker.json", () => scheduler.counters());
   port.on("message", (request: Request) => {
     if (request.type === "close") {
       void scheduler.close().then(() => process.exit(0));
