@@ -47,6 +47,25 @@ export class SentimentHoverProvider implements vscode.HoverProvider {
   }
 }
 
+/** Language codes as a reader names them ("English, French"), by Intl.DisplayNames; a code it cannot name as itself. */
+function languageNames(codes: readonly string[]): string {
+  let names: Intl.DisplayNames | undefined;
+  try {
+    names = new Intl.DisplayNames(["en"], { type: "language" });
+  } catch {
+    names = undefined;
+  }
+  return codes
+    .map((code) => {
+      try {
+        return names?.of(code) ?? code;
+      } catch {
+        return code;
+      }
+    })
+    .join(", ");
+}
+
 /** The hover of a unit that was not scored: why, and a table row's other columns. */
 function notScoredMarkdown(why: NotScored, model: ModelInfo, fields?: Record<string, string>): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
@@ -58,7 +77,7 @@ function notScoredMarkdown(why: NotScored, model: ModelInfo, fields?: Record<str
   md.appendText(notScoredWhy(why));
   md.appendMarkdown("\n\n");
   if (why.reason === "language") {
-    md.appendText(`${modelDisplayName(model)} reads ${(model.languages ?? ["en"]).join(", ")}. `);
+    md.appendText(`${modelDisplayName(model)} reads ${languageNames(model.languages ?? ["en"])}. `);
   }
   md.appendText("Left out of the counts, groups, themes and the arc; reports list it with its reason. Setting inlineSentiment.feedback.scoreAll scores it anyway.");
   md.appendMarkdown("\n\n");

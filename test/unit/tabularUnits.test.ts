@@ -14,6 +14,7 @@ describe("tabular units (core/tabular/units)", () => {
     assert.ok(units.every((u) => u.kind === "row"));
     assert.deepEqual({ ...units[1].fields }, { id: "2", airline: "United" });
     assert.deepEqual({ ...units[2].fields }, { id: "4" }, "a short row has no cell for the missing column");
+    assert.equal(Object.getPrototypeOf(units[1].fields), null, "fields keyed by column names have no prototype");
     assert.deepEqual(lines, [2, 2, 3, 4, 6, 6], "the quoted multi-line cell spans lines 3-4");
     assert.deepEqual(problems.map((p) => p.line), [6], "the short row, by line: read with a caveat");
     assert.deepEqual(notScored.reasons, [{ reason: "empty" }]);

@@ -67,6 +67,7 @@ export function rowUnits(table: Table, column: string, rules: JudgeRules | Compi
   const others = table.columns.filter((name) => name !== column);
   const unitOf = (cell: TextUnit): Unit => {
     const row = table.rows[cell.row].cells;
+    // Keyed by the file's column names: a null-prototype object, so a column named `__proto__` is a field like any other.
     const fields: Record<string, string> = Object.create(null);
     for (const name of others) if (Object.hasOwn(row, name)) fields[name] = row[name];
     return { start: cell.start, end: cell.end, text: cell.text, kind: "row", fields };
