@@ -12,7 +12,8 @@
 //
 // Profiles (one per iteration, in turn):
 //   cpu         stress-ng --cpu N --io N --vm N --vm-bytes B (CPU, disk and memory pressure)
-//   one-thread  the same load, and the engine forced to one thread (inlineSentiment.engine.threads: 1)
+//   one-thread  the same load, and the extension host pinned to one core (taskset -a -p -c 0 <host pid>, when the
+//               watchdog first sees it): the engine sees one core, runs one session of one thread and no helper
 //   memory      the same load, its vm workers taking the memory available less --memory-reserve-mb, capped at
 //               --max-vm-bytes (default 1G: on a shared machine the cap decides; raise it on a machine of your own
 //               to run with the memory nearly full)
@@ -111,7 +112,6 @@ async function iteration(n, profile, leftMs) {
     INLINE_SENTIMENT_STATS_DIR: statsDir,
     INTEGRATION_TIMEOUT_MS: String(Math.min(Number(opts["suite-timeout-ms"]), Math.max(60_000, leftMs))),
     NO_COLOR: "1",
-    ...(profile === "one-thread" && { IS_USER_SETTINGS: JSON.stringify({ "inlineSentiment.engine.threads": 1 }) }),
     ...(opts.grep && { IS_GREP: opts.grep }),
   };
   const out = fs.openSync(path.join(dir, "suite.log"), "w");
@@ -139,6 +139,7 @@ async function iteration(n, profile, leftMs) {
   let peakThreads = 0;
   let loadSum = 0;
   let runawayInfo;
+  let pinned;
   const watchdog = setInterval(() => {
     const sample = sampleHost(runDir, statsDir, cpuBefore);
     loadSum += os.loadavg()[0];
@@ -146,6 +147,7 @@ async function iteration(n, profile, leftMs) {
     if (samples.length > 600) samples.shift();
     fs.appendFileSync(path.join(dir, "samples.jsonl"), JSON.stringify(sample) + "\n");
     if (!sample.host) return;
+    if (profile === "one-thread" && pinned !== sample.host.pid) pinned = pinToOneCore(sample.host.pid, dir);
     peakRss = Math.max(peakRss, sample.host.rss);
     peakThreads = Math.max(peakThreads, sample.host.threads);
     if (sample.host.rss > limitBytes && !runawayInfo) {
@@ -174,7 +176,7 @@ async function iteration(n, profile, leftMs) {
     dir,
     ms: Date.now() - t0,
     code,
-    verdict: runawayInfo ? "RUNAWAY" : code === 0 ? "passed" : cut || interrupted ? "cut short (soak time spent)" : "failed",
+    verdict: runawayInfo ? "RUNAWAY" : code === 0 ? "passed" : cut ? "cut short (soak time spent)" : interrupted ? "cut short (soak stopped)" : "failed",
     totals,
     reasons: tail,
     peakRss,
@@ -183,6 +185,17 @@ async function iteration(n, profile, leftMs) {
     runaway: runawayInfo,
     samples,
   };
+}
+
+/**
+ * Pins every thread of the extension host to one core (taskset -a): threads it starts later (the engine worker,
+ * onnxruntime's pool) inherit it, and the engine sees one core (os.availableParallelism), so it runs one session of one
+ * thread and no helper. A user setting would not do: the suite's own tests change engine.threads and expect a reload.
+ */
+function pinToOneCore(pid, dir) {
+  const result = spawnSync("taskset", ["-a", "-p", "-c", "0", String(pid)], { encoding: "utf8" });
+  fs.appendFileSync(path.join(dir, "stress.txt"), `taskset -a -p -c 0 ${pid}: exit ${result.status} ${(result.stdout ?? "").split("\n").length - 1} threads\n`);
+  return pid;
 }
 
 /** Starts stress-ng for the profile (none for "none"); each in its own process group, stopped with it. */
