@@ -49,7 +49,7 @@ describe("Excel workbooks (core/tabular/xlsx)", () => {
     const table = await readWorkbook(await writeXlsx([KINDS, { name: "Other", rows: [["a"], ["b"]] }]));
     assert.equal(table.format, "xlsx");
     assert.deepEqual(table.columns, ["id", "comment", "Rating", "column D", "when", "ok", "id (2)"], "a merged header's blank cell is named by its letter");
-    assert.deepEqual(table.problems, [{ line: 1, message: 'Line 1: column "id" appears twice; the later one is read as "id (2)".' }]);
+    assert.deepEqual(table.problems, [{ line: 1, message: 'Line 1: column "id" appears twice; the later one is read as "id (2)".', caveat: true }]);
     assert.deepEqual(table.rows.map((row) => row.line), [2, 3, 4, 7, 8]);
     assert.deepEqual(table.rows.map((row) => row.endLine), [2, 3, 4, 7, 8]);
     assert.deepEqual({ ...table.rows[0].cells }, { id: "1", comment: "Great crew, thanks", Rating: "5", "column D": "4.5", when: "2023-03-15", ok: "TRUE", "id (2)": "a" });

@@ -148,11 +148,14 @@ function lineEnding(text: string): "\r\n" | "\n" | "\r" {
   return text[at + 1] === "\n" ? "\r\n" : "\r";
 }
 
-/** Header cells as column names: trimmed, blanks named by position, duplicates numbered (each a problem). */
-function headerNames(values: string[], line: number, problems: Problem[]): string[] {
+/**
+ * Header cells as column names: trimmed, blanks named by `blank` (by position: "column 3"; a workbook by its letter),
+ * duplicates numbered (each a problem that loses nothing). Shared by the CSV and the workbook readers.
+ */
+export function headerNames(values: string[], line: number, problems: Problem[], blank = (i: number) => `column ${i + 1}`): string[] {
   const seen = new Set<string>();
   return values.map((raw, i) => {
-    let name = raw.trim() || `column ${i + 1}`;
+    let name = raw.trim() || blank(i);
     if (seen.has(name)) {
       let k = 2;
       while (seen.has(`${name} (${k})`)) k++;

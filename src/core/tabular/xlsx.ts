@@ -8,6 +8,7 @@
  */
 import { readSheet } from "read-excel-file/universal";
 import { messageOf } from "../errors";
+import { headerNames } from "./csv";
 import { chooseSheet, listSheets, sheetNames, WorkbookError } from "./sheets";
 import { recogniseSurvey } from "./survey";
 import type { CellSpan, Problem, Row, Table } from "./table";
@@ -111,7 +112,7 @@ function sheetTable(data: unknown[][], sheet: string | undefined, sheets: readon
     return { format: "xlsx", columns: [], rows: [], problems, delimiter: "", notes };
   }
   if (header > 0) notes.push(`Header in row ${header + 1} (the rows above it are empty).`);
-  const columns = headerNames(texts[header], header + 1, problems);
+  const columns = headerNames(texts[header], header + 1, problems, (i) => `column ${columnLetters(i)}`);
   const rows: Row[] = [];
   const skipped: number[] = [];
   for (let i = header + 1; i < texts.length; i++) {
@@ -135,18 +136,3 @@ function sheetTable(data: unknown[][], sheet: string | undefined, sheets: readon
   return { format: "xlsx", columns, rows, problems, delimiter: "", notes };
 }
 
-/** Header cells as column names: trimmed, blanks named by their column letter, duplicates numbered (each a problem). */
-function headerNames(values: string[], line: number, problems: Problem[]): string[] {
-  const seen = new Set<string>();
-  return values.map((raw, i) => {
-    let name = raw.trim() || `column ${columnLetters(i)}`;
-    if (seen.has(name)) {
-      let k = 2;
-      while (seen.has(`${name} (${k})`)) k++;
-      problems.push({ line, message: `Line ${line}: column "${name}" appears twice; the later one is read as "${name} (${k})".`, caveat: true });
-      name = `${name} (${k})`;
-    }
-    seen.add(name);
-    return name;
-  });
-}
