@@ -30,8 +30,9 @@ export async function withSetting<T>(key: string, value: unknown, body: () => Pr
  * (a failed test, or a revert that met another active editor) would shift the lines every later test reads.
  */
 export async function closeAllEditors(): Promise<void> {
-  for (const document of vscode.workspace.textDocuments) {
-    if (!document.isDirty || document.uri.scheme !== "file") continue;
+  // Only the workspace's own files: VS Code's settings.json, edited by withSetting, is not a fixture.
+  const edited = vscode.workspace.textDocuments.filter((document) => document.isDirty && vscode.workspace.getWorkspaceFolder(document.uri));
+  for (const document of edited) {
     await vscode.window.showTextDocument(document);
     await vscode.commands.executeCommand("workbench.action.files.revert");
   }
