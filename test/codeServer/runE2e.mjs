@@ -81,6 +81,8 @@ const CHECKS = [
   "the summary panel lists every unit, most negative first, with its charts",
   "screenshot docs/screenshots/panel.png",
   "the summary panel comes back after a window reload, with its rows",
+  "a survey export's rows that are no answers are not scored, each badge saying why",
+  "screenshot docs/screenshots/not-scored.png",
   "the feedback source is scored in full and the panel lists it virtualized",
   "the list moves with the keyboard: arrows, End to the last row (rendered on the way), Home",
   "the group table lists each airline with counts, shares and means",
@@ -278,6 +280,7 @@ runMain(async () => {
     }
     check(reloadName, !reloadError, reloadError ? firstLine(reloadError) : `${restored.rows.length} rows`);
 
+    await checkNotScored(page, { workspace, screenshotDir, check });
     await checkFeedback(page, { workspace, screenshotDir, check, elapsed, extensionDir });
   }
 
@@ -459,6 +462,58 @@ async function waitForCount(frame, { equals, below }, timeout = 60_000) {
 }
 
 /** The feedback checks (see the header). Each check reports; a failed one does not stop the next where it can run. */
+/**
+ * A survey export with missing-value markers, a non-answer, an emoji-only answer and an answer in French: those rows
+ * are not scored and their faint badges say why, beside the scored rows' labels; docs/screenshots/not-scored.png.
+ */
+async function checkNotScored(page, { workspace, screenshotDir, check }) {
+  const names = {
+    shown: "a survey export's rows that are no answers are not scored, each badge saying why",
+    shot: "screenshot docs/screenshots/not-scored.png",
+  };
+  try {
+    const file = path.join(workspace, "survey-export.csv");
+    const rows = [
+      "respondent,group,comment",
+      "1,Promoter,The onboarding was quick and the support team was wonderful.",
+      "2,Detractor,NA",
+      "3,Detractor,The app crashes every time I upload a photo. Very frustrating.",
+      "4,Passive,No",
+      "5,Promoter,Le service client était excellent et très rapide.",
+      "6,Detractor,👎👎",
+      "7,Passive,N/A",
+      "8,Detractor,Billing charged me twice and nobody answered my emails.",
+    ];
+    fs.writeFileSync(file, rows.join("\n") + "\n");
+    await openFile(page, path.basename(file), { expectText: "respondent", timeout: 120_000 });
+    // The column pick (its own quick pick) preselects the comments: the column with the most distinct free text.
+    await runCommand(page, COMMAND, { opensPick: /^Which column of .* holds the text to score\?/ });
+    await page.waitForFunction(
+      () => /\bcomment\b/.test(document.querySelector(".quick-input-widget .monaco-list-row.focused")?.getAttribute("aria-label") ?? ""),
+      undefined,
+      { timeout: scaled(60_000), polling: 200 },
+    );
+    await page.keyboard.press("Enter");
+    const handle = await page.waitForFunction(
+      () => {
+        const badges = [...document.querySelectorAll(".view-line span")].map((el) => getComputedStyle(el, "::after").content ?? "");
+        const notScored = badges.filter((c) => /not scored/i.test(c));
+        const scored = badges.filter((c) => /positive|negative|neutral/i.test(c) && !/not scored/i.test(c));
+        return notScored.length >= 5 && scored.length >= 3 ? notScored : false;
+      },
+      undefined,
+      { timeout: scaled(120_000), polling: 250 },
+    );
+    check(names.shown, true, (await handle.jsonValue()).join(" | "));
+    const png = path.join(screenshotDir, "not-scored.png");
+    await page.screenshot({ path: png });
+    check(names.shot, fs.existsSync(png), `${fs.statSync(png).size} bytes`);
+  } catch (error) {
+    check(names.shown, false, firstLine(error));
+    check(names.shot, false, "not run: no badges");
+  }
+}
+
 async function checkFeedback(page, { workspace, screenshotDir, check, elapsed, extensionDir }) {
   const names = {
     scored: "the feedback source is scored in full and the panel lists it virtualized",
