@@ -344,7 +344,6 @@ for (const backend of BACKENDS) describe(`engine (worker thread, mini model, ${b
   });
 });
 
-
 /**
  * A thread's nice value: field 19 of /proc/self/task/TID/stat (after the parenthesised name); undefined when the thread
  * ended between the listing of /proc/self/task and this read (threads of the process come and go under load).
