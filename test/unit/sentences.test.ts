@@ -30,6 +30,13 @@ describe("sentences", () => {
     assert.deepEqual(units.map((unit) => source.slice(unit.start, unit.end)), ["Some *lovely* staff.", "The [billing page](https://x.test) lost it."]);
   });
 
+  it("a sentence that lies inside one inexact leaf (an entity, an autolink) joins the one before: no unit without source", () => {
+    // Found by the segmenter's fuzz test: "a@b.test" became a unit at 15..15, covering nothing.
+    const source = "[&amp;?a@b.test";
+    const units = segment(source, "markdown", "sentence");
+    assert.deepEqual(units.map((unit) => [unit.text, source.slice(unit.start, unit.end)]), [["[&?a@b.test", source]]);
+  });
+
   it("reads a hard line break inside a sentence as a space", () => {
     assert.deepEqual(sentencePieces("The app was\nslow. Then it crashed.").map((piece) => piece.segment.trim()), ["The app was slow.", "Then it crashed."]);
   });

@@ -53,7 +53,9 @@ function split(block: Block, pieces: (prose: string) => Iterable<{ index: number
     const { start, end } = sourceRange(block.leaves, index + lead, index + lead + text.length);
     if (start < 0) continue;
     const last = units[units.length - 1];
-    if (last && start < last.end) {
+    // A piece that overlaps the last one in the source, or ends inside it (two sentences of one inexact leaf: an
+    // entity, an autolink), joins it: a unit always covers source of its own.
+    if (last && (start < last.end || end <= last.end)) {
       units[units.length - 1] = { start: last.start, end: Math.max(last.end, end), text: prose.slice(lastFrom, index + lead + text.length).trim(), kind: block.kind };
     } else {
       units.push({ start, end, text, kind: block.kind });
