@@ -183,7 +183,7 @@ export class DecorationController implements vscode.Disposable {
     const show = painted.table ? "all" : this.showing;
     for (let i = from; i < to; i++) {
       const unit = units[i];
-      if (!shown(unit.polarity, show)) continue;
+      if (!showsPolarity(unit.polarity, show)) continue;
       byStyle.get(styleOf(unit))!.push({
         range: rangeOf(i),
         renderOptions: badges ? { after: { contentText: badge(unit) } } : undefined,
@@ -236,7 +236,7 @@ export class DecorationController implements vscode.Disposable {
 }
 
 /** True when a unit of this polarity is painted under the `show` setting. */
-export function shown(polarity: Polarity, show: Show): boolean {
+function showsPolarity(polarity: Polarity, show: Show): boolean {
   return show === "all" || (show === "notPositive" ? polarity !== "positive" : polarity === "negative");
 }
 
