@@ -1,6 +1,7 @@
 /** Typed view of the `inlineSentiment.*` settings; mirrors `contributes.configuration` in package.json. */
 import * as vscode from "vscode";
 import { DEFAULT_MISSING_MARKERS, DEFAULT_NON_ANSWERS, SCORE_ALL, type RuleSettings } from "./core/judge";
+import { MIXED_THRESHOLD } from "./core/mixed";
 import type { Granularity } from "./core/segment";
 import type { Polarity } from "./core/types";
 import { checkSetting, labelMapOf, SETTING_RULES } from "./core/settings";
@@ -19,6 +20,8 @@ export interface Settings {
   granularity: Granularity;
   indicator: Indicator;
   show: Show;
+  /** A paragraph is mixed when one sentence reads negative and another positive, each at least this sure. */
+  "mixed.threshold": number;
   /** Globs of files never analysed live nor by Analyze Folder (e.g. a changelog). */
   exclude: string[];
   "live.enabled": boolean;
@@ -50,6 +53,7 @@ const DEFAULTS: Settings = {
   indicator: "badge",
   // A writer's page stays calm: only what reads negative is painted (the status bar counts the rest).
   show: "negative",
+  "mixed.threshold": MIXED_THRESHOLD,
   exclude: [],
   "live.enabled": true,
   // csv, tsv, jsonl: the language ids table extensions give those files (VS Code itself opens .csv as plaintext).

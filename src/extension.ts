@@ -18,6 +18,7 @@ import { SentimentHoverProvider } from "./editor/hover";
 import { LiveScheduler } from "./editor/liveScheduler";
 import { LiveSwitches } from "./editor/liveSwitches";
 import { ReviewState } from "./editor/reviewState";
+import { MixedParagraphs } from "./editor/mixedParagraphs";
 import { SentenceMarks } from "./editor/sentenceMarks";
 import { SentimentStatusBar } from "./editor/statusBar";
 import { openDocument } from "./editor/documents";
@@ -122,12 +123,14 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
   const tables = new TabularSources(context.workspaceState, tableClient);
   const analysis = new AnalysisService(engine, settings.neutralThreshold, settings.granularity, settings.labelMap, tables);
   analysis.setJudging(judgingOf(settings));
-  const decorations = new DecorationController(context.extensionUri, settings.indicator, settings.show);
+  const mixed = new MixedParagraphs(settings["mixed.threshold"]);
+  const isMixed = (text: string) => mixed.isMixed(text);
+  const decorations = new DecorationController(context.extensionUri, settings.indicator, settings.show, isMixed);
   const switches = new LiveSwitches(context.workspaceState, () => settings.exclude);
-  const marks = new SentenceMarks(analysis);
+  const marks = new SentenceMarks(analysis, mixed);
   const statusBar = new SentimentStatusBar(analysis);
   const diagnostics = new NegativeDiagnostics(settings["diagnostics.enabled"]);
-  const review = new ReviewState(analysis);
+  const review = new ReviewState(analysis, isMixed);
   const reportError = onceEach((message) => void vscode.window.showErrorMessage(`Inline Sentiment: ${message}`));
   let toldOfCrash = false;
   engine.onCrash = (message, retried) => {
@@ -151,7 +154,10 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
   };
   /** Loads another model (or the same one with other engine settings) and re-scores what is shown with it. */
   const useModel = async (model: LocatedModel) => {
-    if (await switchModel(engine, model, specOf(model))) reanalyseAll();
+    if (await switchModel(engine, model, specOf(model))) {
+      mixed.clear();
+      reanalyseAll();
+    }
   };
   const scheduleVisible = (delay?: number) => {
     for (const editor of vscode.window.visibleTextEditors) {
@@ -188,6 +194,16 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
     analysis,
     decorations,
     marks,
+    mixed,
+    // A paragraph found mixed (or no longer, or another threshold): painted again, its worst sentence underlined.
+    mixed.onDidChange(() => {
+      decorations.repaint();
+      for (const editor of vscode.window.visibleTextEditors) {
+        const results = analysis.get(editor.document.uri);
+        if (results && !results.partial && results.version === editor.document.version) marks.show(results);
+      }
+      review.refresh();
+    }),
     statusBar,
     diagnostics,
     review,
@@ -195,9 +211,9 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
     tables.onDidChooseColumn((uri) => {
       if (statusBar.noteOf(uri)?.endsWith(CHOOSE_COLUMN_NOTE)) statusBar.setNote(uri, undefined);
     }),
-    ...registerCommands({ context, analysis, review, tables, switches, download: host.download, onModelInstalled: (dir) => useModel({ dir, kind: "full" }) }),
+    ...registerCommands({ context, analysis, review, tables, switches, download: host.download, onModelInstalled: (dir) => useModel({ dir, kind: "full" }), isMixed }),
     ...SummaryPanel.register(context.extensionUri, review),
-    vscode.languages.registerHoverProvider(SELECTOR, new SentimentHoverProvider(analysis)),
+    vscode.languages.registerHoverProvider(SELECTOR, new SentimentHoverProvider(analysis, mixed)),
     analysis.onDidChangeResults((results) => {
       decorations.show(results);
       if (!results.partial) marks.show(results);
@@ -231,7 +247,9 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration("inlineSentiment")) return;
       settings = readSettings();
+      if (affects(event, "labelMap")) mixed.clear();
       if (affects(event, "neutralThreshold") || affects(event, "labelMap")) analysis.relabel(settings.neutralThreshold, settings.labelMap);
+      if (affects(event, "mixed.threshold")) mixed.setThreshold(settings["mixed.threshold"]);
       if (affects(event, "indicator")) decorations.setIndicator(settings.indicator);
       if (affects(event, "show")) decorations.setShow(settings.show);
       if (affects(event, "exclude")) switched();

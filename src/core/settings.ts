@@ -26,6 +26,7 @@ export const SETTING_RULES = {
   granularity: { type: "enum", values: ["paragraph", "line", "sentence"] },
   indicator: { type: "enum", values: ["badge", "gutter", "both", "none"] },
   show: { type: "enum", values: ["all", "notPositive", "negative"] },
+  "mixed.threshold": { type: "number", min: 0.6, max: 1 },
   exclude: { type: "strings" },
   "live.enabled": { type: "boolean" },
   "live.languages": { type: "strings" },

@@ -21,7 +21,11 @@ export class ReviewState implements PanelSource, vscode.Disposable {
   private lastDocument: vscode.Uri | undefined;
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly analysis: AnalysisService) {}
+  constructor(
+    private readonly analysis: AnalysisService,
+    /** True when the paragraph of this text was found mixed (its sentences were scored: hover, marks). */
+    private readonly isMixed: (text: string) => boolean = () => false,
+  ) {}
 
   /** Shows a folder run until a single document is analysed again. */
   showFolder(model: PanelModel): void {
@@ -80,7 +84,7 @@ export class ReviewState implements PanelSource, vscode.Disposable {
         labelMap: { ...this.analysis.labelMap },
       },
       // A table's units carry their lines: its text (megabytes, for 15,000 rows) is not scanned again here.
-      ...panelRows(document.uri, results.lines ? "" : document.getText(), results, options.fieldsAsJson),
+      ...panelRows(document.uri, results.lines ? "" : document.getText(), { ...results, mixed: this.isMixed }, options.fieldsAsJson),
       units: results.units,
     };
   }
@@ -139,10 +143,12 @@ interface RowSource {
   table?: TableInfo;
   /** The units not scored, with their reasons (and a table's lines and fields). */
   notScored?: NotScoredUnits;
+  /** Which units' paragraphs are known to be mixed, by text. */
+  mixed?: (text: string) => boolean;
 }
 
 function panelRows(uri: vscode.Uri, text: string, source: RowSource, fieldsAsJson = false): PanelRows {
-  const { lines, fields, table, notScored } = source;
+  const { lines, fields, table, notScored, mixed } = source;
   const starts = lines && (!notScored || notScored.lines) ? [] : lineStarts(text);
   return {
     notScoredCount: notScored?.units.length ?? 0,
@@ -171,6 +177,7 @@ function panelRows(uri: vscode.Uri, text: string, source: RowSource, fieldsAsJso
       score: unit.score,
       polarity: unit.polarity,
       probabilities: unit.probabilities,
+      ...(mixed?.(unit.text) && { mixed: true as const }),
       ...(fields && (fieldsAsJson ? { fieldsJson: fields.json(i) } : i < fields.length && { fields: fields.get(i)! })),
     }),
   };
