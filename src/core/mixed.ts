@@ -13,6 +13,12 @@ import { labelPolarity, type LabelMap } from "./polarity";
  */
 export const MIXED_THRESHOLD = 0.99;
 
+/**
+ * Longer units are not split into sentences (the editor would parse them on its main thread on hover; the CLI keeps
+ * the same rule so both label the same paragraphs).
+ */
+export const MAX_MIXED_LENGTH = 5000;
+
 /** The most negative and the most positive sentence of a paragraph: which (index) and how sure (probability). */
 export interface SentenceSpread {
   negative: { index: number; p: number };
