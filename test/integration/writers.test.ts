@@ -169,6 +169,52 @@ describe("Writers: quiet by default, quick control", () => {
     await vscode.commands.executeCommand("workbench.action.revertAndCloseActiveEditor");
   });
 
+  it("a mixed paragraph: the hover says so and lists its sentences, a sentence's link selects it; painted mixed by default", async function () {
+    const sentiment = await api();
+    // With the bundled mini model: the paragraph reads positive (99.5 %), its second sentence negative (99.3 %).
+    const mixed = "Thank you for the quick refund, the staff were kind and patient with me. The app, though, is the worst I have ever had.";
+    const content = `# Trip review\n\n${mixed}\n\nThe staff were wonderful and the room was lovely.\n`;
+    const document = await vscode.workspace.openTextDocument({ language: "markdown", content });
+    const done = analysed(sentiment, document.uri);
+    const editor = await vscode.window.showTextDocument(document);
+    await done;
+    await sentiment.whenIdle();
+    const units = sentiment.results(document.uri)!.units;
+    const unit = units.find((u) => u.text.startsWith("Thank you"));
+    assert.equal(unit?.polarity, "positive", `the paragraph's own reading is positive: ${JSON.stringify(units.map((u) => [u.text, u.polarity]))}`);
+    if (sentiment.testing) assert.deepEqual(styles(sentiment, document.uri), [], "the default show (negative) paints nothing before the sentences are known");
+
+    const at = document.positionAt(content.indexOf("Thank you") + 3);
+    const text = await hoverText(document, at);
+    assert.match(text, /Mixed/, text);
+    assert.match(text, /Sentences, most negative first \(2\)/, text);
+    assert.match(text, /As a whole: \*\*Positive\*\*/, text);
+    if (sentiment.testing) {
+      // Found mixed by the hover: painted under the default show, with its own style (the repaint is synchronous).
+      assert.deepEqual(sentiment.testing.painted(document.uri), { mixed: 1 });
+      await sentiment.whenIdle();
+      const underlined = sentiment.testing.underlined(document.uri).map((range) => document.getText(range));
+      assert.deepEqual(underlined, ["The app, though, is the worst I have ever had."], "its negative sentence is underlined");
+    }
+    // Next Negative Paragraph stops at it.
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    await vscode.commands.executeCommand("inlineSentiment.nextNegative");
+    assert.equal(document.getText(editor.selection), mixed);
+
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>("vscode.executeHoverProvider", document.uri, at);
+    const raw = hovers.flatMap((hover) => hover.contents).map((c) => (typeof c === "string" ? c : c.value)).join("\n");
+    const links = [...raw.matchAll(/command:inlineSentiment\.selectRange\?([^ )"]+)/g)].map((m) => JSON.parse(decodeURIComponent(m[1])) as [string, number, number]);
+    assert.equal(links.length, 2, raw);
+    // Most negative first: the first link is the negative sentence.
+    await vscode.commands.executeCommand("inlineSentiment.selectRange", ...links[0]);
+    assert.equal(editor.document.getText(editor.selection), "The app, though, is the worst I have ever had.");
+    await withSetting("mixed.threshold", 0.999, async () => {
+      if (sentiment.testing) assert.deepEqual(sentiment.testing.painted(document.uri), {}, "a stricter threshold: not mixed, not painted");
+      assert.doesNotMatch(await hoverText(document, at), /Mixed/);
+    });
+    await vscode.commands.executeCommand("workbench.action.revertAndCloseActiveEditor");
+  });
+
   it("underlines the worst sentence of each negative paragraph in view; typing elsewhere scores one text per edit", async function () {
     const sentiment = await api();
     // What is painted is read through the test hooks, which an installed extension (the VSIX stage) lacks.
