@@ -20,9 +20,9 @@ import type { NotScored } from "./core/notScored";
 import { lineSpan, lineStarts } from "./core/lines";
 import { polarityOf } from "./core/polarity";
 import { csvTablePath, groupLabel, notScoredLine, renderCsvTables, renderReport, unitsInOrder, type ReportFormat } from "./core/report";
-import type { PanelFile, PanelModel, PanelSkipped } from "./core/review";
+import { panelUnitOf, type PanelFile, type PanelModel, type PanelSkipped } from "./core/review";
 import { segment } from "./core/segment";
-import { MAX_THREADS } from "./core/settings";
+import { MAX_THREADS, SETTING_DEFAULTS } from "./core/settings";
 import { terminalText } from "./core/terminal";
 import { chooseTextColumn, columnsNamed, MissingColumnError, parseTable, tableFormatOf, textUnits, type Problem, type Table, type TextUnit } from "./core/tabular";
 import { readWorkbook } from "./core/tabular/xlsx";
@@ -34,7 +34,8 @@ import { locateModel, modelDisplayName } from "./models/locate";
 
 /** Texts sent to the worker at once while streaming stdin: large enough to batch well, small enough to stream. */
 const CHUNK = 256;
-const DEFAULT_THRESHOLD = 0.75;
+/** The neutral threshold's default: the setting's (inlineSentiment.neutralThreshold). */
+const DEFAULT_THRESHOLD = SETTING_DEFAULTS.neutralThreshold;
 
 const USAGE = `usage:
   inline-sentiment classify [--model DIR] [--dtype q8|fp32] [--threads N] [--backend auto|native|wasm] [--verbose] < texts.jsonl
@@ -348,16 +349,9 @@ async function analyze(engine: EngineClient, { sources, failed }: Inputs, option
     scored.push({
       uri: pathToFileURL(resolve(source.file)).toString(),
       name: source.file,
-      units: toScore.map((unit, i) => ({
-        startLine: unit.startLine,
-        endLine: unit.endLine,
-        text: unit.text,
-        label: results[i].label,
-        score: results[i].score,
-        polarity: polarityOf(results[i], options.threshold),
-        probabilities: results[i].probabilities,
-        ...(unit.fields && { fields: unit.fields }),
-      })),
+      units: toScore.map((unit, i) =>
+        panelUnitOf({ ...results[i], text: unit.text, polarity: polarityOf(results[i], options.threshold) }, unit, unit.fields && { fields: unit.fields }),
+      ),
       ...(source.columns && { columns: source.columns }),
       ...(source.textColumn !== undefined && !source.missingColumn && { textColumn: source.textColumn }),
       ...(source.problems.length > 0 && { problems: source.problems }),

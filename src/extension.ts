@@ -8,10 +8,9 @@ import { analyzeFolder } from "./commands/analyzeFolder";
 import { registerCommands } from "./commands/index";
 import { affects, judgingOf, readSettings, type Settings } from "./config";
 import { messageOf } from "./core/errors";
+import { analyzedDocumentFilters } from "./core/fileKinds";
 import type { PanelModel } from "./core/review";
-import type { NotScored } from "./core/notScored";
-import type { ScoredUnit, Unit } from "./core/types";
-import { AnalysisService } from "./editor/analysisService";
+import { AnalysisService, type DocumentResults } from "./editor/analysisService";
 import { DecorationController } from "./editor/decorations";
 import { NegativeDiagnostics } from "./editor/diagnostics";
 import { SentimentHoverProvider } from "./editor/hover";
@@ -25,7 +24,7 @@ import { CHOOSE_COLUMN_NOTE, TabularSources, type ColumnPick } from "./editor/ta
 import { EngineClient, type EngineThread } from "./engine/client";
 import { writeStatsEvery } from "./engine/statsFile";
 import { TableClient, type TableThread } from "./engine/tables/client";
-import type { BackendChoice, ModelInfo, ModelSpec } from "./engine/protocol";
+import type { BackendChoice, ModelSpec } from "./engine/protocol";
 import { downloadModel } from "./models/download";
 import { locateModel, type LocatedModel } from "./models/locate";
 import { FULL_MODEL_FOLDER } from "./models/manifest";
@@ -35,23 +34,8 @@ import { SummaryPanel } from "./panel/summaryPanel";
 export interface InlineSentimentApi {
   /** Resolves when no analysis is running or scheduled (live debounce included). */
   whenIdle(): Promise<void>;
-  /** The stored results of a document, if it was analysed. */
-  results(uri: vscode.Uri):
-    | {
-        version: number;
-        units: readonly ScoredUnit[];
-        model: ModelInfo;
-        partial: boolean;
-        /** A tabular source: its columns, the text column, and the rows that could not be read (by line). */
-        table?: { columns: string[]; textColumn: string; problems: { line: number; message: string }[] };
-        /** A tabular source: each unit's other columns, by unit index (kept as text until asked for). */
-        fields?: { get(index: number): Record<string, string> | undefined };
-        /** A tabular source: each unit's start and end as 0-based line and character, four entries per unit (painted as they are). */
-        positions?: Uint32Array;
-        /** The units not scored, each with its reason (issue 22), in document order. */
-        notScored?: { units: readonly Unit[]; reasons: readonly NotScored[] };
-      }
-    | undefined;
+  /** The stored results of a document, if it was analysed (the analysis service's own shape, read-only). */
+  results(uri: vscode.Uri): Readonly<DocumentResults> | undefined;
   /** Texts sent to the model since activation. */
   readonly textsScored: number;
   /** Fires after a document's results are stored. */
@@ -77,8 +61,12 @@ export interface InlineSentimentApi {
   };
 }
 
-/** Hovers: prose documents, and tables (opened as plaintext, or as csv/tsv/jsonl/json by their language ids). */
-const SELECTOR: vscode.DocumentSelector = ["markdown", "plaintext", "csv", "tsv", "jsonl", "json"].map((language) => ({ language }));
+/**
+ * Hovers: every document that can have results (prose, and tables opened as plaintext or by their own language ids),
+ * on the schemes analysed (core/fileKinds.ts): a selector with schemes, so no hover is offered on output panels and
+ * VS Code does not warn about it.
+ */
+const SELECTOR: vscode.DocumentSelector = analyzedDocumentFilters();
 
 /**
  * What differs between the desktop (Node extension host) and VS Code for the Web (web worker extension host): how the

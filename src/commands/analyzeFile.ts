@@ -7,9 +7,9 @@
  */
 import * as vscode from "vscode";
 import { messageOf } from "../core/errors";
-import { ANALYZED_EXTENSIONS } from "../core/files";
+import { ANALYZED_EXTENSIONS, TABLE_EXTENSIONS } from "../core/fileKinds";
 import type { PanelModel } from "../core/review";
-import { TABLE_EXTENSIONS, tableFormatOf } from "../core/tabular";
+import { tableFormatOf } from "../core/tabular";
 import { chooseSheet, sheetNames } from "../core/tabular/sheets";
 import type { AnalysisService } from "../editor/analysisService";
 import type { ReviewState } from "../editor/reviewState";

@@ -6,7 +6,8 @@
 import * as vscode from "vscode";
 import { readSettings } from "../config";
 import { messageOf } from "../core/errors";
-import { ANALYZED_EXTENSIONS, ANALYZED_GLOB, BINARY_REASON, decodeSource, languageOfPath } from "../core/files";
+import { ANALYZED_EXTENSIONS } from "../core/fileKinds";
+import { ANALYZED_GLOB, BINARY_REASON, decodeSource, languageOfPath } from "../core/files";
 import { FOLDER_PROSE_FILE_LIMIT } from "../core/limits";
 import { tableFormatOf, type TableFormat } from "../core/tabular";
 import type { PanelFile, PanelModel } from "../core/review";

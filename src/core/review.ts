@@ -1,6 +1,6 @@
 /** What the summary panel shows: plain data, posted to the webview as JSON. No `vscode` import. */
 import type { NotScoredReason } from "./notScored";
-import type { Polarity } from "./types";
+import type { Polarity, ScoredUnit } from "./types";
 
 export interface PanelUnit {
   /** 1-based first and last line of the unit in its file. */
@@ -20,6 +20,19 @@ export interface PanelUnit {
    * the host. The page always receives `fields`.
    */
   fieldsJson?: string;
+}
+
+/**
+ * A scored unit as a row of the panel and of reports: its 1-based lines, its text and scores, and a table row's other
+ * columns (`row`: parsed, or as JSON text on the host). The one mapping, for the editor's results and the CLI alike.
+ */
+export function panelUnitOf(
+  scored: Pick<ScoredUnit, "text" | "label" | "score" | "polarity" | "probabilities">,
+  lines: { startLine: number; endLine: number },
+  row?: { fields: Record<string, string> } | { fieldsJson: string },
+): PanelUnit {
+  const { text, label, score, polarity, probabilities } = scored;
+  return { startLine: lines.startLine, endLine: lines.endLine, text, label, score, polarity, probabilities, ...row };
 }
 
 /** A unit that was not scored (a table's row, a paragraph), with the reason: listed, counted apart, never scored. */

@@ -6,7 +6,7 @@ import * as vscode from "vscode";
 import { lineSpan, lineStarts } from "../core/lines";
 import { tableFormatOf } from "../core/tabular";
 import type { ScoredUnit } from "../core/types";
-import { feedOf, type PanelFeed, type PanelFile, type PanelModel, type PanelSkipped, type PanelUnit } from "../core/review";
+import { feedOf, panelUnitOf, type PanelFeed, type PanelFile, type PanelModel, type PanelSkipped, type PanelUnit } from "../core/review";
 import type { RowFields } from "../engine/tables/rows";
 import type { PanelSource } from "../panel/summaryPanel";
 import type { AnalysisService, NotScoredUnits } from "./analysisService";
@@ -164,14 +164,11 @@ function panelRows(uri: vscode.Uri, text: string, source: RowSource, fieldsAsJso
       ...(table && { columns: table.columns, textColumn: table.textColumn, problems: table.problems }),
     },
     // A table's fields are kept beside its units (RowFields): as JSON text for the panel's feed, else parsed.
-    unit: (unit, i) => ({
-      ...(lines ? { startLine: lines[i * 2], endLine: lines[i * 2 + 1] } : lineSpan(starts, unit)),
-      text: unit.text,
-      label: unit.label,
-      score: unit.score,
-      polarity: unit.polarity,
-      probabilities: unit.probabilities,
-      ...(fields && (fieldsAsJson ? { fieldsJson: fields.json(i) } : i < fields.length && { fields: fields.get(i)! })),
-    }),
+    unit: (unit, i) =>
+      panelUnitOf(
+        unit,
+        lines ? { startLine: lines[i * 2], endLine: lines[i * 2 + 1] } : lineSpan(starts, unit),
+        fields && (fieldsAsJson ? { fieldsJson: fields.json(i) } : i < fields.length ? { fields: fields.get(i)! } : undefined),
+      ),
   };
 }
