@@ -9,7 +9,7 @@ import { registerCommands } from "./commands/index";
 import { affects, judgingOf, readSettings, type Settings } from "./config";
 import { messageOf } from "./core/errors";
 import { analyzedDocumentFilters } from "./core/fileKinds";
-import type { PanelModel } from "./core/review";
+import type { SummaryModel } from "./core/summary/model";
 import { AnalysisService, type DocumentResults } from "./editor/analysisService";
 import { DecorationController } from "./editor/decorations";
 import { NegativeDiagnostics } from "./editor/diagnostics";
@@ -51,7 +51,7 @@ export interface InlineSentimentApi {
     /** Download the Full Model from another origin or manifest (a local server): the folder, or the message shown. */
     downloadModel(request: DownloadRequest): Promise<DownloadOutcome>;
     /** Analyze Folder with a cancellation the test controls (the notification's Cancel button cannot be clicked). */
-    analyzeFolder(folder: vscode.Uri, cancel: vscode.CancellationToken): Promise<PanelModel | undefined>;
+    analyzeFolder(folder: vscode.Uri, cancel: vscode.CancellationToken): Promise<SummaryModel | undefined>;
     /** Fires when the text-column quick pick of a table is shown (the test then answers it through the quick pick). */
     readonly onDidShowColumnPick: vscode.Event<ColumnPick>;
     /** How many units of each style (e.g. "negativeStrong", "neutral") the editor of `uri` was last painted with. */

@@ -8,7 +8,7 @@
 import * as vscode from "vscode";
 import { messageOf } from "../core/errors";
 import { ANALYZED_EXTENSIONS, TABLE_EXTENSIONS } from "../core/fileKinds";
-import type { PanelModel } from "../core/review";
+import type { SummaryModel } from "../core/summary/model";
 import { tableFormatOf } from "../core/tabular";
 import { chooseSheet, sheetNames } from "../core/tabular/sheets";
 import type { AnalysisService } from "../editor/analysisService";
@@ -26,7 +26,7 @@ export async function analyzeFile(
   tables: TabularSources,
   file?: vscode.Uri,
   sheet?: string,
-): Promise<PanelModel | undefined> {
+): Promise<SummaryModel | undefined> {
   const uri =
     file ??
     (

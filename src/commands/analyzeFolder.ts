@@ -10,7 +10,7 @@ import { ANALYZED_EXTENSIONS } from "../core/fileKinds";
 import { ANALYZED_GLOB, BINARY_REASON, decodeSource, languageOfPath } from "../core/files";
 import { FOLDER_PROSE_FILE_LIMIT } from "../core/limits";
 import { tableFormatOf, type TableFormat } from "../core/tabular";
-import type { PanelFile, PanelModel } from "../core/review";
+import type { SummaryFile, SummaryModel } from "../core/summary/model";
 import type { AnalysisService } from "../editor/analysisService";
 import { documentLooksBinary, openDocument } from "../editor/documents";
 import { panelFile, type ReviewState } from "../editor/reviewState";
@@ -30,7 +30,7 @@ export async function analyzeFolder(
   review: ReviewState,
   folder?: vscode.Uri,
   cancel?: vscode.CancellationToken,
-): Promise<PanelModel | undefined> {
+): Promise<SummaryModel | undefined> {
   const chosen =
     folder ??
     (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: "Analyze Folder" }))?.[0];
@@ -51,7 +51,7 @@ export async function analyzeFolder(
 
 /** How a run of analyzeFiles is shown: the panel's kind and its title (from the files scored, and whether cancelled). */
 export interface FilesRun {
-  kind: PanelModel["kind"];
+  kind: SummaryModel["kind"];
   title: (count: number, cancelled: boolean) => string;
 }
 
@@ -66,11 +66,11 @@ export async function analyzeFiles(
   files: readonly vscode.Uri[],
   run: FilesRun,
   cancel?: vscode.CancellationToken,
-): Promise<PanelModel> {
+): Promise<SummaryModel> {
   const skipped: string[] = [];
   /** Tables with rows that could not be read: file -> count. */
   const unreadable: string[] = [];
-  const results: PanelFile[] = [];
+  const results: SummaryFile[] = [];
   let cancelled = false;
   // Counted by whenIdle from the first file read to the last result, not only while a file is being scored.
   const release = analysis.hold();
@@ -116,7 +116,7 @@ export async function analyzeFiles(
         }
       },
     );
-    const model: PanelModel = {
+    const model: SummaryModel = {
       kind: run.kind,
       title: run.title(results.length, cancelled),
       model: modelDisplayName(await analysis.model()),
@@ -142,7 +142,7 @@ export async function analyzeFiles(
  * the table worker. A file without columns (a JSON file that is no array of objects, an empty CSV) is an error that
  * says why, so the run lists it as skipped.
  */
-async function scoreTable(analysis: AnalysisService, uri: vscode.Uri, format: TableFormat, signal: AbortSignal): Promise<PanelFile> {
+async function scoreTable(analysis: AnalysisService, uri: vscode.Uri, format: TableFormat, signal: AbortSignal): Promise<SummaryFile> {
   const { source, version } = await tableSource(uri, format);
   const scored = await analysis.scoreTable(uri, source, format, signal, version);
   if (!scored.table) throw new Error(scored.problems[0]?.message ?? "no columns to read");

@@ -6,7 +6,7 @@ import * as vscode from "vscode";
 import { lineSpan, lineStarts } from "../core/lines";
 import { tableFormatOf } from "../core/tabular";
 import type { ScoredUnit } from "../core/types";
-import { feedOf, panelUnitOf, type PanelFeed, type PanelFile, type PanelModel, type PanelSkipped, type PanelUnit } from "../core/review";
+import { feedOf, summaryUnitOf, type SummaryFeed, type SummaryFile, type SummaryModel, type SummaryNotScored, type SummaryUnit } from "../core/summary/model";
 import type { RowFields } from "../engine/tables/rows";
 import type { PanelSource } from "../panel/summaryPanel";
 import type { AnalysisService, NotScoredUnits } from "./analysisService";
@@ -16,7 +16,7 @@ import { modelDisplayName } from "../models/locate";
 
 export class ReviewState implements PanelSource, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
-  private folderRun: PanelModel | undefined;
+  private folderRun: SummaryModel | undefined;
   /** The last markdown/plaintext document with results: the panel keeps showing it while the panel has focus. */
   private lastDocument: vscode.Uri | undefined;
   readonly onDidChange = this.changed.event;
@@ -24,7 +24,7 @@ export class ReviewState implements PanelSource, vscode.Disposable {
   constructor(private readonly analysis: AnalysisService) {}
 
   /** Shows a folder run until a single document is analysed again. */
-  showFolder(model: PanelModel): void {
+  showFolder(model: SummaryModel): void {
     this.folderRun = model;
     this.changed.fire();
   }
@@ -45,7 +45,7 @@ export class ReviewState implements PanelSource, vscode.Disposable {
   }
 
   /** What the panel and reports show now, built in one go (an export; the panel is fed by `load`). */
-  current(): PanelModel | undefined {
+  current(): SummaryModel | undefined {
     if (this.folderRun) return this.folderRun;
     const parts = this.documentParts();
     if (!parts) return undefined;
@@ -54,7 +54,7 @@ export class ReviewState implements PanelSource, vscode.Disposable {
   }
 
   /** The same as `current()`, as a feed: its rows are made one by one as the panel writes them (15,000 rows). */
-  load(): PanelFeed | undefined {
+  load(): SummaryFeed | undefined {
     if (this.folderRun) return feedOf(this.folderRun);
     const parts = this.documentParts({ fieldsAsJson: true });
     if (!parts) return undefined;
@@ -67,7 +67,7 @@ export class ReviewState implements PanelSource, vscode.Disposable {
    * The shown document's model without its rows, its scored units, and how each becomes a row (a table row's fields
    * as JSON text with `fieldsAsJson`: the panel's feed writes them as they are).
    */
-  private documentParts(options: { fieldsAsJson?: boolean } = {}): (PanelRows & { model: Omit<PanelModel, "files">; units: readonly ScoredUnit[] }) | undefined {
+  private documentParts(options: { fieldsAsJson?: boolean } = {}): (PanelRows & { model: Omit<SummaryModel, "files">; units: readonly ScoredUnit[] }) | undefined {
     const results = this.lastDocument && this.analysis.get(this.lastDocument);
     const document = results && openDocument(results.uri);
     if (!results || !document) return undefined;
@@ -117,7 +117,7 @@ export function panelFile(
   text: string,
   units: readonly ScoredUnit[],
   source: RowSource = {},
-): PanelFile {
+): SummaryFile {
   const { head, unit, notScoredCount, skipped } = panelRows(uri, text, source);
   const notScored = Array.from({ length: notScoredCount }, (_, i) => skipped(i, true));
   return { ...head, units: units.map(unit), ...(notScored.length > 0 && { notScored }) };
@@ -125,11 +125,11 @@ export function panelFile(
 
 /** A file's head (name, table) and how each of its units becomes a panel row. */
 interface PanelRows {
-  head: Omit<PanelFile, "units">;
-  unit: (unit: ScoredUnit, i: number) => PanelUnit;
+  head: Omit<SummaryFile, "units">;
+  unit: (unit: ScoredUnit, i: number) => SummaryUnit;
   /** How many units were not scored, and how each becomes a row (with its fields parsed when `withFields`). */
   notScoredCount: number;
-  skipped: (i: number, withFields: boolean) => PanelSkipped;
+  skipped: (i: number, withFields: boolean) => SummaryNotScored;
 }
 
 /** What a file's units come with: a table's lines and fields per unit (by index), and the table itself. */
@@ -165,7 +165,7 @@ function panelRows(uri: vscode.Uri, text: string, source: RowSource, fieldsAsJso
     },
     // A table's fields are kept beside its units (RowFields): as JSON text for the panel's feed, else parsed.
     unit: (unit, i) =>
-      panelUnitOf(
+      summaryUnitOf(
         unit,
         lines ? { startLine: lines[i * 2], endLine: lines[i * 2 + 1] } : lineSpan(starts, unit),
         fields && (fieldsAsJson ? { fieldsJson: fields.json(i) } : i < fields.length ? { fields: fields.get(i)! } : undefined),

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import * as vscode from "vscode";
 import { pageHtml } from "./html";
-import { modelOf, type PanelFeed, type PanelFileFeed, type PanelModel } from "../core/review";
+import { modelOf, type SummaryFeed, type SummaryFileFeed, type SummaryModel } from "../core/summary/model";
 import { SupersededError } from "../core/slices";
 import { hostPause } from "../editor/turns";
 import { isPageMessage, type HostMessage, type MetricsMessage, type PageMessage, type ViewMessage } from "./protocol";
@@ -21,7 +21,7 @@ export interface PanelSource {
    * The active document's results, or the last folder run, as a feed (its units made as they are written); undefined
    * draws the empty state.
    */
-  load(): PanelFeed | undefined;
+  load(): SummaryFeed | undefined;
   /** Fires when `load()` may return something else. */
   readonly onDidChange: vscode.Event<void>;
   /** Opens `uri` (a `vscode.Uri.toString()` from the model) and shows 1-based `line`. */
@@ -223,17 +223,17 @@ export class SummaryPanel implements vscode.Disposable {
  */
 export class PostedUpdate implements HostMessage {
   readonly type = "update";
-  private made: PanelModel | undefined;
+  private made: SummaryModel | undefined;
 
-  constructor(readonly feed: PanelFeed | undefined) {}
+  constructor(readonly feed: SummaryFeed | undefined) {}
 
-  get model(): PanelModel | undefined {
+  get model(): SummaryModel | undefined {
     return this.feed && (this.made ??= modelOf(this.feed));
   }
 }
 
 /** Whether one of the file's units spans 1-based `line` (units made one at a time, up to the first that does). */
-function hasLine(file: PanelFileFeed, line: number): boolean {
+function hasLine(file: SummaryFileFeed, line: number): boolean {
   for (let i = 0; i < file.count; i++) {
     const unit = file.unit(i);
     if (unit.startLine <= line && line <= unit.endLine) return true;

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse } from "csv-parse/sync";
 import * as vscode from "vscode";
-import type { PanelModel } from "../../src/core/review";
+import type { SummaryModel } from "../../src/core/summary/model";
 import { parseTable } from "../../src/core/tabular";
 import { FeedbackView } from "../../src/panel/feedbackView";
 import { countsOf } from "../../src/panel/summary";
@@ -31,7 +31,7 @@ function sharedFile(context: Mocha.Context, ...parts: string[]): string {
 }
 
 /** The first model posted to the panel (the last one already posted included) that satisfies `accept`. */
-function postedModel(panel: SummaryPanel, accept: (model: PanelModel) => boolean): Promise<PanelModel> {
+function postedModel(panel: SummaryPanel, accept: (model: SummaryModel) => boolean): Promise<SummaryModel> {
   const last = panel.lastPosted?.model;
   if (last && accept(last)) return Promise.resolve(last);
   return new Promise((resolve) => {
@@ -303,7 +303,7 @@ describe("Tables (CSV, TSV, JSON Lines, JSON) in a real VS Code", () => {
     writeFileSync(join(dir, "c.jsonl"), '{"text":"I love it","stars":5}\n{"text":"Broken on arrival","stars":1}\n');
     writeFileSync(join(dir, "d.json"), '[{"note":"Awful experience, never again","region":"north"}]');
     writeFileSync(join(dir, "package.json"), '{"name": "not a table"}');
-    const model = await vscode.commands.executeCommand<PanelModel>("inlineSentiment.analyzeFolder", vscode.Uri.file(dir));
+    const model = await vscode.commands.executeCommand<SummaryModel>("inlineSentiment.analyzeFolder", vscode.Uri.file(dir));
     await sentiment.whenIdle();
     const byName = new Map(model.files.map((f) => [f.name.split("/").pop(), f]));
     assert.deepEqual([...byName.keys()], ["a.csv", "b.tsv", "c.jsonl", "d.json"]);

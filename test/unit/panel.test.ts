@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Polarity } from "../../src/core/types";
 import { contentSecurityPolicy, pageHtml } from "../../src/panel/html";
-import { feedOf, type PanelFile, type PanelModel, type PanelUnit } from "../../src/core/review";
-import { DEFAULT_STATE, isHostMessage, isPageMessage, isPanelModel, readPanelState } from "../../src/panel/protocol";
+import { feedOf, type SummaryFile, type SummaryModel, type SummaryUnit } from "../../src/core/summary/model";
+import { DEFAULT_STATE, isHostMessage, isPageMessage, isSummaryModel, readPanelState } from "../../src/panel/protocol";
 import {
   applyFilter,
   byNegativity,
@@ -38,7 +38,7 @@ import { decodeUpdate, encodeModel } from "../../src/panel/wire";
 import { ROOT } from "./helpers";
 
 /** An SST-2 style unit: P(NEGATIVE) = negative, polarity as the editor shows it at the default threshold 0.75. */
-function sst2(startLine: number, text: string, negative: number, endLine = startLine): PanelUnit {
+function sst2(startLine: number, text: string, negative: number, endLine = startLine): SummaryUnit {
   const positive = 1 - negative;
   const label = positive >= negative ? "POSITIVE" : "NEGATIVE";
   const score = Math.max(positive, negative);
@@ -46,7 +46,7 @@ function sst2(startLine: number, text: string, negative: number, endLine = start
   return { startLine, endLine, text, label, score, polarity, probabilities: { NEGATIVE: negative, POSITIVE: positive } };
 }
 
-function documentModel(units: PanelUnit[]): PanelModel {
+function documentModel(units: SummaryUnit[]): SummaryModel {
   return { kind: "document", title: "feedback.md", model: "sentiment-mini", files: [{ uri: "file:///w/feedback.md", name: "feedback.md", units }] };
 }
 
@@ -72,7 +72,7 @@ describe("panel summary", () => {
       [{ LABEL_0: 0.7, LABEL_1: 0.3 }, 0],
     ];
     for (const [probabilities, expected] of cases) {
-      const unit: PanelUnit = { startLine: 1, endLine: 1, text: "", label: "x", score: 0.5, polarity: "neutral", probabilities };
+      const unit: SummaryUnit = { startLine: 1, endLine: 1, text: "", label: "x", score: 0.5, polarity: "neutral", probabilities };
       assert.ok(Math.abs(signedSentiment(unit) - expected) < 1e-9, `${JSON.stringify(probabilities)} -> ${signedSentiment(unit)}`);
     }
   });
@@ -85,7 +85,7 @@ describe("panel summary", () => {
   });
 
   it("without a negative label, sorts by shown polarity and score", () => {
-    const unit = (startLine: number, label: string, score: number, polarity: Polarity): PanelUnit => ({
+    const unit = (startLine: number, label: string, score: number, polarity: Polarity): SummaryUnit => ({
       startLine, endLine: startLine, text: "", label, score, polarity, probabilities: { LABEL_0: 1 - score, LABEL_1: score },
     });
     const model = documentModel([
@@ -126,7 +126,7 @@ describe("panel summary", () => {
   });
 
   it("arc: one point per unit in document order, files in model order", () => {
-    const folder: PanelModel = {
+    const folder: SummaryModel = {
       kind: "folder",
       title: "workspace",
       model: "m",
@@ -146,8 +146,8 @@ describe("panel summary", () => {
   });
 
   it("groups a folder run by file, files ordered by their most negative unit", () => {
-    const file = (name: string, units: PanelUnit[]): PanelFile => ({ uri: `file:///w/${name}`, name, units });
-    const folder: PanelModel = {
+    const file = (name: string, units: SummaryUnit[]): SummaryFile => ({ uri: `file:///w/${name}`, name, units });
+    const folder: SummaryModel = {
       kind: "folder",
       title: "workspace",
       model: "m",
@@ -229,11 +229,11 @@ describe("panel protocol guards", () => {
     const broken = structuredClone(feedback) as unknown as { files: { units: Record<string, unknown>[] }[] };
     broken.files[0].units[1].text = { html: "<b>x</b>" };
     assert.ok(!isHostMessage({ type: "update", model: broken }));
-    assert.ok(!isPanelModel({ ...feedback, kind: "other" }));
-    assert.ok(isPanelModel({ ...feedback, partial: true }));
-    assert.ok(!isPanelModel({ ...feedback, partial: "yes" }));
-    assert.ok(!isPanelModel({ ...feedback, files: [{ uri: "u", name: "n", units: [{ ...sst2(1, "", 0.5), polarity: "angry" }] }] }));
-    assert.ok(!isPanelModel({ ...feedback, files: [{ uri: "u", name: "n", units: [{ ...sst2(5, "", 0.5), endLine: 4 }] }] }));
+    assert.ok(!isSummaryModel({ ...feedback, kind: "other" }));
+    assert.ok(isSummaryModel({ ...feedback, partial: true }));
+    assert.ok(!isSummaryModel({ ...feedback, partial: "yes" }));
+    assert.ok(!isSummaryModel({ ...feedback, files: [{ uri: "u", name: "n", units: [{ ...sst2(1, "", 0.5), polarity: "angry" }] }] }));
+    assert.ok(!isSummaryModel({ ...feedback, files: [{ uri: "u", name: "n", units: [{ ...sst2(5, "", 0.5), endLine: 4 }] }] }));
     assert.ok(!isHostMessage({ type: "reveal", model: feedback }));
   });
 
@@ -356,16 +356,16 @@ describe("label map (custom models whose label names do not say their polarity)"
 
 describe("panel feedback view (groups, themes, search, arc at scale)", () => {
   /** A row unit with fields: negative complaints about bags on United, praise for Delta crews. */
-  function row(line: number, text: string, negative: number, fields: Record<string, string>): PanelUnit {
+  function row(line: number, text: string, negative: number, fields: Record<string, string>): SummaryUnit {
     return { ...sst2(line, text, negative), fields };
   }
-  const rows: PanelUnit[] = [];
+  const rows: SummaryUnit[] = [];
   for (let i = 0; i < 12; i++) {
     rows.push(row(2 + i * 3, `Lost bag again, waited on hold for hours (${i})`, 0.97, { airline: "United", date: `2015-02-${String(10 + (i % 5)).padStart(2, "0")}` }));
     rows.push(row(3 + i * 3, `Friendly crew, thanks for a great flight (${i})`, 0.03, { airline: "Delta", date: `2015-02-${String(10 + (i % 5)).padStart(2, "0")}` }));
     rows.push(row(4 + i * 3, `Boarding at gate seven (${i})`, 0.5, { airline: i % 2 ? "Delta" : "", date: "2015-02-12" }));
   }
-  const tabular: PanelModel = {
+  const tabular: SummaryModel = {
     kind: "document",
     title: "tweets.csv",
     model: "sentiment-mini",
@@ -385,7 +385,7 @@ describe("panel feedback view (groups, themes, search, arc at scale)", () => {
   it("offers none, the file in folder runs, and every column but the text column", () => {
     assert.deepEqual(groupByOptions(tabular), [null, { kind: "column", column: "airline" }, { kind: "column", column: "date" }]);
     assert.deepEqual(columnsOf(feedback), []);
-    const folder: PanelModel = { ...feedback, kind: "folder" };
+    const folder: SummaryModel = { ...feedback, kind: "folder" };
     assert.deepEqual(groupByOptions(folder), [null, { kind: "file" }]);
     assert.deepEqual(effectiveGroupBy({}, folder), { kind: "file" }, "a folder run groups by file unless told otherwise");
     assert.equal(effectiveGroupBy({}, tabular), null);
@@ -393,7 +393,7 @@ describe("panel feedback view (groups, themes, search, arc at scale)", () => {
     assert.deepEqual(effectiveGroupBy({ groupBy: { kind: "column", column: "airline" } }, tabular), { kind: "column", column: "airline" });
     assert.equal(effectiveGroupBy({ groupBy: { kind: "column", column: "country" } }, tabular), null, "a column this model lacks");
     // Without a `columns` list the fields of the units say which columns exist.
-    const noList: PanelModel = { ...tabular, files: [{ ...tabular.files[0], columns: undefined, textColumn: undefined }] };
+    const noList: SummaryModel = { ...tabular, files: [{ ...tabular.files[0], columns: undefined, textColumn: undefined }] };
     assert.deepEqual(columnsOf(noList), ["airline", "date"]);
   });
 
@@ -464,9 +464,9 @@ describe("panel feedback view (groups, themes, search, arc at scale)", () => {
   it("reuses the term index when only the scores change", () => {
     const first = new FeedbackView(tabular);
     const index = first.buildIndex();
-    const rescored: PanelModel = { ...tabular, files: [{ ...tabular.files[0], units: rows.map((u) => ({ ...u, polarity: "neutral" as const })) }] };
+    const rescored: SummaryModel = { ...tabular, files: [{ ...tabular.files[0], units: rows.map((u) => ({ ...u, polarity: "neutral" as const })) }] };
     assert.equal(new FeedbackView(rescored, first).index, index);
-    const edited: PanelModel = { ...tabular, files: [{ ...tabular.files[0], units: rows.map((u, i) => (i === 0 ? { ...u, text: "changed" } : u)) }] };
+    const edited: SummaryModel = { ...tabular, files: [{ ...tabular.files[0], units: rows.map((u, i) => (i === 0 ? { ...u, text: "changed" } : u)) }] };
     assert.equal(new FeedbackView(edited, first).index, undefined);
   });
 
@@ -483,7 +483,7 @@ describe("panel feedback view (groups, themes, search, arc at scale)", () => {
   it("arc: one point per unit up to 300, then a rolling mean with its window; a date column gives means per day", () => {
     const small = new FeedbackView(tabular).series(undefined);
     assert.equal(small.kind, "points");
-    const many: PanelModel = documentModel(Array.from({ length: 15000 }, (_, i) => sst2(i + 1, `t${i}`, i % 3 === 0 ? 0.9 : 0.1)));
+    const many: SummaryModel = documentModel(Array.from({ length: 15000 }, (_, i) => sst2(i + 1, `t${i}`, i % 3 === 0 ? 0.9 : 0.1)));
     const series = new FeedbackView(many).series(undefined);
     assert.equal(series.kind, "rolling");
     if (series.kind !== "rolling") return;
@@ -511,7 +511,7 @@ describe("the update as posted (UTF-8 JSON chunks, written between pauses)", () 
       ...sst2(i + 2, `Row ${i}: "quoted", naïve, emoji 😀, <b>markup</b>\n${"long ".repeat(i % 200)}`, (i % 100) / 100),
       fields: { airline: i % 2 ? "Delta" : "United", tweet_created: `2015-02-${10 + (i % 9)}` },
     }));
-    const table: PanelModel = {
+    const table: SummaryModel = {
       ...documentModel(rows),
       partial: false,
       labelMap: { LABEL_0: "negative" },
@@ -558,7 +558,7 @@ describe("the update as posted (UTF-8 JSON chunks, written between pauses)", () 
       reason: i % 100 === 0 ? ("language" as const) : ("missing" as const),
       detail: i % 100 === 0 ? "French" : "NA",
     }));
-    const model: PanelModel = { ...documentModel(rows), files: [{ uri: "file:///w/t.csv", name: "t.csv", units: rows, columns: ["group", "text"], textColumn: "text", notScored }] };
+    const model: SummaryModel = { ...documentModel(rows), files: [{ uri: "file:///w/t.csv", name: "t.csv", units: rows, columns: ["group", "text"], textColumn: "text", notScored }] };
     const json = await encodeModel(feedOf(model), () => Promise.resolve());
     const decoded = decodeUpdate({ type: "update", json })?.model;
     assert.deepEqual(decoded, model);
@@ -569,8 +569,8 @@ describe("the update as posted (UTF-8 JSON chunks, written between pauses)", () 
     assert.equal(view.notScoredLine, "693 missing (NA), 7 in French: not scored");
     assert.deepEqual([view.notScored[0].label, view.notScored[1].label], ["French", "missing (NA)"]);
     const bad = { ...model, files: [{ ...model.files[0], notScored: [{ ...notScored[0], reason: "bored" }] }] };
-    assert.equal(isPanelModel(bad), false, "an unknown reason is refused");
-    assert.equal(isPanelModel(model), true);
+    assert.equal(isSummaryModel(bad), false, "an unknown reason is refused");
+    assert.equal(isSummaryModel(model), true);
   });
 
   it("drops what is not a well-formed update", async () => {

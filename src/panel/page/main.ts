@@ -13,9 +13,9 @@
  * milliseconds, after the first paint), themes once per scope. Each later change of filter, sort, group or search is
  * a pass over typed arrays plus a few dozen rows of DOM; its time is measured and reported.
  */
-import type { PanelModel } from "../../core/review";
+import type { SummaryModel } from "../../core/summary/model";
 import type { Polarity } from "../../core/types";
-import type { GroupSortKey, GroupStats, Theme } from "../../core/feedback";
+import type { GroupSortKey, GroupStats, Theme } from "../../core/summary";
 import { FeedbackView, describeSeries, effectiveGroupBy, groupByKey, groupByLabel, highlightPieces, type ListView } from "../feedbackView";
 import { readPanelState, type GroupBy, type PageMessage, type PanelState } from "../protocol";
 import { decodeUpdate } from "../wire";
@@ -44,7 +44,7 @@ const MAX_NOT_SCORED_ROWS = 200;
 const OPEN_PROBLEMS = 5;
 
 let state: PanelState = readPanelState(vscode.getState());
-let model: PanelModel | undefined;
+let model: SummaryModel | undefined;
 let view: FeedbackView | undefined;
 let received = false;
 let listView: ListView | undefined;
@@ -143,7 +143,7 @@ function render(): void {
   refreshView(true);
 }
 
-function renderHeader(current: PanelModel, entries: readonly UnitEntry[]): HTMLElement {
+function renderHeader(current: SummaryModel, entries: readonly UnitEntry[]): HTMLElement {
   const overall = overallOf(entries);
   const overallText =
     `Overall: ${capitalized(overall.label)} ${SYMBOL[overall.label]} ${formatSigned(overall.mean)}` +
