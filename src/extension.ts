@@ -16,7 +16,7 @@ import { NegativeDiagnostics } from "./editor/diagnostics";
 import { SentimentHoverProvider } from "./editor/hover";
 import { LiveScheduler } from "./editor/liveScheduler";
 import { LiveSwitches } from "./editor/liveSwitches";
-import { ReviewState } from "./editor/reviewState";
+import { SummaryState } from "./panel/summaryState";
 import { SentenceMarks } from "./editor/sentenceMarks";
 import { SentimentStatusBar } from "./editor/statusBar";
 import { openDocument } from "./editor/documents";
@@ -115,7 +115,7 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
   const marks = new SentenceMarks(analysis);
   const statusBar = new SentimentStatusBar(analysis);
   const diagnostics = new NegativeDiagnostics(settings["diagnostics.enabled"]);
-  const review = new ReviewState(analysis);
+  const summary = new SummaryState(analysis);
   const reportError = onceEach((message) => void vscode.window.showErrorMessage(`Inline Sentiment: ${message}`));
   let toldOfCrash = false;
   engine.onCrash = (message, retried) => {
@@ -161,7 +161,7 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
       decorations.clear(document.uri);
       marks.clear(document.uri);
       diagnostics.delete(document.uri);
-      review.forget(document.uri);
+      summary.forget(document.uri);
     }
     scheduleVisible(0);
     statusBar.update();
@@ -178,20 +178,20 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
     marks,
     statusBar,
     diagnostics,
-    review,
+    summary,
     live,
     tables.onDidChooseColumn((uri) => {
       if (statusBar.noteOf(uri)?.endsWith(CHOOSE_COLUMN_NOTE)) statusBar.setNote(uri, undefined);
     }),
-    ...registerCommands({ context, analysis, review, tables, switches, download: host.download, onModelInstalled: (dir) => useModel({ dir, kind: "full" }) }),
-    ...SummaryPanel.register(context.extensionUri, review),
+    ...registerCommands({ context, analysis, summary, tables, switches, download: host.download, onModelInstalled: (dir) => useModel({ dir, kind: "full" }) }),
+    ...SummaryPanel.register(context.extensionUri, summary),
     vscode.languages.registerHoverProvider(SELECTOR, new SentimentHoverProvider(analysis)),
     analysis.onDidChangeResults((results) => {
       decorations.show(results);
       if (!results.partial) marks.show(results);
       diagnostics.update(results);
       statusBar.update();
-      review.refresh();
+      summary.refresh();
     }),
     analysis.onDidProgress((progress) => statusBar.setProgress(progress)),
     vscode.workspace.onDidChangeTextDocument((event) => {
@@ -199,7 +199,7 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
     }),
     vscode.window.onDidChangeActiveTextEditor(() => {
       statusBar.update();
-      review.refresh();
+      summary.refresh();
     }),
     vscode.window.onDidChangeTextEditorVisibleRanges(({ textEditor }) => {
       decorations.scrolled(textEditor);
@@ -214,7 +214,7 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
       analysis.forget(document.uri);
       diagnostics.delete(document.uri);
       statusBar.setNote(document.uri, undefined);
-      review.forget(document.uri);
+      summary.forget(document.uri);
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration("inlineSentiment")) return;
@@ -262,7 +262,7 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
       context.extensionMode === vscode.ExtensionMode.Test
         ? {
             downloadModel: (request) => downloadFullModel(host.download, request, (dir) => useModel({ dir, kind: "full" })),
-            analyzeFolder: (folder, cancel) => analyzeFolder(analysis, review, folder, cancel),
+            analyzeFolder: (folder, cancel) => analyzeFolder(analysis, summary, folder, cancel),
             onDidShowColumnPick: tables.onDidShowColumnPick,
             painted: (uri) => decorations.paintedStyles(uri),
             underlined: (uri) => marks.markedRanges(uri),

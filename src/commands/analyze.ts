@@ -5,7 +5,7 @@
  */
 import * as vscode from "vscode";
 import type { AnalysisService, DocumentResults } from "../editor/analysisService";
-import type { ReviewState } from "../editor/reviewState";
+import type { SummaryState } from "../panel/summaryState";
 import { messageOf } from "../core/errors";
 import { PROSE_LANGUAGES } from "../core/fileKinds";
 import { BINARY_REASON } from "../core/files";
@@ -18,7 +18,7 @@ const LARGE_DOCUMENT = 200_000;
 
 export async function analyzeActiveDocument(
   analysis: AnalysisService,
-  review: ReviewState,
+  summary: SummaryState,
   tables: TabularSources,
 ): Promise<DocumentResults | undefined> {
   const editor = vscode.window.activeTextEditor;
@@ -49,7 +49,7 @@ export async function analyzeActiveDocument(
       return undefined;
     }
   }
-  review.showDocuments();
+  summary.showDocuments();
   const large = documentLength(document) > LARGE_DOCUMENT;
   try {
     const results = await vscode.window.withProgress(

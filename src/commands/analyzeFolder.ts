@@ -13,7 +13,7 @@ import { tableFormatOf, type TableFormat } from "../core/tabular";
 import type { SummaryFile, SummaryModel } from "../core/summary/model";
 import type { AnalysisService } from "../editor/analysisService";
 import { documentLooksBinary, openDocument } from "../editor/documents";
-import { panelFile, type ReviewState } from "../editor/reviewState";
+import { summaryFile, type SummaryState } from "../panel/summaryState";
 import { CancelledError } from "../engine/client";
 import { modelDisplayName } from "../models/locate";
 import { COMMANDS } from "./ids";
@@ -27,7 +27,7 @@ const EXCLUDE = ["**/node_modules/**", "**/.git/**", "**/~$*.xlsx"];
 /** `cancel`: another way to cancel besides the notification's button (the extension's tests use it). */
 export async function analyzeFolder(
   analysis: AnalysisService,
-  review: ReviewState,
+  summary: SummaryState,
   folder?: vscode.Uri,
   cancel?: vscode.CancellationToken,
 ): Promise<SummaryModel | undefined> {
@@ -46,7 +46,7 @@ export async function analyzeFolder(
     return undefined;
   }
   const base = vscode.workspace.asRelativePath(chosen);
-  return analyzeFiles(analysis, review, files, { kind: "folder", title: (count, cancelled) => `${base} (${count} files${cancelled ? ", cancelled" : ""})` }, cancel);
+  return analyzeFiles(analysis, summary, files, { kind: "folder", title: (count, cancelled) => `${base} (${count} files${cancelled ? ", cancelled" : ""})` }, cancel);
 }
 
 /** How a run of analyzeFiles is shown: the panel's kind and its title (from the files scored, and whether cancelled). */
@@ -62,7 +62,7 @@ export interface FilesRun {
  */
 export async function analyzeFiles(
   analysis: AnalysisService,
-  review: ReviewState,
+  summary: SummaryState,
   files: readonly vscode.Uri[],
   run: FilesRun,
   cancel?: vscode.CancellationToken,
@@ -103,7 +103,7 @@ export async function analyzeFiles(
                 }
                 const text = await readText(uri);
                 const { units, notScored } = await analysis.scoreProse(text, languageOfPath(uri.path), controller.signal);
-                results.push(panelFile(uri, text, units, { notScored }));
+                results.push(summaryFile(uri, text, units, { notScored }));
               }
             } catch (error) {
               if (error instanceof CancelledError) break;
@@ -123,7 +123,7 @@ export async function analyzeFiles(
       files: results,
       labelMap: { ...analysis.labelMap },
     };
-    review.showFolder(model);
+    summary.showFolder(model);
     if (skipped.length) void vscode.window.showWarningMessage(`Inline Sentiment: skipped ${skipped.length} file(s): ${skipped.join("; ")}`);
     if (unreadable.length) {
       void vscode.window.showWarningMessage(
@@ -146,7 +146,7 @@ async function scoreTable(analysis: AnalysisService, uri: vscode.Uri, format: Ta
   const { source, version } = await tableSource(uri, format);
   const scored = await analysis.scoreTable(uri, source, format, signal, version);
   if (!scored.table) throw new Error(scored.problems[0]?.message ?? "no columns to read");
-  return panelFile(uri, "", scored.units, { lines: scored.lines, fields: scored.fields, table: scored.table, notScored: scored.notScored });
+  return summaryFile(uri, "", scored.units, { lines: scored.lines, fields: scored.fields, table: scored.table, notScored: scored.notScored });
 }
 
 /**

@@ -16,7 +16,7 @@ import { encodeModel, type WireUpdate } from "./wire";
 const MAX_METRICS = 200;
 
 /** What the panel draws from; the composition root implements it over the analysis service and folder runs. */
-export interface PanelSource {
+export interface SummarySource {
   /**
    * The active document's results, or the last folder run, as a feed (its units made as they are written); undefined
    * draws the empty state.
@@ -39,7 +39,7 @@ export class SummaryPanel implements vscode.Disposable {
    * others in commands/index.ts). Returns the disposables for `context.subscriptions`; disposing them also closes the
    * open panel.
    */
-  static register(extensionUri: vscode.Uri, source: PanelSource): vscode.Disposable[] {
+  static register(extensionUri: vscode.Uri, source: SummarySource): vscode.Disposable[] {
     return [
       vscode.window.registerWebviewPanelSerializer(SummaryPanel.viewType, {
         // The saved state is the page's own (filters); a revived page reads it back itself with getState(), so the
@@ -58,7 +58,7 @@ export class SummaryPanel implements vscode.Disposable {
   }
 
   /** Opens the panel beside the editor without taking focus, or reveals the one already open. */
-  static show(extensionUri: vscode.Uri, source: PanelSource): SummaryPanel {
+  static show(extensionUri: vscode.Uri, source: SummarySource): SummaryPanel {
     if (SummaryPanel.current) {
       // Reveal where the user put it rather than moving it next to whichever editor is active now.
       SummaryPanel.current.panel.reveal(undefined, true);
@@ -109,7 +109,7 @@ export class SummaryPanel implements vscode.Disposable {
   private constructor(
     readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
-    private readonly source: PanelSource,
+    private readonly source: SummarySource,
   ) {
     this.ready = new Promise((resolve) => {
       const once = this.readied.event(() => {

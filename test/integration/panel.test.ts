@@ -3,8 +3,8 @@ import * as vscode from "vscode";
 import type { InlineSentimentApi } from "../../src/extension";
 import type { SummaryModel } from "../../src/core/summary/model";
 import type { HostMessage } from "../../src/panel/protocol";
-import { exportOptionsOf } from "../../src/panel/feedbackView";
-import { summarize } from "../../src/panel/summary";
+import { exportOptionsOf } from "../../src/panel/summaryView";
+import { overviewOf } from "../../src/panel/overview";
 import type { SummaryPanel } from "../../src/panel/summaryPanel";
 
 const EXTENSION_ID = "inline-sentiment.inline-sentiment";
@@ -70,7 +70,7 @@ function linesOf(model: SummaryModel): number[] {
   return model.files.flatMap((file) => file.units.map((unit) => unit.startLine));
 }
 
-describe("Summary panel in a real VS Code", () => {
+describe("Overview panel in a real VS Code", () => {
   let sentiment: Api;
   let document: vscode.TextDocument;
   let panel: SummaryPanel;
@@ -109,7 +109,7 @@ describe("Summary panel in a real VS Code", () => {
   });
 
   it("lists units most negative first", () => {
-    const sorted = summarize(model).sorted;
+    const sorted = overviewOf(model).sorted;
     const negative = sorted.map((entry) => entry.unit.probabilities.NEGATIVE);
     for (let i = 1; i < negative.length; i++) assert.ok(negative[i - 1] >= negative[i], `P(NEGATIVE) falls: ${negative}`);
     const order = sorted.map((entry) => entry.unit.startLine);

@@ -20,10 +20,10 @@ import {
   negativityOf,
   overallOf,
   signedSentiment,
-  summarize,
-} from "../../src/panel/summary";
+  overviewOf,
+} from "../../src/panel/overview";
 import {
-  FeedbackView,
+  SummaryView,
   MAX_ARC_POINTS,
   columnsOf,
   describeSeries,
@@ -32,7 +32,7 @@ import {
   groupByOptions,
   highlightPieces,
   itemsWithTerm,
-} from "../../src/panel/feedbackView";
+} from "../../src/panel/summaryView";
 import { SupersededError, timeSlices, turnClock } from "../../src/core/slices";
 import { decodeUpdate, encodeModel } from "../../src/panel/wire";
 import { ROOT } from "./helpers";
@@ -168,7 +168,7 @@ describe("panel summary", () => {
   });
 
   it("filters by shown polarity", () => {
-    const only = (filter: Record<Polarity, boolean>) => applyFilter(summarize(feedback).sorted, filter).map((e) => e.unit.startLine);
+    const only = (filter: Record<Polarity, boolean>) => applyFilter(overviewOf(feedback).sorted, filter).map((e) => e.unit.startLine);
     assert.deepEqual(only({ negative: true, neutral: false, positive: false }), [9, 28, 14]);
     assert.deepEqual(only({ negative: false, neutral: true, positive: false }), [15]);
     assert.deepEqual(only({ negative: false, neutral: false, positive: false }), []);
@@ -323,8 +323,8 @@ describe("panel page shell", () => {
       "src/panel/page/charts.ts",
       "src/panel/page/virtualList.ts",
       "src/panel/summaryPanel.ts",
-      "src/panel/summary.ts",
-      "src/panel/feedbackView.ts",
+      "src/panel/overview.ts",
+      "src/panel/summaryView.ts",
       "src/panel/html.ts",
     ];
     for (const file of sources) {
@@ -406,7 +406,7 @@ describe("panel feedback view (groups, themes, search, arc at scale)", () => {
   });
 
   it("groups with counts, shares and means; a group filters the list", () => {
-    const view = new FeedbackView(tabular);
+    const view = new SummaryView(tabular);
     const by = { kind: "column", column: "airline" } as const;
     const groups = view.groups(by);
     assert.deepEqual(groups.map((g) => [g.key, g.count, g.counts.negative, g.counts.positive]), [["Delta", 18, 0, 12], ["United", 12, 12, 0], ["", 6, 0, 0]]);
@@ -420,7 +420,7 @@ describe("panel feedback view (groups, themes, search, arc at scale)", () => {
   });
 
   it("sorts most negative first, most positive first or in document order; searches the text", () => {
-    const view = new FeedbackView(tabular);
+    const view = new SummaryView(tabular);
     const negative = view.query(base, null).order;
     assert.equal(view.entries[negative[0]].unit.polarity, "negative");
     assert.deepEqual([...negative.slice(0, 3)], [0, 3, 6], "ties keep document order");
@@ -432,7 +432,7 @@ describe("panel feedback view (groups, themes, search, arc at scale)", () => {
   });
 
   it("themes: negative and positive terms per scope; a theme filters to the items containing it, with spans to mark", () => {
-    const view = new FeedbackView(tabular);
+    const view = new SummaryView(tabular);
     const by = { kind: "column", column: "airline" } as const;
     assert.equal(view.index, undefined, "the term index is built on first use");
     const pending = view.query({ ...base, theme: "lost bag" }, by);
@@ -462,12 +462,12 @@ describe("panel feedback view (groups, themes, search, arc at scale)", () => {
   });
 
   it("reuses the term index when only the scores change", () => {
-    const first = new FeedbackView(tabular);
+    const first = new SummaryView(tabular);
     const index = first.buildIndex();
     const rescored: SummaryModel = { ...tabular, files: [{ ...tabular.files[0], units: rows.map((u) => ({ ...u, polarity: "neutral" as const })) }] };
-    assert.equal(new FeedbackView(rescored, first).index, index);
+    assert.equal(new SummaryView(rescored, first).index, index);
     const edited: SummaryModel = { ...tabular, files: [{ ...tabular.files[0], units: rows.map((u, i) => (i === 0 ? { ...u, text: "changed" } : u)) }] };
-    assert.equal(new FeedbackView(edited, first).index, undefined);
+    assert.equal(new SummaryView(edited, first).index, undefined);
   });
 
   it("highlight pieces: merged, clipped, in order, never losing text", () => {
@@ -481,17 +481,17 @@ describe("panel feedback view (groups, themes, search, arc at scale)", () => {
   });
 
   it("arc: one point per unit up to 300, then a rolling mean with its window; a date column gives means per day", () => {
-    const small = new FeedbackView(tabular).series(undefined);
+    const small = new SummaryView(tabular).series(undefined);
     assert.equal(small.kind, "points");
     const many: SummaryModel = documentModel(Array.from({ length: 15000 }, (_, i) => sst2(i + 1, `t${i}`, i % 3 === 0 ? 0.9 : 0.1)));
-    const series = new FeedbackView(many).series(undefined);
+    const series = new SummaryView(many).series(undefined);
     assert.equal(series.kind, "rolling");
     if (series.kind !== "rolling") return;
     assert.equal(series.window, 123);
     assert.ok(series.points.length <= MAX_ARC_POINTS + 1);
     assert.equal(series.points[series.points.length - 1].index, 14999);
     assert.equal(describeSeries(series), "Rolling mean over 123 items (of 15000), in document order.");
-    const view = new FeedbackView(tabular);
+    const view = new SummaryView(tabular);
     assert.deepEqual(view.dateColumns.map((c) => c.column), ["date"]);
     const dates = view.series("date");
     assert.equal(dates.kind, "dates");
@@ -562,7 +562,7 @@ describe("the update as posted (UTF-8 JSON chunks, written between pauses)", () 
     const json = await encodeModel(feedOf(model), () => Promise.resolve());
     const decoded = decodeUpdate({ type: "update", json })?.model;
     assert.deepEqual(decoded, model);
-    const view = new FeedbackView(decoded!);
+    const view = new SummaryView(decoded!);
     assert.equal(view.entries.length, 300, "the list, counts, groups and arc hold the scored units only");
     assert.equal(view.groups({ kind: "column", column: "group" }).reduce((sum, g) => sum + g.count, 0), 300);
     assert.equal(view.notScored.length, 700);

@@ -15,7 +15,7 @@ import {
 } from "../../src/core/report";
 import type { SummaryFile, SummaryModel, SummaryUnit } from "../../src/core/summary/model";
 import type { Polarity } from "../../src/core/types";
-import { signedSentiment } from "../../src/panel/summary";
+import { signedSentiment } from "../../src/panel/overview";
 
 /** A unit with P(positive) = p; polarity from p with the CLI's default threshold. */
 function unit(line: number, text: string, p: number, fields?: Record<string, string>): SummaryUnit {

@@ -1,6 +1,7 @@
 /**
- * What the summary panel and reports show: the active document's results, or the last "Analyze Folder…" run until the
- * user analyses a single document again. Implements the panel's PanelSource.
+ * Which summary the panel and reports show: the active document's results, or the last "Analyze Folder…" run until the
+ * user analyses a single document again; and how a document's results become a SummaryModel. Implements the panel's
+ * SummarySource. On the panel's floor: it reads the editor's results (editor/), and the editor never reads it.
  */
 import * as vscode from "vscode";
 import { lineSpan, lineStarts } from "../core/lines";
@@ -8,13 +9,13 @@ import { tableFormatOf } from "../core/tabular";
 import type { ScoredUnit } from "../core/types";
 import { feedOf, summaryUnitOf, type SummaryFeed, type SummaryFile, type SummaryModel, type SummaryNotScored, type SummaryUnit } from "../core/summary/model";
 import type { RowFields } from "../engine/tables/rows";
-import type { PanelSource } from "../panel/summaryPanel";
-import type { AnalysisService, NotScoredUnits } from "./analysisService";
-import { openDocument } from "./documents";
-import type { TableInfo } from "./tables";
+import type { SummarySource } from "./summaryPanel";
+import type { AnalysisService, NotScoredUnits } from "../editor/analysisService";
+import { openDocument } from "../editor/documents";
+import type { TableInfo } from "../editor/tables";
 import { modelDisplayName } from "../models/locate";
 
-export class ReviewState implements PanelSource, vscode.Disposable {
+export class SummaryState implements SummarySource, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   private folderRun: SummaryModel | undefined;
   /** The last markdown/plaintext document with results: the panel keeps showing it while the panel has focus. */
@@ -67,7 +68,7 @@ export class ReviewState implements PanelSource, vscode.Disposable {
    * The shown document's model without its rows, its scored units, and how each becomes a row (a table row's fields
    * as JSON text with `fieldsAsJson`: the panel's feed writes them as they are).
    */
-  private documentParts(options: { fieldsAsJson?: boolean } = {}): (PanelRows & { model: Omit<SummaryModel, "files">; units: readonly ScoredUnit[] }) | undefined {
+  private documentParts(options: { fieldsAsJson?: boolean } = {}): (SummaryRows & { model: Omit<SummaryModel, "files">; units: readonly ScoredUnit[] }) | undefined {
     const results = this.lastDocument && this.analysis.get(this.lastDocument);
     const document = results && openDocument(results.uri);
     if (!results || !document) return undefined;
@@ -80,7 +81,7 @@ export class ReviewState implements PanelSource, vscode.Disposable {
         labelMap: { ...this.analysis.labelMap },
       },
       // A table's units carry their lines: its text (megabytes, for 15,000 rows) is not scanned again here.
-      ...panelRows(document.uri, results.lines ? "" : document.getText(), results, options.fieldsAsJson),
+      ...summaryRows(document.uri, results.lines ? "" : document.getText(), results, options.fieldsAsJson),
       units: results.units,
     };
   }
@@ -112,19 +113,19 @@ export class ReviewState implements PanelSource, vscode.Disposable {
  * A file's units as panel rows, with 1-based lines: from `source.lines` (two per unit) when given, else found in
  * `text`. A tabular source's columns, text column and unreadable rows come along.
  */
-export function panelFile(
+export function summaryFile(
   uri: vscode.Uri,
   text: string,
   units: readonly ScoredUnit[],
   source: RowSource = {},
 ): SummaryFile {
-  const { head, unit, notScoredCount, skipped } = panelRows(uri, text, source);
+  const { head, unit, notScoredCount, skipped } = summaryRows(uri, text, source);
   const notScored = Array.from({ length: notScoredCount }, (_, i) => skipped(i, true));
   return { ...head, units: units.map(unit), ...(notScored.length > 0 && { notScored }) };
 }
 
 /** A file's head (name, table) and how each of its units becomes a panel row. */
-interface PanelRows {
+interface SummaryRows {
   head: Omit<SummaryFile, "units">;
   unit: (unit: ScoredUnit, i: number) => SummaryUnit;
   /** How many units were not scored, and how each becomes a row (with its fields parsed when `withFields`). */
@@ -141,7 +142,7 @@ interface RowSource {
   notScored?: NotScoredUnits;
 }
 
-function panelRows(uri: vscode.Uri, text: string, source: RowSource, fieldsAsJson = false): PanelRows {
+function summaryRows(uri: vscode.Uri, text: string, source: RowSource, fieldsAsJson = false): SummaryRows {
   const { lines, fields, table, notScored } = source;
   const starts = lines && (!notScored || notScored.lines) ? [] : lineStarts(text);
   return {

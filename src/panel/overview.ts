@@ -1,5 +1,6 @@
 /**
- * What the summary page draws, computed from a SummaryModel. Pure TypeScript (no `vscode`, no DOM): the page bundle
+ * The summary's overview, what the page draws at its top (overall label, counts, histogram, the arc's entries),
+ * computed from a SummaryModel. Pure TypeScript (no `vscode`, no DOM): the page bundle
  * draws from it, the host's tests and the unit tests check it.
  */
 import { labelPolarity, signedSentiment, type LabelMap } from "../core/polarity";
@@ -167,7 +168,7 @@ export function formatPercent(score: number): string {
 }
 
 /** Everything the page draws, in one call. */
-export interface Summary {
+export interface Overview {
   entries: UnitEntry[];
   overall: Overall;
   counts: Record<Polarity, number>;
@@ -176,7 +177,7 @@ export interface Summary {
   sorted: UnitEntry[];
 }
 
-export function summarize(model: SummaryModel): Summary {
+export function overviewOf(model: SummaryModel): Overview {
   const entries = entriesOf(model);
   return {
     entries,

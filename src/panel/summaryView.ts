@@ -1,5 +1,5 @@
 /**
- * Feedback review in the summary page: groups, themes, search, the list's order and the arc's series over a
+ * The summary page's view: groups, themes, search, the list's order and the arc's series over a
  * SummaryModel that may hold 15,000 units. Pure TypeScript (no `vscode`, no DOM): the page bundle runs it, plain mocha
  * tests it.
  *
@@ -33,7 +33,7 @@ import { describeNotScored, notScored, notScoredLabel } from "../core/judge";
 import type { SummaryModel, SummaryNotScored } from "../core/summary/model";
 import type { Polarity } from "../core/types";
 import type { GroupBy, PanelState } from "./protocol";
-import { entriesOf, type UnitEntry } from "./summary";
+import { entriesOf, type UnitEntry } from "./overview";
 
 /** Shared by every unit without fields, so 15,000 plain paragraphs do not allocate 15,000 empty objects. */
 const NO_FIELDS: Readonly<Record<string, string>> = Object.freeze({});
@@ -187,10 +187,10 @@ export interface ListView {
 }
 
 /**
- * A model prepared for the page. Build one per posted model (`FeedbackView.of` reuses the previous one's term index
+ * A model prepared for the page. Build one per posted model (`SummaryView.of` reuses the previous one's term index
  * when the texts are the same); ask it for groups, the list, themes and the arc.
  */
-export class FeedbackView {
+export class SummaryView {
   readonly entries: UnitEntry[];
   /** Item i is entry i; `sentiment` is the signed sentiment (group means, date axis, rolling mean). */
   readonly items: ScoredItem[];
@@ -210,7 +210,7 @@ export class FeedbackView {
   private readonly termItems = new Map<string, number[]>();
   private termIndex: TermIndex | undefined;
 
-  constructor(readonly model: SummaryModel, previous?: FeedbackView) {
+  constructor(readonly model: SummaryModel, previous?: SummaryView) {
     this.entries = entriesOf(model);
     this.items = this.entries.map((entry) => ({ polarity: entry.unit.polarity, sentiment: entry.signed, fields: entry.unit.fields ?? NO_FIELDS }));
     this.polarities = this.entries.map((entry) => entry.unit.polarity);
