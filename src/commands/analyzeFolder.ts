@@ -16,7 +16,7 @@ import { documentLooksBinary, openDocument } from "../editor/documents";
 import { summaryFile, type SummaryState } from "../panel/summaryState";
 import { CancelledError } from "../engine/client";
 import { modelDisplayName } from "../models/locate";
-import { COMMANDS } from "./ids";
+import { COMMANDS } from "../core/commandIds";
 
 /**
  * Never analysed: dependencies, git's own files and the lock files Excel leaves beside an open workbook (`~$name.xlsx`);

@@ -11,7 +11,7 @@ import { analyzeFolder } from "./analyzeFolder";
 import { downloadFullModel, type ModelDownloader } from "./downloadModel";
 import { explainUnit } from "./explain";
 import { exportReport } from "./exportReport";
-import { COMMANDS } from "./ids";
+import { COMMANDS } from "../core/commandIds";
 import { setLiveForFile, statusMenu, toggleLive } from "./liveControl";
 import { gotoNegative, selectRange } from "./navigate";
 

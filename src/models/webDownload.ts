@@ -13,7 +13,7 @@
  *  - No resume: a browser's storage is written a whole file at a time, so a cut transfer starts that file again (within
  *    the retries), and a new run starts from the first file.
  */
-import { sha256Hex } from "../engine/worker/files";
+import { sha256Hex } from "../core/sha256";
 import { checkLabelsText, computedNote, recordText, sha256Mismatch, sizeMismatch, tooLong, type Expected, type VerifiedFile } from "./checks";
 import { ModelDownloadError, TransientError, asDownloadError, httpError, throwIfAborted } from "./errors";
 import { expectation, readHubApi } from "./hub";

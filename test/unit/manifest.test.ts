@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { COMMANDS } from "../../src/commands/ids";
+import { COMMANDS } from "../../src/core/commandIds";
 import { ANALYZED_LANGUAGES, FILE_KINDS, LIVE_LANGUAGES, TABLE_EXTENSIONS, analyzedDocumentFilters } from "../../src/core/fileKinds";
 import { languageOfPath } from "../../src/core/files";
 import { SETTING_DEFAULTS } from "../../src/core/settings";
