@@ -87,7 +87,7 @@ export default tseslint.config(
     // The table worker's message handling, which the web build's table Web Worker runs too.
     [["src/engine/tables/serve.ts", "src/engine/tables/protocol.ts"], [vscode, nativeRuntime, wasmRuntime], "models"],
     // The model download's pure parts, which the web build's fetch download (webDownload.ts) runs in a browser.
-    [["src/models/webDownload.ts", "src/models/checks.ts", "src/models/requests.ts", "src/models/errors.ts", "src/models/manifest.ts", "src/models/hub.ts"], [vscode, nativeRuntime, wasmRuntime], "engine"],
+    [["src/models/webDownload.ts", "src/models/checks.ts", "src/models/requests.ts", "src/models/downloadErrors.ts", "src/models/manifest.ts", "src/models/hub.ts"], [vscode, nativeRuntime, wasmRuntime], "engine"],
   ].map(([files, paths, beside]) => ({
     files,
     rules: {

@@ -2,7 +2,7 @@
  * `inline-sentiment`: the extension's engine from a terminal.
  *   inline-sentiment classify [--model DIR] [--dtype q8|fp32]       JSON Lines in, one JSON line out per input
  *   inline-sentiment analyze [--column C] [--group-by C] [--themes] [--format table|json|csv|markdown] FILE...
- * It uses core, engine and models only (no `vscode`). Its input is the panel's model (core/summary/model.ts) and its reports
+ * It uses core, engine and models only (no `vscode`). Its input is the panel's model (core/summary/summaryModel.ts) and its reports
  * are core/report.ts's, as the editor's export is, so the two say the same.
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -20,7 +20,7 @@ import type { NotScored } from "./core/notScored";
 import { lineSpan, lineStarts } from "./core/lines";
 import { polarityOf } from "./core/polarity";
 import { csvTablePath, groupLabel, notScoredLine, renderCsvTables, renderReport, unitsInOrder, type ReportFormat } from "./core/report";
-import { summaryUnitOf, type SummaryFile, type SummaryModel, type SummaryNotScored } from "./core/summary/model";
+import { summaryUnitOf, type SummaryFile, type SummaryModel, type SummaryNotScored } from "./core/summary/summaryModel";
 import { segment } from "./core/segment";
 import { MAX_THREADS, SETTING_DEFAULTS } from "./core/settings";
 import { terminalText } from "./core/terminal";

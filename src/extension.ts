@@ -5,11 +5,11 @@
 import * as vscode from "vscode";
 import { downloadFullModel, type DownloadOutcome, type DownloadRequest, type ModelDownloader } from "./commands/downloadModel";
 import { analyzeFolder } from "./commands/analyzeFolder";
-import { registerCommands } from "./commands/index";
+import { registerCommands } from "./commands/register";
 import { affects, judgingOf, readSettings, type Settings } from "./config";
 import { messageOf } from "./core/errors";
 import { analyzedDocumentFilters } from "./core/fileKinds";
-import type { SummaryModel } from "./core/summary/model";
+import type { SummaryModel } from "./core/summary/summaryModel";
 import { AnalysisService, type DocumentResults } from "./editor/analysisService";
 import { DecorationController } from "./editor/decorations";
 import { NegativeDiagnostics } from "./editor/diagnostics";

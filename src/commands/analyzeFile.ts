@@ -8,7 +8,7 @@
 import * as vscode from "vscode";
 import { messageOf } from "../core/errors";
 import { ANALYZED_EXTENSIONS, TABLE_EXTENSIONS } from "../core/fileKinds";
-import type { SummaryModel } from "../core/summary/model";
+import type { SummaryModel } from "../core/summary/summaryModel";
 import { tableFormatOf } from "../core/tabular";
 import { chooseSheet, sheetNames } from "../core/tabular/sheets";
 import type { AnalysisService } from "../editor/analysisService";

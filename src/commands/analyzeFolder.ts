@@ -10,7 +10,7 @@ import { ANALYZED_EXTENSIONS } from "../core/fileKinds";
 import { ANALYZED_GLOB, BINARY_REASON, decodeSource, languageOfPath } from "../core/files";
 import { FOLDER_PROSE_FILE_LIMIT } from "../core/limits";
 import { tableFormatOf, type TableFormat } from "../core/tabular";
-import type { SummaryFile, SummaryModel } from "../core/summary/model";
+import type { SummaryFile, SummaryModel } from "../core/summary/summaryModel";
 import type { AnalysisService } from "../editor/analysisService";
 import { documentLooksBinary, openDocument } from "../editor/documents";
 import { summaryFile, type SummaryState } from "../panel/summaryState";

@@ -13,7 +13,7 @@ import { aggregate, type Aggregates, type AggregateOptions } from "./summary/agg
 import type { Theme } from "./summary/themes";
 import { describeNotScored, notScored as reasonOf } from "./judge";
 import { ownValue } from "./own";
-import type { SummaryFile, SummaryModel, SummaryNotScored, SummaryUnit } from "./summary/model";
+import type { SummaryFile, SummaryModel, SummaryNotScored, SummaryUnit } from "./summary/summaryModel";
 
 export type ReportFormat = "csv" | "json" | "markdown";
 

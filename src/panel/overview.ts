@@ -5,7 +5,7 @@
  */
 import { labelPolarity, signedSentiment, type LabelMap } from "../core/polarity";
 import type { Polarity } from "../core/types";
-import type { SummaryModel, SummaryUnit } from "../core/summary/model";
+import type { SummaryModel, SummaryUnit } from "../core/summary/summaryModel";
 import type { PolarityFilter } from "./protocol";
 
 /**

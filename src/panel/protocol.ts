@@ -9,7 +9,7 @@
 import type { GroupSortKey } from "../core/summary";
 import type { Polarity } from "../core/types";
 import type { NotScoredReason } from "../core/notScored";
-import type { SummaryFile, SummaryModel, SummaryNotScored, SummaryUnit } from "../core/summary/model";
+import type { SummaryFile, SummaryModel, SummaryNotScored, SummaryUnit } from "../core/summary/summaryModel";
 
 /** Host → page: the model to draw; `undefined` draws the empty state. */
 export interface UpdateMessage {

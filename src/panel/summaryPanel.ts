@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import * as vscode from "vscode";
 import { pageHtml } from "./html";
-import { modelOf, type SummaryFeed, type SummaryFileFeed, type SummaryModel } from "../core/summary/model";
+import { modelOf, type SummaryFeed, type SummaryFileFeed, type SummaryModel } from "../core/summary/summaryModel";
 import { SupersededError } from "../core/slices";
 import { hostPause } from "../editor/turns";
 import { isPageMessage, type HostMessage, type MetricsMessage, type PageMessage, type ViewMessage } from "./protocol";
@@ -36,7 +36,7 @@ export class SummaryPanel implements vscode.Disposable {
 
   /**
    * Registers the serializer that brings the panel back after a window reload (the show command is registered with the
-   * others in commands/index.ts). Returns the disposables for `context.subscriptions`; disposing them also closes the
+   * others in commands/register.ts). Returns the disposables for `context.subscriptions`; disposing them also closes the
    * open panel.
    */
   static register(extensionUri: vscode.Uri, source: SummarySource): vscode.Disposable[] {

@@ -7,7 +7,7 @@ import * as vscode from "vscode";
 import { lineSpan, lineStarts } from "../core/lines";
 import { tableFormatOf } from "../core/tabular";
 import type { ScoredUnit } from "../core/types";
-import { feedOf, summaryUnitOf, type SummaryFeed, type SummaryFile, type SummaryModel, type SummaryNotScored, type SummaryUnit } from "../core/summary/model";
+import { feedOf, summaryUnitOf, type SummaryFeed, type SummaryFile, type SummaryModel, type SummaryNotScored, type SummaryUnit } from "../core/summary/summaryModel";
 import type { RowFields } from "../engine/tables/rows";
 import type { SummarySource } from "./summaryPanel";
 import type { AnalysisService, NotScoredUnits } from "../editor/analysisService";

@@ -30,7 +30,7 @@ import {
   type TermIndex,
 } from "../core/summary";
 import { describeNotScored, notScored, notScoredLabel } from "../core/judge";
-import type { SummaryModel, SummaryNotScored } from "../core/summary/model";
+import type { SummaryModel, SummaryNotScored } from "../core/summary/summaryModel";
 import type { Polarity } from "../core/types";
 import type { GroupBy, PanelState } from "./protocol";
 import { entriesOf, type UnitEntry } from "./overview";

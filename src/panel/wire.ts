@@ -4,7 +4,7 @@
  * Posted as UTF-8 bytes instead, VS Code sends the bytes as they are, and the host writes the JSON a few units at a
  * time between event-loop turns. Pure (no `vscode`, no DOM, no `node:`): the host encodes, the page decodes.
  */
-import { headOf, type SummaryFeed, type SummaryNotScored, type SummaryUnit } from "../core/summary/model";
+import { headOf, type SummaryFeed, type SummaryNotScored, type SummaryUnit } from "../core/summary/summaryModel";
 import type { Pause } from "../core/slices";
 import { isHostMessage, type HostMessage } from "./protocol";
 

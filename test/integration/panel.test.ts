@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as vscode from "vscode";
 import type { InlineSentimentApi } from "../../src/extension";
-import type { SummaryModel } from "../../src/core/summary/model";
+import type { SummaryModel } from "../../src/core/summary/summaryModel";
 import type { HostMessage } from "../../src/panel/protocol";
 import { exportOptionsOf } from "../../src/panel/summaryView";
 import { overviewOf } from "../../src/panel/overview";

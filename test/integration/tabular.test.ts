@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse } from "csv-parse/sync";
 import * as vscode from "vscode";
-import type { SummaryModel } from "../../src/core/summary/model";
+import type { SummaryModel } from "../../src/core/summary/summaryModel";
 import { parseTable } from "../../src/core/tabular";
 import { SummaryView } from "../../src/panel/summaryView";
 import { countsOf } from "../../src/panel/overview";

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as vscode from "vscode";
-import type { SummaryModel } from "../../src/core/summary/model";
+import type { SummaryModel } from "../../src/core/summary/summaryModel";
 import type { HostMessage } from "../../src/panel/protocol";
 import { writeXlsx } from "../xlsxWriter";
 import { api, closeAllEditors } from "./helpers";

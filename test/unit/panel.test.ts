@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Polarity } from "../../src/core/types";
 import { contentSecurityPolicy, pageHtml } from "../../src/panel/html";
-import { feedOf, type SummaryFile, type SummaryModel, type SummaryUnit } from "../../src/core/summary/model";
+import { feedOf, type SummaryFile, type SummaryModel, type SummaryUnit } from "../../src/core/summary/summaryModel";
 import { DEFAULT_STATE, isHostMessage, isPageMessage, isSummaryModel, readPanelState } from "../../src/panel/protocol";
 import {
   applyFilter,

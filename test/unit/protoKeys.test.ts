@@ -9,7 +9,7 @@ import { SummaryList } from "../../src/core/summary/list";
 import { aggregate } from "../../src/core/summary/aggregate";
 import { labelPolarity } from "../../src/core/polarity";
 import { renderReport, reportTable } from "../../src/core/report";
-import type { SummaryFile, SummaryModel } from "../../src/core/summary/model";
+import type { SummaryFile, SummaryModel } from "../../src/core/summary/summaryModel";
 import { parseTable } from "../../src/core/tabular";
 import { rowUnits } from "../../src/core/tabular/units";
 import { packFields, RowFields } from "../../src/engine/tables/rows";

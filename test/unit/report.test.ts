@@ -13,7 +13,7 @@ import {
   THEME_COLUMNS,
   THEME_FIGURES,
 } from "../../src/core/report";
-import type { SummaryFile, SummaryModel, SummaryUnit } from "../../src/core/summary/model";
+import type { SummaryFile, SummaryModel, SummaryUnit } from "../../src/core/summary/summaryModel";
 import type { Polarity } from "../../src/core/types";
 import { signedSentiment } from "../../src/panel/overview";
 

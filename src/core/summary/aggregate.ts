@@ -3,7 +3,7 @@
  * computed once from the model the panel shows, so the CLI, the exported report and the panel agree. Pure: core only.
  */
 import { signedSentiment } from "../polarity";
-import type { SummaryFile, SummaryModel, SummaryUnit } from "./model";
+import type { SummaryFile, SummaryModel, SummaryUnit } from "./summaryModel";
 import type { Polarity } from "../types";
 import { groupItems, type GroupStats, type ScoredItem } from "./groups";
 import { buildTermIndex, polarityThemes, type PolarityThemes, type ThemeOptions } from "./themes";

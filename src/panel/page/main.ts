@@ -13,7 +13,7 @@
  * milliseconds, after the first paint), themes once per scope. Each later change of filter, sort, group or search is
  * a pass over typed arrays plus a few dozen rows of DOM; its time is measured and reported.
  */
-import type { SummaryModel } from "../../core/summary/model";
+import type { SummaryModel } from "../../core/summary/summaryModel";
 import type { Polarity } from "../../core/types";
 import type { GroupSortKey, GroupStats, Theme } from "../../core/summary";
 import { SummaryView, describeSeries, effectiveGroupBy, groupByKey, groupByLabel, highlightPieces, type ListView } from "../summaryView";
