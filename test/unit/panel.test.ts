@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Polarity } from "../../src/core/types";
 import { contentSecurityPolicy, pageHtml } from "../../src/panel/html";
-import { feedOf, type SummaryFile, type SummaryModel, type SummaryUnit } from "../../src/core/summary/summaryModel";
+import { feedOf, summaryUnitOf, type SummaryFile, type SummaryModel, type SummaryUnit } from "../../src/core/summary/summaryModel";
 import { DEFAULT_STATE, isHostMessage, isPageMessage, isSummaryModel, readPanelState } from "../../src/panel/protocol";
 import {
   applyFilter,
@@ -188,6 +188,26 @@ describe("panel summary", () => {
   });
 });
 
+describe("a scored unit as a summary row (summaryUnitOf: the editor's results and the CLI)", () => {
+  const scored = { start: 4, end: 9, kind: "row" as const, text: "Late again", label: "NEGATIVE", score: 0.9, polarity: "negative" as Polarity, probabilities: { NEGATIVE: 0.9, POSITIVE: 0.1 }, windows: 1, tokens: 3 };
+
+  it("keeps the lines, text and scores in the report's column order, and nothing of the unit's offsets or windows", () => {
+    const row = summaryUnitOf(scored, { startLine: 3, endLine: 4 });
+    assert.deepEqual(Object.keys(row), ["startLine", "endLine", "text", "label", "score", "polarity", "probabilities"]);
+    assert.deepEqual(row, { startLine: 3, endLine: 4, text: "Late again", label: "NEGATIVE", score: 0.9, polarity: "negative", probabilities: { NEGATIVE: 0.9, POSITIVE: 0.1 } });
+  });
+
+  it("takes only the lines of what it is given for them (the CLI passes its whole source unit)", () => {
+    const source = { startLine: 7, endLine: 7, text: "other", fields: { airline: "x" }, why: { reason: "missing" } };
+    assert.deepEqual(Object.keys(summaryUnitOf(scored, source)), ["startLine", "endLine", "text", "label", "score", "polarity", "probabilities"]);
+  });
+
+  it("adds a table row's fields, parsed or as JSON text", () => {
+    assert.deepEqual(summaryUnitOf(scored, { startLine: 1, endLine: 1 }, { fields: { airline: "united" } }).fields, { airline: "united" });
+    assert.equal(summaryUnitOf(scored, { startLine: 1, endLine: 1 }, { fieldsJson: '{"airline":"united"}' }).fieldsJson, '{"airline":"united"}');
+  });
+});
+
 describe("panel protocol guards", () => {
   it("accepts exactly ready and well-formed reveal requests from the page", () => {
     const accepted: unknown[] = [
@@ -354,7 +374,7 @@ describe("label map (custom models whose label names do not say their polarity)"
   });
 });
 
-describe("panel feedback view (groups, themes, search, arc at scale)", () => {
+describe("panel summary view (groups, themes, search, arc at scale)", () => {
   /** A row unit with fields: negative complaints about bags on United, praise for Delta crews. */
   function row(line: number, text: string, negative: number, fields: Record<string, string>): SummaryUnit {
     return { ...sst2(line, text, negative), fields };
