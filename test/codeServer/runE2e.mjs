@@ -331,6 +331,8 @@ function activeEditorPaint(page) {
  * badge matching it (the page's condition is data, not code: no eval).
  */
 async function waitForPaint(page, { min = 0, max = Infinity, badge } = {}, timeout = 60_000) {
+  const wanted = `${badge ? `a "${badge}" badge, ` : ""}${min}..${max} painted lines in the active editor`;
+  const shown = async () => JSON.stringify(await activeEditorPaint(page).catch(() => "?"));
   await page.waitForFunction(
     ({ min, max, badge }) => {
       const group = document.querySelector(".editor-group-container.active") ?? document;
@@ -341,7 +343,9 @@ async function waitForPaint(page, { min = 0, max = Infinity, badge } = {}, timeo
     },
     { min, max: Number.isFinite(max) ? max : null, badge },
     { timeout: scaled(timeout), polling: 250 },
-  );
+  ).catch(async (error) => {
+    throw new Error(`waited for ${wanted}, saw ${await shown()}: ${firstLine(error)}`);
+  });
 }
 
 /** Waits for a status bar item matching `re`; returns its text. */
@@ -350,7 +354,9 @@ async function waitForStatus(page, re, timeout = 30_000) {
     ([source, flags]) => [...document.querySelectorAll(".statusbar-item")].map((el) => el.textContent.trim()).find((t) => new RegExp(source, flags).test(t)) ?? false,
     [re.source, re.flags],
     { timeout: scaled(timeout), polling: 200 },
-  );
+  ).catch(async (error) => {
+    throw new Error(`waited for a status bar item matching ${re}, saw ${JSON.stringify(await statusBarTexts(page).catch(() => []))}: ${firstLine(error)}`);
+  });
   return String(await handle.jsonValue());
 }
 
@@ -392,7 +398,6 @@ async function checkWriters(page, { workspace, screenshotDir, check }) {
   try {
     await closeQuickInput(page);
     await openFile(page, DRAFT, { expectText: MIXED_FIRST });
-    await waitForPaint(page, { min: 1 }); // analysed (show: all paints the positive paragraphs)
     await hoverLine(page, MIXED_FIRST.slice(0, 30), { expect: [/Mixed/, /Sentences, most negative first \(2\)/], timeout: 60_000 });
     await waitForPaint(page, { badge: "◐ mixed" });
     // Hover again, so the screenshot shows the paragraph painted mixed under its hover.
@@ -404,6 +409,7 @@ async function checkWriters(page, { workspace, screenshotDir, check }) {
   } catch (error) {
     mixedError = error;
     check(names.mixed, false, firstLine(error));
+    await page.screenshot({ path: path.join(screenshotDir, "failure-writers-mixed.png") }).catch(() => {});
     check(names.shot, false, "not taken: no mixed hover");
   }
   if (mixedError) check(names.click, false, "not run: no mixed hover");
@@ -444,6 +450,7 @@ async function checkWriters(page, { workspace, screenshotDir, check }) {
   } catch (error) {
     offError = error;
     check(names.off, false, firstLine(error));
+    await page.screenshot({ path: path.join(screenshotDir, "failure-writers-off.png") }).catch(() => {});
   }
   try {
     if (offError) throw new Error("not run: the switches were not both off");
