@@ -59,6 +59,11 @@ export default tseslint.config(
     rules: restrict("Only extension.ts wires the layers together.", [nativeRuntime, wasmRuntime], "extension", "cli"),
   },
   {
+    // The analysis pipeline's steps take plain objects (a minimal document shape), so plain mocha tests them.
+    files: ["src/editor/analysis/**/*.ts"],
+    rules: restrict("The analysis pipeline runs without VS Code: editor/analysisService.ts adapts it.", [vscode, nativeRuntime, wasmRuntime], "extension", "cli", "panel", "commands", "config"),
+  },
+  {
     // The summary page's script runs in the webview: a browser, without Node or the VS Code API.
     files: ["src/panel/page/**/*.ts"],
     rules: {

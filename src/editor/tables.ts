@@ -6,11 +6,12 @@
 import * as vscode from "vscode";
 import type { RuleSettings } from "../core/judge";
 import type { DetectedLanguage } from "../core/language";
-import { tableFormatOf, type Problem, type TableFormat } from "../core/tabular";
+import { tableFormatOf, type TableFormat } from "../core/tabular";
 import type { TableSummary } from "../core/tabular/units";
 import type { ReadOptions, TableClient, TableRead } from "../engine/tables/client";
 import { documentLength } from "./documents";
 import { ownValue } from "../core/own";
+import type { TableInfo } from "./analysis/source";
 
 /** Language ids that mean a table whatever the file is called (an extension may give .csv files the `csv` language). */
 const LANGUAGE_FORMATS: Record<string, TableFormat> = { csv: "csv", tsv: "tsv", jsonl: "jsonl" };
@@ -26,13 +27,7 @@ export function tableFormatOfDocument(document: vscode.TextDocument): TableForma
   return tableFormatOf(document.uri.path) ?? LANGUAGE_FORMATS[document.languageId];
 }
 
-/** The table side of a document's results. */
-export interface TableInfo {
-  columns: string[];
-  textColumn: string;
-  /** Rows that could not be read, each naming its line. */
-  problems: Problem[];
-}
+export type { TableInfo } from "./analysis/source";
 
 /** A tabular document cannot be analysed yet: its text column is not chosen, or no longer exists. */
 export class ColumnNeededError extends Error {
