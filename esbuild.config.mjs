@@ -42,7 +42,7 @@ const common = {
 };
 
 const builds = [
-  { ...common, entryPoints: { extension: "src/extension.ts", worker: "src/engine/worker/worker.ts" }, outdir: "dist" },
+  { ...common, entryPoints: { extension: "src/extension.ts", worker: "src/engine/node/engineWorker.ts" }, outdir: "dist" },
   // The table worker parses CSV/JSON off the extension host's main thread.
   { ...common, entryPoints: { tableWorker: "src/engine/tables/worker.ts" }, outdir: "dist" },
   { ...common, entryPoints: { cli: "src/cli.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
@@ -104,15 +104,15 @@ const web = {
 };
 builds.push(
   // The extension in the web worker extension host: one CommonJS file (the host require()s it to give it `vscode`).
-  // The .wasm named by wasmPathsOf (nodeFiles.ts, bundled through a dynamic import that only Node reaches) stays a
-  // require.resolve there: on the web the .wasm comes from the extension's files as bytes.
+  // onnxruntime-web's .wasm is never resolved here (engine/node/modelFiles.ts wasmPathsOf names it, in the Node worker
+  // only); kept external as a guard: on the web the .wasm comes from the extension's files as bytes.
   { ...web, format: "cjs", external: ["vscode", "onnxruntime-web/ort-wasm-simd-threaded.wasm"], entryPoints: { "web/extension": "src/web/extension.ts" }, outdir: "dist" },
   // The engine's Web Worker: a classic script (the extension makes a blob URL of it), onnxruntime-web's WebAssembly
   // build bundled in with its glue; the .wasm is copied beside it and handed over as bytes.
   {
     ...web,
     format: "iife",
-    entryPoints: { "web/worker": "src/web/worker.ts" },
+    entryPoints: { "web/worker": "src/web/engineWorker.ts" },
     outdir: "dist",
     alias: { ...web.alias, "onnxruntime-web": "onnxruntime-web/wasm" },
   },

@@ -23,7 +23,7 @@ import { SentimentStatusBar } from "./editor/statusBar";
 import { openDocument } from "./editor/documents";
 import { CHOOSE_COLUMN_NOTE, TabularSources, type ColumnPick } from "./editor/tables";
 import { EngineClient, type EngineThread } from "./engine/client";
-import { writeStatsEvery } from "./engine/statsFile";
+import { writeStatsEvery } from "./engine/node/statsFile";
 import { TableClient, type TableThread } from "./engine/tables/client";
 import type { BackendChoice, ModelInfo, ModelSpec } from "./engine/protocol";
 import { downloadModel } from "./models/download";

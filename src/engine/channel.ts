@@ -1,7 +1,7 @@
 /**
  * One typed request/response channel to a thread, used by every host-to-worker conversation: the engine client
- * (client.ts), the table client (tables/client.ts), the engine worker's helper lane (worker/helperLane.ts) and the web
- * engine worker's file bridge (web/worker.ts). It holds what each of them used to write by hand: request ids and the
+ * (client.ts), the table client (tables/client.ts), the engine worker's helper lane (node/helperLane.ts) and the web
+ * engine worker's file bridge (web/engineWorker.ts). It holds what each of them used to write by hand: request ids and the
  * pending map, typed results per method, parts streamed before an answer (the table's slices), events that answer no
  * request, the thread started lazily and restarted on the next request after it died, every pending request rejected
  * when it dies (or sent again, when the owner says so), on dispose and on close, a bound on requests unanswered at
@@ -11,7 +11,7 @@
 
 /**
  * A worker's thread as a channel uses it: a worker_threads Worker in Node; in VS Code for the Web an adapter over a
- * Web Worker (src/web/workerThread.ts) or over the worker's own scope (src/web/worker.ts).
+ * Web Worker (src/web/workerThread.ts) or over the worker's own scope (src/web/engineWorker.ts).
  */
 export interface WorkerThread<In, Out> {
   postMessage(message: In): void;

@@ -11,8 +11,8 @@ import { Worker } from "node:worker_threads";
 import { messageOf } from "../../core/errors";
 import { Channel } from "../channel";
 import { ENGINE_THREAD_LIMITS, type ModelSpec } from "../protocol";
-import type { GraphRunner, GraphSpec } from "./model";
-import type { Lane } from "./scheduler";
+import type { GraphRunner, GraphSpec } from "../worker/model";
+import type { Lane } from "../worker/scheduler";
 
 /** What a helper thread is started with (workerData): the graph the own session loaded, checked, with its kernels. */
 export interface HelperData {
