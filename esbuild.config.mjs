@@ -66,10 +66,11 @@ const builds = [
 ];
 
 /**
- * VS Code for the Web (docs/WEB-BUILD.md): `node:*` modules do not exist in a browser. The code that uses them is
- * reached only on Node (the file system model reader, worker_threads, the downloads), so in the web bundles each
- * `node:` import is a stub that throws, naming the module, if it is ever used; node:crypto's randomBytes (the panel's
- * nonce) has a WebCrypto version.
+ * VS Code for the Web (docs/WEB-BUILD.md): `node:*` modules do not exist in a browser. The web extension host's
+ * bundle still holds code only the Node host runs (extension.ts's `activate`: the downloads, the stats file; the
+ * clients' worker_threads start for a script path), so there each `node:` import is a stub that throws, naming the
+ * module, if it is ever used: a guard behind the lint (CONTRIBUTING.md "Runtimes as folders"), not the rule.
+ * node:crypto's randomBytes (the panel's nonce) has a WebCrypto version. The web workers use no stub (noNode below).
  */
 const nodeStubs = {
   name: "node-stubs",
@@ -82,6 +83,16 @@ const nodeStubs = {
         "module.exports = new Proxy(function () {}, { get: (_, key) => (key === '__esModule' ? false : key === 'default' ? module.exports : fail), apply: fail, construct: fail });",
       loader: "js",
     }));
+  },
+};
+/**
+ * The web Web Workers (the engine's and the table worker's) import no Node module at all (the lint's "runtimes as
+ * folders"): a `node:` import reaching their bundles fails the build, naming the file, instead of becoming a stub.
+ */
+const noNode = {
+  name: "no-node",
+  setup(build) {
+    build.onResolve({ filter: /^node:/ }, (args) => ({ errors: [{ text: `${args.path} (imported by ${args.importer}) in a web worker: Node-only code lives in src/engine/node/` }] }));
   },
 };
 const web = {
@@ -114,10 +125,11 @@ builds.push(
     format: "iife",
     entryPoints: { "web/worker": "src/web/engineWorker.ts" },
     outdir: "dist",
+    plugins: [noNode, fflateInThread],
     alias: { ...web.alias, "onnxruntime-web": "onnxruntime-web/wasm" },
   },
   // The table worker's Web Worker: a classic script too, started from a blob URL of its bytes like the engine's.
-  { ...web, format: "iife", entryPoints: { "web/tableWorker": "src/web/tableWorker.ts" }, outdir: "dist" },
+  { ...web, format: "iife", entryPoints: { "web/tableWorker": "src/web/tableWorker.ts" }, outdir: "dist", plugins: [noNode, fflateInThread] },
   // The WebAssembly suite for the web worker extension host (test/codeServer/runIntegration.mjs with IS_WEB=1).
   { ...web, format: "cjs", external: ["vscode"], entryPoints: { "test/web/index": "test/everywhere/webIndex.ts" }, outdir: "dist" },
 );

@@ -91,7 +91,7 @@ export default tseslint.config(
     [["src/engine/worker/model.ts", "src/engine/worker/files.ts", "src/engine/worker/backend.ts", "src/engine/worker/batching.ts", "src/engine/worker/kernels.ts"], [vscode, nativeRuntime, wasmRuntime], "models"],
     [["src/engine/worker/wasmBackend.ts"], [vscode, nativeRuntime], "models"],
     // The table worker's message handling, which the web build's table Web Worker runs too.
-    [["src/engine/tables/serve.ts", "src/engine/tables/protocol.ts"], [vscode, nativeRuntime, wasmRuntime], "models"],
+    [["src/engine/tables/serve.ts", "src/engine/tables/tableProtocol.ts"], [vscode, nativeRuntime, wasmRuntime], "models"],
     // The model download's pure parts, which the web build's fetch download (webDownload.ts) runs in a browser.
     [["src/models/webDownload.ts", "src/models/checks.ts", "src/models/requests.ts", "src/models/downloadErrors.ts", "src/models/manifest.ts", "src/models/hub.ts"], [vscode, nativeRuntime, wasmRuntime], "engine"],
   ].map(([files, paths, beside]) => ({

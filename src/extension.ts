@@ -24,7 +24,7 @@ import { CHOOSE_COLUMN_NOTE, TabularSources, type ColumnPick } from "./editor/ta
 import { EngineClient, type EngineThread } from "./engine/client";
 import { writeStatsEvery } from "./engine/node/statsFile";
 import { TableClient, type TableThread } from "./engine/tables/client";
-import type { BackendChoice, ModelSpec } from "./engine/protocol";
+import type { BackendChoice, ModelSpec } from "./engine/engineProtocol";
 import { downloadModel } from "./models/download";
 import { locateModel, type LocatedModel } from "./models/locate";
 import { FULL_MODEL_FOLDER } from "./models/manifest";

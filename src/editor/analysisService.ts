@@ -11,7 +11,7 @@ import type { Granularity } from "../core/segment";
 import type { Problem, TableFormat } from "../core/tabular";
 import type { Classification, ScoredUnit, Unit } from "../core/types";
 import type { EngineClient, Priority } from "../engine/client";
-import type { Explanation, ModelInfo } from "../engine/protocol";
+import type { Explanation, ModelInfo } from "../engine/engineProtocol";
 import type { RowFields } from "../engine/tables/rows";
 import type { Progress } from "./analysis/activity";
 import { AnalysisPipeline } from "./analysis/pipeline";

@@ -8,7 +8,7 @@
 import { Worker } from "node:worker_threads";
 import type { Classification } from "../core/types";
 import { Channel, type WorkerThread } from "./channel";
-import { ENGINE_THREAD_LIMITS, PRIORITY, type EngineMethods, type EngineStats, type Explanation, type ModelInfo, type ModelSpec, type Request, type Response } from "./protocol";
+import { ENGINE_THREAD_LIMITS, PRIORITY, type EngineMethods, type EngineStats, type Explanation, type ModelInfo, type ModelSpec, type Request, type Response } from "./engineProtocol";
 import { classificationsOf, scoreRefsOf, type ScoreColumns, type ScoreRef } from "./scores";
 
 export type { WorkerThread } from "./channel";
@@ -70,7 +70,7 @@ export class EngineStoppedError extends CancelledError {
 const SHUT_DOWN = "the sentiment engine was shut down";
 
 export class EngineClient {
-  /** Requests and answers, typed per method (protocol.ts EngineMethods); the worker starts on the first request. */
+  /** Requests and answers, typed per method (engineProtocol.ts EngineMethods); the worker starts on the first request. */
   private readonly channel: Channel<EngineMethods, Request, Response>;
   private model: Promise<ModelInfo> | undefined;
   /** Resolves once a disposed client's worker has exited. */

@@ -8,7 +8,7 @@
  */
 import "./shims/globals";
 import { Channel, type WorkerThread } from "../engine/channel";
-import type { Request } from "../engine/protocol";
+import type { Request } from "../engine/engineProtocol";
 import { joinName, sha256Hex, useModelFiles } from "../engine/worker/files";
 import { SentimentModel } from "../engine/worker/model";
 import { Scheduler } from "../engine/worker/scheduler";

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import type { Classification, Unit } from "../../src/core/types";
 import { CancelledError, type Priority } from "../../src/engine/client";
-import type { Explanation, ModelInfo } from "../../src/engine/protocol";
+import type { Explanation, ModelInfo } from "../../src/engine/engineProtocol";
 import type { TableRead } from "../../src/engine/tables/client";
 import { packFields, RowFields } from "../../src/engine/tables/rows";
 import type { Progress } from "../../src/editor/analysis/activity";

@@ -9,7 +9,7 @@ import type { NotScored } from "../../core/notScored";
 import type { Granularity } from "../../core/segment";
 import { forSliced } from "../../core/slices";
 import type { Unit } from "../../core/types";
-import type { ModelInfo } from "../../engine/protocol";
+import type { ModelInfo } from "../../engine/engineProtocol";
 import { hostPause } from "../turns";
 import type { NotScoredUnits } from "./source";
 

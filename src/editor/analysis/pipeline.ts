@@ -12,7 +12,7 @@ import type { Granularity } from "../../core/segment";
 import { forSliced, mapSliced, type Pause } from "../../core/slices";
 import type { Classification, ScoredUnit, Unit } from "../../core/types";
 import { CancelledError, type Priority } from "../../engine/client";
-import type { Explanation, ModelInfo } from "../../engine/protocol";
+import type { Explanation, ModelInfo } from "../../engine/engineProtocol";
 import { hostPause } from "../turns";
 import { Activity, type Progress } from "./activity";
 import type { AnalysedDocument, Span } from "./document";

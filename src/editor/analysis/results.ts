@@ -8,7 +8,7 @@ import { polarityOf, type LabelMap } from "../../core/polarity";
 import { ScoredRow } from "../../core/scored";
 import { mapSliced } from "../../core/slices";
 import type { Classification, Polarity, ScoredUnit, Unit } from "../../core/types";
-import type { ModelInfo } from "../../engine/protocol";
+import type { ModelInfo } from "../../engine/engineProtocol";
 import type { RowFields } from "../../engine/tables/rows";
 import { hostPause } from "../turns";
 import type { NotScoredUnits, TableInfo } from "./source";

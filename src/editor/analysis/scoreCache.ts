@@ -7,7 +7,7 @@ import { LruCache } from "../../core/cache";
 import { forSliced } from "../../core/slices";
 import type { Classification } from "../../core/types";
 import type { Priority } from "../../engine/client";
-import type { Explanation, ModelInfo } from "../../engine/protocol";
+import type { Explanation, ModelInfo } from "../../engine/engineProtocol";
 import { hostPause } from "../turns";
 
 /** What the scores step asks of the engine (engine/client.ts's EngineClient; a fake in the unit tests). */

@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { messageOf } from "../../core/errors";
-import type { ModelSpec, Request, Response } from "../protocol";
+import type { ModelSpec, Request, Response } from "../engineProtocol";
 import type { InferenceBackend } from "../worker/backend";
 import { serveHelper, sessionSplitOf, startHelperLane, type HelperData } from "./helperLane";
 import { useModelFiles } from "../worker/files";

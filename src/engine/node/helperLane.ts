@@ -10,7 +10,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { messageOf } from "../../core/errors";
 import { Channel } from "../channel";
-import { ENGINE_THREAD_LIMITS, type ModelSpec } from "../protocol";
+import { ENGINE_THREAD_LIMITS, type ModelSpec } from "../engineProtocol";
 import type { GraphRunner, GraphSpec } from "../worker/model";
 import type { Lane } from "../worker/scheduler";
 

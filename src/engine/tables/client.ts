@@ -9,7 +9,7 @@ import type { Problem } from "../../core/tabular";
 import type { TableSummary } from "../../core/tabular/units";
 import type { Unit } from "../../core/types";
 import { Channel, type Decoded, type WorkerThread } from "../channel";
-import type { ReadRequest, TableMethods, TableRequest, TableResponse } from "./protocol";
+import type { ReadRequest, TableMethods, TableRequest, TableResponse } from "./tableProtocol";
 import { RowFields, sliceUnits, unpackReasons } from "./rows";
 
 /** The table worker's thread: a worker_threads Worker in Node; on the web, src/web/tableWorker.ts in a Web Worker. */
@@ -71,7 +71,7 @@ export type ReadOptions = Omit<ReadRequest, "id" | "type" | "source"> & {
 const SHUT_DOWN = "the table reader was shut down";
 
 export class TableClient {
-  /** Requests and answers, typed per method (protocol.ts TableMethods); the worker starts on the first request. */
+  /** Requests and answers, typed per method (tableProtocol.ts TableMethods); the worker starts on the first request. */
   private readonly channel: Channel<TableMethods, TableRequest, TableResponse>;
   /** The document version whose text was last sent per key. */
   private readonly sent = new Map<string, number>();
