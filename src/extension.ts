@@ -20,7 +20,7 @@ import { SummaryState } from "./panel/summaryState";
 import { SentenceMarks } from "./editor/sentenceMarks";
 import { SentimentStatusBar } from "./editor/statusBar";
 import { openDocument } from "./editor/documents";
-import { CHOOSE_COLUMN_NOTE, TabularSources, type ColumnPick } from "./editor/tables";
+import { CHOOSE_COLUMN_NOTE, TableSources, type ColumnPick } from "./editor/tables";
 import { EngineClient, type EngineThread } from "./engine/client";
 import { writeStatsEvery } from "./engine/node/statsFile";
 import { TableClient, type TableThread } from "./engine/tables/client";
@@ -107,7 +107,7 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
   const budgetOf = (mb: number) => (mb > 0 ? { budgetBytes: mb * 2 ** 20 } : undefined);
   const engine = new EngineClient(host.engine, specOf(locate()), budgetOf(settings["engine.memoryBudgetMb"]));
   const tableClient = new TableClient(host.tableWorker);
-  const tables = new TabularSources(context.workspaceState, tableClient);
+  const tables = new TableSources(context.workspaceState, tableClient);
   const analysis = new AnalysisService(engine, settings.neutralThreshold, settings.granularity, settings.labelMap, tables);
   analysis.setJudging(judgingOf(settings));
   const decorations = new DecorationController(context.extensionUri, settings.indicator, settings.show);

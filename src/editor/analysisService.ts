@@ -17,7 +17,7 @@ import type { Progress } from "./analysis/activity";
 import { AnalysisPipeline } from "./analysis/pipeline";
 import type { Results } from "./analysis/results";
 import type { NotScoredUnits, TableInfo } from "./analysis/source";
-import { tableFormatOfDocument, type TabularSources } from "./tables";
+import { tableFormatOfDocument, type TableSources } from "./tables";
 
 export type { Progress } from "./analysis/activity";
 export type { NotScoredUnits } from "./analysis/source";
@@ -44,7 +44,7 @@ export class AnalysisService implements vscode.Disposable {
     granularity: Granularity,
     labels: LabelMap = {},
     /** Reads tabular documents (CSV, TSV, JSON Lines, JSON): one unit per row of the text column, never segmented. */
-    private readonly tables: TabularSources,
+    private readonly tables: TableSources,
   ) {
     const isTable = (document: vscode.TextDocument) => tableFormatOfDocument(document) !== undefined;
     this.pipeline = new AnalysisPipeline(

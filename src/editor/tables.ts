@@ -1,5 +1,5 @@
 /**
- * Tabular sources in the editor (CSV, TSV, JSON Lines, JSON arrays of objects): which documents are tables, which
+ * Table sources in the editor (CSV, TSV, JSON Lines, JSON arrays of objects): which documents are tables, which
  * column holds their text (asked once per file with a quick pick, remembered in the workspace state), and their rows
  * as units, parsed off the main thread by the table worker.
  */
@@ -49,7 +49,7 @@ interface ColumnItem extends vscode.QuickPickItem {
   column: string;
 }
 
-export class TabularSources implements vscode.Disposable {
+export class TableSources implements vscode.Disposable {
   private readonly picked = new vscode.EventEmitter<ColumnPick>();
   private readonly chose = new vscode.EventEmitter<vscode.Uri>();
   /** The sheet read per workbook (by uri), when not the first. */

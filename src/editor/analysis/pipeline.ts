@@ -23,7 +23,7 @@ import { ScoreCache, type ScoringEngine } from "./scoreCache";
 import { pickRows, type DocumentUnits, type NotScoredUnits, type UnitSource } from "./source";
 import { TableSource, type ReadRows } from "./tableSource";
 
-/** What the pipeline needs of tabular sources (the editor's TabularSources and table worker; fakes in the tests). */
+/** What the pipeline needs of tabular sources (the editor's TableSources and table worker; fakes in the tests). */
 export interface TableAccess<D extends AnalysedDocument> {
   /** Whether the document is read as a table (by file name or language id). */
   isTable(document: D): boolean;
