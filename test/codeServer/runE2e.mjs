@@ -399,10 +399,11 @@ async function checkWriters(page, { workspace, screenshotDir, check }) {
   try {
     await closeQuickInput(page);
     await openFile(page, DRAFT, { expectText: MIXED_FIRST.slice(0, 30) });
-    await hoverLine(page, MIXED_FIRST.slice(0, 30), { expect: [/Mixed/, /Sentences, most negative first \(2\)/], timeout: 60_000 });
+    // The hover's text comes with no-break spaces (VS Code's appendText writes &nbsp;): \s matches them.
+    await hoverLine(page, MIXED_FIRST.slice(0, 30), { expect: [/Mixed/, /Sentences,\smost\snegative\sfirst\s\(2\)/], timeout: 60_000 });
     await waitForPaint(page, { badge: "◐ mixed" });
     // Hover again, so the screenshot shows the paragraph painted mixed under its hover.
-    const text = await hoverLine(page, MIXED_FIRST.slice(0, 30), { expect: [/Mixed/, /As a whole/], timeout: 60_000 });
+    const text = await hoverLine(page, MIXED_FIRST.slice(0, 30), { expect: [/Mixed/, /As\sa\swhole/], timeout: 60_000 });
     check(names.mixed, true, text.replace(/\s+/g, " ").trim().slice(0, 140));
     const png = path.join(screenshotDir, "hover-mixed.png");
     await page.screenshot({ path: png });
