@@ -1,0 +1,73 @@
+/**
+ * The host's event loop alone, for profiling: the same work as bench/engine.mts's end-to-end run on the large document
+ * (segmentation on this thread, EngineClient.classify, the score cache), repeated, with the longest turns named by
+ * when they happened (segmentation, waiting for the worker, storing the scores). Not part of `npm run bench`.
+ * Usage: node bench/eventLoop.mjs is not possible (TypeScript); run `npm run -s build`, then
+ *   npx esbuild bench/eventLoop.mts --bundle --platform=node --format=esm --external:onnxruntime-node \
+ *     --alias:jsonc-parser=jsonc-parser/lib/esm/main.js --outfile=bench/.eventLoop.bundle.mjs \
+ *     --banner:js='import { createRequire as r } from "node:module"; const require = r(import.meta.url);'
+ *   node [--cpu-prof] bench/.eventLoop.bundle.mjs [PARAGRAPHS=10000] [RUNS=5]
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { type Classification, DocumentSegmenter, EngineClient, LruCache, segment, timeSlices } from "./engineImports";
+import { RANDOM_MODEL, ROOT, ensureRandomModel, feedbackParagraphs, machineInfo } from "./lib.mjs";
+
+const [n = 10_000, runs = 5] = process.argv.slice(2).map(Number);
+const WORKER = join(ROOT, "dist", "worker.js");
+if (!existsSync(WORKER)) throw new Error(`${WORKER}: not found; run "npm run build" first`);
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const machine = machineInfo();
+log(`${machine.cpuModel}, ${machine.cores} cores (avx2 ${machine.avx2}, avx512_vnni ${machine.avx512vnni}), Node ${machine.node}, load average ${machine.loadAverage1m.toFixed(2)}`);
+ensureRandomModel(log);
+
+const pool = feedbackParagraphs(segment).slice(0, n);
+const parts = ["# Customer feedback\n"];
+pool.forEach((p, i) => {
+  if (i % 100 === 0) parts.push(`## Feedback ${i + 1}-${Math.min(i + 100, pool.length)}\n`);
+  parts.push(`${p}\n`);
+});
+const text = parts.join("\n");
+
+/** Turns longer than 10 ms, with the phase they fell in. */
+let phase = "idle";
+const long: string[] = [];
+let last = performance.now();
+const ticker = setInterval(() => {
+  const now = performance.now();
+  if (now - last > 10) long.push(`${(now - last).toFixed(1)} ms in ${phase}`);
+  last = now;
+}, 1);
+
+const pool2 = new EngineClient(WORKER, { dir: RANDOM_MODEL, kind: "custom", dtype: "q8" });
+await pool2.modelInfo();
+await pool2.classify(Array.from({ length: 200 }, (_, i) => `warm up the engine ${i}`));
+const maxima: number[] = [];
+for (let r = 0; r < runs; r++) {
+  const cache = new LruCache<string, Classification>(50_000);
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  long.length = 0;
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  phase = "segmentation";
+  const segmenter = new DocumentSegmenter("markdown", "paragraph");
+  const units = (await segmenter.segmentAsync(text))!;
+  phase = "classify";
+  const results = await pool2.classify(units.map((unit) => unit.text));
+  phase = "cache";
+  const pause = timeSlices(() => new Promise((resolve) => setImmediate(resolve)));
+  for (let i = 0; i < units.length; i++) {
+    if ((i & 255) === 255) await pause();
+    cache.set(units[i].text, results[i]);
+  }
+  phase = "after";
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  phase = "idle";
+  delay.disable();
+  maxima.push(delay.max / 1e6);
+  log(`run ${r + 1}: ${units.length} units, event-loop delay max ${(delay.max / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms; turns over 10 ms: ${long.join("; ") || "none"}`);
+}
+clearInterval(ticker);
+log(`max per run: ${maxima.map((m) => m.toFixed(1)).join(", ")} ms`);
+pool2.dispose();
