@@ -1,12 +1,15 @@
 /**
  * The host side of the table worker: parses tabular texts off the main thread. The worker starts on first use and
- * is restarted on the next request after it died (its pending requests are rejected with the reason).
+ * is restarted on the next request after it died (its pending requests are rejected with the reason); never while
+ * the last one is still ending, and a worker that dies before its first answer is started again only after a wait
+ * (docs/RELIABILITY.md "Bounds").
  */
 import { Worker } from "node:worker_threads";
 import type { DetectedLanguage } from "../../core/language";
 import type { NotScored } from "../../core/notScored";
 import type { Problem } from "../../core/tabular";
 import type { TableSummary } from "../../core/tabular/units";
+import { LruCache } from "../../core/cache";
 import type { Unit } from "../../core/types";
 import type { WorkerThread } from "../client";
 import type { ReadRequest, TableRequest, TableResponse } from "./protocol";
@@ -70,6 +73,19 @@ export type ReadOptions = Omit<ReadRequest, "id" | "type" | "source"> & {
   file?: { path: string; length: number };
 };
 
+/**
+ * Requests (reads and language look-ups) the host holds unanswered at once: each open tabular document has one read
+ * at a time, so only a burst of hundreds of files reaches it; past it a request is refused with a message.
+ */
+export const MAX_TABLE_PENDING = 64;
+/** Keys (documents) whose last sent version is remembered; past it the oldest is forgotten (its text is sent again). */
+export const MAX_SENT_KEYS = 1_024;
+/** The wait before a worker that died before its first answer is started again: 1 s, doubled per such death, at most. */
+export const TABLE_RESTART_MAX_MS = 60_000;
+
+/** How long a new worker waits for the last one's exit, at most. */
+const EXIT_WAIT_MS = 10_000;
+
 export class TableClient {
   private worker: TableThread | undefined;
   private nextId = 1;
@@ -78,10 +94,25 @@ export class TableClient {
   private readonly asked = new Map<number, { resolve: (found: (DetectedLanguage | undefined)[]) => void; reject: (error: Error) => void }>();
   private disposed = false;
   /** The document version whose text was last sent per key. */
-  private readonly sent = new Map<string, number>();
+  private readonly sent = new LruCache<string, number>(MAX_SENT_KEYS);
+  /** Requests refused because MAX_TABLE_PENDING were unanswered. */
+  refused = 0;
+  /** Workers started (the tests of the restart's bound count them). */
+  starts = 0;
+  /** Resolves once the last worker has exited (after its error, its exit comes later). */
+  private ended: Promise<void> = Promise.resolve();
+  /** Workers in a row that died before their first answer, the last one's reason and when it died. */
+  private failedStarts = 0;
+  private lastFailure: { message: string; at: number } | undefined;
 
-  /** `startWorker`: the worker script's path (a worker_threads Worker), or a function that starts the table thread. */
-  constructor(private readonly startWorker: string | (() => TableThread)) {}
+  /**
+   * `startWorker`: the worker script's path (a worker_threads Worker), or a function that starts the table thread.
+   * `now`: the clock of the restart's wait (tests).
+   */
+  constructor(
+    private readonly startWorker: string | (() => TableThread),
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
   /**
    * Parses the source (or reuses the table the worker kept for `key` when the text is the same) and returns its summary,
@@ -108,29 +139,57 @@ export class TableClient {
     return this.send({ ...request, key, version, source });
   }
 
-  private send(request: Omit<ReadRequest, "id" | "type">): Promise<TableRead> {
-    if (this.disposed) return Promise.reject(new Error("the table reader was shut down"));
+  private async send(request: Omit<ReadRequest, "id" | "type">): Promise<TableRead> {
     const id = this.nextId++;
+    const worker = await this.admit();
     return new Promise((resolve, reject) => {
       this.pending.set(id, { units: [], lines: [], positions: [], skipped: { units: [], reasons: [], lines: [], positions: [] }, resolve, reject });
-      const worker = this.start();
-      worker.ref();
       // Bytes are copied, not transferred: a file's bytes may be a view into a buffer shared with others (a pool).
       worker.postMessage({ id, type: "read", ...request } satisfies TableRequest);
     });
   }
 
   /** The language of each text, found in the worker (off this thread); undefined where the detector cannot tell. */
-  languages(texts: readonly string[]): Promise<(DetectedLanguage | undefined)[]> {
-    if (this.disposed) return Promise.reject(new Error("the table reader was shut down"));
-    if (texts.length === 0) return Promise.resolve([]);
+  async languages(texts: readonly string[]): Promise<(DetectedLanguage | undefined)[]> {
+    if (texts.length === 0 && !this.disposed) return [];
     const id = this.nextId++;
+    const worker = await this.admit();
     return new Promise((resolve, reject) => {
       this.asked.set(id, { resolve, reject });
-      const worker = this.start();
-      worker.ref();
       worker.postMessage({ id, type: "languages", texts: [...texts] } satisfies TableRequest);
     });
+  }
+
+  /** Requests admitted but not yet in `pending` or `asked` (waiting for the last worker's exit). */
+  private waiting = 0;
+
+  /**
+   * A running worker for one more request, or a refusal: shut down, MAX_TABLE_PENDING unanswered, or a worker that
+   * died before answering and whose wait has not passed. Waits for the last worker's exit before starting another.
+   */
+  private async admit(): Promise<TableThread> {
+    if (this.disposed) throw new Error("the table reader was shut down");
+    const unanswered = this.pending.size + this.asked.size + this.waiting;
+    if (unanswered >= MAX_TABLE_PENDING) {
+      this.refused++;
+      throw new Error(`the table reader is busy: ${unanswered} requests are waiting (at most ${MAX_TABLE_PENDING}); try again when they are done`);
+    }
+    this.waiting++;
+    try {
+      // A thread that never reports its exit does not hold the reads for ever.
+      if (!this.worker) await Promise.race([this.ended, new Promise((resolve) => setTimeout(resolve, EXIT_WAIT_MS).unref?.())]);
+    } finally {
+      this.waiting--;
+    }
+    if (this.disposed) throw new Error("the table reader was shut down");
+    if (!this.worker && this.failedStarts > 0 && this.lastFailure) {
+      const wait = Math.min(TABLE_RESTART_MAX_MS, 1_000 * 2 ** (this.failedStarts - 1));
+      const left = this.lastFailure.at + wait - this.now();
+      if (left > 0) throw new Error(`${this.lastFailure.message}; it is started again in ${Math.ceil(left / 1_000)} s`);
+    }
+    const worker = this.start();
+    worker.ref();
+    return worker;
   }
 
   /** Lets the worker drop the table it keeps for `key` (a closed document). */
@@ -154,7 +213,15 @@ export class TableClient {
   private start(): TableThread {
     if (this.worker) return this.worker;
     const worker: TableThread = typeof this.startWorker === "string" ? new Worker(this.startWorker) : this.startWorker();
+    this.starts++;
+    let answered = false;
+    let exited!: () => void;
+    this.ended = new Promise((resolve) => (exited = resolve));
     worker.on("message", (response: TableResponse) => {
+      if (!answered) {
+        answered = true;
+        this.failedStarts = 0;
+      }
       const asked = this.asked.get(response.id);
       if (asked) {
         this.asked.delete(response.id);
@@ -197,10 +264,17 @@ export class TableClient {
     const died = (message: string) => {
       if (this.worker !== worker) return;
       this.worker = undefined;
+      if (!answered) {
+        this.failedStarts++;
+        this.lastFailure = { message, at: this.now() };
+      }
       this.rejectAll(new Error(message));
     };
     worker.on("error", (error) => died(`the table reader failed: ${error.message}`));
-    worker.on("exit", (code) => died(`the table reader stopped (exit code ${code})`));
+    worker.on("exit", (code) => {
+      died(`the table reader stopped (exit code ${code})`);
+      exited();
+    });
     this.worker = worker;
     return worker;
   }
