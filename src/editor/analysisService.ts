@@ -112,7 +112,7 @@ export class AnalysisService implements vscode.Disposable {
   /** Which units are not scored (settings `feedback.*`); the model's languages are added per run. */
   private judging: RuleSettings = {};
   /** Per paragraph text: why it is not scored (null: it is scored). Emptied when the rules or the model change. */
-  private readonly judged = new LruCache<string, NotScored | null>(CACHE_ENTRIES);
+  private readonly judged = new LruCache<string, NotScored | null>(CACHE_ENTRIES, textLength, CACHE_CHARS);
   /** The compiled rules of prose and of rows for the current settings and model, made when first needed. */
   private compiled: { languages?: readonly string[]; prose: CompiledRules } | undefined;
   private idleWaiters: (() => void)[] = [];
