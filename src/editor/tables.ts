@@ -4,6 +4,7 @@
  * as units, parsed off the main thread by the table worker.
  */
 import * as vscode from "vscode";
+import { REMEMBERED_FILES, rememberNewest } from "../core/cache";
 import type { RuleSettings } from "../core/judge";
 import type { DetectedLanguage } from "../core/language";
 import { tableFormatOf, type Problem, type TableFormat } from "../core/tabular";
@@ -77,7 +78,8 @@ export class TabularSources implements vscode.Disposable {
   }
 
   async remember(uri: vscode.Uri, column: string): Promise<void> {
-    await this.state.update(STATE_KEY, { ...this.state.get<Record<string, string>>(STATE_KEY, {}), [uri.toString()]: column });
+    // The newest REMEMBERED_FILES files: a file remembered longest ago asks for its column again.
+    await this.state.update(STATE_KEY, rememberNewest(this.state.get<Record<string, string>>(STATE_KEY, {}), uri.toString(), column, REMEMBERED_FILES).entries);
     this.chose.fire(uri);
   }
 

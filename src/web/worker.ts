@@ -12,7 +12,8 @@ import { joinName, sha256Hex, useModelFiles } from "../engine/worker/files";
 import { SentimentModel } from "../engine/worker/model";
 import { Scheduler } from "../engine/worker/scheduler";
 import { createWasmBackend } from "../engine/worker/wasmBackend";
-import type { FileMessage, InitMessage, ReadMessage, WorkerMessage } from "./messages";
+import { FileReads } from "./fileReads";
+import type { FileMessage, InitMessage, WorkerMessage } from "./messages";
 
 interface WorkerScope {
   onmessage: ((event: MessageEvent<Request | InitMessage | FileMessage>) => void) | null;
@@ -22,16 +23,8 @@ interface WorkerScope {
 const scope = self as unknown as WorkerScope;
 
 let init: InitMessage | undefined;
-let nextRead = 1;
-const reads = new Map<number, { resolve: (message: FileMessage) => void }>();
-
-function ask(uri: string, stat: boolean): Promise<FileMessage> {
-  const id = nextRead++;
-  return new Promise((resolve) => {
-    reads.set(id, { resolve });
-    scope.postMessage({ type: "read", id, uri, stat } satisfies ReadMessage);
-  });
-}
+const reads = new FileReads((message) => scope.postMessage(message));
+const ask = (uri: string, stat: boolean) => reads.ask(uri, stat);
 
 async function readUri(uri: string): Promise<Uint8Array> {
   const answer = await ask(uri, false);
@@ -71,8 +64,7 @@ scope.onmessage = ({ data }) => {
   if (data.type === "init") {
     init = data;
   } else if (data.type === "file") {
-    reads.get(data.id)?.resolve(data);
-    reads.delete(data.id);
+    reads.answer(data);
   } else if (data.type === "close") {
     void scheduler.close().finally(() => scope.close());
   } else {
