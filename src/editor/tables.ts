@@ -4,7 +4,7 @@
  * as units, parsed off the main thread by the table worker.
  */
 import * as vscode from "vscode";
-import { REMEMBERED_FILES, rememberNewest } from "../core/cache";
+import { LruCache, REMEMBERED_FILES, rememberNewest } from "../core/cache";
 import type { RuleSettings } from "../core/judge";
 import type { DetectedLanguage } from "../core/language";
 import { tableFormatOf, type Problem, type TableFormat } from "../core/tabular";
@@ -60,8 +60,8 @@ interface ColumnItem extends vscode.QuickPickItem {
 export class TabularSources implements vscode.Disposable {
   private readonly picked = new vscode.EventEmitter<ColumnPick>();
   private readonly chose = new vscode.EventEmitter<vscode.Uri>();
-  /** The sheet read per workbook (by uri), when not the first. */
-  private readonly sheets = new Map<string, string>();
+  /** The sheet read per workbook (by uri), when not the first: the newest REMEMBERED_FILES workbooks. */
+  private readonly sheets = new LruCache<string, string>(REMEMBERED_FILES);
   /** Fires when the column quick pick is shown. */
   readonly onDidShowColumnPick = this.picked.event;
   /** Fires when a file's text column is chosen. */
