@@ -10,7 +10,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { monitorEventLoopDelay } from "node:perf_hooks";
+import { PerformanceObserver, monitorEventLoopDelay } from "node:perf_hooks";
 import { type Classification, DocumentSegmenter, EngineClient, LruCache, segment, timeSlices } from "./engineImports";
 import { RANDOM_MODEL, ROOT, ensureRandomModel, feedbackParagraphs, machineInfo } from "./lib.mjs";
 
@@ -30,13 +30,19 @@ pool.forEach((p, i) => {
 });
 const text = parts.join("\n");
 
-/** Turns longer than 10 ms, with the phase they fell in. */
+/** Garbage collections of this thread: when they started and how long they held it. */
+const gcs: { start: number; duration: number }[] = [];
+new PerformanceObserver((list) => gcs.push(...list.getEntries().map(({ startTime, duration }) => ({ start: startTime, duration })))).observe({ entryTypes: ["gc"] });
+/** Turns longer than 10 ms, with the phase they fell in and the collections inside them. */
 let phase = "idle";
 const long: string[] = [];
 let last = performance.now();
 const ticker = setInterval(() => {
   const now = performance.now();
-  if (now - last > 10) long.push(`${(now - last).toFixed(1)} ms in ${phase}`);
+  if (now - last > 10) {
+    const gc = gcs.filter((g) => g.start >= last && g.start < now).reduce((sum, g) => sum + g.duration, 0);
+    long.push(`${(now - last).toFixed(1)} ms in ${phase}${gc ? ` (gc ${gc.toFixed(1)} ms)` : ""}`);
+  }
   last = now;
 }, 1);
 
