@@ -1,7 +1,8 @@
-// The layer rules of the code base, enforced (`npm run lint`, part of `npm test`):
-//   core (pure) <- engine, models (no vscode) <- editor, panel, commands <- extension.ts (wiring); the CLI uses core,
-//   engine and models only; only the engine's native backend loads onnxruntime-node; the panel's page runs in a
-//   browser. Plus typescript-eslint's recommended rules.
+// The layer rules of the code base, enforced (`npm run lint`, part of `npm test`). The floors, each importing only
+// the floors below it (CONTRIBUTING.md "The floors"):
+//   core (pure) < engine | models (no vscode; neither imports the other) < editor (with config.ts) < panel < commands
+//   < extension.ts (wiring). The CLI uses core, engine and models only; only the engine's native backend loads
+//   onnxruntime-node; the panel's page runs in a browser. Plus typescript-eslint's recommended rules.
 import tseslint from "typescript-eslint";
 
 /** An import of another layer's folder, at any depth of `../`. */
@@ -38,24 +39,37 @@ export default tseslint.config(
     ),
   },
   {
-    files: ["src/engine/**/*.ts", "src/models/**/*.ts"],
+    files: ["src/engine/**/*.ts"],
     ignores: ["src/engine/worker/nativeBackend.ts", "src/engine/worker/wasmBackend.ts"],
-    rules: restrict("engine/ and models/ run without VS Code (the CLI and the worker use them).", [vscode, nativeRuntime, wasmRuntime], "editor", "panel", "commands", "extension", "config", "cli"),
+    rules: restrict("engine/ runs without VS Code (the CLI and the worker use it), on core only: not on models/ (a floor beside it).", [vscode, nativeRuntime, wasmRuntime], "models", "editor", "panel", "commands", "extension", "config", "cli"),
+  },
+  {
+    files: ["src/models/**/*.ts"],
+    rules: restrict("models/ runs without VS Code (the CLI uses it), on core only: not on engine/ (a floor beside it).", [vscode, nativeRuntime, wasmRuntime], "engine", "editor", "panel", "commands", "extension", "config", "cli"),
   },
   {
     files: ["src/engine/worker/nativeBackend.ts"],
-    rules: restrict("engine/ runs without VS Code.", [vscode, wasmRuntime], "editor", "panel", "commands", "extension", "config", "cli"),
+    rules: restrict("engine/ runs without VS Code.", [vscode, wasmRuntime], "models", "editor", "panel", "commands", "extension", "config", "cli"),
   },
   {
     files: ["src/engine/worker/wasmBackend.ts"],
-    rules: restrict("engine/ runs without VS Code.", [vscode, nativeRuntime], "editor", "panel", "commands", "extension", "config", "cli"),
+    rules: restrict("engine/ runs without VS Code.", [vscode, nativeRuntime], "models", "editor", "panel", "commands", "extension", "config", "cli"),
   },
   {
     files: ["src/cli.ts"],
     rules: restrict("The CLI uses core, engine and models only.", [vscode, nativeRuntime, wasmRuntime], "editor", "panel", "commands", "extension", "config"),
   },
+  // The VS Code floors, strictly ordered: editor (and config.ts) < panel < commands < extension.ts.
   {
-    files: ["src/editor/**/*.ts", "src/panel/**/*.ts", "src/commands/**/*.ts", "src/config.ts"],
+    files: ["src/editor/**/*.ts", "src/config.ts"],
+    rules: restrict("editor/ is the floor under panel/ and commands/, and only extension.ts wires the layers together.", [nativeRuntime, wasmRuntime], "panel", "commands", "extension", "cli"),
+  },
+  {
+    files: ["src/panel/**/*.ts"],
+    rules: restrict("panel/ is the floor under commands/, and only extension.ts wires the layers together.", [nativeRuntime, wasmRuntime], "commands", "extension", "cli"),
+  },
+  {
+    files: ["src/commands/**/*.ts"],
     rules: restrict("Only extension.ts wires the layers together.", [nativeRuntime, wasmRuntime], "extension", "cli"),
   },
   {
@@ -68,13 +82,13 @@ export default tseslint.config(
   // The engine code the web worker shares (docs/WEB-BUILD.md): Node APIs only through files.ts's nodeFiles.ts, which
   // is imported lazily, so the web bundle never runs them.
   ...[
-    [["src/engine/worker/model.ts", "src/engine/worker/files.ts", "src/engine/worker/backend.ts", "src/engine/worker/batching.ts"], [vscode, nativeRuntime, wasmRuntime]],
-    [["src/engine/worker/wasmBackend.ts"], [vscode, nativeRuntime]],
+    [["src/engine/worker/model.ts", "src/engine/worker/files.ts", "src/engine/worker/backend.ts", "src/engine/worker/batching.ts"], [vscode, nativeRuntime, wasmRuntime], "models"],
+    [["src/engine/worker/wasmBackend.ts"], [vscode, nativeRuntime], "models"],
     // The table worker's message handling, which the web build's table Web Worker runs too.
-    [["src/engine/tables/serve.ts", "src/engine/tables/protocol.ts"], [vscode, nativeRuntime, wasmRuntime]],
+    [["src/engine/tables/serve.ts", "src/engine/tables/protocol.ts"], [vscode, nativeRuntime, wasmRuntime], "models"],
     // The model download's pure parts, which the web build's fetch download (webDownload.ts) runs in a browser.
-    [["src/models/webDownload.ts", "src/models/checks.ts", "src/models/requests.ts", "src/models/errors.ts", "src/models/manifest.ts", "src/models/hub.ts"], [vscode, nativeRuntime, wasmRuntime]],
-  ].map(([files, paths]) => ({
+    [["src/models/webDownload.ts", "src/models/checks.ts", "src/models/requests.ts", "src/models/downloadErrors.ts", "src/models/manifest.ts", "src/models/hub.ts"], [vscode, nativeRuntime, wasmRuntime], "engine"],
+  ].map(([files, paths, beside]) => ({
     files,
     rules: {
       "no-restricted-imports": [
@@ -83,7 +97,7 @@ export default tseslint.config(
           paths,
           patterns: [
             { regex: "^node:", message: "Shared with the web worker: read through files.ts (nodeFiles.ts holds the Node side)." },
-            { ...layer("editor", "panel", "commands", "extension", "config", "cli"), message: "engine/ runs without VS Code." },
+            { ...layer(beside, "editor", "panel", "commands", "extension", "config", "cli"), message: "engine/ and models/ run without VS Code, on core only (neither imports the other)." },
           ],
         },
       ],

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildTermIndex, dateSeries, FeedbackList, groupItems, groupThemes, polarityThemes, sortGroups, type ListItem } from "../src/core/feedback";
+import { buildTermIndex, dateSeries, SummaryList, groupItems, groupThemes, polarityThemes, sortGroups, type ListItem } from "../src/core/summary";
 import { chooseTextColumn, decodeText, parseTable, textUnits } from "../src/core/tabular";
 import type { Polarity } from "../src/core/types";
 import { DATA, fmt, machineInfo, median } from "./lib.mjs";
@@ -48,7 +48,7 @@ for (let r = 0; r < RUNS; r++) {
   const groups = time("group by airline", () => groupItems(items, "airline"));
   time("sort groups by mean", () => sortGroups(groups, "mean"));
   time("date axis (tweet_created, by day)", () => dateSeries(items, "tweet_created"));
-  const list = time("list: prepare", () => new FeedbackList(items));
+  const list = time("list: prepare", () => new SummaryList(items));
   time("list: filter negative", () => list.query({ polarities: ["negative"] }));
   time("list: search 'delayed'", () => list.query({ search: "delayed" }));
   time("list: group United + sort by sentiment", () =>

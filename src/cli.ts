@@ -2,7 +2,7 @@
  * `inline-sentiment`: the extension's engine from a terminal.
  *   inline-sentiment classify [--model DIR] [--dtype q8|fp32]       JSON Lines in, one JSON line out per input
  *   inline-sentiment analyze [--column C] [--group-by C] [--themes] [--format table|json|csv|markdown] FILE...
- * It uses core, engine and models only (no `vscode`). Its input is the panel's model (core/review.ts) and its reports
+ * It uses core, engine and models only (no `vscode`). Its input is the panel's model (core/summary/summaryModel.ts) and its reports
  * are core/report.ts's, as the editor's export is, so the two say the same.
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -11,8 +11,8 @@ import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { messageOf } from "./core/errors";
-import { groupKeyOf, MAX_THEMED_GROUPS, summarize, type ReportSummary } from "./core/feedback/summary";
-import type { PolarityThemes, Theme } from "./core/feedback/themes";
+import { groupKeyOf, MAX_THEMED_GROUPS, aggregate, type Aggregates } from "./core/summary/aggregate";
+import type { PolarityThemes, Theme } from "./core/summary/themes";
 import { decodeSource, decodeTabular, languageOfPath } from "./core/files";
 import { compileRules, DEFAULT_MISSING_MARKERS, DEFAULT_NON_ANSWERS, describeNotScored, judgeText, notScored, notScoredLabel, SCORE_ALL, type RuleSettings } from "./core/judge";
 import { detectLanguage } from "./core/language";
@@ -20,9 +20,9 @@ import type { NotScored } from "./core/notScored";
 import { lineSpan, lineStarts } from "./core/lines";
 import { polarityOf } from "./core/polarity";
 import { csvTablePath, groupLabel, notScoredLine, renderCsvTables, renderReport, unitsInOrder, type ReportFormat } from "./core/report";
-import type { PanelFile, PanelModel, PanelSkipped } from "./core/review";
+import { summaryUnitOf, type SummaryFile, type SummaryModel, type SummaryNotScored } from "./core/summary/summaryModel";
 import { segment } from "./core/segment";
-import { MAX_THREADS } from "./core/settings";
+import { MAX_THREADS, SETTING_DEFAULTS } from "./core/settings";
 import { terminalText } from "./core/terminal";
 import { chooseTextColumn, columnsNamed, MissingColumnError, parseTable, tableFormatOf, textUnits, type Problem, type Table, type TextUnit } from "./core/tabular";
 import { readWorkbook } from "./core/tabular/xlsx";
@@ -34,7 +34,8 @@ import { locateModel, modelDisplayName } from "./models/locate";
 
 /** Texts sent to the worker at once while streaming stdin: large enough to batch well, small enough to stream. */
 const CHUNK = 256;
-const DEFAULT_THRESHOLD = 0.75;
+/** The neutral threshold's default: the setting's (inlineSentiment.neutralThreshold). */
+const DEFAULT_THRESHOLD = SETTING_DEFAULTS.neutralThreshold;
 
 const USAGE = `usage:
   inline-sentiment classify [--model DIR] [--dtype q8|fp32] [--threads N] [--backend auto|native|wasm] [--verbose] < texts.jsonl
@@ -329,7 +330,7 @@ async function readInputs(files: string[], options: AnalyzeOptions): Promise<Inp
 }
 
 async function analyze(engine: EngineClient, { sources, failed }: Inputs, options: AnalyzeOptions): Promise<number> {
-  const scored: PanelFile[] = [];
+  const scored: SummaryFile[] = [];
   const info = await engine.modelInfo();
   const detect = options.rules.language ? detectLanguage : undefined;
   // Rows: every rule; paragraphs: the language and no-words rules (markers and non-answers are for answers).
@@ -338,7 +339,7 @@ async function analyze(engine: EngineClient, { sources, failed }: Inputs, option
   for (const source of sources) {
     const rules = source.rows ? rowRules : proseRules;
     const toScore: SourceUnit[] = [];
-    const skipped: PanelSkipped[] = [];
+    const skipped: SummaryNotScored[] = [];
     for (const unit of source.units) {
       const why = unit.why ?? judgeText(unit.text, rules);
       if (!why) toScore.push(unit);
@@ -348,16 +349,9 @@ async function analyze(engine: EngineClient, { sources, failed }: Inputs, option
     scored.push({
       uri: pathToFileURL(resolve(source.file)).toString(),
       name: source.file,
-      units: toScore.map((unit, i) => ({
-        startLine: unit.startLine,
-        endLine: unit.endLine,
-        text: unit.text,
-        label: results[i].label,
-        score: results[i].score,
-        polarity: polarityOf(results[i], options.threshold),
-        probabilities: results[i].probabilities,
-        ...(unit.fields && { fields: unit.fields }),
-      })),
+      units: toScore.map((unit, i) =>
+        summaryUnitOf({ ...results[i], text: unit.text, polarity: polarityOf(results[i], options.threshold) }, unit, unit.fields && { fields: unit.fields }),
+      ),
       ...(source.columns && { columns: source.columns }),
       ...(source.textColumn !== undefined && !source.missingColumn && { textColumn: source.textColumn }),
       ...(source.problems.length > 0 && { problems: source.problems }),
@@ -365,7 +359,7 @@ async function analyze(engine: EngineClient, { sources, failed }: Inputs, option
     });
     tellNotScored(source, skipped, options.verbose);
   }
-  const report: PanelModel = {
+  const report: SummaryModel = {
     kind: scored.length === 1 ? "document" : "folder",
     title: scored.length === 1 ? scored[0].name : `${scored.length} files`,
     model: modelDisplayName(await engine.modelInfo()),
@@ -381,7 +375,7 @@ async function analyze(engine: EngineClient, { sources, failed }: Inputs, option
  * Says on stderr how many of a file's units were not scored and why, in one line (`verbose`: each one, by line, too).
  * They were read: they are no problem and do not change the exit status.
  */
-function tellNotScored(source: Source, skipped: readonly PanelSkipped[], verbose: boolean): void {
+function tellNotScored(source: Source, skipped: readonly SummaryNotScored[], verbose: boolean): void {
   if (skipped.length === 0) return;
   const whys = skipped.map((unit) => notScored(unit.reason, unit.detail));
   if (verbose) skipped.forEach((unit, i) => console.error(`inline-sentiment: ${source.file}:${unit.startLine}: not scored: ${notScoredLabel(whys[i])}`));
@@ -485,11 +479,11 @@ function checkGroupBy(groupBy: string, sources: Source[]): void {
 }
 
 /** Writes the report to stdout or --output; a CSV report's group and theme tables go beside --output. */
-function writeReport(report: PanelModel, options: AnalyzeOptions): void {
+function writeReport(report: SummaryModel, options: AnalyzeOptions): void {
   const summary = { groupBy: options.groupBy, themes: options.themes };
   const write = (text: string, path = options.output) =>
     path === undefined ? process.stdout.write(terminalText(text, { tty: Boolean(process.stdout.isTTY), json: options.format === "json" })) : writeFileSync(path, text);
-  if (options.format === "table") return void write(tableOf(report, summarize(report, summary), options.summaryOnly));
+  if (options.format === "table") return void write(tableOf(report, aggregate(report, summary), options.summaryOnly));
   if (options.format !== "csv") return void write(renderReport(report, options.format, summary));
   const tables = renderCsvTables(report, summary);
   write(tables.units);
@@ -505,7 +499,7 @@ function writeReport(report: PanelModel, options: AnalyzeOptions): void {
  * The terminal's view: the unit rows (file, lines, sentiment, score, the group's value when grouped, an excerpt of the
  * text), then the group table and the themes. The json, csv and markdown formats carry every figure and field.
  */
-function tableOf(report: PanelModel, summary: ReportSummary, summaryOnly: boolean): string {
+function tableOf(report: SummaryModel, summary: Aggregates, summaryOnly: boolean): string {
   const parts: string[] = [];
   const groupBy = summary.groupBy;
   if (!summaryOnly) {

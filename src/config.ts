@@ -1,9 +1,9 @@
 /** Typed view of the `inlineSentiment.*` settings; mirrors `contributes.configuration` in package.json. */
 import * as vscode from "vscode";
-import { DEFAULT_MISSING_MARKERS, DEFAULT_NON_ANSWERS, SCORE_ALL, type RuleSettings } from "./core/judge";
+import { SCORE_ALL, type RuleSettings } from "./core/judge";
 import type { Granularity } from "./core/segment";
 import type { Polarity } from "./core/types";
-import { checkSetting, labelMapOf, SETTING_RULES } from "./core/settings";
+import { checkSetting, labelMapOf, SETTING_DEFAULTS, SETTING_RULES } from "./core/settings";
 import type { BackendChoice } from "./engine/protocol";
 
 export const SECTION = "inlineSentiment";
@@ -20,9 +20,9 @@ export interface Settings {
   indicator: Indicator;
   show: Show;
   /** Globs of files never analysed live nor by Analyze Folder (e.g. a changelog). */
-  exclude: string[];
+  exclude: readonly string[];
   "live.enabled": boolean;
-  "live.languages": string[];
+  "live.languages": readonly string[];
   "live.debounceMs": number;
   "live.maxDocumentSize": number;
   "diagnostics.enabled": boolean;
@@ -37,35 +37,15 @@ export interface Settings {
   /** Label name -> polarity for labels whose names do not say it. */
   labelMap: Record<string, Polarity>;
   /** Cells that hold a missing value, not an answer (not scored). */
-  "feedback.missingMarkers": string[];
+  "feedback.missingMarkers": readonly string[];
   /** Whole answers that say there is nothing to say (not scored). */
-  "feedback.nonAnswers": string[];
+  "feedback.nonAnswers": readonly string[];
   /** Score every unit as before: no unit is left out for its content or language. */
   "feedback.scoreAll": boolean;
 }
 
-const DEFAULTS: Settings = {
-  neutralThreshold: 0.75,
-  granularity: "paragraph",
-  indicator: "badge",
-  // A writer's page stays calm: only what reads negative is painted (the status bar counts the rest).
-  show: "negative",
-  exclude: [],
-  "live.enabled": true,
-  // csv, tsv, jsonl: the language ids table extensions give those files (VS Code itself opens .csv as plaintext).
-  "live.languages": ["markdown", "plaintext", "csv", "tsv", "jsonl"],
-  "live.debounceMs": 300,
-  "live.maxDocumentSize": 2_000_000,
-  "diagnostics.enabled": false,
-  "engine.threads": 0,
-  "engine.backend": "auto",
-  "engine.memoryBudgetMb": 1536,
-  modelPath: "",
-  labelMap: {},
-  "feedback.missingMarkers": [...DEFAULT_MISSING_MARKERS],
-  "feedback.nonAnswers": [...DEFAULT_NON_ANSWERS],
-  "feedback.scoreAll": false,
-};
+/** The defaults, from core (the one place, checked against package.json by a unit test). */
+const DEFAULTS: Settings = SETTING_DEFAULTS;
 
 /**
  * Settings that cost resources (threads, memory, a model's files, the runtime): in an untrusted workspace only the

@@ -5,19 +5,18 @@
 import * as vscode from "vscode";
 import { downloadFullModel, type DownloadOutcome, type DownloadRequest, type ModelDownloader } from "./commands/downloadModel";
 import { analyzeFolder } from "./commands/analyzeFolder";
-import { registerCommands } from "./commands/index";
+import { registerCommands } from "./commands/register";
 import { affects, judgingOf, readSettings, type Settings } from "./config";
 import { messageOf } from "./core/errors";
-import type { PanelModel } from "./core/review";
-import type { NotScored } from "./core/notScored";
-import type { ScoredUnit, Unit } from "./core/types";
-import { AnalysisService } from "./editor/analysisService";
+import { analyzedDocumentFilters } from "./core/fileKinds";
+import type { SummaryModel } from "./core/summary/summaryModel";
+import { AnalysisService, type DocumentResults } from "./editor/analysisService";
 import { DecorationController } from "./editor/decorations";
 import { NegativeDiagnostics } from "./editor/diagnostics";
 import { SentimentHoverProvider } from "./editor/hover";
 import { LiveScheduler } from "./editor/liveScheduler";
 import { LiveSwitches } from "./editor/liveSwitches";
-import { ReviewState } from "./editor/reviewState";
+import { SummaryState } from "./panel/summaryState";
 import { SentenceMarks } from "./editor/sentenceMarks";
 import { SentimentStatusBar } from "./editor/statusBar";
 import { openDocument } from "./editor/documents";
@@ -25,7 +24,7 @@ import { CHOOSE_COLUMN_NOTE, TabularSources, type ColumnPick } from "./editor/ta
 import { EngineClient, type EngineThread } from "./engine/client";
 import { writeStatsEvery } from "./engine/statsFile";
 import { TableClient, type TableThread } from "./engine/tables/client";
-import type { BackendChoice, ModelInfo, ModelSpec } from "./engine/protocol";
+import type { BackendChoice, ModelSpec } from "./engine/protocol";
 import { downloadModel } from "./models/download";
 import { locateModel, type LocatedModel } from "./models/locate";
 import { FULL_MODEL_FOLDER } from "./models/manifest";
@@ -35,23 +34,8 @@ import { SummaryPanel } from "./panel/summaryPanel";
 export interface InlineSentimentApi {
   /** Resolves when no analysis is running or scheduled (live debounce included). */
   whenIdle(): Promise<void>;
-  /** The stored results of a document, if it was analysed. */
-  results(uri: vscode.Uri):
-    | {
-        version: number;
-        units: readonly ScoredUnit[];
-        model: ModelInfo;
-        partial: boolean;
-        /** A tabular source: its columns, the text column, and the rows that could not be read (by line). */
-        table?: { columns: string[]; textColumn: string; problems: { line: number; message: string }[] };
-        /** A tabular source: each unit's other columns, by unit index (kept as text until asked for). */
-        fields?: { get(index: number): Record<string, string> | undefined };
-        /** A tabular source: each unit's start and end as 0-based line and character, four entries per unit (painted as they are). */
-        positions?: Uint32Array;
-        /** The units not scored, each with its reason (issue 22), in document order. */
-        notScored?: { units: readonly Unit[]; reasons: readonly NotScored[] };
-      }
-    | undefined;
+  /** The stored results of a document, if it was analysed (the analysis service's own shape, read-only). */
+  results(uri: vscode.Uri): Readonly<DocumentResults> | undefined;
   /** Texts sent to the model since activation. */
   readonly textsScored: number;
   /** Fires after a document's results are stored. */
@@ -67,7 +51,7 @@ export interface InlineSentimentApi {
     /** Download the Full Model from another origin or manifest (a local server): the folder, or the message shown. */
     downloadModel(request: DownloadRequest): Promise<DownloadOutcome>;
     /** Analyze Folder with a cancellation the test controls (the notification's Cancel button cannot be clicked). */
-    analyzeFolder(folder: vscode.Uri, cancel: vscode.CancellationToken): Promise<PanelModel | undefined>;
+    analyzeFolder(folder: vscode.Uri, cancel: vscode.CancellationToken): Promise<SummaryModel | undefined>;
     /** Fires when the text-column quick pick of a table is shown (the test then answers it through the quick pick). */
     readonly onDidShowColumnPick: vscode.Event<ColumnPick>;
     /** How many units of each style (e.g. "negativeStrong", "neutral") the editor of `uri` was last painted with. */
@@ -77,8 +61,12 @@ export interface InlineSentimentApi {
   };
 }
 
-/** Hovers: prose documents, and tables (opened as plaintext, or as csv/tsv/jsonl/json by their language ids). */
-const SELECTOR: vscode.DocumentSelector = ["markdown", "plaintext", "csv", "tsv", "jsonl", "json"].map((language) => ({ language }));
+/**
+ * Hovers: every document that can have results (prose, and tables opened as plaintext or by their own language ids),
+ * on the schemes analysed (core/fileKinds.ts): a selector with schemes, so no hover is offered on output panels and
+ * VS Code does not warn about it.
+ */
+const SELECTOR: vscode.DocumentSelector = analyzedDocumentFilters();
 
 /**
  * What differs between the desktop (Node extension host) and VS Code for the Web (web worker extension host): how the
@@ -127,7 +115,7 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
   const marks = new SentenceMarks(analysis);
   const statusBar = new SentimentStatusBar(analysis);
   const diagnostics = new NegativeDiagnostics(settings["diagnostics.enabled"]);
-  const review = new ReviewState(analysis);
+  const summary = new SummaryState(analysis);
   const reportError = onceEach((message) => void vscode.window.showErrorMessage(`Inline Sentiment: ${message}`));
   let toldOfCrash = false;
   engine.onCrash = (message, retried) => {
@@ -173,7 +161,7 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
       decorations.clear(document.uri);
       marks.clear(document.uri);
       diagnostics.delete(document.uri);
-      review.forget(document.uri);
+      summary.forget(document.uri);
     }
     scheduleVisible(0);
     statusBar.update();
@@ -190,20 +178,20 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
     marks,
     statusBar,
     diagnostics,
-    review,
+    summary,
     live,
     tables.onDidChooseColumn((uri) => {
       if (statusBar.noteOf(uri)?.endsWith(CHOOSE_COLUMN_NOTE)) statusBar.setNote(uri, undefined);
     }),
-    ...registerCommands({ context, analysis, review, tables, switches, download: host.download, onModelInstalled: (dir) => useModel({ dir, kind: "full" }) }),
-    ...SummaryPanel.register(context.extensionUri, review),
+    ...registerCommands({ context, analysis, summary, tables, switches, download: host.download, onModelInstalled: (dir) => useModel({ dir, kind: "full" }) }),
+    ...SummaryPanel.register(context.extensionUri, summary),
     vscode.languages.registerHoverProvider(SELECTOR, new SentimentHoverProvider(analysis)),
     analysis.onDidChangeResults((results) => {
       decorations.show(results);
       if (!results.partial) marks.show(results);
       diagnostics.update(results);
       statusBar.update();
-      review.refresh();
+      summary.refresh();
     }),
     analysis.onDidProgress((progress) => statusBar.setProgress(progress)),
     vscode.workspace.onDidChangeTextDocument((event) => {
@@ -211,7 +199,7 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
     }),
     vscode.window.onDidChangeActiveTextEditor(() => {
       statusBar.update();
-      review.refresh();
+      summary.refresh();
     }),
     vscode.window.onDidChangeTextEditorVisibleRanges(({ textEditor }) => {
       decorations.scrolled(textEditor);
@@ -226,7 +214,7 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
       analysis.forget(document.uri);
       diagnostics.delete(document.uri);
       statusBar.setNote(document.uri, undefined);
-      review.forget(document.uri);
+      summary.forget(document.uri);
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration("inlineSentiment")) return;
@@ -274,7 +262,7 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
       context.extensionMode === vscode.ExtensionMode.Test
         ? {
             downloadModel: (request) => downloadFullModel(host.download, request, (dir) => useModel({ dir, kind: "full" })),
-            analyzeFolder: (folder, cancel) => analyzeFolder(analysis, review, folder, cancel),
+            analyzeFolder: (folder, cancel) => analyzeFolder(analysis, summary, folder, cancel),
             onDidShowColumnPick: tables.onDidShowColumnPick,
             painted: (uri) => decorations.paintedStyles(uri),
             underlined: (uri) => marks.markedRanges(uri),

@@ -5,8 +5,9 @@
  */
 import * as vscode from "vscode";
 import type { AnalysisService, DocumentResults } from "../editor/analysisService";
-import type { ReviewState } from "../editor/reviewState";
+import type { SummaryState } from "../panel/summaryState";
 import { messageOf } from "../core/errors";
+import { PROSE_LANGUAGES } from "../core/fileKinds";
 import { BINARY_REASON } from "../core/files";
 import { describeProblems } from "../core/tabular/units";
 import { documentLength, documentLooksBinary } from "../editor/documents";
@@ -15,11 +16,9 @@ import { tableFormatOfDocument, type TabularSources } from "../editor/tables";
 /** Above this many characters the analysis shows a notification with a Cancel button instead of a status bar spinner. */
 const LARGE_DOCUMENT = 200_000;
 
-export const ANALYZED_LANGUAGES = new Set(["markdown", "plaintext"]);
-
 export async function analyzeActiveDocument(
   analysis: AnalysisService,
-  review: ReviewState,
+  summary: SummaryState,
   tables: TabularSources,
 ): Promise<DocumentResults | undefined> {
   const editor = vscode.window.activeTextEditor;
@@ -29,7 +28,7 @@ export async function analyzeActiveDocument(
   }
   const { document, selection } = editor;
   const tabular = tableFormatOfDocument(document) !== undefined;
-  if (!tabular && !ANALYZED_LANGUAGES.has(document.languageId)) {
+  if (!tabular && !PROSE_LANGUAGES.includes(document.languageId)) {
     void vscode.window.showInformationMessage(
       `Inline Sentiment analyses markdown, plaintext and tables (.csv, .tsv, .jsonl, .json); this document is ${document.languageId}.`,
     );
@@ -50,7 +49,7 @@ export async function analyzeActiveDocument(
       return undefined;
     }
   }
-  review.showDocuments();
+  summary.showDocuments();
   const large = documentLength(document) > LARGE_DOCUMENT;
   try {
     const results = await vscode.window.withProgress(

@@ -7,12 +7,12 @@
  */
 import * as vscode from "vscode";
 import { messageOf } from "../core/errors";
-import { ANALYZED_EXTENSIONS } from "../core/files";
-import type { PanelModel } from "../core/review";
-import { TABLE_EXTENSIONS, tableFormatOf } from "../core/tabular";
+import { ANALYZED_EXTENSIONS, TABLE_EXTENSIONS } from "../core/fileKinds";
+import type { SummaryModel } from "../core/summary/summaryModel";
+import { tableFormatOf } from "../core/tabular";
 import { chooseSheet, sheetNames } from "../core/tabular/sheets";
 import type { AnalysisService } from "../editor/analysisService";
-import type { ReviewState } from "../editor/reviewState";
+import type { SummaryState } from "../panel/summaryState";
 import type { TabularSources } from "../editor/tables";
 import { analyzeFiles, tableSource } from "./analyzeFolder";
 
@@ -22,11 +22,11 @@ import { analyzeFiles, tableSource } from "./analyzeFolder";
  */
 export async function analyzeFile(
   analysis: AnalysisService,
-  review: ReviewState,
+  summary: SummaryState,
   tables: TabularSources,
   file?: vscode.Uri,
   sheet?: string,
-): Promise<PanelModel | undefined> {
+): Promise<SummaryModel | undefined> {
   const uri =
     file ??
     (
@@ -67,7 +67,7 @@ export async function analyzeFile(
       return undefined;
     }
   }
-  return analyzeFiles(analysis, review, [uri], { kind: "document", title: (_, cancelled) => `${title}${cancelled ? " (cancelled)" : ""}` });
+  return analyzeFiles(analysis, summary, [uri], { kind: "document", title: (_, cancelled) => `${title}${cancelled ? " (cancelled)" : ""}` });
 }
 
 /** Which sheet of a workbook to read: a quick pick of its sheets, the first preselected. */

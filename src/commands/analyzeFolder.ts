@@ -6,16 +6,17 @@
 import * as vscode from "vscode";
 import { readSettings } from "../config";
 import { messageOf } from "../core/errors";
-import { ANALYZED_EXTENSIONS, ANALYZED_GLOB, BINARY_REASON, decodeSource, languageOfPath } from "../core/files";
+import { ANALYZED_EXTENSIONS } from "../core/fileKinds";
+import { ANALYZED_GLOB, BINARY_REASON, decodeSource, languageOfPath } from "../core/files";
 import { FOLDER_PROSE_FILE_LIMIT } from "../core/limits";
 import { tableFormatOf, type TableFormat } from "../core/tabular";
-import type { PanelFile, PanelModel } from "../core/review";
+import type { SummaryFile, SummaryModel } from "../core/summary/summaryModel";
 import type { AnalysisService } from "../editor/analysisService";
 import { documentLooksBinary, openDocument } from "../editor/documents";
-import { panelFile, type ReviewState } from "../editor/reviewState";
+import { summaryFile, type SummaryState } from "../panel/summaryState";
 import { CancelledError } from "../engine/client";
 import { modelDisplayName } from "../models/locate";
-import { COMMANDS } from "./ids";
+import { COMMANDS } from "../core/commandIds";
 
 /**
  * Never analysed: dependencies, git's own files and the lock files Excel leaves beside an open workbook (`~$name.xlsx`);
@@ -26,10 +27,10 @@ const EXCLUDE = ["**/node_modules/**", "**/.git/**", "**/~$*.xlsx"];
 /** `cancel`: another way to cancel besides the notification's button (the extension's tests use it). */
 export async function analyzeFolder(
   analysis: AnalysisService,
-  review: ReviewState,
+  summary: SummaryState,
   folder?: vscode.Uri,
   cancel?: vscode.CancellationToken,
-): Promise<PanelModel | undefined> {
+): Promise<SummaryModel | undefined> {
   const chosen =
     folder ??
     (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: "Analyze Folder" }))?.[0];
@@ -45,12 +46,12 @@ export async function analyzeFolder(
     return undefined;
   }
   const base = vscode.workspace.asRelativePath(chosen);
-  return analyzeFiles(analysis, review, files, { kind: "folder", title: (count, cancelled) => `${base} (${count} files${cancelled ? ", cancelled" : ""})` }, cancel);
+  return analyzeFiles(analysis, summary, files, { kind: "folder", title: (count, cancelled) => `${base} (${count} files${cancelled ? ", cancelled" : ""})` }, cancel);
 }
 
 /** How a run of analyzeFiles is shown: the panel's kind and its title (from the files scored, and whether cancelled). */
 export interface FilesRun {
-  kind: PanelModel["kind"];
+  kind: SummaryModel["kind"];
   title: (count: number, cancelled: boolean) => string;
 }
 
@@ -61,15 +62,15 @@ export interface FilesRun {
  */
 export async function analyzeFiles(
   analysis: AnalysisService,
-  review: ReviewState,
+  summary: SummaryState,
   files: readonly vscode.Uri[],
   run: FilesRun,
   cancel?: vscode.CancellationToken,
-): Promise<PanelModel> {
+): Promise<SummaryModel> {
   const skipped: string[] = [];
   /** Tables with rows that could not be read: file -> count. */
   const unreadable: string[] = [];
-  const results: PanelFile[] = [];
+  const results: SummaryFile[] = [];
   let cancelled = false;
   // Counted by whenIdle from the first file read to the last result, not only while a file is being scored.
   const release = analysis.hold();
@@ -102,7 +103,7 @@ export async function analyzeFiles(
                 }
                 const text = await readText(uri);
                 const { units, notScored } = await analysis.scoreProse(text, languageOfPath(uri.path), controller.signal);
-                results.push(panelFile(uri, text, units, { notScored }));
+                results.push(summaryFile(uri, text, units, { notScored }));
               }
             } catch (error) {
               if (error instanceof CancelledError) break;
@@ -115,14 +116,14 @@ export async function analyzeFiles(
         }
       },
     );
-    const model: PanelModel = {
+    const model: SummaryModel = {
       kind: run.kind,
       title: run.title(results.length, cancelled),
       model: modelDisplayName(await analysis.model()),
       files: results,
       labelMap: { ...analysis.labelMap },
     };
-    review.showFolder(model);
+    summary.showFolder(model);
     if (skipped.length) void vscode.window.showWarningMessage(`Inline Sentiment: skipped ${skipped.length} file(s): ${skipped.join("; ")}`);
     if (unreadable.length) {
       void vscode.window.showWarningMessage(
@@ -141,11 +142,11 @@ export async function analyzeFiles(
  * the table worker. A file without columns (a JSON file that is no array of objects, an empty CSV) is an error that
  * says why, so the run lists it as skipped.
  */
-async function scoreTable(analysis: AnalysisService, uri: vscode.Uri, format: TableFormat, signal: AbortSignal): Promise<PanelFile> {
+async function scoreTable(analysis: AnalysisService, uri: vscode.Uri, format: TableFormat, signal: AbortSignal): Promise<SummaryFile> {
   const { source, version } = await tableSource(uri, format);
   const scored = await analysis.scoreTable(uri, source, format, signal, version);
   if (!scored.table) throw new Error(scored.problems[0]?.message ?? "no columns to read");
-  return panelFile(uri, "", scored.units, { lines: scored.lines, fields: scored.fields, table: scored.table, notScored: scored.notScored });
+  return summaryFile(uri, "", scored.units, { lines: scored.lines, fields: scored.fields, table: scored.table, notScored: scored.notScored });
 }
 
 /**

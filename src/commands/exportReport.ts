@@ -4,13 +4,13 @@
  */
 import * as vscode from "vscode";
 import { csvTablePath, formatOfPath, renderCsvTables, renderReport } from "../core/report";
-import type { ReviewState } from "../editor/reviewState";
-import { exportOptionsOf } from "../panel/feedbackView";
+import type { SummaryState } from "../panel/summaryState";
+import { exportOptionsOf } from "../panel/summaryView";
 import { SummaryPanel } from "../panel/summaryPanel";
 
 /** Writes the report to `target`, or to a file chosen in a save dialog. Returns where it was written. */
-export async function exportReport(review: ReviewState, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
-  const model = review.current();
+export async function exportReport(summary: SummaryState, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+  const model = summary.current();
   if (!model) {
     void vscode.window.showInformationMessage("Inline Sentiment: nothing to export yet. Run Analyze Sentiment or Analyze Folder… first.");
     return undefined;

@@ -5,7 +5,7 @@
 import * as vscode from "vscode";
 import { SECTION, type Show } from "../config";
 import type { LiveSwitches } from "../editor/liveSwitches";
-import { COMMANDS } from "./ids";
+import { COMMANDS } from "../core/commandIds";
 
 /** "Toggle Live Highlighting": for this workspace, remembered across reloads. */
 export async function toggleLive(switches: LiveSwitches): Promise<void> {

@@ -1,31 +1,22 @@
 /**
  * What kind of source a file or text is, decided in one place for the editor, Analyze Folder and the CLI. Pure.
  */
-import { TABLE_EXTENSIONS, decodeText, tableFormatOf, type DecodedText } from "./tabular";
-
-/** How a source is segmented. */
-export type SourceLanguage = "markdown" | "plaintext";
-
-/** File name endings read as markdown; every other analysed file is plaintext. */
-const MARKDOWN_EXTENSIONS = ["md", "markdown", "mdx"] as const;
-/** File name endings Analyze Folder reads: markdown, plain text and the tabular sources (read as tables, one unit per row). */
-export const ANALYZED_EXTENSIONS: readonly string[] = [...MARKDOWN_EXTENSIONS, "txt", ...Object.keys(TABLE_EXTENSIONS)];
-/** VS Code language ids segmented as markdown. */
-const MARKDOWN_LANGUAGES = new Set(["markdown", "mdx"]);
+import { ANALYZED_EXTENSIONS, MARKDOWN_EXTENSIONS, MARKDOWN_LANGUAGES, type SourceLanguage } from "./fileKinds";
+import { decodeText, tableFormatOf, type DecodedText } from "./tabular";
 
 const MARKDOWN_PATH = new RegExp(`\\.(${MARKDOWN_EXTENSIONS.join("|")})$`, "i");
 
-/** How a file is segmented, by its name. */
+/** How a file is segmented, by its name: markdown by its ending (core/fileKinds.ts), every other file as plain text. */
 export function languageOfPath(path: string): SourceLanguage {
   return MARKDOWN_PATH.test(path) ? "markdown" : "plaintext";
 }
 
 /** True for the VS Code language ids whose documents are segmented as markdown. */
 export function isMarkdownLanguage(languageId: string): boolean {
-  return MARKDOWN_LANGUAGES.has(languageId);
+  return MARKDOWN_LANGUAGES.includes(languageId);
 }
 
-/** A glob for the files Analyze Folder reads. */
+/** A glob for the files Analyze Folder reads: every ending of core/fileKinds.ts. */
 export const ANALYZED_GLOB = `**/*.{${ANALYZED_EXTENSIONS.join(",")}}`;
 
 /**

@@ -3,22 +3,22 @@
  * so a report says the same whichever wrote it.
  *
  * A report holds the unit rows (file, lines, label, score, polarity, text, and a tabular row's other fields), the
- * files with the rows that could not be read, and on request the group table and the themes (core/feedback/summary.ts).
+ * files with the rows that could not be read, and on request the group table and the themes (core/summary/aggregate.ts).
  * JSON and Markdown hold all of it in one document. A CSV file holds one table, so `renderReport(.., "csv")` is the unit
  * rows, the table a spreadsheet filters and pivots; the group table and the themes are CSV tables of their own
  * (`renderCsvTables`), written beside it as NAME.groups.csv and NAME.themes.csv (`csvTablePath`).
  */
 import { stringify } from "csv-stringify/sync";
-import { summarize, type ReportSummary, type SummaryOptions } from "./feedback/summary";
-import type { Theme } from "./feedback/themes";
+import { aggregate, type Aggregates, type AggregateOptions } from "./summary/aggregate";
+import type { Theme } from "./summary/themes";
 import { describeNotScored, notScored as reasonOf } from "./judge";
 import { ownValue } from "./own";
-import type { PanelFile, PanelModel, PanelSkipped, PanelUnit } from "./review";
+import type { SummaryFile, SummaryModel, SummaryNotScored, SummaryUnit } from "./summary/summaryModel";
 
 export type ReportFormat = "csv" | "json" | "markdown";
 
 /** What a report carries besides the unit rows: `groupBy` adds the group table, `themes` the themes. */
-export type ReportOptions = SummaryOptions;
+export type ReportOptions = AggregateOptions;
 
 /**
  * The columns every unit row has, in order. A tabular row's other fields follow them (see `reportTable`). A unit that
@@ -42,13 +42,13 @@ export const THEME_COLUMNS = ["scope", "group", "polarity", "rank", ...THEME_FIG
 type Cell = string | number | boolean;
 
 /** One of a file's units in a report: scored, or not scored with its reason. */
-export type ReportUnit = { scored: true; unit: PanelUnit } | { scored: false; unit: PanelSkipped };
+export type ReportUnit = { scored: true; unit: SummaryUnit } | { scored: false; unit: SummaryNotScored };
 
 /**
  * A file's units in document order, scored and not scored together, so that a report accounts for every row once.
  * Both lists are in document order already; a tie on the start line (sentences of one line) puts the scored first.
  */
-export function unitsInOrder(file: PanelFile): ReportUnit[] {
+export function unitsInOrder(file: SummaryFile): ReportUnit[] {
   const skipped = file.notScored ?? [];
   if (skipped.length === 0) return file.units.map((unit) => ({ scored: true, unit }));
   const out: ReportUnit[] = [];
@@ -62,7 +62,7 @@ export function unitsInOrder(file: PanelFile): ReportUnit[] {
 }
 
 /** One row per unit, in document order: file, lines, label, score, polarity, reason, detail, text (`REPORT_COLUMNS`). */
-export function reportRows(model: PanelModel): (string | number)[][] {
+export function reportRows(model: SummaryModel): (string | number)[][] {
   return model.files.flatMap((file) =>
     unitsInOrder(file).map(({ scored, unit }) =>
       scored
@@ -73,7 +73,7 @@ export function reportRows(model: PanelModel): (string | number)[][] {
 }
 
 /** The one line saying how many units of the model were not scored and why, or "" when every unit was. */
-export function notScoredLine(model: PanelModel): string {
+export function notScoredLine(model: SummaryModel): string {
   return describeNotScored(model.files.flatMap((file) => (file.notScored ?? []).map((unit) => reasonOf(unit.reason, unit.detail))));
 }
 
@@ -82,7 +82,7 @@ export function notScoredLine(model: PanelModel): string {
  * left out, as the text is the `text` column), then field names seen on units but not among the file's columns, first
  * seen first. Files without fields (markdown, plain text) add none.
  */
-export function fieldNames(model: PanelModel): string[] {
+export function fieldNames(model: SummaryModel): string[] {
   const names = new Set<string>();
   for (const file of model.files) {
     // A file without a text column (it was missing) scored nothing: its columns are no report's fields.
@@ -98,7 +98,7 @@ export function fieldNames(model: PanelModel): string[] {
  * The unit rows as one table: `REPORT_COLUMNS`, then one column per field name (`fieldNames`), "" where a row has no
  * such field. A field named like a report column is headed `field:NAME` so that no header appears twice.
  */
-export function reportTable(model: PanelModel): { header: string[]; rows: (string | number)[][] } {
+export function reportTable(model: SummaryModel): { header: string[]; rows: (string | number)[][] } {
   const names = fieldNames(model);
   const reserved = new Set<string>(REPORT_COLUMNS);
   const header = [...REPORT_COLUMNS, ...names.map((name) => (reserved.has(name) ? `field:${name}` : name))];
@@ -111,12 +111,12 @@ export function reportTable(model: PanelModel): { header: string[]; rows: (strin
 }
 
 /** The group table's rows (`GROUP_COLUMNS`), largest group first; the group of items without a value is "". */
-export function groupRows(summary: ReportSummary): (string | number)[][] {
+export function groupRows(summary: Aggregates): (string | number)[][] {
   return (summary.groups ?? []).map((g) => [g.key, g.count, round(g.share.negative, 4), round(g.share.neutral, 4), round(g.share.positive, 4), round(g.mean, 4)]);
 }
 
 /** The themes as rows (`THEME_COLUMNS`): the whole set first, then each themed group; negative before positive. */
-export function themeRows(summary: ReportSummary): Cell[][] {
+export function themeRows(summary: Aggregates): Cell[][] {
   if (!summary.themes) return [];
   const rows: Cell[][] = [];
   const add = (scope: "all" | "group", group: string, polarity: "negative" | "positive", list: Theme[]) =>
@@ -140,15 +140,15 @@ function themeFigures(theme: Theme): Cell[] {
  * `options`) the group table and the themes. CSV carries the unit rows only, as a CSV file holds one table: use
  * `renderCsvTables` for the group and theme tables.
  */
-export function renderReport(model: PanelModel, format: ReportFormat, options: ReportOptions = {}): string {
+export function renderReport(model: SummaryModel, format: ReportFormat, options: ReportOptions = {}): string {
   if (format === "csv") return csvOf(reportTable(model));
-  const summary = summarize(model, options);
+  const summary = aggregate(model, options);
   return format === "json" ? jsonReport(model, summary) : markdownReport(model, summary);
 }
 
 /** The report as CSV tables: the unit rows, and the group table and the themes when `options` ask for them. */
-export function renderCsvTables(model: PanelModel, options: ReportOptions = {}): { units: string; groups?: string; themes?: string } {
-  const summary = summarize(model, options);
+export function renderCsvTables(model: SummaryModel, options: ReportOptions = {}): { units: string; groups?: string; themes?: string } {
+  const summary = aggregate(model, options);
   return {
     units: csvOf(reportTable(model)),
     ...(summary.groups && { groups: csvOf({ header: [...GROUP_COLUMNS], rows: groupRows(summary) }) }),
@@ -179,7 +179,7 @@ export function inertCell(cell: string): string {
   return FORMULA_START.test(cell) ? `'${cell}` : cell;
 }
 
-function jsonReport(model: PanelModel, summary: ReportSummary): string {
+function jsonReport(model: SummaryModel, summary: Aggregates): string {
   const names = fieldNames(model);
   const rows = reportRows(model);
   let i = 0;
@@ -226,7 +226,7 @@ function jsonReport(model: PanelModel, summary: ReportSummary): string {
   return JSON.stringify(report, null, 2) + "\n";
 }
 
-function markdownReport(model: PanelModel, summary: ReportSummary): string {
+function markdownReport(model: SummaryModel, summary: Aggregates): string {
   const out = [`# ${escapeMarkdownCell(model.title)}`, `Model: ${escapeMarkdownCell(model.model)}`];
   const skipped = notScoredLine(model);
   if (skipped) out.push(`${escapeMarkdownCell(skipped)}; the counts, groups and themes leave them out.`);
@@ -253,7 +253,7 @@ function markdownReport(model: PanelModel, summary: ReportSummary): string {
 }
 
 /** What the themes tables mean, in one line for a reader of the Markdown report. */
-function themeNote(summary: ReportSummary): string {
+function themeNote(summary: Aggregates): string {
   const groups = summary.themes?.groups;
   const scope = groups ? `, for all items and for ${groups.length === summary.groups?.length ? "each group" : `the ${groups.length} largest groups`}` : "";
   return (

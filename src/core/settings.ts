@@ -3,6 +3,8 @@
  * (a `.vscode/settings.json` can hold any JSON), so a value of the wrong type, not an integer where one is needed, out
  * of range or not among the choices falls back to the default, and the caller warns once. Pure.
  */
+import { LIVE_LANGUAGES } from "./fileKinds";
+import { DEFAULT_MISSING_MARKERS, DEFAULT_NON_ANSWERS } from "./judge";
 import type { Polarity } from "./types";
 
 /**
@@ -41,6 +43,32 @@ export const SETTING_RULES = {
   "feedback.nonAnswers": { type: "strings" },
   "feedback.scoreAll": { type: "boolean" },
 } as const satisfies Record<string, Rule>;
+
+/**
+ * Each setting's default, as package.json's `contributes.configuration` states it (test/unit/manifest.test.ts compares
+ * the two): config.ts reads settings over these, and the CLI's own defaults (the neutral threshold) are these.
+ */
+export const SETTING_DEFAULTS = {
+  neutralThreshold: 0.75,
+  granularity: "paragraph",
+  indicator: "badge",
+  // A writer's page stays calm: only what reads negative is painted (the status bar counts the rest).
+  show: "negative",
+  exclude: [],
+  "live.enabled": true,
+  "live.languages": LIVE_LANGUAGES,
+  "live.debounceMs": 300,
+  "live.maxDocumentSize": 2_000_000,
+  "diagnostics.enabled": false,
+  "engine.threads": 0,
+  "engine.backend": "auto",
+  "engine.memoryBudgetMb": 1536,
+  modelPath: "",
+  labelMap: {},
+  "feedback.missingMarkers": DEFAULT_MISSING_MARKERS,
+  "feedback.nonAnswers": DEFAULT_NON_ANSWERS,
+  "feedback.scoreAll": false,
+} as const satisfies Record<keyof typeof SETTING_RULES, unknown>;
 
 const POLARITIES: readonly string[] = ["positive", "neutral", "negative"];
 

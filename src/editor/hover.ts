@@ -7,7 +7,7 @@ import { notScoredLabel, notScoredWhy } from "../core/judge";
 import type { NotScored } from "../core/notScored";
 import { signedSentiment, type LabelMap } from "../core/polarity";
 import type { ScoredUnit } from "../core/types";
-import { COMMANDS } from "../commands/ids";
+import { COMMANDS } from "../core/commandIds";
 import type { Explanation, ModelInfo } from "../engine/protocol";
 import { runtimeOf } from "../engine/runtime";
 import { modelDisplayName } from "../models/locate";

@@ -6,6 +6,7 @@
 import * as vscode from "vscode";
 import type { Settings } from "../config";
 import { messageOf } from "../core/errors";
+import { LIVE_SCHEMES } from "../core/fileKinds";
 import { isMarkdownLanguage } from "../core/files";
 import { MARKDOWN_LIVE_LIMIT } from "../core/limits";
 import { documentLength, documentLooksBinary } from "./documents";
@@ -38,7 +39,7 @@ export class LiveScheduler implements vscode.Disposable {
   isLive(document: vscode.TextDocument): boolean {
     const settings = this.settings();
     if (!settings["live.enabled"] || !settings["live.languages"].includes(document.languageId)) return false;
-    if (document.uri.scheme !== "file" && document.uri.scheme !== "untitled" && document.uri.scheme !== "vscode-remote") return false;
+    if (!LIVE_SCHEMES.includes(document.uri.scheme)) return false;
     const off = this.switches.reason(document);
     if (off) {
       this.onNote(document.uri, off);

@@ -7,14 +7,12 @@ import * as vscode from "vscode";
 import { LruCache, REMEMBERED_FILES, rememberNewest } from "../core/cache";
 import type { RuleSettings } from "../core/judge";
 import type { DetectedLanguage } from "../core/language";
+import { tableFormatOfLanguage } from "../core/fileKinds";
 import { tableFormatOf, type Problem, type TableFormat } from "../core/tabular";
 import type { TableSummary } from "../core/tabular/units";
 import type { ReadOptions, TableClient, TableRead } from "../engine/tables/client";
 import { documentLength } from "./documents";
 import { ownValue } from "../core/own";
-
-/** Language ids that mean a table whatever the file is called (an extension may give .csv files the `csv` language). */
-const LANGUAGE_FORMATS: Record<string, TableFormat> = { csv: "csv", tsv: "tsv", jsonl: "jsonl" };
 
 /** Where the chosen columns are kept in the workspace state: uri -> column. */
 const STATE_KEY = "inlineSentiment.textColumns";
@@ -24,7 +22,7 @@ export const CHOOSE_COLUMN_NOTE = "Run Analyze Sentiment to choose the text colu
 
 /** The tabular format of a document: by its file name (whatever its language id), else by a table language id. */
 export function tableFormatOfDocument(document: vscode.TextDocument): TableFormat | undefined {
-  return tableFormatOf(document.uri.path) ?? LANGUAGE_FORMATS[document.languageId];
+  return tableFormatOf(document.uri.path) ?? tableFormatOfLanguage(document.languageId);
 }
 
 /** The table side of a document's results. */

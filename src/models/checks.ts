@@ -2,7 +2,7 @@
  * What a downloaded file must be and the messages when it is not: shared by the Node download (transfer.ts, verify.ts)
  * and the fetch download for hosts without a file system (webDownload.ts). Pure: bytes and strings in, no I/O.
  */
-import { ModelDownloadError } from "./errors";
+import { ModelDownloadError } from "./downloadErrors";
 import { VERIFIED_FILE, type ModelManifest } from "./manifest";
 
 export type VerifiedBy = "manifest" | "hub-api" | "computed";

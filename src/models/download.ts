@@ -19,7 +19,7 @@
  */
 import { mkdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { ModelDownloadError, asDownloadError, offlineAdvice, throwIfAborted } from "./errors";
+import { ModelDownloadError, asDownloadError, offlineAdvice, throwIfAborted } from "./downloadErrors";
 import { expectation, readHubApi } from "./hub";
 import { install, removeEmptyDirs } from "./install";
 import { PARTIAL_DIR, modelUrls, selectFiles, validateManifest, type ModelManifest } from "./manifest";

@@ -1,5 +1,5 @@
 /** The Hugging Face Hub API: sizes and sha256 for files the manifest does not pin, and a check of the revision. */
-import { ModelDownloadError, asDownloadError, httpError } from "./errors";
+import { ModelDownloadError, asDownloadError, httpError } from "./downloadErrors";
 import type { ManifestFile, ModelManifest } from "./manifest";
 import type { Expected } from "./checks";
 import type { Requests } from "./requests";

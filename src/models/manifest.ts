@@ -3,7 +3,7 @@
  * fetched from. Pure.
  */
 import bundledManifest from "../../model/manifest.json";
-import { ModelDownloadError } from "./errors";
+import { ModelDownloadError } from "./downloadErrors";
 
 /** One file entry of model/manifest.json (`files[]`). */
 export interface ManifestFile {

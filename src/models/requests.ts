@@ -4,7 +4,7 @@
  * (transfer.ts) and the fetch download for hosts without a file system (webDownload.ts) share it.
  */
 import type { Expected } from "./checks";
-import { ModelDownloadError, StallError, asDownloadError, throwIfAborted } from "./errors";
+import { ModelDownloadError, StallError, asDownloadError, throwIfAborted } from "./downloadErrors";
 
 const DEFAULT_RETRIES = 4;
 const DEFAULT_RETRY_DELAY_MS = 500;

@@ -3,7 +3,7 @@
  * the sha256, and a ModelStore (the host's vscode.workspace.fs on the extension's global storage) for the files. The
  * same checks as the Node download (download.ts), from the same pure modules: manifest.ts (which files, which URLs),
  * hub.ts (hashes the manifest lacks), checks.ts (size, sha256, id2label, .verified.json), requests.ts (stall timer,
- * retries) and errors.ts (the messages).
+ * retries) and downloadErrors.ts (the messages).
  *
  * The guarantees:
  *  - The model folder is complete or absent. Each file is checked in memory (size, then sha256) before it is written
@@ -13,9 +13,9 @@
  *  - No resume: a browser's storage is written a whole file at a time, so a cut transfer starts that file again (within
  *    the retries), and a new run starts from the first file.
  */
-import { sha256Hex } from "../engine/worker/files";
+import { sha256Hex } from "../core/sha256";
 import { checkLabelsText, computedNote, recordText, sha256Mismatch, sizeMismatch, tooLong, type Expected, type VerifiedFile } from "./checks";
-import { ModelDownloadError, TransientError, asDownloadError, httpError, throwIfAborted } from "./errors";
+import { ModelDownloadError, TransientError, asDownloadError, httpError, throwIfAborted } from "./downloadErrors";
 import { expectation, readHubApi } from "./hub";
 import { FULL_MODEL_FOLDER, VERIFIED_FILE, modelUrls, selectFiles, validateManifest, type ModelManifest } from "./manifest";
 import { Requests, type TransferOptions } from "./requests";

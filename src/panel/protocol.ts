@@ -6,15 +6,15 @@
  * casting: the host because the page renders user text and could be confused by it, the page because persisted state
  * from an older version of the extension comes back through the same door.
  */
-import type { GroupSortKey } from "../core/feedback";
+import type { GroupSortKey } from "../core/summary";
 import type { Polarity } from "../core/types";
 import type { NotScoredReason } from "../core/notScored";
-import type { PanelFile, PanelModel, PanelSkipped, PanelUnit } from "../core/review";
+import type { SummaryFile, SummaryModel, SummaryNotScored, SummaryUnit } from "../core/summary/summaryModel";
 
 /** Host → page: the model to draw; `undefined` draws the empty state. */
 export interface UpdateMessage {
   type: "update";
-  model: PanelModel | undefined;
+  model: SummaryModel | undefined;
 }
 
 export type HostMessage = UpdateMessage;
@@ -170,7 +170,7 @@ function isLine(value: unknown): value is number {
   return typeof value === "number" && Number.isSafeInteger(value) && value >= 1;
 }
 
-export function isPanelUnit(value: unknown): value is PanelUnit {
+export function isSummaryUnit(value: unknown): value is SummaryUnit {
   if (!isRecord(value)) return false;
   const { startLine, endLine, text, label, score, polarity, probabilities } = value;
   return (
@@ -188,7 +188,7 @@ export function isPanelUnit(value: unknown): value is PanelUnit {
 
 const NOT_SCORED_REASONS: readonly NotScoredReason[] = ["empty", "missing", "non-answer", "language", "no-words"];
 
-export function isPanelSkipped(value: unknown): value is PanelSkipped {
+export function isSummaryNotScored(value: unknown): value is SummaryNotScored {
   if (!isRecord(value)) return false;
   const { startLine, endLine, text, reason, detail } = value;
   return (
@@ -201,18 +201,18 @@ export function isPanelSkipped(value: unknown): value is PanelSkipped {
   );
 }
 
-export function isPanelFile(value: unknown): value is PanelFile {
+export function isSummaryFile(value: unknown): value is SummaryFile {
   return (
     isRecord(value) &&
     typeof value.uri === "string" &&
     typeof value.name === "string" &&
     Array.isArray(value.units) &&
-    value.units.every(isPanelUnit) &&
-    (value.notScored === undefined || (Array.isArray(value.notScored) && value.notScored.every(isPanelSkipped)))
+    value.units.every(isSummaryUnit) &&
+    (value.notScored === undefined || (Array.isArray(value.notScored) && value.notScored.every(isSummaryNotScored)))
   );
 }
 
-export function isPanelModel(value: unknown): value is PanelModel {
+export function isSummaryModel(value: unknown): value is SummaryModel {
   return (
     isRecord(value) &&
     (value.kind === "document" || value.kind === "folder") &&
@@ -220,13 +220,13 @@ export function isPanelModel(value: unknown): value is PanelModel {
     typeof value.model === "string" &&
     (value.partial === undefined || typeof value.partial === "boolean") &&
     Array.isArray(value.files) &&
-    value.files.every(isPanelFile)
+    value.files.every(isSummaryFile)
   );
 }
 
 /** True for messages the page accepts from the host. */
 export function isHostMessage(value: unknown): value is HostMessage {
-  return isRecord(value) && value.type === "update" && (value.model === undefined || isPanelModel(value.model));
+  return isRecord(value) && value.type === "update" && (value.model === undefined || isSummaryModel(value.model));
 }
 
 /**

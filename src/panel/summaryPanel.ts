@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import * as vscode from "vscode";
 import { pageHtml } from "./html";
-import { modelOf, type PanelFeed, type PanelFileFeed, type PanelModel } from "../core/review";
+import { modelOf, type SummaryFeed, type SummaryFileFeed, type SummaryModel } from "../core/summary/summaryModel";
 import { SupersededError } from "../core/slices";
 import { hostPause } from "../editor/turns";
 import { isPageMessage, type HostMessage, type MetricsMessage, type PageMessage, type ViewMessage } from "./protocol";
@@ -16,12 +16,12 @@ import { encodeModel, type WireUpdate } from "./wire";
 const MAX_METRICS = 200;
 
 /** What the panel draws from; the composition root implements it over the analysis service and folder runs. */
-export interface PanelSource {
+export interface SummarySource {
   /**
    * The active document's results, or the last folder run, as a feed (its units made as they are written); undefined
    * draws the empty state.
    */
-  load(): PanelFeed | undefined;
+  load(): SummaryFeed | undefined;
   /** Fires when `load()` may return something else. */
   readonly onDidChange: vscode.Event<void>;
   /** Opens `uri` (a `vscode.Uri.toString()` from the model) and shows 1-based `line`. */
@@ -36,10 +36,10 @@ export class SummaryPanel implements vscode.Disposable {
 
   /**
    * Registers the serializer that brings the panel back after a window reload (the show command is registered with the
-   * others in commands/index.ts). Returns the disposables for `context.subscriptions`; disposing them also closes the
+   * others in commands/register.ts). Returns the disposables for `context.subscriptions`; disposing them also closes the
    * open panel.
    */
-  static register(extensionUri: vscode.Uri, source: PanelSource): vscode.Disposable[] {
+  static register(extensionUri: vscode.Uri, source: SummarySource): vscode.Disposable[] {
     return [
       vscode.window.registerWebviewPanelSerializer(SummaryPanel.viewType, {
         // The saved state is the page's own (filters); a revived page reads it back itself with getState(), so the
@@ -58,7 +58,7 @@ export class SummaryPanel implements vscode.Disposable {
   }
 
   /** Opens the panel beside the editor without taking focus, or reveals the one already open. */
-  static show(extensionUri: vscode.Uri, source: PanelSource): SummaryPanel {
+  static show(extensionUri: vscode.Uri, source: SummarySource): SummaryPanel {
     if (SummaryPanel.current) {
       // Reveal where the user put it rather than moving it next to whichever editor is active now.
       SummaryPanel.current.panel.reveal(undefined, true);
@@ -109,7 +109,7 @@ export class SummaryPanel implements vscode.Disposable {
   private constructor(
     readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
-    private readonly source: PanelSource,
+    private readonly source: SummarySource,
   ) {
     this.ready = new Promise((resolve) => {
       const once = this.readied.event(() => {
@@ -223,17 +223,17 @@ export class SummaryPanel implements vscode.Disposable {
  */
 export class PostedUpdate implements HostMessage {
   readonly type = "update";
-  private made: PanelModel | undefined;
+  private made: SummaryModel | undefined;
 
-  constructor(readonly feed: PanelFeed | undefined) {}
+  constructor(readonly feed: SummaryFeed | undefined) {}
 
-  get model(): PanelModel | undefined {
+  get model(): SummaryModel | undefined {
     return this.feed && (this.made ??= modelOf(this.feed));
   }
 }
 
 /** Whether one of the file's units spans 1-based `line` (units made one at a time, up to the first that does). */
-function hasLine(file: PanelFileFeed, line: number): boolean {
+function hasLine(file: SummaryFileFeed, line: number): boolean {
   for (let i = 0; i < file.count; i++) {
     const unit = file.unit(i);
     if (unit.startLine <= line && line <= unit.endLine) return true;

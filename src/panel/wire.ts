@@ -4,7 +4,7 @@
  * Posted as UTF-8 bytes instead, VS Code sends the bytes as they are, and the host writes the JSON a few units at a
  * time between event-loop turns. Pure (no `vscode`, no DOM, no `node:`): the host encodes, the page decodes.
  */
-import { headOf, type PanelFeed, type PanelSkipped, type PanelUnit } from "../core/review";
+import { headOf, type SummaryFeed, type SummaryNotScored, type SummaryUnit } from "../core/summary/summaryModel";
 import type { Pause } from "../core/slices";
 import { isHostMessage, type HostMessage } from "./protocol";
 
@@ -29,7 +29,7 @@ const CHUNK_CHARS = 1 << 16;
  * The model's JSON as UTF-8 chunks (see WireUpdate), its units made and written a few at a time: `pause` is awaited
  * between steps (and rejects to stop). A unit lives only until its JSON is written.
  */
-export async function encodeModel(feed: PanelFeed, pause: Pause): Promise<Uint8Array[]> {
+export async function encodeModel(feed: SummaryFeed, pause: Pause): Promise<Uint8Array[]> {
   const encoder = new TextEncoder();
   const chunks = [encoder.encode(JSON.stringify(headOf(feed)))];
   for (let f = 0; f < feed.files.length; f++) {
@@ -62,7 +62,7 @@ async function writeUnits(f: number, count: number, json: (k: number) => string,
 }
 
 /** A unit's JSON; fields held as JSON text are written as they are, as its `fields`. */
-function unitJson(unit: PanelUnit | PanelSkipped): string {
+function unitJson(unit: SummaryUnit | SummaryNotScored): string {
   if (unit.fieldsJson === undefined) return JSON.stringify(unit);
   const { fieldsJson, ...rest } = unit;
   // `rest` holds the unit's other properties: its JSON is a non-empty object, closed by its last character.

@@ -650,7 +650,7 @@ async function checkFeedback(page, { workspace, screenshotDir, check, elapsed, e
   if ((groupsOk || !source.tables) && themeOk) {
     try {
       // The screenshot: the grouped table with the themes of the selected group (or of the whole set without tables).
-      await frame.evaluate(() => document.querySelector(".review")?.scrollIntoView({ block: "start" }));
+      await frame.evaluate(() => document.querySelector(".aggregates")?.scrollIntoView({ block: "start" }));
       await frame.waitForSelector('[data-testid="theme"]', { timeout: scaled(60_000) });
       await page.mouse.move(5, 450);
       if (source.tables) {

@@ -1,10 +1,10 @@
 import { strict as assert } from "node:assert";
 import * as vscode from "vscode";
 import type { InlineSentimentApi } from "../../src/extension";
-import type { PanelModel } from "../../src/core/review";
+import type { SummaryModel } from "../../src/core/summary/summaryModel";
 import type { HostMessage } from "../../src/panel/protocol";
-import { exportOptionsOf } from "../../src/panel/feedbackView";
-import { summarize } from "../../src/panel/summary";
+import { exportOptionsOf } from "../../src/panel/summaryView";
+import { overviewOf } from "../../src/panel/overview";
 import type { SummaryPanel } from "../../src/panel/summaryPanel";
 
 const EXTENSION_ID = "inline-sentiment.inline-sentiment";
@@ -43,12 +43,12 @@ function within<T>(promise: Promise<T>, what: string, ms = 60_000): Promise<T> {
 }
 
 /** Resolves with the first model posted to the page (the last one already posted included) that satisfies `accept`. */
-function posted(panel: SummaryPanel, accept: (model: PanelModel) => boolean, what: string): Promise<PanelModel> {
-  const matches = (message: HostMessage | undefined): message is HostMessage & { model: PanelModel } =>
+function posted(panel: SummaryPanel, accept: (model: SummaryModel) => boolean, what: string): Promise<SummaryModel> {
+  const matches = (message: HostMessage | undefined): message is HostMessage & { model: SummaryModel } =>
     message?.type === "update" && message.model !== undefined && accept(message.model);
   if (matches(panel.lastPosted)) return Promise.resolve(panel.lastPosted.model);
   return within(
-    new Promise<PanelModel>((resolve) => {
+    new Promise<SummaryModel>((resolve) => {
       const listener = panel.onDidPost((message) => {
         if (!matches(message)) return;
         listener.dispose();
@@ -66,15 +66,15 @@ function account(message: HostMessage | undefined): string {
   return `${message.model.kind} ${message.model.title}, lines ${linesOf(message.model).join(",")}${message.model.partial ? " (partial)" : ""}`;
 }
 
-function linesOf(model: PanelModel): number[] {
+function linesOf(model: SummaryModel): number[] {
   return model.files.flatMap((file) => file.units.map((unit) => unit.startLine));
 }
 
-describe("Summary panel in a real VS Code", () => {
+describe("Overview panel in a real VS Code", () => {
   let sentiment: Api;
   let document: vscode.TextDocument;
   let panel: SummaryPanel;
-  let model: PanelModel;
+  let model: SummaryModel;
 
   before(async () => {
     sentiment = await api();
@@ -109,7 +109,7 @@ describe("Summary panel in a real VS Code", () => {
   });
 
   it("lists units most negative first", () => {
-    const sorted = summarize(model).sorted;
+    const sorted = overviewOf(model).sorted;
     const negative = sorted.map((entry) => entry.unit.probabilities.NEGATIVE);
     for (let i = 1; i < negative.length; i++) assert.ok(negative[i - 1] >= negative[i], `P(NEGATIVE) falls: ${negative}`);
     const order = sorted.map((entry) => entry.unit.startLine);

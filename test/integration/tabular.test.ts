@@ -9,10 +9,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse } from "csv-parse/sync";
 import * as vscode from "vscode";
-import type { PanelModel } from "../../src/core/review";
+import type { SummaryModel } from "../../src/core/summary/summaryModel";
 import { parseTable } from "../../src/core/tabular";
-import { FeedbackView } from "../../src/panel/feedbackView";
-import { countsOf } from "../../src/panel/summary";
+import { SummaryView } from "../../src/panel/summaryView";
+import { countsOf } from "../../src/panel/overview";
 import type { SummaryPanel } from "../../src/panel/summaryPanel";
 import { analyzeChoosing } from "./columnPick";
 import { api, hoverText, withSetting, closeAllEditors } from "./helpers";
@@ -31,7 +31,7 @@ function sharedFile(context: Mocha.Context, ...parts: string[]): string {
 }
 
 /** The first model posted to the panel (the last one already posted included) that satisfies `accept`. */
-function postedModel(panel: SummaryPanel, accept: (model: PanelModel) => boolean): Promise<PanelModel> {
+function postedModel(panel: SummaryPanel, accept: (model: SummaryModel) => boolean): Promise<SummaryModel> {
   const last = panel.lastPosted?.model;
   if (last && accept(last)) return Promise.resolve(last);
   return new Promise((resolve) => {
@@ -234,7 +234,7 @@ describe("Tables (CSV, TSV, JSON Lines, JSON) in a real VS Code", () => {
     await vscode.commands.executeCommand("inlineSentiment.showPanel");
     const panel = sentiment.summaryPanel!;
     const model = await postedModel(panel, (m) => m.files[0]?.name.endsWith("nps-export.csv") && m.files[0].units.length === expected.scored.length && !m.partial);
-    const view = new FeedbackView(model);
+    const view = new SummaryView(model);
     assert.equal(view.entries.length, expected.scored.length, "the panel counts the scored rows only");
     const counts = Object.values(countsOf(view.entries)).reduce((sum, n) => sum + n, 0);
     assert.equal(counts, expected.scored.length);
@@ -303,7 +303,7 @@ describe("Tables (CSV, TSV, JSON Lines, JSON) in a real VS Code", () => {
     writeFileSync(join(dir, "c.jsonl"), '{"text":"I love it","stars":5}\n{"text":"Broken on arrival","stars":1}\n');
     writeFileSync(join(dir, "d.json"), '[{"note":"Awful experience, never again","region":"north"}]');
     writeFileSync(join(dir, "package.json"), '{"name": "not a table"}');
-    const model = await vscode.commands.executeCommand<PanelModel>("inlineSentiment.analyzeFolder", vscode.Uri.file(dir));
+    const model = await vscode.commands.executeCommand<SummaryModel>("inlineSentiment.analyzeFolder", vscode.Uri.file(dir));
     await sentiment.whenIdle();
     const byName = new Map(model.files.map((f) => [f.name.split("/").pop(), f]));
     assert.deepEqual([...byName.keys()], ["a.csv", "b.tsv", "c.jsonl", "d.json"]);

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as vscode from "vscode";
-import type { PanelModel } from "../../src/core/review";
+import type { SummaryModel } from "../../src/core/summary/summaryModel";
 import type { HostMessage } from "../../src/panel/protocol";
 import { writeXlsx } from "../xlsxWriter";
 import { api, closeAllEditors } from "./helpers";
@@ -54,9 +54,9 @@ describe("Excel workbooks through Analyze Feedback File… in a real VS Code", (
       pick = { columns, active };
       await vscode.commands.executeCommand("workbench.action.acceptSelectedQuickOpenItem");
     });
-    let model: PanelModel | undefined;
+    let model: SummaryModel | undefined;
     try {
-      model = await vscode.commands.executeCommand<PanelModel | undefined>("inlineSentiment.analyzeFile", uri, "Responses");
+      model = await vscode.commands.executeCommand<SummaryModel | undefined>("inlineSentiment.analyzeFile", uri, "Responses");
       await sentiment.whenIdle();
     } finally {
       listener.dispose();
@@ -101,7 +101,7 @@ describe("Excel workbooks through Analyze Feedback File… in a real VS Code", (
     let asked = false;
     const again = testing.onDidShowColumnPick(() => (asked = true));
     try {
-      const rerun = await vscode.commands.executeCommand<PanelModel | undefined>("inlineSentiment.analyzeFile", uri, "Responses");
+      const rerun = await vscode.commands.executeCommand<SummaryModel | undefined>("inlineSentiment.analyzeFile", uri, "Responses");
       await sentiment.whenIdle();
       assert.deepEqual(rerun?.files[0].units.map((unit) => unit.startLine), [2, 3, 5]);
     } finally {
@@ -116,7 +116,7 @@ describe("Excel workbooks through Analyze Feedback File… in a real VS Code", (
       await vscode.commands.executeCommand("workbench.action.acceptSelectedQuickOpenItem");
     });
     try {
-      const other = await vscode.commands.executeCommand<PanelModel | undefined>("inlineSentiment.analyzeFile", uri, "2");
+      const other = await vscode.commands.executeCommand<SummaryModel | undefined>("inlineSentiment.analyzeFile", uri, "2");
       await sentiment.whenIdle();
       assert.deepEqual(notesPick, ["note"]);
       assert.deepEqual(other?.files[0].units.map((unit) => [unit.startLine, unit.text]), [[2, "Friendly staff, fast refund."]]);

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
-import { isStopWord } from "../../src/core/feedback";
+import { isStopWord } from "../../src/core/summary";
 import { parseTable } from "../../src/core/tabular";
 import { CLI, MINI_MODEL, ROOT, sharedFile } from "./helpers";
 import { rExport } from "./rExport";

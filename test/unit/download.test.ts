@@ -13,7 +13,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { downloadModel, type DownloadOptions } from "../../src/models/download";
-import { ModelDownloadError } from "../../src/models/errors";
+import { ModelDownloadError } from "../../src/models/downloadErrors";
 import { PARTIAL_DIR, VERIFIED_FILE, modelUrls, type ModelManifest } from "../../src/models/manifest";
 import { fetchModel, type FetchDownloadOptions, type ModelStore } from "../../src/models/webDownload";
 import { MINI_MODEL, ROOT } from "./helpers";

@@ -2,14 +2,14 @@ import { strict as assert } from "node:assert";
 import {
   dateSeries,
   detectDateColumns,
-  FeedbackList,
+  SummaryList,
   groupItems,
   parseDate,
   rollingMean,
   rollingWindow,
   sortGroups,
   type ListItem,
-} from "../../src/core/feedback";
+} from "../../src/core/summary";
 
 const item = (polarity: ListItem["polarity"], sentiment: number, airline: string, text = "", created = ""): ListItem => ({
   polarity,
@@ -125,7 +125,7 @@ describe("rolling mean", () => {
 });
 
 describe("the feedback list", () => {
-  const list = new FeedbackList(ITEMS);
+  const list = new SummaryList(ITEMS);
   it("filters by polarity, group, theme items and search", () => {
     assert.deepEqual([...list.query({})], [0, 1, 2, 3, 4, 5]);
     assert.deepEqual([...list.query({ polarities: ["negative"] })], [0, 1, 5]);

@@ -5,11 +5,12 @@
  * written here with yazl, the zip writer vsce itself uses.
  */
 import { strict as assert } from "node:assert";
-import { createWriteStream, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
 import { finished } from "node:stream/promises";
 import { minimatch } from "minimatch";
+import { BUNDLED_MANIFEST, FULL_MODEL_FOLDER, MINI_MODEL_FOLDER, VERIFIED_FILE } from "../../src/models/manifest";
 import { ROOT } from "./helpers";
 
 // scripts/package.mjs is plain ESM JavaScript; its main() runs only when it is the entry script.
@@ -128,6 +129,16 @@ describe("packaging: .vscodeignore allowlist and VSIX checks", () => {
     for (const file of wasmLeftOut) assert.ok(!kept.includes(file), `${file} stays out`);
     assert.ok(!kept.some((f) => f.startsWith("node_modules/onnxruntime-node/")));
     assert.equal(packaging.vsixName({ name: "inline-sentiment", version: "0.1.0" }, packaging.UNIVERSAL), "inline-sentiment-0.1.0-universal.vsix");
+  });
+
+  it("re-includes the full model from the folder and files model/manifest.json names (int8 only), and nothing else under model/", () => {
+    const lines = readFileSync(join(ROOT, ".vscodeignore"), "utf8").split("\n").filter((line) => line.startsWith("!model/"));
+    const full = lines.filter((line) => line.startsWith(`!model/${FULL_MODEL_FOLDER}/`)).map((line) => line.slice(`!model/${FULL_MODEL_FOLDER}/`.length));
+    // The fp32 graph stays out: the extension loads onnx/model_quantized.onnx.
+    const shipped = BUNDLED_MANIFEST.files.map((file) => file.path).filter((path) => path !== "onnx/model.onnx");
+    assert.deepEqual(full.sort(), [...shipped, VERIFIED_FILE].sort());
+    const others = lines.filter((line) => !line.startsWith(`!model/${FULL_MODEL_FOLDER}/`) && !line.startsWith(`!model/${MINI_MODEL_FOLDER}/`));
+    assert.deepEqual(others, ["!model/README.md", "!model/manifest.json"], "no other model folder is named");
   });
 
   it("names the platforms without a native onnxruntime binary, Intel macOS among them", () => {

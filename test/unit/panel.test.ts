@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Polarity } from "../../src/core/types";
 import { contentSecurityPolicy, pageHtml } from "../../src/panel/html";
-import { feedOf, type PanelFile, type PanelModel, type PanelUnit } from "../../src/core/review";
-import { DEFAULT_STATE, isHostMessage, isPageMessage, isPanelModel, readPanelState } from "../../src/panel/protocol";
+import { feedOf, summaryUnitOf, type SummaryFile, type SummaryModel, type SummaryUnit } from "../../src/core/summary/summaryModel";
+import { DEFAULT_STATE, isHostMessage, isPageMessage, isSummaryModel, readPanelState } from "../../src/panel/protocol";
 import {
   applyFilter,
   byNegativity,
@@ -20,10 +20,10 @@ import {
   negativityOf,
   overallOf,
   signedSentiment,
-  summarize,
-} from "../../src/panel/summary";
+  overviewOf,
+} from "../../src/panel/overview";
 import {
-  FeedbackView,
+  SummaryView,
   MAX_ARC_POINTS,
   columnsOf,
   describeSeries,
@@ -32,13 +32,13 @@ import {
   groupByOptions,
   highlightPieces,
   itemsWithTerm,
-} from "../../src/panel/feedbackView";
+} from "../../src/panel/summaryView";
 import { SupersededError, timeSlices, turnClock } from "../../src/core/slices";
 import { decodeUpdate, encodeModel } from "../../src/panel/wire";
 import { ROOT } from "./helpers";
 
 /** An SST-2 style unit: P(NEGATIVE) = negative, polarity as the editor shows it at the default threshold 0.75. */
-function sst2(startLine: number, text: string, negative: number, endLine = startLine): PanelUnit {
+function sst2(startLine: number, text: string, negative: number, endLine = startLine): SummaryUnit {
   const positive = 1 - negative;
   const label = positive >= negative ? "POSITIVE" : "NEGATIVE";
   const score = Math.max(positive, negative);
@@ -46,7 +46,7 @@ function sst2(startLine: number, text: string, negative: number, endLine = start
   return { startLine, endLine, text, label, score, polarity, probabilities: { NEGATIVE: negative, POSITIVE: positive } };
 }
 
-function documentModel(units: PanelUnit[]): PanelModel {
+function documentModel(units: SummaryUnit[]): SummaryModel {
   return { kind: "document", title: "feedback.md", model: "sentiment-mini", files: [{ uri: "file:///w/feedback.md", name: "feedback.md", units }] };
 }
 
@@ -72,7 +72,7 @@ describe("panel summary", () => {
       [{ LABEL_0: 0.7, LABEL_1: 0.3 }, 0],
     ];
     for (const [probabilities, expected] of cases) {
-      const unit: PanelUnit = { startLine: 1, endLine: 1, text: "", label: "x", score: 0.5, polarity: "neutral", probabilities };
+      const unit: SummaryUnit = { startLine: 1, endLine: 1, text: "", label: "x", score: 0.5, polarity: "neutral", probabilities };
       assert.ok(Math.abs(signedSentiment(unit) - expected) < 1e-9, `${JSON.stringify(probabilities)} -> ${signedSentiment(unit)}`);
     }
   });
@@ -85,7 +85,7 @@ describe("panel summary", () => {
   });
 
   it("without a negative label, sorts by shown polarity and score", () => {
-    const unit = (startLine: number, label: string, score: number, polarity: Polarity): PanelUnit => ({
+    const unit = (startLine: number, label: string, score: number, polarity: Polarity): SummaryUnit => ({
       startLine, endLine: startLine, text: "", label, score, polarity, probabilities: { LABEL_0: 1 - score, LABEL_1: score },
     });
     const model = documentModel([
@@ -126,7 +126,7 @@ describe("panel summary", () => {
   });
 
   it("arc: one point per unit in document order, files in model order", () => {
-    const folder: PanelModel = {
+    const folder: SummaryModel = {
       kind: "folder",
       title: "workspace",
       model: "m",
@@ -146,8 +146,8 @@ describe("panel summary", () => {
   });
 
   it("groups a folder run by file, files ordered by their most negative unit", () => {
-    const file = (name: string, units: PanelUnit[]): PanelFile => ({ uri: `file:///w/${name}`, name, units });
-    const folder: PanelModel = {
+    const file = (name: string, units: SummaryUnit[]): SummaryFile => ({ uri: `file:///w/${name}`, name, units });
+    const folder: SummaryModel = {
       kind: "folder",
       title: "workspace",
       model: "m",
@@ -168,7 +168,7 @@ describe("panel summary", () => {
   });
 
   it("filters by shown polarity", () => {
-    const only = (filter: Record<Polarity, boolean>) => applyFilter(summarize(feedback).sorted, filter).map((e) => e.unit.startLine);
+    const only = (filter: Record<Polarity, boolean>) => applyFilter(overviewOf(feedback).sorted, filter).map((e) => e.unit.startLine);
     assert.deepEqual(only({ negative: true, neutral: false, positive: false }), [9, 28, 14]);
     assert.deepEqual(only({ negative: false, neutral: true, positive: false }), [15]);
     assert.deepEqual(only({ negative: false, neutral: false, positive: false }), []);
@@ -185,6 +185,26 @@ describe("panel summary", () => {
       describeHistogram(histogramOf(entriesOf(documentModel([sst2(1, "", 0.99)])))),
       "Sentiment distribution: 1 from \u22121.00 to \u22120.80.",
     );
+  });
+});
+
+describe("a scored unit as a summary row (summaryUnitOf: the editor's results and the CLI)", () => {
+  const scored = { start: 4, end: 9, kind: "row" as const, text: "Late again", label: "NEGATIVE", score: 0.9, polarity: "negative" as Polarity, probabilities: { NEGATIVE: 0.9, POSITIVE: 0.1 }, windows: 1, tokens: 3 };
+
+  it("keeps the lines, text and scores in the report's column order, and nothing of the unit's offsets or windows", () => {
+    const row = summaryUnitOf(scored, { startLine: 3, endLine: 4 });
+    assert.deepEqual(Object.keys(row), ["startLine", "endLine", "text", "label", "score", "polarity", "probabilities"]);
+    assert.deepEqual(row, { startLine: 3, endLine: 4, text: "Late again", label: "NEGATIVE", score: 0.9, polarity: "negative", probabilities: { NEGATIVE: 0.9, POSITIVE: 0.1 } });
+  });
+
+  it("takes only the lines of what it is given for them (the CLI passes its whole source unit)", () => {
+    const source = { startLine: 7, endLine: 7, text: "other", fields: { airline: "x" }, why: { reason: "missing" } };
+    assert.deepEqual(Object.keys(summaryUnitOf(scored, source)), ["startLine", "endLine", "text", "label", "score", "polarity", "probabilities"]);
+  });
+
+  it("adds a table row's fields, parsed or as JSON text", () => {
+    assert.deepEqual(summaryUnitOf(scored, { startLine: 1, endLine: 1 }, { fields: { airline: "united" } }).fields, { airline: "united" });
+    assert.equal(summaryUnitOf(scored, { startLine: 1, endLine: 1 }, { fieldsJson: '{"airline":"united"}' }).fieldsJson, '{"airline":"united"}');
   });
 });
 
@@ -229,11 +249,11 @@ describe("panel protocol guards", () => {
     const broken = structuredClone(feedback) as unknown as { files: { units: Record<string, unknown>[] }[] };
     broken.files[0].units[1].text = { html: "<b>x</b>" };
     assert.ok(!isHostMessage({ type: "update", model: broken }));
-    assert.ok(!isPanelModel({ ...feedback, kind: "other" }));
-    assert.ok(isPanelModel({ ...feedback, partial: true }));
-    assert.ok(!isPanelModel({ ...feedback, partial: "yes" }));
-    assert.ok(!isPanelModel({ ...feedback, files: [{ uri: "u", name: "n", units: [{ ...sst2(1, "", 0.5), polarity: "angry" }] }] }));
-    assert.ok(!isPanelModel({ ...feedback, files: [{ uri: "u", name: "n", units: [{ ...sst2(5, "", 0.5), endLine: 4 }] }] }));
+    assert.ok(!isSummaryModel({ ...feedback, kind: "other" }));
+    assert.ok(isSummaryModel({ ...feedback, partial: true }));
+    assert.ok(!isSummaryModel({ ...feedback, partial: "yes" }));
+    assert.ok(!isSummaryModel({ ...feedback, files: [{ uri: "u", name: "n", units: [{ ...sst2(1, "", 0.5), polarity: "angry" }] }] }));
+    assert.ok(!isSummaryModel({ ...feedback, files: [{ uri: "u", name: "n", units: [{ ...sst2(5, "", 0.5), endLine: 4 }] }] }));
     assert.ok(!isHostMessage({ type: "reveal", model: feedback }));
   });
 
@@ -323,8 +343,8 @@ describe("panel page shell", () => {
       "src/panel/page/charts.ts",
       "src/panel/page/virtualList.ts",
       "src/panel/summaryPanel.ts",
-      "src/panel/summary.ts",
-      "src/panel/feedbackView.ts",
+      "src/panel/overview.ts",
+      "src/panel/summaryView.ts",
       "src/panel/html.ts",
     ];
     for (const file of sources) {
@@ -354,18 +374,18 @@ describe("label map (custom models whose label names do not say their polarity)"
   });
 });
 
-describe("panel feedback view (groups, themes, search, arc at scale)", () => {
+describe("panel summary view (groups, themes, search, arc at scale)", () => {
   /** A row unit with fields: negative complaints about bags on United, praise for Delta crews. */
-  function row(line: number, text: string, negative: number, fields: Record<string, string>): PanelUnit {
+  function row(line: number, text: string, negative: number, fields: Record<string, string>): SummaryUnit {
     return { ...sst2(line, text, negative), fields };
   }
-  const rows: PanelUnit[] = [];
+  const rows: SummaryUnit[] = [];
   for (let i = 0; i < 12; i++) {
     rows.push(row(2 + i * 3, `Lost bag again, waited on hold for hours (${i})`, 0.97, { airline: "United", date: `2015-02-${String(10 + (i % 5)).padStart(2, "0")}` }));
     rows.push(row(3 + i * 3, `Friendly crew, thanks for a great flight (${i})`, 0.03, { airline: "Delta", date: `2015-02-${String(10 + (i % 5)).padStart(2, "0")}` }));
     rows.push(row(4 + i * 3, `Boarding at gate seven (${i})`, 0.5, { airline: i % 2 ? "Delta" : "", date: "2015-02-12" }));
   }
-  const tabular: PanelModel = {
+  const tabular: SummaryModel = {
     kind: "document",
     title: "tweets.csv",
     model: "sentiment-mini",
@@ -385,7 +405,7 @@ describe("panel feedback view (groups, themes, search, arc at scale)", () => {
   it("offers none, the file in folder runs, and every column but the text column", () => {
     assert.deepEqual(groupByOptions(tabular), [null, { kind: "column", column: "airline" }, { kind: "column", column: "date" }]);
     assert.deepEqual(columnsOf(feedback), []);
-    const folder: PanelModel = { ...feedback, kind: "folder" };
+    const folder: SummaryModel = { ...feedback, kind: "folder" };
     assert.deepEqual(groupByOptions(folder), [null, { kind: "file" }]);
     assert.deepEqual(effectiveGroupBy({}, folder), { kind: "file" }, "a folder run groups by file unless told otherwise");
     assert.equal(effectiveGroupBy({}, tabular), null);
@@ -393,7 +413,7 @@ describe("panel feedback view (groups, themes, search, arc at scale)", () => {
     assert.deepEqual(effectiveGroupBy({ groupBy: { kind: "column", column: "airline" } }, tabular), { kind: "column", column: "airline" });
     assert.equal(effectiveGroupBy({ groupBy: { kind: "column", column: "country" } }, tabular), null, "a column this model lacks");
     // Without a `columns` list the fields of the units say which columns exist.
-    const noList: PanelModel = { ...tabular, files: [{ ...tabular.files[0], columns: undefined, textColumn: undefined }] };
+    const noList: SummaryModel = { ...tabular, files: [{ ...tabular.files[0], columns: undefined, textColumn: undefined }] };
     assert.deepEqual(columnsOf(noList), ["airline", "date"]);
   });
 
@@ -406,7 +426,7 @@ describe("panel feedback view (groups, themes, search, arc at scale)", () => {
   });
 
   it("groups with counts, shares and means; a group filters the list", () => {
-    const view = new FeedbackView(tabular);
+    const view = new SummaryView(tabular);
     const by = { kind: "column", column: "airline" } as const;
     const groups = view.groups(by);
     assert.deepEqual(groups.map((g) => [g.key, g.count, g.counts.negative, g.counts.positive]), [["Delta", 18, 0, 12], ["United", 12, 12, 0], ["", 6, 0, 0]]);
@@ -420,7 +440,7 @@ describe("panel feedback view (groups, themes, search, arc at scale)", () => {
   });
 
   it("sorts most negative first, most positive first or in document order; searches the text", () => {
-    const view = new FeedbackView(tabular);
+    const view = new SummaryView(tabular);
     const negative = view.query(base, null).order;
     assert.equal(view.entries[negative[0]].unit.polarity, "negative");
     assert.deepEqual([...negative.slice(0, 3)], [0, 3, 6], "ties keep document order");
@@ -432,7 +452,7 @@ describe("panel feedback view (groups, themes, search, arc at scale)", () => {
   });
 
   it("themes: negative and positive terms per scope; a theme filters to the items containing it, with spans to mark", () => {
-    const view = new FeedbackView(tabular);
+    const view = new SummaryView(tabular);
     const by = { kind: "column", column: "airline" } as const;
     assert.equal(view.index, undefined, "the term index is built on first use");
     const pending = view.query({ ...base, theme: "lost bag" }, by);
@@ -462,12 +482,12 @@ describe("panel feedback view (groups, themes, search, arc at scale)", () => {
   });
 
   it("reuses the term index when only the scores change", () => {
-    const first = new FeedbackView(tabular);
+    const first = new SummaryView(tabular);
     const index = first.buildIndex();
-    const rescored: PanelModel = { ...tabular, files: [{ ...tabular.files[0], units: rows.map((u) => ({ ...u, polarity: "neutral" as const })) }] };
-    assert.equal(new FeedbackView(rescored, first).index, index);
-    const edited: PanelModel = { ...tabular, files: [{ ...tabular.files[0], units: rows.map((u, i) => (i === 0 ? { ...u, text: "changed" } : u)) }] };
-    assert.equal(new FeedbackView(edited, first).index, undefined);
+    const rescored: SummaryModel = { ...tabular, files: [{ ...tabular.files[0], units: rows.map((u) => ({ ...u, polarity: "neutral" as const })) }] };
+    assert.equal(new SummaryView(rescored, first).index, index);
+    const edited: SummaryModel = { ...tabular, files: [{ ...tabular.files[0], units: rows.map((u, i) => (i === 0 ? { ...u, text: "changed" } : u)) }] };
+    assert.equal(new SummaryView(edited, first).index, undefined);
   });
 
   it("highlight pieces: merged, clipped, in order, never losing text", () => {
@@ -481,17 +501,17 @@ describe("panel feedback view (groups, themes, search, arc at scale)", () => {
   });
 
   it("arc: one point per unit up to 300, then a rolling mean with its window; a date column gives means per day", () => {
-    const small = new FeedbackView(tabular).series(undefined);
+    const small = new SummaryView(tabular).series(undefined);
     assert.equal(small.kind, "points");
-    const many: PanelModel = documentModel(Array.from({ length: 15000 }, (_, i) => sst2(i + 1, `t${i}`, i % 3 === 0 ? 0.9 : 0.1)));
-    const series = new FeedbackView(many).series(undefined);
+    const many: SummaryModel = documentModel(Array.from({ length: 15000 }, (_, i) => sst2(i + 1, `t${i}`, i % 3 === 0 ? 0.9 : 0.1)));
+    const series = new SummaryView(many).series(undefined);
     assert.equal(series.kind, "rolling");
     if (series.kind !== "rolling") return;
     assert.equal(series.window, 123);
     assert.ok(series.points.length <= MAX_ARC_POINTS + 1);
     assert.equal(series.points[series.points.length - 1].index, 14999);
     assert.equal(describeSeries(series), "Rolling mean over 123 items (of 15000), in document order.");
-    const view = new FeedbackView(tabular);
+    const view = new SummaryView(tabular);
     assert.deepEqual(view.dateColumns.map((c) => c.column), ["date"]);
     const dates = view.series("date");
     assert.equal(dates.kind, "dates");
@@ -511,7 +531,7 @@ describe("the update as posted (UTF-8 JSON chunks, written between pauses)", () 
       ...sst2(i + 2, `Row ${i}: "quoted", naïve, emoji 😀, <b>markup</b>\n${"long ".repeat(i % 200)}`, (i % 100) / 100),
       fields: { airline: i % 2 ? "Delta" : "United", tweet_created: `2015-02-${10 + (i % 9)}` },
     }));
-    const table: PanelModel = {
+    const table: SummaryModel = {
       ...documentModel(rows),
       partial: false,
       labelMap: { LABEL_0: "negative" },
@@ -558,19 +578,19 @@ describe("the update as posted (UTF-8 JSON chunks, written between pauses)", () 
       reason: i % 100 === 0 ? ("language" as const) : ("missing" as const),
       detail: i % 100 === 0 ? "French" : "NA",
     }));
-    const model: PanelModel = { ...documentModel(rows), files: [{ uri: "file:///w/t.csv", name: "t.csv", units: rows, columns: ["group", "text"], textColumn: "text", notScored }] };
+    const model: SummaryModel = { ...documentModel(rows), files: [{ uri: "file:///w/t.csv", name: "t.csv", units: rows, columns: ["group", "text"], textColumn: "text", notScored }] };
     const json = await encodeModel(feedOf(model), () => Promise.resolve());
     const decoded = decodeUpdate({ type: "update", json })?.model;
     assert.deepEqual(decoded, model);
-    const view = new FeedbackView(decoded!);
+    const view = new SummaryView(decoded!);
     assert.equal(view.entries.length, 300, "the list, counts, groups and arc hold the scored units only");
     assert.equal(view.groups({ kind: "column", column: "group" }).reduce((sum, g) => sum + g.count, 0), 300);
     assert.equal(view.notScored.length, 700);
     assert.equal(view.notScoredLine, "693 missing (NA), 7 in French: not scored");
     assert.deepEqual([view.notScored[0].label, view.notScored[1].label], ["French", "missing (NA)"]);
     const bad = { ...model, files: [{ ...model.files[0], notScored: [{ ...notScored[0], reason: "bored" }] }] };
-    assert.equal(isPanelModel(bad), false, "an unknown reason is refused");
-    assert.equal(isPanelModel(model), true);
+    assert.equal(isSummaryModel(bad), false, "an unknown reason is refused");
+    assert.equal(isSummaryModel(model), true);
   });
 
   it("drops what is not a well-formed update", async () => {

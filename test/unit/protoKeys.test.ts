@@ -4,18 +4,18 @@
  * (the message it failed with is quoted).
  */
 import { strict as assert } from "node:assert";
-import { groupItems } from "../../src/core/feedback/groups";
-import { FeedbackList } from "../../src/core/feedback/list";
-import { summarize } from "../../src/core/feedback/summary";
+import { groupItems } from "../../src/core/summary/groups";
+import { SummaryList } from "../../src/core/summary/list";
+import { aggregate } from "../../src/core/summary/aggregate";
 import { labelPolarity } from "../../src/core/polarity";
 import { renderReport, reportTable } from "../../src/core/report";
-import type { PanelFile, PanelModel } from "../../src/core/review";
+import type { SummaryFile, SummaryModel } from "../../src/core/summary/summaryModel";
 import { parseTable } from "../../src/core/tabular";
 import { rowUnits } from "../../src/core/tabular/units";
 import { packFields, RowFields } from "../../src/engine/tables/rows";
 
 /** A tabular file as the CLI and the editor report it: its text column's units with the row's other cells as fields. */
-function fileOf(name: string, text: string, column: string): PanelFile {
+function fileOf(name: string, text: string, column: string): SummaryFile {
   const table = parseTable(text, { format: name.endsWith(".jsonl") ? "jsonl" : "csv" });
   const { units } = rowUnits(table, column);
   // Through the table worker's packing, as the editor gets them.
@@ -40,7 +40,7 @@ function fileOf(name: string, text: string, column: string): PanelFile {
 
 const hostile = "constructor,__proto__,toString,text\nx,y,z,I love it\n,,,I hate it\n";
 const plain = "text,a\nFine,1\n";
-const model = (): PanelModel => ({
+const model = (): SummaryModel => ({
   kind: "folder",
   title: "2 files",
   model: "m",
@@ -75,13 +75,13 @@ describe("keys named like Object.prototype's, end to end (issue 24)", () => {
   });
 
   it('--group-by constructor: no "keyOf(...).trim is not a function"; rows without the cell are in the empty group', () => {
-    const summary = summarize(model(), { groupBy: "constructor" });
+    const summary = aggregate(model(), { groupBy: "constructor" });
     assert.deepEqual(summary.groups?.map((g) => [g.key, g.count]), [["", 4], ["x", 1]]);
-    const byProto = summarize(model(), { groupBy: "__proto__" });
+    const byProto = aggregate(model(), { groupBy: "__proto__" });
     assert.deepEqual(byProto.groups?.map((g) => [g.key, g.count]).sort(), [["", 3], ["p", 1], ["y", 1]]);
     const items = [{ polarity: "positive" as const, sentiment: 1, fields: {} }];
     assert.deepEqual(groupItems(items, "toString").map((g) => g.key), [""]);
-    const list = new FeedbackList([{ ...items[0], text: "a" }]);
+    const list = new SummaryList([{ ...items[0], text: "a" }]);
     assert.deepEqual([...list.query({ group: { column: "constructor", value: "" } })], [0]);
   });
 

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { parse } from "csv-parse/sync";
-import { canGroupBy, groupKeyOf, MAX_THEMED_GROUPS, summarize } from "../../src/core/feedback/summary";
-import { isStopWord } from "../../src/core/feedback";
+import { canGroupBy, groupKeyOf, MAX_THEMED_GROUPS, aggregate } from "../../src/core/summary/aggregate";
+import { isStopWord } from "../../src/core/summary";
 import {
   csvTablePath,
   fieldNames,
@@ -13,12 +13,12 @@ import {
   THEME_COLUMNS,
   THEME_FIGURES,
 } from "../../src/core/report";
-import type { PanelFile, PanelModel, PanelUnit } from "../../src/core/review";
+import type { SummaryFile, SummaryModel, SummaryUnit } from "../../src/core/summary/summaryModel";
 import type { Polarity } from "../../src/core/types";
-import { signedSentiment } from "../../src/panel/summary";
+import { signedSentiment } from "../../src/panel/overview";
 
 /** A unit with P(positive) = p; polarity from p with the CLI's default threshold. */
-function unit(line: number, text: string, p: number, fields?: Record<string, string>): PanelUnit {
+function unit(line: number, text: string, p: number, fields?: Record<string, string>): SummaryUnit {
   const polarity: Polarity = p >= 0.75 ? "positive" : p <= 0.25 ? "negative" : "neutral";
   return {
     startLine: line,
@@ -33,8 +33,8 @@ function unit(line: number, text: string, p: number, fields?: Record<string, str
 }
 
 /** A CSV source (text column "text", other columns id and airline, one unreadable row) and a markdown file. */
-function model(): PanelModel {
-  const csv: PanelFile = {
+function model(): SummaryModel {
+  const csv: SummaryFile = {
     uri: "file:///tmp/a.csv",
     name: "a.csv",
     columns: ["id", "text", "airline"],
@@ -47,7 +47,7 @@ function model(): PanelModel {
     ],
     problems: [{ line: 5, message: "Line 5: a quoted field opens here and is never closed." }],
   };
-  const markdown: PanelFile = { uri: "file:///tmp/notes.md", name: "notes.md", units: [unit(1, "Lovely *staff*", 0.95)] };
+  const markdown: SummaryFile = { uri: "file:///tmp/notes.md", name: "notes.md", units: [unit(1, "Lovely *staff*", 0.95)] };
   return { kind: "folder", title: "2 files", model: "test-model", files: [csv, markdown] };
 }
 
@@ -62,7 +62,7 @@ describe("report", () => {
 
   it("CSV cells that start like a formula (= + - @ tab CR) get a leading apostrophe; JSON and Markdown keep the text", () => {
     const attacks = ['=HYPERLINK("http://evil.example","click")', "+1 great flight", "-2 stars", "@SUM(A1:A9)", "\tindented", "\rreturn"];
-    const m: PanelModel = {
+    const m: SummaryModel = {
       kind: "document",
       title: "t.csv",
       model: "m",
@@ -118,7 +118,7 @@ describe("report", () => {
   });
 
   it("groups: count, polarity shares and mean signed sentiment per value; items without the column in the empty group", () => {
-    const summary = summarize(model(), { groupBy: "airline" });
+    const summary = aggregate(model(), { groupBy: "airline" });
     const byKey = Object.fromEntries(summary.groups!.map((g) => [g.key, g]));
     assert.deepEqual(Object.keys(byKey).sort(), ["", "Delta", "United"]);
     assert.equal(byKey.United.count, 2);
@@ -132,9 +132,9 @@ describe("report", () => {
   });
 
   it('groups by "file" name unless a file has a column called "file"', () => {
-    const summary = summarize(model(), { groupBy: "file" });
+    const summary = aggregate(model(), { groupBy: "file" });
     assert.deepEqual(summary.groups!.map((g) => [g.key, g.count]), [["a.csv", 4], ["notes.md", 1]]);
-    const withColumn: PanelFile = { uri: "u", name: "c.csv", columns: ["file", "text"], textColumn: "text", units: [unit(2, "x", 0.9, { file: "inner.txt" })] };
+    const withColumn: SummaryFile = { uri: "u", name: "c.csv", columns: ["file", "text"], textColumn: "text", units: [unit(2, "x", 0.9, { file: "inner.txt" })] };
     assert.equal(groupKeyOf(withColumn, "file")(withColumn.units[0]), "inner.txt");
     assert.equal(canGroupBy(model(), "file"), true);
     assert.equal(canGroupBy(model(), "airline"), true);
@@ -147,8 +147,8 @@ describe("report", () => {
   });
 
   /** 30 negative items about delays, 30 positive ones thanking the crew, per airline, plus filler. */
-  function themed(): PanelModel {
-    const units: PanelUnit[] = [];
+  function themed(): SummaryModel {
+    const units: SummaryUnit[] = [];
     let line = 2;
     for (const airline of ["United", "Delta"]) {
       for (let i = 0; i < 30; i++) {
@@ -161,7 +161,7 @@ describe("report", () => {
   }
 
   it("themes: the words that set negative and positive items apart, without stop words, mentions, URLs or numbers", () => {
-    const summary = summarize(themed(), { themes: true });
+    const summary = aggregate(themed(), { themes: true });
     const negative = summary.themes!.all.negative.map((t) => t.term);
     const positive = summary.themes!.all.positive.map((t) => t.term);
     assert.ok(negative.includes("delayed"), negative.join());
@@ -174,12 +174,12 @@ describe("report", () => {
   });
 
   it("themes per group when grouped, for the largest groups only", () => {
-    const summary = summarize(themed(), { themes: true, groupBy: "airline" });
+    const summary = aggregate(themed(), { themes: true, groupBy: "airline" });
     assert.deepEqual(summary.themes!.groups!.map((g) => g.group), ["Delta", "United"]);
     for (const g of summary.themes!.groups!) assert.equal(g.themes.negative[0].term, "delayed");
     const m = themed();
     m.files[0].units.forEach((u, i) => (u.fields = { airline: `a${i}` }));
-    assert.equal(summarize(m, { themes: true, groupBy: "airline" }).themes!.groups!.length, MAX_THEMED_GROUPS);
+    assert.equal(aggregate(m, { themes: true, groupBy: "airline" }).themes!.groups!.length, MAX_THEMED_GROUPS);
   });
 
   it("JSON, CSV and Markdown carry the same groups and themes", () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
-import { buildTermIndex, polarityThemes, groupThemes, themeMatches, words } from "../../src/core/feedback";
+import { buildTermIndex, polarityThemes, groupThemes, themeMatches, words } from "../../src/core/summary";
 import type { Polarity } from "../../src/core/types";
 import { parseTable } from "../../src/core/tabular";
 import { sharedFile } from "./helpers";

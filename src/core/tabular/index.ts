@@ -7,6 +7,7 @@ import { parseDelimited } from "./csv";
 import { parseJsonDocument, parseJsonLines } from "./json";
 import { recogniseSurvey } from "./survey";
 import type { ParseOptions, Table, TableFormat } from "./table";
+import { TABLE_EXTENSIONS } from "../fileKinds";
 
 export { decodeText, decodeWindows1252, type DecodedText, type TextEncodingName } from "./decode";
 export { detectDelimiter, DELIMITER_CANDIDATES } from "./csv";
@@ -34,9 +35,6 @@ export function parseTable(text: string, options: ParseOptions): Table {
   }
   return table;
 }
-
-/** File name endings of tabular sources and the format each implies. */
-export const TABLE_EXTENSIONS: Readonly<Record<string, TableFormat>> = { csv: "csv", tsv: "tsv", tab: "tsv", jsonl: "jsonl", ndjson: "jsonl", json: "json", xlsx: "xlsx" };
 
 /** The tabular format a file name implies, or undefined: `.csv`, `.tsv`/`.tab`, `.jsonl`/`.ndjson`, `.json`, `.xlsx`. */
 export function tableFormatOf(path: string): TableFormat | undefined {

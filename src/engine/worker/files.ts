@@ -56,8 +56,4 @@ export function joinName(dir: string, name: string): string {
   return `${dir.replace(/[\\/]+$/, "")}/${name}`;
 }
 
-/** sha256 (hex) of bytes with WebCrypto (browsers, and Node's global crypto). */
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}
+export { sha256Hex } from "../../core/sha256";

@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
 /** The summary page's SVG charts: the histogram of signed sentiment and the arc (points, rolling mean or date axis). */
 import type { Polarity } from "../../core/types";
-import type { ArcSeries } from "../feedbackView";
-import { OVERALL_THRESHOLD, describeArc, describeHistogram, formatPercent, formatSigned, lineLabel, type HistogramBin, type UnitEntry } from "../summary";
+import type { ArcSeries } from "../summaryView";
+import { OVERALL_THRESHOLD, describeArc, describeHistogram, formatPercent, formatSigned, lineLabel, type HistogramBin, type UnitEntry } from "../overview";
 import { svg, tooltip } from "./dom";
 
 /** Colour of a histogram bin: the same ±OVERALL_THRESHOLD split as the overall label. */

@@ -13,13 +13,13 @@
  * milliseconds, after the first paint), themes once per scope. Each later change of filter, sort, group or search is
  * a pass over typed arrays plus a few dozen rows of DOM; its time is measured and reported.
  */
-import type { PanelModel } from "../../core/review";
+import type { SummaryModel } from "../../core/summary/summaryModel";
 import type { Polarity } from "../../core/types";
-import type { GroupSortKey, GroupStats, Theme } from "../../core/feedback";
-import { FeedbackView, describeSeries, effectiveGroupBy, groupByKey, groupByLabel, highlightPieces, type ListView } from "../feedbackView";
+import type { GroupSortKey, GroupStats, Theme } from "../../core/summary";
+import { SummaryView, describeSeries, effectiveGroupBy, groupByKey, groupByLabel, highlightPieces, type ListView } from "../summaryView";
 import { readPanelState, type GroupBy, type PageMessage, type PanelState } from "../protocol";
 import { decodeUpdate } from "../wire";
-import { OVERALL_THRESHOLD, countsOf, formatPercent, formatSigned, histogramOf, lineLabel, overallOf, type UnitEntry } from "../summary";
+import { OVERALL_THRESHOLD, countsOf, formatPercent, formatSigned, histogramOf, lineLabel, overallOf, type UnitEntry } from "../overview";
 import { renderArc, renderHistogram } from "./charts";
 import { capitalized, count, html, plural, svg } from "./dom";
 import { VirtualList } from "./virtualList";
@@ -44,8 +44,8 @@ const MAX_NOT_SCORED_ROWS = 200;
 const OPEN_PROBLEMS = 5;
 
 let state: PanelState = readPanelState(vscode.getState());
-let model: PanelModel | undefined;
-let view: FeedbackView | undefined;
+let model: SummaryModel | undefined;
+let view: SummaryView | undefined;
 let received = false;
 let listView: ListView | undefined;
 let themesTimer: ReturnType<typeof setTimeout> | undefined;
@@ -143,7 +143,7 @@ function render(): void {
   refreshView(true);
 }
 
-function renderHeader(current: PanelModel, entries: readonly UnitEntry[]): HTMLElement {
+function renderHeader(current: SummaryModel, entries: readonly UnitEntry[]): HTMLElement {
   const overall = overallOf(entries);
   const overallText =
     `Overall: ${capitalized(overall.label)} ${SYMBOL[overall.label]} ${formatSigned(overall.mean)}` +
@@ -288,7 +288,7 @@ function renderReview(groups: HTMLElement, themes: HTMLElement): HTMLElement {
     change("themes toggle", () => undefined);
   });
   controls.push(html("label", { className: "control toggle" }, toggle, html("span", { text: "Themes" })));
-  return html("section", { className: "review" }, html("div", { className: "controls" }, ...controls), groups, themes);
+  return html("section", { className: "aggregates" }, html("div", { className: "controls" }, ...controls), groups, themes);
 }
 
 function renderListSection(counts: Record<Polarity, number>, active: HTMLElement, countText: HTMLElement, list: VirtualList): HTMLElement {
@@ -607,7 +607,7 @@ window.addEventListener("message", (event: MessageEvent<unknown>) => {
   model = message.model;
   received = true;
   // The previous view lends its term index when the texts are unchanged (live scoring posts new scores, same texts).
-  view = model ? new FeedbackView(model, view) : undefined;
+  view = model ? new SummaryView(model, view) : undefined;
   render();
   if (focus) root.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(focus)}"]`)?.focus();
   if (model) {

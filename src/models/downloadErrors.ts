@@ -1,5 +1,4 @@
 /** Download failures: one error class with a code, and the mapping of whatever fetch or the disk throws onto it. */
-import type { ManifestFile } from "./manifest";
 
 export type DownloadErrorCode = "offline" | "http" | "integrity" | "aborted" | "network" | "io" | "manifest";
 
@@ -63,7 +62,7 @@ export function asDownloadError(error: unknown, signal: AbortSignal | undefined,
 }
 
 /** What to do without network: the exact files and folder, or the setting that points elsewhere. */
-export function offlineAdvice(dest: string, files: ManifestFile[]): string {
+export function offlineAdvice(dest: string, files: readonly { path: string }[]): string {
   return (
     "This machine seems to have no network access to the model host. Either copy the model files " +
     `(${files.map((f) => f.path).join(", ")}) from a machine with network into ${dest}/ ` +

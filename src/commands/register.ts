@@ -1,7 +1,7 @@
 /** Registers every command of the extension, in one place. */
 import * as vscode from "vscode";
 import type { AnalysisService } from "../editor/analysisService";
-import type { ReviewState } from "../editor/reviewState";
+import type { SummaryState } from "../panel/summaryState";
 import type { LiveSwitches } from "../editor/liveSwitches";
 import type { TabularSources } from "../editor/tables";
 import { SummaryPanel } from "../panel/summaryPanel";
@@ -11,14 +11,14 @@ import { analyzeFolder } from "./analyzeFolder";
 import { downloadFullModel, type ModelDownloader } from "./downloadModel";
 import { explainUnit } from "./explain";
 import { exportReport } from "./exportReport";
-import { COMMANDS } from "./ids";
+import { COMMANDS } from "../core/commandIds";
 import { setLiveForFile, statusMenu, toggleLive } from "./liveControl";
 import { gotoNegative, selectRange } from "./navigate";
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;
   analysis: AnalysisService;
-  review: ReviewState;
+  summary: SummaryState;
   /** Tabular sources: the text column per file. */
   tables: TabularSources;
   /** Live highlighting on or off for the workspace and per file. */
@@ -29,7 +29,7 @@ export interface CommandDeps {
   onModelInstalled: (dir: string) => Promise<void>;
 }
 
-export function registerCommands({ context, analysis, review, tables, switches, download, onModelInstalled }: CommandDeps): vscode.Disposable[] {
+export function registerCommands({ context, analysis, summary, tables, switches, download, onModelInstalled }: CommandDeps): vscode.Disposable[] {
   const fileOf = (target: unknown) => (target instanceof vscode.Uri ? target : undefined);
   return [
     vscode.commands.registerCommand(COMMANDS.toggleLive, () => toggleLive(switches)),
@@ -39,17 +39,17 @@ export function registerCommands({ context, analysis, review, tables, switches, 
     vscode.commands.registerCommand(COMMANDS.selectRange, (uri: unknown, start: unknown, end: unknown) => selectRange(uri, start, end)),
     vscode.commands.registerCommand(COMMANDS.nextNegative, () => gotoNegative(analysis, 1)),
     vscode.commands.registerCommand(COMMANDS.previousNegative, () => gotoNegative(analysis, -1)),
-    vscode.commands.registerCommand(COMMANDS.analyze, () => analyzeActiveDocument(analysis, review, tables)),
-    vscode.commands.registerCommand(COMMANDS.showPanel, () => SummaryPanel.show(context.extensionUri, review)),
+    vscode.commands.registerCommand(COMMANDS.analyze, () => analyzeActiveDocument(analysis, summary, tables)),
+    vscode.commands.registerCommand(COMMANDS.showPanel, () => SummaryPanel.show(context.extensionUri, summary)),
     vscode.commands.registerCommand(COMMANDS.explain, (uri: unknown, offset: unknown) => explainUnit(analysis, uri, offset)),
     vscode.commands.registerCommand(COMMANDS.exportReport, (target?: unknown) =>
-      exportReport(review, target instanceof vscode.Uri ? target : undefined),
+      exportReport(summary, target instanceof vscode.Uri ? target : undefined),
     ),
     vscode.commands.registerCommand(COMMANDS.analyzeFolder, (folder?: unknown) =>
-      analyzeFolder(analysis, review, folder instanceof vscode.Uri ? folder : undefined),
+      analyzeFolder(analysis, summary, folder instanceof vscode.Uri ? folder : undefined),
     ),
     vscode.commands.registerCommand(COMMANDS.analyzeFile, (file?: unknown, sheet?: unknown) =>
-      analyzeFile(analysis, review, tables, file instanceof vscode.Uri ? file : undefined, typeof sheet === "string" ? sheet : undefined),
+      analyzeFile(analysis, summary, tables, file instanceof vscode.Uri ? file : undefined, typeof sheet === "string" ? sheet : undefined),
     ),
     // No arguments: a command link (the hover trusts this command) cannot point the download elsewhere. Tests reach
     // another origin through the API activate returns in ExtensionMode.Test only.

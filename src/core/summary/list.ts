@@ -1,5 +1,5 @@
 /**
- * The feedback list's filter and sort over many items (15,000 tweets): what needs preparing (lower-cased text, sort
+ * The summary's list: its filter and sort over many items (15,000 tweets): what needs preparing (lower-cased text, sort
  * keys) is prepared once, so each change of filter, sort or group is a pass over typed arrays.
  */
 import type { Polarity } from "../types";
@@ -25,7 +25,7 @@ export interface ListQuery {
 }
 
 /** Prepared items; `query` returns the indices to show, in display order. */
-export class FeedbackList {
+export class SummaryList {
   private readonly lower: string[];
   private readonly sentiment: Float64Array;
   private readonly polarity: Uint8Array;

@@ -1,4 +1,7 @@
-/** Command ids, as contributed in package.json. */
+/**
+ * Command ids, as contributed in package.json (test/unit/manifest.test.ts compares the two). In core, below every floor
+ * that names a command: the editor (hover links, the status bar) as well as commands/, which registers them.
+ */
 export const COMMANDS = {
   analyze: "inlineSentiment.analyze",
   showPanel: "inlineSentiment.showPanel",

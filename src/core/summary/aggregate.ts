@@ -1,16 +1,16 @@
 /**
- * What a report carries besides its rows: the group table and the themes of a panel model, computed once from the
- * model the panel shows, so the CLI, the exported report and the panel agree. Pure: core only.
+ * A summary's aggregates, what a report carries besides its rows: the group table and the themes of a SummaryModel,
+ * computed once from the model the panel shows, so the CLI, the exported report and the panel agree. Pure: core only.
  */
 import { signedSentiment } from "../polarity";
-import type { PanelFile, PanelModel, PanelUnit } from "../review";
+import type { SummaryFile, SummaryModel, SummaryUnit } from "./summaryModel";
 import type { Polarity } from "../types";
 import { groupItems, type GroupStats, type ScoredItem } from "./groups";
 import { buildTermIndex, polarityThemes, type PolarityThemes, type ThemeOptions } from "./themes";
 import { ownValue } from "../own";
 
 /** What a report adds to its rows. */
-export interface SummaryOptions {
+export interface AggregateOptions {
   /** Group by this column (a field of tabular rows), or by "file" (each file's name, unless a file has a "file" column). */
   groupBy?: string;
   /** Add the themes of negative and positive items: for the whole set, and per group when grouped. */
@@ -18,7 +18,7 @@ export interface SummaryOptions {
 }
 
 /** The groups and themes of a model. */
-export interface ReportSummary {
+export interface Aggregates {
   /** The column grouped by, when grouped. */
   groupBy?: string;
   /** One entry per group, largest first (ties by key); `key` "" holds the items without a value. */
@@ -40,7 +40,7 @@ export const REPORT_THEME_OPTIONS: ThemeOptions = {};
  * The group key of each unit of a file for `groupBy`: the unit's field when the file has that column (the text column
  * groups by the text itself), else the file's name when `groupBy` is "file", else "" (no value).
  */
-export function groupKeyOf(file: PanelFile, groupBy: string): (unit: Pick<PanelUnit, "text" | "fields">) => string {
+export function groupKeyOf(file: SummaryFile, groupBy: string): (unit: Pick<SummaryUnit, "text" | "fields">) => string {
   if (file.columns?.includes(groupBy)) {
     if (groupBy === file.textColumn) return (unit) => unit.text;
     return (unit) => ownValue(unit.fields, groupBy) ?? "";
@@ -50,13 +50,13 @@ export function groupKeyOf(file: PanelFile, groupBy: string): (unit: Pick<PanelU
 }
 
 /** True when `groupBy` names something to group by in this model: a column of some file, or "file". */
-export function canGroupBy(model: PanelModel, groupBy: string): boolean {
+export function canGroupBy(model: SummaryModel, groupBy: string): boolean {
   return groupBy === "file" || model.files.some((file) => file.columns?.includes(groupBy));
 }
 
 /** The groups and themes of every scored unit of the model, in file order then unit order (not-scored units are left out). */
-export function summarize(model: PanelModel, options: SummaryOptions): ReportSummary {
-  const summary: ReportSummary = {};
+export function aggregate(model: SummaryModel, options: AggregateOptions): Aggregates {
+  const summary: Aggregates = {};
   if (!options.groupBy && !options.themes) return summary;
   const items: ScoredItem[] = [];
   const texts: string[] = [];

@@ -1,22 +1,23 @@
 /**
- * What the summary panel and reports show: the active document's results, or the last "Analyze Folder…" run until the
- * user analyses a single document again. Implements the panel's PanelSource.
+ * Which summary the panel and reports show: the active document's results, or the last "Analyze Folder…" run until the
+ * user analyses a single document again; and how a document's results become a SummaryModel. Implements the panel's
+ * SummarySource. On the panel's floor: it reads the editor's results (editor/), and the editor never reads it.
  */
 import * as vscode from "vscode";
 import { lineSpan, lineStarts } from "../core/lines";
 import { tableFormatOf } from "../core/tabular";
 import type { ScoredUnit } from "../core/types";
-import { feedOf, type PanelFeed, type PanelFile, type PanelModel, type PanelSkipped, type PanelUnit } from "../core/review";
+import { feedOf, summaryUnitOf, type SummaryFeed, type SummaryFile, type SummaryModel, type SummaryNotScored, type SummaryUnit } from "../core/summary/summaryModel";
 import type { RowFields } from "../engine/tables/rows";
-import type { PanelSource } from "../panel/summaryPanel";
-import type { AnalysisService, NotScoredUnits } from "./analysisService";
-import { openDocument } from "./documents";
-import type { TableInfo } from "./tables";
+import type { SummarySource } from "./summaryPanel";
+import type { AnalysisService, NotScoredUnits } from "../editor/analysisService";
+import { openDocument } from "../editor/documents";
+import type { TableInfo } from "../editor/tables";
 import { modelDisplayName } from "../models/locate";
 
-export class ReviewState implements PanelSource, vscode.Disposable {
+export class SummaryState implements SummarySource, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
-  private folderRun: PanelModel | undefined;
+  private folderRun: SummaryModel | undefined;
   /** The last markdown/plaintext document with results: the panel keeps showing it while the panel has focus. */
   private lastDocument: vscode.Uri | undefined;
   readonly onDidChange = this.changed.event;
@@ -24,7 +25,7 @@ export class ReviewState implements PanelSource, vscode.Disposable {
   constructor(private readonly analysis: AnalysisService) {}
 
   /** Shows a folder run until a single document is analysed again. */
-  showFolder(model: PanelModel): void {
+  showFolder(model: SummaryModel): void {
     this.folderRun = model;
     this.changed.fire();
   }
@@ -45,7 +46,7 @@ export class ReviewState implements PanelSource, vscode.Disposable {
   }
 
   /** What the panel and reports show now, built in one go (an export; the panel is fed by `load`). */
-  current(): PanelModel | undefined {
+  current(): SummaryModel | undefined {
     if (this.folderRun) return this.folderRun;
     const parts = this.documentParts();
     if (!parts) return undefined;
@@ -54,7 +55,7 @@ export class ReviewState implements PanelSource, vscode.Disposable {
   }
 
   /** The same as `current()`, as a feed: its rows are made one by one as the panel writes them (15,000 rows). */
-  load(): PanelFeed | undefined {
+  load(): SummaryFeed | undefined {
     if (this.folderRun) return feedOf(this.folderRun);
     const parts = this.documentParts({ fieldsAsJson: true });
     if (!parts) return undefined;
@@ -67,7 +68,7 @@ export class ReviewState implements PanelSource, vscode.Disposable {
    * The shown document's model without its rows, its scored units, and how each becomes a row (a table row's fields
    * as JSON text with `fieldsAsJson`: the panel's feed writes them as they are).
    */
-  private documentParts(options: { fieldsAsJson?: boolean } = {}): (PanelRows & { model: Omit<PanelModel, "files">; units: readonly ScoredUnit[] }) | undefined {
+  private documentParts(options: { fieldsAsJson?: boolean } = {}): (SummaryRows & { model: Omit<SummaryModel, "files">; units: readonly ScoredUnit[] }) | undefined {
     const results = this.lastDocument && this.analysis.get(this.lastDocument);
     const document = results && openDocument(results.uri);
     if (!results || !document) return undefined;
@@ -80,7 +81,7 @@ export class ReviewState implements PanelSource, vscode.Disposable {
         labelMap: { ...this.analysis.labelMap },
       },
       // A table's units carry their lines: its text (megabytes, for 15,000 rows) is not scanned again here.
-      ...panelRows(document.uri, results.lines ? "" : document.getText(), results, options.fieldsAsJson),
+      ...summaryRows(document.uri, results.lines ? "" : document.getText(), results, options.fieldsAsJson),
       units: results.units,
     };
   }
@@ -112,24 +113,24 @@ export class ReviewState implements PanelSource, vscode.Disposable {
  * A file's units as panel rows, with 1-based lines: from `source.lines` (two per unit) when given, else found in
  * `text`. A tabular source's columns, text column and unreadable rows come along.
  */
-export function panelFile(
+export function summaryFile(
   uri: vscode.Uri,
   text: string,
   units: readonly ScoredUnit[],
   source: RowSource = {},
-): PanelFile {
-  const { head, unit, notScoredCount, skipped } = panelRows(uri, text, source);
+): SummaryFile {
+  const { head, unit, notScoredCount, skipped } = summaryRows(uri, text, source);
   const notScored = Array.from({ length: notScoredCount }, (_, i) => skipped(i, true));
   return { ...head, units: units.map(unit), ...(notScored.length > 0 && { notScored }) };
 }
 
 /** A file's head (name, table) and how each of its units becomes a panel row. */
-interface PanelRows {
-  head: Omit<PanelFile, "units">;
-  unit: (unit: ScoredUnit, i: number) => PanelUnit;
+interface SummaryRows {
+  head: Omit<SummaryFile, "units">;
+  unit: (unit: ScoredUnit, i: number) => SummaryUnit;
   /** How many units were not scored, and how each becomes a row (with its fields parsed when `withFields`). */
   notScoredCount: number;
-  skipped: (i: number, withFields: boolean) => PanelSkipped;
+  skipped: (i: number, withFields: boolean) => SummaryNotScored;
 }
 
 /** What a file's units come with: a table's lines and fields per unit (by index), and the table itself. */
@@ -141,7 +142,7 @@ interface RowSource {
   notScored?: NotScoredUnits;
 }
 
-function panelRows(uri: vscode.Uri, text: string, source: RowSource, fieldsAsJson = false): PanelRows {
+function summaryRows(uri: vscode.Uri, text: string, source: RowSource, fieldsAsJson = false): SummaryRows {
   const { lines, fields, table, notScored } = source;
   const starts = lines && (!notScored || notScored.lines) ? [] : lineStarts(text);
   return {
@@ -164,14 +165,11 @@ function panelRows(uri: vscode.Uri, text: string, source: RowSource, fieldsAsJso
       ...(table && { columns: table.columns, textColumn: table.textColumn, problems: table.problems }),
     },
     // A table's fields are kept beside its units (RowFields): as JSON text for the panel's feed, else parsed.
-    unit: (unit, i) => ({
-      ...(lines ? { startLine: lines[i * 2], endLine: lines[i * 2 + 1] } : lineSpan(starts, unit)),
-      text: unit.text,
-      label: unit.label,
-      score: unit.score,
-      polarity: unit.polarity,
-      probabilities: unit.probabilities,
-      ...(fields && (fieldsAsJson ? { fieldsJson: fields.json(i) } : i < fields.length && { fields: fields.get(i)! })),
-    }),
+    unit: (unit, i) =>
+      summaryUnitOf(
+        unit,
+        lines ? { startLine: lines[i * 2], endLine: lines[i * 2 + 1] } : lineSpan(starts, unit),
+        fields && (fieldsAsJson ? { fieldsJson: fields.json(i) } : i < fields.length ? { fields: fields.get(i)! } : undefined),
+      ),
   };
 }

@@ -1,6 +1,6 @@
 /**
- * Feedback review in the summary page: groups, themes, search, the list's order and the arc's series over a
- * PanelModel that may hold 15,000 units. Pure TypeScript (no `vscode`, no DOM): the page bundle runs it, plain mocha
+ * The summary page's view: groups, themes, search, the list's order and the arc's series over a
+ * SummaryModel that may hold 15,000 units. Pure TypeScript (no `vscode`, no DOM): the page bundle runs it, plain mocha
  * tests it.
  *
  * Everything that costs more than a pass over typed arrays is done once per model and cached (the list's prepared
@@ -10,7 +10,7 @@
 import { LruCache } from "../core/cache";
 import type { ReportOptions } from "../core/report";
 import {
-  FeedbackList,
+  SummaryList,
   buildTermIndex,
   dateSeries,
   detectDateColumns,
@@ -29,12 +29,12 @@ import {
   type PolarityThemes,
   type ScoredItem,
   type TermIndex,
-} from "../core/feedback";
+} from "../core/summary";
 import { describeNotScored, notScored, notScoredLabel } from "../core/judge";
-import type { PanelModel, PanelSkipped } from "../core/review";
+import type { SummaryModel, SummaryNotScored } from "../core/summary/summaryModel";
 import type { Polarity } from "../core/types";
 import type { GroupBy, PanelState } from "./protocol";
-import { entriesOf, type UnitEntry } from "./summary";
+import { entriesOf, type UnitEntry } from "./overview";
 
 /** Shared by every unit without fields, so 15,000 plain paragraphs do not allocate 15,000 empty objects. */
 const NO_FIELDS: Readonly<Record<string, string>> = Object.freeze({});
@@ -56,7 +56,7 @@ export interface ProblemEntry {
 
 /** A unit that was not scored, with where it is and its reason as shown ("French", "missing (NA)"). */
 export interface NotScoredEntry {
-  unit: PanelSkipped;
+  unit: SummaryNotScored;
   uri: string;
   fileName: string;
   /** The reason as a badge says it after "not scored: ". */
@@ -76,7 +76,7 @@ export function groupByLabel(groupBy: GroupBy | null): string {
 }
 
 /** The columns of a model, in first-seen order: the files' own lists, else the fields of the first units. */
-export function columnsOf(model: PanelModel): string[] {
+export function columnsOf(model: SummaryModel): string[] {
   const seen = new Set<string>();
   for (const file of model.files) {
     if (file.columns) for (const column of file.columns) seen.add(column);
@@ -86,7 +86,7 @@ export function columnsOf(model: PanelModel): string[] {
 }
 
 /** What the page offers to group by: none, the file in a folder run, and every column but the scored text column. */
-export function groupByOptions(model: PanelModel): (GroupBy | null)[] {
+export function groupByOptions(model: SummaryModel): (GroupBy | null)[] {
   const text = new Set(model.files.map((file) => file.textColumn).filter((c): c is string => !!c));
   const options: (GroupBy | null)[] = [null];
   if (model.kind === "folder") options.push({ kind: "file" });
@@ -98,7 +98,7 @@ export function groupByOptions(model: PanelModel): (GroupBy | null)[] {
  * The group-by in effect: the saved choice when this model offers it, the default (by file in a folder run) when
  * nothing was chosen, else none.
  */
-export function effectiveGroupBy(state: Pick<PanelState, "groupBy">, model: PanelModel): GroupBy | null {
+export function effectiveGroupBy(state: Pick<PanelState, "groupBy">, model: SummaryModel): GroupBy | null {
   const options = groupByOptions(model);
   if (state.groupBy === undefined) return model.kind === "folder" ? { kind: "file" } : null;
   const key = groupByKey(state.groupBy);
@@ -109,7 +109,7 @@ export function effectiveGroupBy(state: Pick<PanelState, "groupBy">, model: Pane
  * What an exported report should carry, from the page's last view message: the group-by only when the model offers it
  * (a page cannot make the report group by a column that does not exist), "file" for a folder run's files.
  */
-export function exportOptionsOf(model: PanelModel, view: { groupBy: GroupBy | null; themes: boolean } | undefined): ReportOptions {
+export function exportOptionsOf(model: SummaryModel, view: { groupBy: GroupBy | null; themes: boolean } | undefined): ReportOptions {
   if (!view) return {};
   const groupBy = view.groupBy && groupByOptions(model).find((option) => groupByKey(option) === groupByKey(view.groupBy));
   return { ...(groupBy && { groupBy: groupBy.kind === "file" ? "file" : groupBy.column }), themes: view.themes };
@@ -190,10 +190,10 @@ export interface ListView {
 }
 
 /**
- * A model prepared for the page. Build one per posted model (`FeedbackView.of` reuses the previous one's term index
+ * A model prepared for the page. Build one per posted model (`SummaryView.of` reuses the previous one's term index
  * when the texts are the same); ask it for groups, the list, themes and the arc.
  */
-export class FeedbackView {
+export class SummaryView {
   readonly entries: UnitEntry[];
   /** Item i is entry i; `sentiment` is the signed sentiment (group means, date axis, rolling mean). */
   readonly items: ScoredItem[];
@@ -207,14 +207,14 @@ export class FeedbackView {
   /** How many were not scored and why, in one line ("10,115 missing (NA), 412 in French: not scored"); "" if none. */
   readonly notScoredLine: string;
   readonly texts: string[];
-  private readonly list: FeedbackList;
+  private readonly list: SummaryList;
   private readonly groupCache = new Map<string, GroupStats[]>();
   /** Per group the user opened, and per theme or term searched: the most recent VIEW_CACHED (a column may have 15,000 values). */
   private readonly themeCache = new LruCache<string, PolarityThemes>(VIEW_CACHED);
   private readonly termItems = new LruCache<string, number[]>(VIEW_CACHED);
   private termIndex: TermIndex | undefined;
 
-  constructor(readonly model: PanelModel, previous?: FeedbackView) {
+  constructor(readonly model: SummaryModel, previous?: SummaryView) {
     this.entries = entriesOf(model);
     this.items = this.entries.map((entry) => ({ polarity: entry.unit.polarity, sentiment: entry.signed, fields: entry.unit.fields ?? NO_FIELDS }));
     this.polarities = this.entries.map((entry) => entry.unit.polarity);
@@ -222,7 +222,7 @@ export class FeedbackView {
     // The list sorts by negativity (P(negative labels), or the shown polarity when no label reads as negative), as
     // the panel always has: "most negative first" is ascending -negativity.
     const listItems: ListItem[] = this.entries.map((entry, i) => ({ ...this.items[i], sentiment: -entry.negativity, text: entry.unit.text }));
-    this.list = new FeedbackList(listItems);
+    this.list = new SummaryList(listItems);
     this.columns = columnsOf(model);
     this.groupOptions = groupByOptions(model);
     const sample = this.items.slice(0, COLUMN_SAMPLE).map((item) => item.fields);

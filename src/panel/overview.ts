@@ -1,10 +1,11 @@
 /**
- * What the summary page draws, computed from a PanelModel. Pure TypeScript (no `vscode`, no DOM): the page bundle
+ * The summary's overview, what the page draws at its top (overall label, counts, histogram, the arc's entries),
+ * computed from a SummaryModel. Pure TypeScript (no `vscode`, no DOM): the page bundle
  * draws from it, the host's tests and the unit tests check it.
  */
 import { labelPolarity, signedSentiment, type LabelMap } from "../core/polarity";
 import type { Polarity } from "../core/types";
-import type { PanelModel, PanelUnit } from "../core/review";
+import type { SummaryModel, SummaryUnit } from "../core/summary/summaryModel";
 import type { PolarityFilter } from "./protocol";
 
 /**
@@ -18,7 +19,7 @@ export const HISTOGRAM_BINS = 10;
 
 /** One unit with where it lives and the numbers the page sorts and plots by. */
 export interface UnitEntry {
-  unit: PanelUnit;
+  unit: SummaryUnit;
   uri: string;
   fileName: string;
   /** Position of the file in the model (folder runs keep the order the run produced). */
@@ -62,7 +63,7 @@ function probabilityOf(probabilities: Record<string, number>, polarity: Polarity
 export { signedSentiment };
 
 /** True when at least one of the model's labels reads as negative, so P(negative) is a meaningful sort key. */
-export function hasNegativeLabel(model: PanelModel): boolean {
+export function hasNegativeLabel(model: SummaryModel): boolean {
   return model.files.some((file) =>
     file.units.some((unit) => Object.keys(unit.probabilities).some((label) => labelPolarity(label, model.labelMap) === "negative")),
   );
@@ -73,7 +74,7 @@ export function hasNegativeLabel(model: PanelModel): boolean {
  * polarity helper cannot read) the probabilities say nothing about negativity, so the shown polarity and its score
  * decide: confident negatives first, then neutrals, then positives with the most confident last.
  */
-export function negativityOf(unit: PanelUnit, negativeLabel: boolean, map?: LabelMap): number {
+export function negativityOf(unit: SummaryUnit, negativeLabel: boolean, map?: LabelMap): number {
   if (negativeLabel) return probabilityOf(unit.probabilities, "negative", map);
   if (unit.polarity === "negative") return 1 + unit.score;
   if (unit.polarity === "positive") return -1 - unit.score;
@@ -81,7 +82,7 @@ export function negativityOf(unit: PanelUnit, negativeLabel: boolean, map?: Labe
 }
 
 /** Every unit of the model, in document order (files in model order), with its numbers. */
-export function entriesOf(model: PanelModel): UnitEntry[] {
+export function entriesOf(model: SummaryModel): UnitEntry[] {
   const negativeLabel = hasNegativeLabel(model);
   const entries: UnitEntry[] = [];
   model.files.forEach((file, fileIndex) => {
@@ -150,7 +151,7 @@ export function groupByFile(entries: readonly UnitEntry[]): FileGroup[] {
 }
 
 /** "L9" or "L9–10". */
-export function lineLabel(unit: Pick<PanelUnit, "startLine" | "endLine">): string {
+export function lineLabel(unit: Pick<SummaryUnit, "startLine" | "endLine">): string {
   return unit.startLine === unit.endLine ? `L${unit.startLine}` : `L${unit.startLine}–${unit.endLine}`;
 }
 
@@ -167,7 +168,7 @@ export function formatPercent(score: number): string {
 }
 
 /** Everything the page draws, in one call. */
-export interface Summary {
+export interface Overview {
   entries: UnitEntry[];
   overall: Overall;
   counts: Record<Polarity, number>;
@@ -176,7 +177,7 @@ export interface Summary {
   sorted: UnitEntry[];
 }
 
-export function summarize(model: PanelModel): Summary {
+export function overviewOf(model: SummaryModel): Overview {
   const entries = entriesOf(model);
   return {
     entries,
