@@ -4,8 +4,8 @@
  */
 import { strict as assert } from "node:assert";
 import { REMEMBERED_FILES, rememberNewest } from "../../src/core/cache";
-import type { PanelModel, PanelUnit } from "../../src/core/review";
-import { FeedbackView, VIEW_CACHED } from "../../src/panel/feedbackView";
+import type { SummaryModel, SummaryUnit } from "../../src/core/summary/summaryModel";
+import { SummaryView, VIEW_CACHED } from "../../src/panel/summaryView";
 import { FileReads, MAX_FILE_READS } from "../../src/web/fileReads";
 import type { ReadMessage } from "../../src/web/messages";
 
@@ -29,7 +29,7 @@ describe("the host's bounds", () => {
   });
 
   it(`the panel's view keeps the themes of at most ${VIEW_CACHED} groups, the most recent`, () => {
-    const units: PanelUnit[] = Array.from({ length: VIEW_CACHED + 44 }, (_, i) => ({
+    const units: SummaryUnit[] = Array.from({ length: VIEW_CACHED + 44 }, (_, i) => ({
       startLine: i + 2,
       endLine: i + 2,
       text: i % 2 ? `Lost bag again on flight ${i}` : `Friendly crew on flight ${i}`,
@@ -39,8 +39,8 @@ describe("the host's bounds", () => {
       probabilities: i % 2 ? { NEGATIVE: 0.9, POSITIVE: 0.1 } : { NEGATIVE: 0.1, POSITIVE: 0.9 },
       fields: { flight: `${i}` },
     }));
-    const model: PanelModel = { kind: "document", title: "f.csv", model: "m", files: [{ uri: "file:///w/f.csv", name: "f.csv", units, columns: ["flight", "text"], textColumn: "text" }] };
-    const view = new FeedbackView(model);
+    const model: SummaryModel = { kind: "document", title: "f.csv", model: "m", files: [{ uri: "file:///w/f.csv", name: "f.csv", units, columns: ["flight", "text"], textColumn: "text" }] };
+    const view = new SummaryView(model);
     const by = { kind: "column", column: "flight" } as const;
     for (const unit of units) view.themes(by, unit.fields!.flight);
     assert.equal(view.hasThemes(by, units.at(-1)!.fields!.flight), true, "the newest group's themes are kept");
