@@ -1,8 +1,6 @@
 /**
  * The host side of the table worker: parses tabular texts off the main thread. The worker starts on first use and
- * is restarted on the next request after it died (its pending requests are rejected with the reason); never while
- * the last one is still ending, and a worker that dies before its first answer is started again only after a wait
- * (docs/RELIABILITY.md "Bounds").
+ * is restarted on the next request after it died (its pending requests are rejected with the reason).
  */
 import { Worker } from "node:worker_threads";
 import type { DetectedLanguage } from "../../core/language";
@@ -11,8 +9,8 @@ import type { Problem } from "../../core/tabular";
 import type { TableSummary } from "../../core/tabular/units";
 import { LruCache } from "../../core/cache";
 import type { Unit } from "../../core/types";
-import type { WorkerThread } from "../client";
-import type { ReadRequest, TableRequest, TableResponse } from "./protocol";
+import { Channel, type Decoded, type WorkerThread } from "../channel";
+import type { ReadRequest, TableMethods, TableRequest, TableResponse } from "./tableProtocol";
 import { RowFields, sliceUnits, unpackReasons } from "./rows";
 
 /** The table worker's thread: a worker_threads Worker in Node; on the web, src/web/tableWorker.ts in a Web Worker. */
@@ -48,17 +46,15 @@ export interface TableRead {
   notScored: NotScoredRows;
 }
 
-interface Pending {
-  /**
-   * What the slices so far hold, gathered as each arrives (a few hundred entries per turn): gathering 15,000 units'
-   * worth at the end took 10-40 ms in one turn.
-   */
+/**
+ * What a read's slices so far hold, gathered as each arrives (a few hundred entries per turn): gathering 15,000 units'
+ * worth at the end took 10-40 ms in one turn.
+ */
+interface Gathered {
   units: Unit[];
   lines: number[];
   positions: Uint32Array[];
   skipped: { units: Unit[]; reasons: NotScored[]; lines: number[]; positions: Uint32Array[] };
-  resolve: (read: TableRead) => void;
-  reject: (error: Error & { stale?: boolean; needsText?: boolean }) => void;
 }
 
 /** A source the host can give the worker without building or copying a text. */
@@ -73,6 +69,8 @@ export type ReadOptions = Omit<ReadRequest, "id" | "type" | "source"> & {
   file?: { path: string; length: number };
 };
 
+const SHUT_DOWN = "the table reader was shut down";
+
 /**
  * Requests (reads and language look-ups) the host holds unanswered at once: each open tabular document has one read
  * at a time, so only a burst of hundreds of files reaches it; past it a request is refused with a message.
@@ -82,23 +80,20 @@ export const MAX_TABLE_PENDING = 64;
 export const MAX_SENT_KEYS = 1_024;
 /** The wait before a worker that died before its first answer is started again: 1 s, doubled per such death, at most. */
 export const TABLE_RESTART_MAX_MS = 60_000;
-
 /** How long a new worker waits for the last one's exit, at most. */
 const EXIT_WAIT_MS = 10_000;
 
 export class TableClient {
-  private worker: TableThread | undefined;
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
-  /** "languages" requests waiting for their answer. */
-  private readonly asked = new Map<number, { resolve: (found: (DetectedLanguage | undefined)[]) => void; reject: (error: Error) => void }>();
-  private disposed = false;
+  /** Requests and answers, typed per method (tableProtocol.ts TableMethods); the worker starts on the first request. */
+  private readonly channel: Channel<TableMethods, TableRequest, TableResponse>;
   /** The document version whose text was last sent per key. */
   private readonly sent = new LruCache<string, number>(MAX_SENT_KEYS);
   /** Requests refused because MAX_TABLE_PENDING were unanswered. */
   refused = 0;
   /** Workers started (the tests of the restart's bound count them). */
   starts = 0;
+  /** True from a worker's start until its error or exit. */
+  private running = false;
   /** Resolves once the last worker has exited (after its error, its exit comes later). */
   private ended: Promise<void> = Promise.resolve();
   /** Workers in a row that died before their first answer, the last one's reason and when it died. */
@@ -110,9 +105,61 @@ export class TableClient {
    * `now`: the clock of the restart's wait (tests).
    */
   constructor(
-    private readonly startWorker: string | (() => TableThread),
+    startWorker: string | (() => TableThread),
     private readonly now: () => number = () => performance.now(),
-  ) {}
+  ) {
+    this.channel = new Channel<TableMethods, TableRequest, TableResponse>({
+      name: "the table reader",
+      start: () => this.watch(typeof startWorker === "string" ? new Worker(startWorker) : startWorker()),
+      encode: (id, type, params) => ({ ...params, id, type }) as TableRequest,
+      decode: decodeTable,
+      maxPending: MAX_TABLE_PENDING,
+      busy: (pending) => {
+        this.refused++;
+        return new Error(`the table reader is busy: ${pending} requests are waiting (at most ${MAX_TABLE_PENDING}); try again when they are done`);
+      },
+    });
+  }
+
+  /** Counts a started worker and notes how it ends: before its first answer (a failed start), and when it has exited. */
+  private watch(thread: TableThread): TableThread {
+    this.starts++;
+    this.running = true;
+    let answered = false;
+    let exited!: () => void;
+    this.ended = new Promise((resolve) => (exited = resolve));
+    const died = (message: string) => {
+      if (!this.running) return;
+      this.running = false;
+      if (!answered) {
+        this.failedStarts++;
+        this.lastFailure = { message, at: this.now() };
+      }
+    };
+    thread.on("message", () => {
+      answered = true;
+      this.failedStarts = 0;
+    });
+    thread.on("error", (error) => died(`the table reader failed: ${error.message}`));
+    thread.on("exit", (code) => {
+      died(`the table reader stopped (exit code ${code})`);
+      exited();
+    });
+    return thread;
+  }
+
+  /**
+   * Before a request: no new worker while the last one is still ending, and none before the wait after a worker that
+   * died before its first answer has passed (within it, that failure is the answer).
+   */
+  private async admit(): Promise<void> {
+    if (this.running || this.channel.closed) return;
+    await Promise.race([this.ended, new Promise((resolve) => setTimeout(resolve, EXIT_WAIT_MS).unref?.())]);
+    if (this.running || this.failedStarts === 0 || !this.lastFailure) return;
+    const wait = Math.min(TABLE_RESTART_MAX_MS, 1_000 * 2 ** (this.failedStarts - 1));
+    const left = this.lastFailure.at + wait - this.now();
+    if (left > 0) throw new Error(`${this.lastFailure.message}; it is started again in ${Math.ceil(left / 1_000)} s`);
+  }
 
   /**
    * Parses the source (or reuses the table the worker kept for `key` when the text is the same) and returns its summary,
@@ -140,151 +187,71 @@ export class TableClient {
   }
 
   private async send(request: Omit<ReadRequest, "id" | "type">): Promise<TableRead> {
-    const id = this.nextId++;
-    const worker = await this.admit();
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { units: [], lines: [], positions: [], skipped: { units: [], reasons: [], lines: [], positions: [] }, resolve, reject });
-      // Bytes are copied, not transferred: a file's bytes may be a view into a buffer shared with others (a pool).
-      worker.postMessage({ id, type: "read", ...request } satisfies TableRequest);
+    await this.admit();
+    const gathered: Gathered = { units: [], lines: [], positions: [], skipped: { units: [], reasons: [], lines: [], positions: [] } };
+    // Bytes are copied, not transferred: a file's bytes may be a view into a buffer shared with others (a pool).
+    const done = await this.channel.request("read", request, {
+      onPart: (response) => {
+        if (response.type !== "units") return;
+        const { slice } = response;
+        const into = slice.why ? gathered.skipped : gathered;
+        into.positions.push(slice.positions);
+        for (const unit of sliceUnits(slice)) into.units.push(unit);
+        for (let k = 0; k < slice.lines.length; k++) into.lines.push(slice.lines[k]);
+        if (slice.why) for (const why of unpackReasons(slice.why)) gathered.skipped.reasons.push(why);
+        this.channel.post({ id: response.id, type: "next" });
+      },
     });
+    const { summary, column, missing, problems, fields, notScoredFields } = done;
+    const { units, lines, positions, skipped } = gathered;
+    return {
+      summary,
+      units,
+      lines,
+      positions: concat(positions),
+      fields: new RowFields(fields ?? NO_FIELDS),
+      column,
+      missing,
+      problems,
+      notScored: { ...skipped, positions: concat(skipped.positions), fields: new RowFields(notScoredFields ?? NO_FIELDS) },
+    };
   }
 
   /** The language of each text, found in the worker (off this thread); undefined where the detector cannot tell. */
   async languages(texts: readonly string[]): Promise<(DetectedLanguage | undefined)[]> {
-    if (texts.length === 0 && !this.disposed) return [];
-    const id = this.nextId++;
-    const worker = await this.admit();
-    return new Promise((resolve, reject) => {
-      this.asked.set(id, { resolve, reject });
-      worker.postMessage({ id, type: "languages", texts: [...texts] } satisfies TableRequest);
-    });
-  }
-
-  /** Requests admitted but not yet in `pending` or `asked` (waiting for the last worker's exit). */
-  private waiting = 0;
-
-  /**
-   * A running worker for one more request, or a refusal: shut down, MAX_TABLE_PENDING unanswered, or a worker that
-   * died before answering and whose wait has not passed. Waits for the last worker's exit before starting another.
-   */
-  private async admit(): Promise<TableThread> {
-    if (this.disposed) throw new Error("the table reader was shut down");
-    const unanswered = this.pending.size + this.asked.size + this.waiting;
-    if (unanswered >= MAX_TABLE_PENDING) {
-      this.refused++;
-      throw new Error(`the table reader is busy: ${unanswered} requests are waiting (at most ${MAX_TABLE_PENDING}); try again when they are done`);
-    }
-    this.waiting++;
-    try {
-      // A thread that never reports its exit does not hold the reads for ever.
-      if (!this.worker) await Promise.race([this.ended, new Promise((resolve) => setTimeout(resolve, EXIT_WAIT_MS).unref?.())]);
-    } finally {
-      this.waiting--;
-    }
-    if (this.disposed) throw new Error("the table reader was shut down");
-    if (!this.worker && this.failedStarts > 0 && this.lastFailure) {
-      const wait = Math.min(TABLE_RESTART_MAX_MS, 1_000 * 2 ** (this.failedStarts - 1));
-      const left = this.lastFailure.at + wait - this.now();
-      if (left > 0) throw new Error(`${this.lastFailure.message}; it is started again in ${Math.ceil(left / 1_000)} s`);
-    }
-    const worker = this.start();
-    worker.ref();
-    return worker;
+    if (this.channel.closed) throw new Error(SHUT_DOWN);
+    if (texts.length === 0) return [];
+    await this.admit();
+    return (await this.channel.request("languages", { texts: [...texts] })).map((found) => found ?? undefined);
   }
 
   /** Lets the worker drop the table it keeps for `key` (a closed document). */
   forget(key: string): void {
     this.sent.delete(key);
-    this.worker?.postMessage({ id: 0, type: "forget", key } satisfies TableRequest);
+    this.channel.post({ id: 0, type: "forget", key });
   }
 
   /** Stops the worker as a crash would (tests): pending reads are rejected, the next read starts a new one. */
   async restart(): Promise<void> {
-    await this.worker?.terminate();
+    await this.channel.terminate();
   }
 
   dispose(): void {
-    this.disposed = true;
-    this.rejectAll(new Error("the table reader was shut down"));
-    void this.worker?.terminate();
-    this.worker = undefined;
+    void this.channel.close(new Error(SHUT_DOWN))?.terminate();
   }
+}
 
-  private start(): TableThread {
-    if (this.worker) return this.worker;
-    const worker: TableThread = typeof this.startWorker === "string" ? new Worker(this.startWorker) : this.startWorker();
-    this.starts++;
-    let answered = false;
-    let exited!: () => void;
-    this.ended = new Promise((resolve) => (exited = resolve));
-    worker.on("message", (response: TableResponse) => {
-      if (!answered) {
-        answered = true;
-        this.failedStarts = 0;
-      }
-      const asked = this.asked.get(response.id);
-      if (asked) {
-        this.asked.delete(response.id);
-        if (this.pending.size === 0 && this.asked.size === 0) worker.unref();
-        if (response.type === "languages") asked.resolve(response.found.map((found) => found ?? undefined));
-        else asked.reject(new Error(response.type === "error" ? response.error : `unexpected ${response.type} for a languages request`));
-        return;
-      }
-      const pending = this.pending.get(response.id);
-      if (!pending || response.type === "languages") return;
-      if (response.type === "units") {
-        const { slice } = response;
-        const into = slice.why ? pending.skipped : pending;
-        into.positions.push(slice.positions);
-        for (const unit of sliceUnits(slice)) into.units.push(unit);
-        for (let k = 0; k < slice.lines.length; k++) into.lines.push(slice.lines[k]);
-        if (slice.why) for (const why of unpackReasons(slice.why)) pending.skipped.reasons.push(why);
-        worker.postMessage({ id: response.id, type: "next" } satisfies TableRequest);
-        return;
-      }
-      this.pending.delete(response.id);
-      if (this.pending.size === 0 && this.asked.size === 0) worker.unref();
-      if (response.type === "error") pending.reject(Object.assign(new Error(response.error), { stale: response.stale, needsText: response.needsText }));
-      else {
-        const { summary, column, missing, problems, fields, notScoredFields } = response;
-        const { units, lines, positions, skipped } = pending;
-        pending.resolve({
-          summary,
-          units,
-          lines,
-          positions: concat(positions),
-          fields: new RowFields(fields ?? NO_FIELDS),
-          column,
-          missing,
-          problems,
-          notScored: { ...skipped, positions: concat(skipped.positions), fields: new RowFields(notScoredFields ?? NO_FIELDS) },
-        });
-      }
-    });
-    const died = (message: string) => {
-      if (this.worker !== worker) return;
-      this.worker = undefined;
-      if (!answered) {
-        this.failedStarts++;
-        this.lastFailure = { message, at: this.now() };
-      }
-      this.rejectAll(new Error(message));
-    };
-    worker.on("error", (error) => died(`the table reader failed: ${error.message}`));
-    worker.on("exit", (code) => {
-      died(`the table reader stopped (exit code ${code})`);
-      exited();
-    });
-    this.worker = worker;
-    return worker;
+/** What a table worker's message is to the request it names (`method`): a read's slices are parts, "done" its answer. */
+function decodeTable(response: TableResponse, method: keyof TableMethods | undefined): Decoded<TableResponse> {
+  if (method === undefined) return { kind: "event", message: response };
+  const { id } = response;
+  if (response.type === "error") return { kind: "error", id, error: Object.assign(new Error(response.error), { stale: response.stale, needsText: response.needsText }) };
+  if (method === "languages") {
+    return response.type === "languages" ? { kind: "result", id, value: response.found } : { kind: "error", id, error: new Error(`unexpected ${response.type} for a languages request`) };
   }
-
-  private rejectAll(error: Error): void {
-    for (const { reject } of this.pending.values()) reject(error);
-    this.pending.clear();
-    for (const { reject } of this.asked.values()) reject(error);
-    this.asked.clear();
-  }
+  if (response.type === "units") return { kind: "part", id, message: response };
+  if (response.type === "done") return { kind: "result", id, value: response };
+  return { kind: "event", message: response };
 }
 
 const NO_FIELDS = { bytes: new Uint8Array(0), ends: new Uint32Array(0) };

@@ -7,12 +7,12 @@
  * Worker and, to pay off, the threads cross-origin isolation gives).
  */
 import "./shims/globals";
-import type { Request } from "../engine/protocol";
+import type { Request } from "../engine/engineProtocol";
 import { joinName, sha256Hex, useModelFiles } from "../engine/worker/files";
 import { SentimentModel } from "../engine/worker/model";
 import { Scheduler } from "../engine/worker/scheduler";
 import { createWasmBackend } from "../engine/worker/wasmBackend";
-import { FileReads } from "./fileReads";
+import { fileReads } from "./fileReads";
 import type { FileMessage, InitMessage, WorkerMessage } from "./messages";
 
 interface WorkerScope {
@@ -23,8 +23,10 @@ interface WorkerScope {
 const scope = self as unknown as WorkerScope;
 
 let init: InitMessage | undefined;
-const reads = new FileReads((message) => scope.postMessage(message));
-const ask = (uri: string, stat: boolean) => reads.ask(uri, stat);
+
+/** The model's files, asked from the extension host (at most MAX_FILE_READS at once: fileReads.ts). */
+const files = fileReads((message) => scope.postMessage(message));
+const ask = (uri: string, stat: boolean): Promise<FileMessage> => files.ask(uri, stat);
 
 async function readUri(uri: string): Promise<Uint8Array> {
   const answer = await ask(uri, false);
@@ -64,7 +66,7 @@ scope.onmessage = ({ data }) => {
   if (data.type === "init") {
     init = data;
   } else if (data.type === "file") {
-    reads.answer(data);
+    files.answer(data);
   } else if (data.type === "close") {
     void scheduler.close().finally(() => scope.close());
   } else {
