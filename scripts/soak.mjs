@@ -17,6 +17,11 @@
 //   memory      the same load, its vm workers taking the memory available less --memory-reserve-mb, capped at
 //               --max-vm-bytes (default 1G: on a shared machine the cap decides; raise it on a machine of your own
 //               to run with the memory nearly full)
+//   reconnect   the cpu profile's load, and the browser's traffic with code-server dropped for --cut-for s every
+//               --cut-every s (iptables DROP on code-server's port; needs root): as with a browser starved of CPU, the
+//               workbench hears nothing for longer than its 20 s socket timeout, drops its sockets and reconnects when
+//               the traffic flows again, the condition the first runaway was seen in (a reset connection instead
+//               makes the workbench give its extension host up for good, which no user meets on one machine)
 //   none        no load (a control)
 // Needs stress-ng (Debian: apt-get install -y stress-ng) and the code-server setup (bash scripts/setup-code-server.sh).
 // Writes to .test-run/soak/<time>/: one folder per iteration (the run, its stats files, samples.jsonl), summary.json.
@@ -42,12 +47,15 @@ const { values: opts } = parseArgs({
     "memory-reserve-mb": { type: "string", default: "2048" },
     "max-vm-bytes": { type: "string", default: "1G" },
     "suite-timeout-ms": { type: "string", default: "1200000" },
+    "cut-every": { type: "string", default: "40" },
+    "cut-for": { type: "string", default: "30" },
   },
 });
 const budgetMs = Number(opts.minutes) * 60_000;
 const limitBytes = Number(opts["limit-mb"]) * 1024 * 1024;
 const profiles = opts.profiles.split(",").map((p) => p.trim()).filter(Boolean);
-for (const p of profiles) if (!["cpu", "one-thread", "memory", "none"].includes(p)) fail(`unknown profile ${p} (cpu, one-thread, memory, none)`);
+for (const p of profiles) if (!["cpu", "one-thread", "memory", "reconnect", "none"].includes(p)) fail(`unknown profile ${p} (cpu, one-thread, memory, reconnect, none)`);
+if (profiles.includes("reconnect") && spawnSync("iptables", ["-S", "INPUT"]).status !== 0) fail("the reconnect profile needs iptables and root (Debian: apt-get install -y iptables)");
 if (spawnSync("stress-ng", ["--version"]).status !== 0 && profiles.some((p) => p !== "none")) fail("stress-ng not found: apt-get install -y stress-ng");
 
 const soakDir = path.join(ROOT, ".test-run", "soak", new Date().toISOString().replace(/[:.]/g, "-"));
@@ -157,7 +165,9 @@ async function iteration(n, profile, leftMs) {
     }
   }, 1_000);
 
+  const cutter = profile === "reconnect" ? cutConnections(path.join(dir, "suite.log"), dir) : undefined;
   const code = await new Promise((resolve) => child.on("close", (c, s) => resolve(c ?? s)));
+  cutter?.stop();
   clearInterval(watchdog);
   clearTimeout(deadline);
   for (const s of stress) s.stop();
@@ -201,6 +211,7 @@ function pinToOneCore(pid, dir) {
 /** Starts stress-ng for the profile (none for "none"); each in its own process group, stopped with it. */
 function startStress(profile, dir) {
   if (profile === "none") return [];
+  // The reconnect profile runs under the cpu profile's load.
   let vmBytes = opts["vm-bytes"];
   if (profile === "memory") {
     // The vm worker takes what is available less the reserve, capped (on a shared machine the cap decides).
@@ -223,6 +234,46 @@ function startStress(profile, dir) {
       },
     };
   });
+}
+
+/**
+ * The reconnect profile: once the runner has said code-server's port, drops all traffic to and from it for --cut-for
+ * seconds every --cut-every seconds, so the workbench's sockets to the extension host time out and reconnect. The rules are removed when the iteration ends (and at each restore), whatever happens.
+ */
+function cutConnections(suiteLog, dir) {
+  let port;
+  let timer;
+  let cutting = false;
+  const rules = () => [
+    ["INPUT", "-p", "tcp", "--dport", String(port), "-j", "DROP"],
+    ["INPUT", "-p", "tcp", "--sport", String(port), "-j", "DROP"],
+  ];
+  const note = (line) => fs.appendFileSync(path.join(dir, "stress.txt"), `${new Date().toISOString()} ${line}\n`);
+  const restore = () => {
+    if (!cutting) return;
+    cutting = false;
+    for (const rule of rules()) spawnSync("iptables", ["-D", ...rule]);
+    note(`restored port ${port}`);
+  };
+  const cycle = () => {
+    port ??= (readText(suiteLog)?.match(/code-server (\d+) ready/) ?? [])[1];
+    if (port) {
+      for (const rule of rules()) spawnSync("iptables", ["-I", ...rule]);
+      cutting = true;
+      note(`cut port ${port} for ${opts["cut-for"]} s`);
+      timer = setTimeout(() => {
+        restore();
+        timer = setTimeout(cycle, Number(opts["cut-every"]) * 1000);
+      }, Number(opts["cut-for"]) * 1000);
+    } else timer = setTimeout(cycle, 1000);
+  };
+  timer = setTimeout(cycle, Number(opts["cut-every"]) * 1000);
+  return {
+    stop: () => {
+      clearTimeout(timer);
+      restore();
+    },
+  };
 }
 
 /** One watchdog sample: the extension host's memory, threads and their CPU, and the counters the extension wrote. */

@@ -219,6 +219,10 @@ export const DEFAULT_SETTINGS = {
   "accessibility.signals.sounds.volume": 0,
   "workbench.editor.enablePreview": false,
   "files.hotExit": "off",
+  // In a browser VS Code saves after a 1 s delay by default (desktop: off). A test that edits a fixture and reverts it
+  // more than a second later on a loaded machine then reverted nothing: the edit was on disk, and every later test of
+  // the run read feedback.md one line down (a fresh clone's VSIX stage: 5 failures, lines 8, 10, ... for 7, 9, ...).
+  "files.autoSave": "off",
   "window.restoreWindows": "none",
 };
 
