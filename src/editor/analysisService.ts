@@ -11,7 +11,7 @@ import { compileRules, judgeText, notScored, type CompiledRules, type RuleSettin
 import type { NotScored } from "../core/notScored";
 import { polarityOf, type LabelMap } from "../core/polarity";
 import { DocumentSegmenter, type Granularity } from "../core/segment";
-import { ScoredRow } from "../core/scored";
+import { ScoredRow } from "../core/scoredRow";
 import { forSliced, mapSliced } from "../core/slices";
 import type { Problem, TableFormat } from "../core/tabular";
 import type { Classification, Polarity, ScoredUnit, Unit } from "../core/types";
