@@ -42,7 +42,7 @@ const common = {
 };
 
 const builds = [
-  { ...common, entryPoints: { extension: "src/extension.ts", worker: "src/engine/worker/worker.ts" }, outdir: "dist" },
+  { ...common, entryPoints: { extension: "src/extension.ts", worker: "src/engine/node/engineWorker.ts" }, outdir: "dist" },
   // The table worker parses CSV/JSON off the extension host's main thread.
   { ...common, entryPoints: { tableWorker: "src/engine/tables/worker.ts" }, outdir: "dist" },
   { ...common, entryPoints: { cli: "src/cli.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
@@ -66,10 +66,11 @@ const builds = [
 ];
 
 /**
- * VS Code for the Web (docs/WEB-BUILD.md): `node:*` modules do not exist in a browser. The code that uses them is
- * reached only on Node (the file system model reader, worker_threads, the downloads), so in the web bundles each
- * `node:` import is a stub that throws, naming the module, if it is ever used; node:crypto's randomBytes (the panel's
- * nonce) has a WebCrypto version.
+ * VS Code for the Web (docs/WEB-BUILD.md): `node:*` modules do not exist in a browser. The web extension host's
+ * bundle still holds code only the Node host runs (extension.ts's `activate`: the downloads, the stats file; the
+ * clients' worker_threads start for a script path), so there each `node:` import is a stub that throws, naming the
+ * module, if it is ever used: a guard behind the lint (CONTRIBUTING.md "Runtimes as folders"), not the rule.
+ * node:crypto's randomBytes (the panel's nonce) has a WebCrypto version. The web workers use no stub (noNode below).
  */
 const nodeStubs = {
   name: "node-stubs",
@@ -82,6 +83,16 @@ const nodeStubs = {
         "module.exports = new Proxy(function () {}, { get: (_, key) => (key === '__esModule' ? false : key === 'default' ? module.exports : fail), apply: fail, construct: fail });",
       loader: "js",
     }));
+  },
+};
+/**
+ * The web Web Workers (the engine's and the table worker's) import no Node module at all (the lint's "runtimes as
+ * folders"): a `node:` import reaching their bundles fails the build, naming the file, instead of becoming a stub.
+ */
+const noNode = {
+  name: "no-node",
+  setup(build) {
+    build.onResolve({ filter: /^node:/ }, (args) => ({ errors: [{ text: `${args.path} (imported by ${args.importer}) in a web worker: Node-only code lives in src/engine/node/` }] }));
   },
 };
 const web = {
@@ -104,20 +115,21 @@ const web = {
 };
 builds.push(
   // The extension in the web worker extension host: one CommonJS file (the host require()s it to give it `vscode`).
-  // The .wasm named by wasmPathsOf (nodeFiles.ts, bundled through a dynamic import that only Node reaches) stays a
-  // require.resolve there: on the web the .wasm comes from the extension's files as bytes.
+  // onnxruntime-web's .wasm is never resolved here (engine/node/modelFiles.ts wasmPathsOf names it, in the Node worker
+  // only); kept external as a guard: on the web the .wasm comes from the extension's files as bytes.
   { ...web, format: "cjs", external: ["vscode", "onnxruntime-web/ort-wasm-simd-threaded.wasm"], entryPoints: { "web/extension": "src/web/extension.ts" }, outdir: "dist" },
   // The engine's Web Worker: a classic script (the extension makes a blob URL of it), onnxruntime-web's WebAssembly
   // build bundled in with its glue; the .wasm is copied beside it and handed over as bytes.
   {
     ...web,
     format: "iife",
-    entryPoints: { "web/worker": "src/web/worker.ts" },
+    entryPoints: { "web/worker": "src/web/engineWorker.ts" },
     outdir: "dist",
+    plugins: [noNode, fflateInThread],
     alias: { ...web.alias, "onnxruntime-web": "onnxruntime-web/wasm" },
   },
   // The table worker's Web Worker: a classic script too, started from a blob URL of its bytes like the engine's.
-  { ...web, format: "iife", entryPoints: { "web/tableWorker": "src/web/tableWorker.ts" }, outdir: "dist" },
+  { ...web, format: "iife", entryPoints: { "web/tableWorker": "src/web/tableWorker.ts" }, outdir: "dist", plugins: [noNode, fflateInThread] },
   // The WebAssembly suite for the web worker extension host (test/codeServer/runIntegration.mjs with IS_WEB=1).
   { ...web, format: "cjs", external: ["vscode"], entryPoints: { "test/web/index": "test/everywhere/webIndex.ts" }, outdir: "dist" },
 );

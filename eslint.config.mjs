@@ -3,6 +3,7 @@
 //   core (pure) < engine | models (no vscode; neither imports the other) < editor (with config.ts) < panel < commands
 //   < extension.ts (wiring). The CLI uses core, engine and models only; only the engine's native backend loads
 //   onnxruntime-node; the panel's page runs in a browser. Plus typescript-eslint's recommended rules.
+import { builtinModules } from "node:module";
 import tseslint from "typescript-eslint";
 
 /** An import of another layer's folder, at any depth of `../`. */
@@ -11,7 +12,7 @@ const vscode = { name: "vscode", message: "This layer does not use the VS Code A
 const nativeRuntime = {
   name: "onnxruntime-node",
   allowTypeImports: true,
-  message: "Only src/engine/worker/nativeBackend.ts loads the native runtime (type imports are fine).",
+  message: "Only src/engine/node/nativeBackend.ts loads the native runtime (type imports are fine).",
 };
 const wasmRuntime = {
   name: "onnxruntime-web",
@@ -40,7 +41,7 @@ export default tseslint.config(
   },
   {
     files: ["src/engine/**/*.ts"],
-    ignores: ["src/engine/worker/nativeBackend.ts", "src/engine/worker/wasmBackend.ts"],
+    ignores: ["src/engine/node/nativeBackend.ts", "src/engine/worker/wasmBackend.ts"],
     rules: restrict("engine/ runs without VS Code (the CLI and the worker use it), on core only: not on models/ (a floor beside it).", [vscode, nativeRuntime, wasmRuntime], "models", "editor", "panel", "commands", "extension", "config", "cli"),
   },
   {
@@ -48,7 +49,7 @@ export default tseslint.config(
     rules: restrict("models/ runs without VS Code (the CLI uses it), on core only: not on engine/ (a floor beside it).", [vscode, nativeRuntime, wasmRuntime], "engine", "editor", "panel", "commands", "extension", "config", "cli"),
   },
   {
-    files: ["src/engine/worker/nativeBackend.ts"],
+    files: ["src/engine/node/nativeBackend.ts"],
     rules: restrict("engine/ runs without VS Code.", [vscode, wasmRuntime], "models", "editor", "panel", "commands", "extension", "config", "cli"),
   },
   {
@@ -73,19 +74,24 @@ export default tseslint.config(
     rules: restrict("Only extension.ts wires the layers together.", [nativeRuntime, wasmRuntime], "extension", "cli"),
   },
   {
+    // The analysis pipeline's steps take plain objects (a minimal document shape), so plain mocha tests them.
+    files: ["src/editor/analysis/**/*.ts"],
+    rules: restrict("The analysis pipeline runs without VS Code: editor/analysisService.ts adapts it.", [vscode, nativeRuntime, wasmRuntime], "extension", "cli", "panel", "commands", "config"),
+  },
+  {
     // The summary page's script runs in the webview: a browser, without Node or the VS Code API.
     files: ["src/panel/page/**/*.ts"],
     rules: {
       "no-restricted-imports": ["error", { paths: [vscode, nativeRuntime], patterns: [{ regex: "^node:", message: "The page runs in a browser." }] }],
     },
   },
-  // The engine code the web worker shares (docs/WEB-BUILD.md): Node APIs only through files.ts's nodeFiles.ts, which
-  // is imported lazily, so the web bundle never runs them.
+  // The engine code the web worker shares (docs/WEB-BUILD.md): no Node APIs (the runtime rule below covers every
+  // shared file; this one keeps the layers).
   ...[
-    [["src/engine/worker/model.ts", "src/engine/worker/files.ts", "src/engine/worker/backend.ts", "src/engine/worker/batching.ts"], [vscode, nativeRuntime, wasmRuntime], "models"],
+    [["src/engine/worker/model.ts", "src/engine/worker/files.ts", "src/engine/worker/backend.ts", "src/engine/worker/batching.ts", "src/engine/worker/kernels.ts"], [vscode, nativeRuntime, wasmRuntime], "models"],
     [["src/engine/worker/wasmBackend.ts"], [vscode, nativeRuntime], "models"],
     // The table worker's message handling, which the web build's table Web Worker runs too.
-    [["src/engine/tables/serve.ts", "src/engine/tables/protocol.ts"], [vscode, nativeRuntime, wasmRuntime], "models"],
+    [["src/engine/tables/serve.ts", "src/engine/tables/tableProtocol.ts"], [vscode, nativeRuntime, wasmRuntime], "models"],
     // The model download's pure parts, which the web build's fetch download (webDownload.ts) runs in a browser.
     [["src/models/webDownload.ts", "src/models/checks.ts", "src/models/requests.ts", "src/models/downloadErrors.ts", "src/models/manifest.ts", "src/models/hub.ts"], [vscode, nativeRuntime, wasmRuntime], "engine"],
   ].map(([files, paths, beside]) => ({
@@ -96,7 +102,7 @@ export default tseslint.config(
         {
           paths,
           patterns: [
-            { regex: "^node:", message: "Shared with the web worker: read through files.ts (nodeFiles.ts holds the Node side)." },
+            { regex: "^node:", message: "Shared with the web worker: Node-only code lives in src/engine/node/." },
             { ...layer(beside, "editor", "panel", "commands", "extension", "config", "cli"), message: "engine/ and models/ run without VS Code, on core only (neither imports the other)." },
           ],
         },
@@ -118,7 +124,7 @@ export default tseslint.config(
   },
   {
     // The engine's Web Worker and what it shares with the host: no VS Code API in a worker.
-    files: ["src/web/worker.ts", "src/web/tableWorker.ts", "src/web/messages.ts", "src/web/shims/**/*.ts"],
+    files: ["src/web/engineWorker.ts", "src/web/tableWorker.ts", "src/web/messages.ts", "src/web/shims/**/*.ts"],
     rules: {
       "no-restricted-imports": [
         "error",
@@ -127,6 +133,36 @@ export default tseslint.config(
           patterns: [
             { regex: "^node:", message: "The engine's Web Worker runs in a browser." },
             { ...layer("editor", "panel", "commands", "config", "cli"), message: "The web worker runs the engine only." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Runtimes as folders: code outside a node/ folder runs in a browser too (VS Code for the Web's extension host and
+    // its Web Workers, the panel's page), so it imports no Node module (node:*, or a built-in by its bare name) and no
+    // node/ folder; Node-only code lives in src/engine/node/, and its shells pass what shared code needs in (model
+    // files, the .wasm's place, the CPU). A separate rule from the layers' no-restricted-imports, so both hold.
+    files: ["src/core/**/*.ts", "src/engine/**/*.ts", "src/web/**/*.ts", "src/editor/analysis/**/*.ts", "src/panel/page/**/*.ts"],
+    ignores: [
+      "src/engine/node/**",
+      // Left as they are (CONTRIBUTING.md "Runtimes"): the clients start a worker_threads Worker when given a script
+      // path (the web passes a function that starts a Web Worker instead), and the table worker's Node shell.
+      "src/engine/client.ts",
+      "src/engine/tables/client.ts",
+      "src/engine/tables/worker.ts",
+    ],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: `^(node:.*|(${builtinModules.filter((name) => !name.startsWith("_")).join("|")})(/.*)?)$`,
+              allowTypeImports: true,
+              message: "Runs in a browser too (VS Code for the Web): Node-only code lives in src/engine/node/.",
+            },
+            { regex: "(^|/)node/", message: "A Node-only folder: shared code does not import it (the Node shell passes what it needs in)." },
           ],
         },
       ],

@@ -6,4 +6,5 @@ export { timeSlices } from "../src/core/slices";
 export { DocumentSegmenter, segment } from "../src/core/segment";
 export type { Classification } from "../src/core/types";
 export { EngineClient } from "../src/engine/client";
-export { chooseKernels, describeKernels, sessionKernelOptions } from "../src/engine/worker/kernels";
+export { describeKernels, sessionKernelOptions } from "../src/engine/worker/kernels";
+export { chooseKernels } from "../src/engine/node/cpu";

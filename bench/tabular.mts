@@ -3,7 +3,7 @@
  * file with one line nested 100,000 deep. Prints the CPU first. `npx tsx bench/tabular.mts`. Not part of `npm run
  * bench` (it loads no model): a check that parse time grows linearly, the unit tests assert the mechanisms.
  */
-import { cpuFeatures } from "../src/engine/worker/kernels";
+import { cpuFeatures } from "../src/engine/node/cpu";
 import { parseTable } from "../src/core/tabular";
 
 const cpu = cpuFeatures();

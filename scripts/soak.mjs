@@ -1,7 +1,7 @@
 // The soak: runs the in-editor suite (test/codeServer/runIntegration.mjs: code-server + chromium, the extension in a
 // real extension host) again and again under generated load (stress-ng), with a watchdog that samples, every second,
 // the extension host's resident memory, its threads and their CPU, and the counters the extension host and the engine
-// worker write (src/engine/statsFile.ts: queue lengths, windows waiting, helper starts and stops, requests and texts in
+// worker write (src/engine/node/statsFile.ts: queue lengths, windows waiting, helper starts and stops, requests and texts in
 // flight, cache sizes, each thread's heap). Past the limit (--limit-mb, default 2048 MB of host RSS) it saves what it
 // saw (runaway.json: the last samples, counters, /proc status and smaps_rollup, thread CPU; the tails of the logs; a heap
 // snapshot when the host's loop can still write one) and stops the run. Not part of `npm test`: a run takes as long as

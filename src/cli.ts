@@ -29,7 +29,7 @@ import { readWorkbook } from "./core/tabular/xlsx";
 import type { Classification } from "./core/types";
 import { EngineClient } from "./engine/client";
 import { runtimeOf } from "./engine/runtime";
-import type { Dtype, ModelInfo } from "./engine/protocol";
+import type { Dtype, ModelInfo } from "./engine/engineProtocol";
 import { locateModel, modelDisplayName } from "./models/locate";
 
 /** Texts sent to the worker at once while streaming stdin: large enough to batch well, small enough to stream. */

@@ -4,7 +4,7 @@ import { SCORE_ALL, type RuleSettings } from "./core/judge";
 import type { Granularity } from "./core/segment";
 import type { Polarity } from "./core/types";
 import { checkSetting, labelMapOf, SETTING_DEFAULTS, SETTING_RULES } from "./core/settings";
-import type { BackendChoice } from "./engine/protocol";
+import type { BackendChoice } from "./engine/engineProtocol";
 
 export const SECTION = "inlineSentiment";
 

@@ -11,7 +11,7 @@ import { PROSE_LANGUAGES } from "../core/fileKinds";
 import { BINARY_REASON } from "../core/files";
 import { describeProblems } from "../core/tabular/units";
 import { documentLength, documentLooksBinary } from "../editor/documents";
-import { tableFormatOfDocument, type TabularSources } from "../editor/tables";
+import { tableFormatOfDocument, type TableSources } from "../editor/tables";
 
 /** Above this many characters the analysis shows a notification with a Cancel button instead of a status bar spinner. */
 const LARGE_DOCUMENT = 200_000;
@@ -19,7 +19,7 @@ const LARGE_DOCUMENT = 200_000;
 export async function analyzeActiveDocument(
   analysis: AnalysisService,
   summary: SummaryState,
-  tables: TabularSources,
+  tables: TableSources,
 ): Promise<DocumentResults | undefined> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) {

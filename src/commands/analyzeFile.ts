@@ -13,7 +13,7 @@ import { tableFormatOf } from "../core/tabular";
 import { chooseSheet, sheetNames } from "../core/tabular/sheets";
 import type { AnalysisService } from "../editor/analysisService";
 import type { SummaryState } from "../panel/summaryState";
-import type { TabularSources } from "../editor/tables";
+import type { TableSources } from "../editor/tables";
 import { analyzeFiles, tableSource } from "./analyzeFolder";
 
 /**
@@ -23,7 +23,7 @@ import { analyzeFiles, tableSource } from "./analyzeFolder";
 export async function analyzeFile(
   analysis: AnalysisService,
   summary: SummaryState,
-  tables: TabularSources,
+  tables: TableSources,
   file?: vscode.Uri,
   sheet?: string,
 ): Promise<SummaryModel | undefined> {

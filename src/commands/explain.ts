@@ -1,7 +1,7 @@
 /** "Why?" from the hover: the words that move a unit's score most, then the hover again with them. */
 import * as vscode from "vscode";
 import type { AnalysisService } from "../editor/analysisService";
-import type { Explanation } from "../engine/protocol";
+import type { Explanation } from "../engine/engineProtocol";
 import { messageOf } from "../core/errors";
 
 export async function explainUnit(analysis: AnalysisService, uri: unknown, offset: unknown): Promise<Explanation | undefined> {

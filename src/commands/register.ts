@@ -3,7 +3,7 @@ import * as vscode from "vscode";
 import type { AnalysisService } from "../editor/analysisService";
 import type { SummaryState } from "../panel/summaryState";
 import type { LiveSwitches } from "../editor/liveSwitches";
-import type { TabularSources } from "../editor/tables";
+import type { TableSources } from "../editor/tables";
 import { SummaryPanel } from "../panel/summaryPanel";
 import { analyzeActiveDocument } from "./analyze";
 import { analyzeFile } from "./analyzeFile";
@@ -20,7 +20,7 @@ export interface CommandDeps {
   analysis: AnalysisService;
   summary: SummaryState;
   /** Tabular sources: the text column per file. */
-  tables: TabularSources;
+  tables: TableSources;
   /** Live highlighting on or off for the workspace and per file. */
   switches: LiveSwitches;
   /** How this host downloads the full model. */

@@ -8,7 +8,7 @@ import type { NotScored } from "../core/notScored";
 import { signedSentiment, type LabelMap } from "../core/polarity";
 import type { ScoredUnit } from "../core/types";
 import { COMMANDS } from "../core/commandIds";
-import type { Explanation, ModelInfo } from "../engine/protocol";
+import type { Explanation, ModelInfo } from "../engine/engineProtocol";
 import { runtimeOf } from "../engine/runtime";
 import { modelDisplayName } from "../models/locate";
 import type { AnalysisService, DocumentResults } from "./analysisService";

@@ -12,7 +12,7 @@ import { MARKDOWN_LIVE_LIMIT } from "../core/limits";
 import { documentLength, documentLooksBinary } from "./documents";
 import type { AnalysisService } from "./analysisService";
 import type { LiveSwitches } from "./liveSwitches";
-import { CHOOSE_COLUMN_NOTE, ColumnNeededError, tableFormatOfDocument, type TabularSources } from "./tables";
+import { CHOOSE_COLUMN_NOTE, ColumnNeededError, tableFormatOfDocument, type TableSources } from "./tables";
 
 interface Pending {
   timer: ReturnType<typeof setTimeout>;
@@ -28,7 +28,7 @@ export class LiveScheduler implements vscode.Disposable {
     /** Told why a document is not analysed live (undefined: it is). */
     private readonly onNote: (uri: vscode.Uri, note: string | undefined) => void,
     private readonly onError: (message: string) => void,
-    private readonly tables: TabularSources,
+    private readonly tables: TableSources,
     private readonly switches: LiveSwitches,
   ) {}
 

@@ -1,5 +1,5 @@
 /**
- * Tabular sources in the editor (CSV, TSV, JSON Lines, JSON arrays of objects): which documents are tables, which
+ * Table sources in the editor (CSV, TSV, JSON Lines, JSON arrays of objects): which documents are tables, which
  * column holds their text (asked once per file with a quick pick, remembered in the workspace state), and their rows
  * as units, parsed off the main thread by the table worker.
  */
@@ -7,11 +7,12 @@ import * as vscode from "vscode";
 import type { RuleSettings } from "../core/judge";
 import type { DetectedLanguage } from "../core/language";
 import { tableFormatOfLanguage } from "../core/fileKinds";
-import { tableFormatOf, type Problem, type TableFormat } from "../core/tabular";
+import { tableFormatOf, type TableFormat } from "../core/tabular";
 import type { TableSummary } from "../core/tabular/units";
 import type { ReadOptions, TableClient, TableRead } from "../engine/tables/client";
 import { documentLength } from "./documents";
 import { ownValue } from "../core/own";
+import type { TableInfo } from "./analysis/source";
 
 /** Where the chosen columns are kept in the workspace state: uri -> column. */
 const STATE_KEY = "inlineSentiment.textColumns";
@@ -24,13 +25,7 @@ export function tableFormatOfDocument(document: vscode.TextDocument): TableForma
   return tableFormatOf(document.uri.path) ?? tableFormatOfLanguage(document.languageId);
 }
 
-/** The table side of a document's results. */
-export interface TableInfo {
-  columns: string[];
-  textColumn: string;
-  /** Rows that could not be read, each naming its line. */
-  problems: Problem[];
-}
+export type { TableInfo } from "./analysis/source";
 
 /** A tabular document cannot be analysed yet: its text column is not chosen, or no longer exists. */
 export class ColumnNeededError extends Error {
@@ -54,7 +49,7 @@ interface ColumnItem extends vscode.QuickPickItem {
   column: string;
 }
 
-export class TabularSources implements vscode.Disposable {
+export class TableSources implements vscode.Disposable {
   private readonly picked = new vscode.EventEmitter<ColumnPick>();
   private readonly chose = new vscode.EventEmitter<vscode.Uri>();
   /** The sheet read per workbook (by uri), when not the first. */

@@ -7,36 +7,15 @@
  */
 import { Worker } from "node:worker_threads";
 import type { Classification } from "../core/types";
-import { ENGINE_THREAD_LIMITS, PRIORITY, type EngineStats, type Explanation, type ModelInfo, type ModelSpec, type Request, type Response } from "./protocol";
+import { Channel, type WorkerThread } from "./channel";
+import { ENGINE_THREAD_LIMITS, PRIORITY, type EngineMethods, type EngineStats, type Explanation, type ModelInfo, type ModelSpec, type Request, type Response } from "./engineProtocol";
 import { classificationsOf, scoreRefsOf, type ScoreColumns, type ScoreRef } from "./scores";
 
-/**
- * A worker's thread as a client uses it (the engine's, the table worker's): a worker_threads Worker in Node; in VS Code
- * for the Web an adapter over a Web Worker (src/web/workerThread.ts).
- */
-export interface WorkerThread<In, Out> {
-  postMessage(message: In): void;
-  on(event: "message", listener: (response: Out) => void): unknown;
-  on(event: "error", listener: (error: Error) => void): unknown;
-  on(event: "exit", listener: (code: number) => void): unknown;
-  terminate(): Promise<number>;
-  ref(): void;
-  unref(): void;
-}
+export type { WorkerThread } from "./channel";
 
 /** The engine's thread (src/web/engineThread.ts on the web). */
 export interface EngineThread extends WorkerThread<Request, Response> {
   once(event: "exit", listener: (code: number) => void): unknown;
-}
-
-type RequestBody = Request extends infer R ? (R extends Request ? Omit<R, "id" | "priority"> : never) : never;
-
-interface Pending {
-  body: RequestBody;
-  priority: number;
-  attempts: number;
-  resolve: (value: never) => void;
-  reject: (error: Error) => void;
 }
 
 /** Texts per classify request: small enough for a high-priority request to pass between chunks of a long document. */
@@ -88,12 +67,12 @@ export class EngineStoppedError extends CancelledError {
   }
 }
 
+const SHUT_DOWN = "the sentiment engine was shut down";
+
 export class EngineClient {
-  private worker: EngineThread | undefined;
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
+  /** Requests and answers, typed per method (engineProtocol.ts EngineMethods); the worker starts on the first request. */
+  private readonly channel: Channel<EngineMethods, Request, Response>;
   private model: Promise<ModelInfo> | undefined;
-  private disposed = false;
   /** Resolves once a disposed client's worker has exited. */
   private closed = Promise.resolve();
   /** Texts sent to the model since the client was made (cancelled ones included). */
@@ -106,15 +85,42 @@ export class EngineClient {
   onMemoryBudget: ((message: string) => void) | undefined;
   /** Times the engine stopped for its memory budget. */
   budgetStops = 0;
-  /** Requests refused because MAX_PENDING were unanswered. */
-  refused = 0;
 
   /** `startWorker`: the worker script's path (a worker_threads Worker), or a function that starts the engine's thread. */
   constructor(
-    private readonly startWorker: string | (() => EngineThread),
+    startWorker: string | (() => EngineThread),
     private spec: ModelSpec,
     private memory?: MemoryBudget,
-  ) {}
+  ) {
+    this.channel = new Channel<EngineMethods, Request, Response>({
+      name: "the sentiment engine",
+      start: () => {
+        const worker: EngineThread = typeof startWorker === "string" ? new Worker(startWorker, { resourceLimits: ENGINE_THREAD_LIMITS }) : startWorker();
+        this.watchMemory(worker);
+        return worker;
+      },
+      encode: (id, type, params, { priority = PRIORITY.low }) => ({ ...params, id, priority, type }) as Request,
+      decode: (response) =>
+        response.ok
+          ? { kind: "result", id: response.id, value: response.result }
+          : { kind: "error", id: response.id, error: response.cancelled ? new CancelledError() : new Error(response.error) },
+      maxPending: MAX_PENDING,
+      unbounded: ["load"],
+      busy: (pending) =>
+        new Error(`the sentiment engine is busy: ${pending.toLocaleString("en")} requests are waiting (at most ${MAX_PENDING.toLocaleString("en")}); try again when they are done`),
+      onDeath: (message) => this.crashed(message),
+    });
+  }
+
+  /** Requests refused because MAX_PENDING were unanswered. */
+  get refused(): number {
+    return this.channel.refused;
+  }
+
+  /** The engine's thread, while one runs. */
+  private get worker(): EngineThread | undefined {
+    return this.channel.current as EngineThread | undefined;
+  }
 
   /** A new memory budget (a setting changed); undefined turns the watch off. Applies from the next look. */
   setMemoryBudget(memory: MemoryBudget | undefined): void {
@@ -135,7 +141,7 @@ export class EngineClient {
     if (!this.model) {
       // Within the wait after a failed load, the failure is the answer.
       if (this.failedLoad && Date.now() < this.failedLoad.until) return Promise.reject(this.failedLoad.error);
-      const loading = this.send({ type: "load", spec: this.spec }, PRIORITY.load) as Promise<ModelInfo>;
+      const loading = this.channel.request("load", { spec: this.spec }, { priority: PRIORITY.load });
       // A failed load is not remembered for good: a request after the wait tries again (the folder may have been fixed).
       loading.then(
         () => {
@@ -156,7 +162,7 @@ export class EngineClient {
 
   /** Switches to another model. If it fails to load, the error is thrown and the previous model stays in use. */
   async setModel(spec: ModelSpec): Promise<ModelInfo> {
-    const info = (await this.send({ type: "load", spec }, PRIORITY.load)) as ModelInfo;
+    const info = await this.channel.request("load", { spec }, { priority: PRIORITY.load });
     this.loadFailures = 0;
     this.failedLoad = undefined;
     this.spec = spec;
@@ -199,7 +205,7 @@ export class EngineClient {
           if (options.signal?.aborted) throw new CancelledError();
           const slice = texts.slice(chunk * CHUNK, (chunk + 1) * CHUNK);
           this.textsSent += slice.length;
-          results[chunk] = (await this.send({ type: "classify", texts: slice }, priority, ids)) as ScoreColumns;
+          results[chunk] = await this.channel.request("classify", { texts: slice }, { priority, ids });
         }
       };
       await this.afterLoad(() => Promise.all(Array.from({ length: Math.min(IN_FLIGHT, results.length) }, lane)));
@@ -211,22 +217,22 @@ export class EngineClient {
 
   /** The words that move a text's score most (leave-one-word-out in the worker). */
   explain(text: string): Promise<Explanation> {
-    return this.afterLoad(() => this.send({ type: "explain", text }, PRIORITY.high) as Promise<Explanation>);
+    return this.afterLoad(() => this.channel.request("explain", { text }, { priority: PRIORITY.high }));
   }
 
   /** What the engine's sessions have done since the model loaded (answered at once, whatever is queued). */
   stats(): Promise<EngineStats> {
-    return this.send({ type: "stats" }, PRIORITY.load) as Promise<EngineStats>;
+    return this.channel.request("stats", {}, { priority: PRIORITY.load });
   }
 
   /** What the client holds now (for the soak's watchdog and the tests of its bounds). */
   counters(): { pending: number; textsSent: number; restarts: number; workerRunning: boolean; budgetStops: number; refused: number } {
-    return { pending: this.pending.size, textsSent: this.textsSent, restarts: this.restarts, workerRunning: this.worker !== undefined, budgetStops: this.budgetStops, refused: this.refused };
+    return { pending: this.channel.size, textsSent: this.textsSent, restarts: this.restarts, workerRunning: this.worker !== undefined, budgetStops: this.budgetStops, refused: this.refused };
   }
 
   /** Stops the worker as a crash would: pending requests are sent again to a new worker. */
   async restart(): Promise<void> {
-    await this.worker?.terminate();
+    await this.channel.terminate();
   }
 
   /**
@@ -236,12 +242,9 @@ export class EngineClient {
    * before the CLI awaited this).
    */
   dispose(): Promise<void> {
-    if (this.disposed) return this.closed;
-    this.disposed = true;
+    if (this.channel.closed) return this.closed;
     clearInterval(this.memoryTimer);
-    this.rejectAll(new Error("the sentiment engine was shut down"));
-    const worker = this.worker;
-    this.worker = undefined;
+    const worker = this.channel.close(new Error(SHUT_DOWN)) as EngineThread | undefined;
     if (!worker) return this.closed;
     // The worker finishes the session.run in progress, releases the model and exits: terminating it during a run
     // aborts the whole process (onnxruntime-node's completion callback throws into a stopped thread). A worker that
@@ -272,49 +275,8 @@ export class EngineClient {
   }
 
   private cancel(ids: readonly number[]): void {
-    const waiting = ids.filter((id) => this.pending.has(id));
-    if (waiting.length && this.worker) this.worker.postMessage({ id: 0, priority: PRIORITY.load, type: "cancel", ids: waiting } satisfies Request);
-  }
-
-  private send(body: RequestBody, priority: number, ids?: number[]): Promise<unknown> {
-    if (this.disposed) return Promise.reject(new Error("the sentiment engine was shut down"));
-    if (this.pending.size >= MAX_PENDING && body.type !== "load") {
-      this.refused++;
-      return Promise.reject(new Error(`the sentiment engine is busy: ${this.pending.size.toLocaleString("en")} requests are waiting (at most ${MAX_PENDING.toLocaleString("en")}); try again when they are done`));
-    }
-    const id = this.nextId++;
-    ids?.push(id);
-    return new Promise((resolve, reject) => {
-      const pending: Pending = { body, priority, attempts: 0, resolve: resolve as (value: never) => void, reject };
-      this.pending.set(id, pending);
-      this.post(id, pending);
-    });
-  }
-
-  private post(id: number, pending: Pending): void {
-    const worker = this.start();
-    pending.attempts++;
-    worker.ref();
-    worker.postMessage({ ...pending.body, id, priority: pending.priority } as Request);
-  }
-
-  private start(): EngineThread {
-    if (this.worker) return this.worker;
-    const worker: EngineThread = typeof this.startWorker === "string" ? new Worker(this.startWorker, { resourceLimits: ENGINE_THREAD_LIMITS }) : this.startWorker();
-    worker.on("message", (response: Response) => {
-      const pending = this.pending.get(response.id);
-      if (!pending) return;
-      this.pending.delete(response.id);
-      // An idle worker must not keep a CLI process alive; a busy one must.
-      if (this.pending.size === 0) worker.unref();
-      if (response.ok) pending.resolve(response.result as never);
-      else pending.reject(response.cancelled ? new CancelledError() : new Error(response.error));
-    });
-    worker.on("error", (error) => this.crashed(worker, `the sentiment engine failed: ${error.message}`));
-    worker.on("exit", (code) => this.crashed(worker, `the sentiment engine stopped (exit code ${code})`));
-    this.worker = worker;
-    this.watchMemory(worker);
-    return worker;
+    const waiting = ids.filter((id) => this.channel.has(id));
+    if (waiting.length) this.channel.post({ id: 0, priority: PRIORITY.load, type: "cancel", ids: waiting });
   }
 
   private memoryTimer: ReturnType<typeof setInterval> | undefined;
@@ -343,14 +305,14 @@ export class EngineClient {
   private overBudget(worker: EngineThread, used: number, budget: number): void {
     clearInterval(this.memoryTimer);
     this.memoryTimer = undefined;
-    this.worker = undefined;
+    this.channel.detach();
     this.model = undefined;
     this.budgetStops++;
     const mb = (bytes: number) => Math.round(bytes / 2 ** 20).toLocaleString("en");
     const message =
       `the sentiment engine stopped: it grew by ${mb(used)} MB, over its memory budget of ${mb(budget)} MB ` +
       "(inlineSentiment.engine.memoryBudgetMb); it released its model and starts again with the next analysis";
-    this.rejectAll(new EngineStoppedError(message));
+    this.channel.rejectAll(new EngineStoppedError(message));
     this.onMemoryBudget?.(message);
     // As dispose does: the worker finishes its run in progress, releases its sessions and exits; else it is terminated.
     worker.postMessage({ id: 0, priority: PRIORITY.load, type: "close" } satisfies Request);
@@ -360,30 +322,24 @@ export class EngineClient {
   }
 
   /** The worker died: send its pending requests again to a new one, or reject them if they already had their retry. */
-  private crashed(worker: EngineThread, message: string): void {
-    if (this.worker !== worker || this.disposed) return;
-    this.worker = undefined;
+  private crashed(message: string): void {
     this.restarts++;
-    const retry = this.pending.size > 0 && [...this.pending.values()].every((p) => p.attempts < MAX_ATTEMPTS);
+    const waiting = this.channel.waiting();
+    const retry = waiting.length > 0 && waiting.every((p) => p.attempts < MAX_ATTEMPTS);
     this.onCrash?.(message, retry);
     if (!retry) {
       this.model = undefined;
-      this.rejectAll(new Error(message));
+      this.channel.rejectAll(new Error(message));
       return;
     }
     // The new worker has no model: load it first (unless a load is among the retried requests), then the requests
-    // again in their first order (a Map keeps it).
-    const retried = [...this.pending];
-    if (!retried.some(([, pending]) => pending.body.type === "load")) {
+    // again in their first order.
+    const again = waiting.map((p) => p.id);
+    if (!waiting.some((p) => p.method === "load")) {
       this.model = undefined;
       void this.modelInfo().catch(() => undefined);
     }
-    for (const [id, pending] of retried) this.post(id, pending);
-  }
-
-  private rejectAll(error: Error): void {
-    for (const { reject } of this.pending.values()) reject(error);
-    this.pending.clear();
+    this.channel.resend(again);
   }
 }
 

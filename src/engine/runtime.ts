@@ -1,4 +1,4 @@
-import type { ModelInfo } from "./protocol";
+import type { ModelInfo } from "./engineProtocol";
 
 /** Which runtime and kernels score with a model, as the hover, the status bar and the CLI's --verbose say it. */
 export function runtimeOf(info: ModelInfo): string {

@@ -6,7 +6,7 @@
  */
 import * as vscode from "vscode";
 import type { EngineThread } from "../engine/client";
-import type { Request, Response } from "../engine/protocol";
+import type { Request, Response } from "../engine/engineProtocol";
 import { exists } from "./exists";
 import { isReadMessage, type FileMessage, type InitMessage, type ReadMessage, type WorkerMessage } from "./messages";
 import { WebWorkerThread } from "./workerThread";

@@ -7,7 +7,7 @@
  */
 import "./shims/globals";
 import * as vscode from "vscode";
-import type { TableRequest, TableResponse } from "../engine/tables/protocol";
+import type { TableRequest, TableResponse } from "../engine/tables/tableProtocol";
 import { activateOn, type InlineSentimentApi } from "../extension";
 import { MINI_MODEL_FOLDER } from "../models/manifest";
 import { INSTALLED_MODEL_KEY, webDownloader } from "./download";

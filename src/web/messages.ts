@@ -1,8 +1,8 @@
 /**
- * What the web engine worker and the extension host say besides the engine protocol (engine/protocol.ts): the worker
+ * What the web engine worker and the extension host say besides the engine protocol (engine/engineProtocol.ts): the worker
  * has no file system, so it asks the host for the model's files, and the host gives it onnxruntime-web's .wasm.
  */
-import type { Response } from "../engine/protocol";
+import type { Response } from "../engine/engineProtocol";
 
 /** Host -> worker, before any request: the WebAssembly runtime's bytes and the thread count. */
 export interface InitMessage {

@@ -3,7 +3,7 @@
  * desktop's worker_threads worker (engine/tables/serve.ts). A browser worker has no file system, so it reads no `file`
  * source: it refuses one with `needsText` and the host sends the document's text instead (engine/tables/client.ts).
  */
-import type { TableRequest, TableResponse } from "../engine/tables/protocol";
+import type { TableRequest, TableResponse } from "../engine/tables/tableProtocol";
 import { serveTables } from "../engine/tables/serve";
 
 interface WorkerScope {

@@ -28,7 +28,7 @@ import { withSetting } from "./helpers";
 import { parseTable } from "../../src/core/tabular";
 import { rowUnits } from "../../src/core/tabular/units";
 import { EngineClient } from "../../src/engine/client";
-import { cpuFeatures } from "../../src/engine/worker/kernels";
+import { cpuFeatures } from "../../src/engine/node/cpu";
 import type { InlineSentimentApi } from "../../src/extension";
 import { reportPlainRun } from "./suiteProtocol";
 

@@ -7,7 +7,7 @@ import { strict as assert } from "node:assert";
 import { EventEmitter } from "node:events";
 import { LruCache } from "../../src/core/cache";
 import { EngineClient, EngineStoppedError, MAX_PENDING, type EngineThread } from "../../src/engine/client";
-import type { Request, Response } from "../../src/engine/protocol";
+import type { Request, Response } from "../../src/engine/engineProtocol";
 import { windowsOf } from "../../src/engine/worker/batching";
 import type { SentimentModel } from "../../src/engine/worker/model";
 import { MAX_QUEUED_CHARS, MAX_QUEUED_REQUESTS, Scheduler } from "../../src/engine/worker/scheduler";

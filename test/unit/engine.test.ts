@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import protobuf from "protobufjs/light";
 import { EngineClient } from "../../src/engine/client";
-import type { BackendChoice, ModelSpec } from "../../src/engine/protocol";
+import type { BackendChoice, ModelSpec } from "../../src/engine/engineProtocol";
 import { batchAround, softmax } from "../../src/engine/worker/batching";
 import { externalFilesOf } from "../../src/engine/worker/wasmBackend";
 import { MINI_MODEL, ROOT, WORKER, sharedFile, spec } from "./helpers";

@@ -1,7 +1,7 @@
 /** Paths and fixtures shared by the unit tests. */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { ModelSpec } from "../../src/engine/protocol";
+import type { ModelSpec } from "../../src/engine/engineProtocol";
 
 export const ROOT = resolve(__dirname, "..", "..");
 export const WORKER = join(ROOT, "dist", "worker.js");

@@ -3,8 +3,6 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import {
-  chooseKernels,
-  cpuFeatures,
   describeKernels,
   flagsOfCpuinfo,
   kernelsForFeatures,
@@ -13,7 +11,8 @@ import {
   probeModelBytes,
   sessionKernelOptions,
 } from "../../src/engine/worker/kernels";
-import { TextTokenizer } from "../../src/engine/worker/tokenizer";
+import { chooseKernels, cpuFeatures } from "../../src/engine/node/cpu";
+import { loadTokenizer } from "../../src/engine/node/tokenizerFiles";
 import { MINI_MODEL, sharedFile } from "./helpers";
 
 const INT8 = join(MINI_MODEL, "onnx", "model_quantized.onnx");
@@ -97,7 +96,7 @@ describe("int8 kernels chosen per machine", () => {
 
   it("the chosen kernels reproduce the reference on SST-2 dev (where the default ones saturate, they differ from it)", async function () {
     const reference = JSON.parse(readFileSync(sharedFile(this, "models", "sentiment-mini", "reference", "sst2-dev.json"), "utf8")) as { text: string; p_positive: number }[];
-    const tokenizer = TextTokenizer.load(MINI_MODEL);
+    const tokenizer = loadTokenizer(MINI_MODEL);
     const rows = reference.map((row) => [...tokenizer.prefix, ...tokenizer.encode(row.text), ...tokenizer.suffix]);
     const choice = await chooseKernels(ort);
     const chosen = await pAlone(rows, sessionKernelOptions(choice.kernels));

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { EngineClient } from "../../src/engine/client";
 import type { Classification } from "../../src/core/types";
-import type { EngineStats, ModelInfo } from "../../src/engine/protocol";
+import type { EngineStats, ModelInfo } from "../../src/engine/engineProtocol";
 import { MINI_MODEL, WORKER, sharedFile, spec } from "./helpers";
 
 interface ReferenceRow {

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import type { EngineStats, Response } from "../../src/engine/protocol";
+import type { EngineStats, Response } from "../../src/engine/engineProtocol";
 import type { SentimentModel } from "../../src/engine/worker/model";
 import { BULK_WINDOWS, HELPER_MAX_TOKENS, Scheduler, type Lane } from "../../src/engine/worker/scheduler";
 

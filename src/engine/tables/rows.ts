@@ -1,5 +1,5 @@
 /**
- * The table worker's units in columns (see UnitSlice and FieldsText in protocol.ts): packed in the worker, taken apart
+ * The table worker's units in columns (see UnitSlice and FieldsText in tableProtocol.ts): packed in the worker, taken apart
  * on the host, where a row's fields stay JSON text until they are shown. Pure (no `vscode`, no `node:`): a web shell
  * of the table worker can share it.
  */
@@ -8,7 +8,7 @@ import { lineAt } from "../../core/lines";
 import type { NotScored, NotScoredReason } from "../../core/notScored";
 import type { Unit } from "../../core/types";
 import { nullProto } from "../../core/own";
-import type { FieldsText, SliceReasons, UnitSlice } from "./protocol";
+import type { FieldsText, SliceReasons, UnitSlice } from "./tableProtocol";
 
 /** Units `from` to `to` (exclusive) of `units` as a slice; `lines` has two entries per unit, `lineStarts` is the text's. */
 export function packSlice(units: readonly Unit[], lines: readonly number[], lineStarts: readonly number[], from: number, to: number): UnitSlice {

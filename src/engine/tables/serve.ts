@@ -13,7 +13,7 @@ import { lineStarts } from "../../core/lines";
 import { decodeText, parseTable, type Table } from "../../core/tabular";
 import { rowUnits, summarizeTable } from "../../core/tabular/units";
 import { readWorkbook } from "../../core/tabular/xlsx";
-import type { ReadRequest, TableRequest, TableResponse, UnitSlice } from "./protocol";
+import type { ReadRequest, TableRequest, TableResponse, UnitSlice } from "./tableProtocol";
 import { packFields, packReasons, packSlice, sliceTransfer } from "./rows";
 
 /** What a shell gives the table server. */

@@ -1,6 +1,6 @@
 /**
- * How the engine reads a model folder: a small host interface, bytes in. In Node (the worker thread, the CLI) it is
- * the file system (nodeFiles.ts); in VS Code for the Web the engine's Web Worker asks the extension host, which reads
+ * How the engine reads a model folder: a small host interface, bytes in. In Node (the worker thread) it is
+ * the file system (engine/node/modelFiles.ts, set by engine/node/engineWorker.ts); in VS Code for the Web the engine's Web Worker asks the extension host, which reads
  * with vscode.workspace.fs (src/web/). model.ts, tokenizer.ts and wasmBackend.ts read through it only, so one copy of
  * their logic serves both.
  */
@@ -21,17 +21,18 @@ export type ModelFilesFactory = (dir: string) => ModelFiles;
 
 let factory: ModelFilesFactory | undefined;
 
-/** Sets how model folders are read in this thread (the web worker does, before its first load). */
+/** Sets how model folders are read in this thread (each worker's shell does, before its first load). */
 export function useModelFiles(make: ModelFilesFactory): void {
   factory = make;
 }
 
-/** The ModelFiles of `dir`: the one set with useModelFiles, else the file system. */
+/**
+ * The ModelFiles of `dir`, as set with useModelFiles. This file reaches no runtime's file system itself: the shell of
+ * each runtime says how (engine/node/engineWorker.ts the file system, web/engineWorker.ts the extension host).
+ */
 export async function modelFilesOf(dir: string): Promise<ModelFiles> {
-  if (factory) return factory(dir);
-  // Imported when first needed: the web bundle never evaluates the Node file system code.
-  const { nodeModelFiles } = await import("./nodeFiles");
-  return nodeModelFiles(dir);
+  if (!factory) throw new Error("no model file reader is set in this thread (useModelFiles)");
+  return factory(dir);
 }
 
 /** Reads a JSON object file of a model folder; a missing or malformed file gets a message naming it. */

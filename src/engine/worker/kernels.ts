@@ -13,9 +13,6 @@
  * /proc/cpuinfo, macOS sysctl, any ARM) are the fallback, and are reported beside the probe's answer; mapping them to
  * kernels is pure (kernelsForFeatures).
  */
-import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import os from "node:os";
 import type * as Ort from "onnxruntime-node";
 import protobuf from "protobufjs/light";
 
@@ -56,23 +53,6 @@ export function kernelsForFeatures(arch: string, flags: readonly string[] | unde
 export function flagsOfCpuinfo(cpuinfo: string): string[] | undefined {
   const line = cpuinfo.match(/^(?:flags|Features)\s*:(.*)$/m)?.[1];
   return line === undefined ? undefined : line.trim().split(/\s+/).filter(Boolean);
-}
-
-/** What this OS says about this CPU. */
-export function cpuFeatures(): CpuFeatures {
-  const arch = os.arch();
-  const model = os.cpus()[0]?.model?.trim() || "unknown";
-  try {
-    if (process.platform === "linux") return { arch, model, flags: flagsOfCpuinfo(readFileSync("/proc/cpuinfo", "utf8")) };
-    if (process.platform === "darwin" && arch === "x64") {
-      // Leaf 7 holds AVX512VNNI (and AVXVNNI where the kernel lists it); the basic leaf the rest.
-      const read = (key: string) => execFileSync("sysctl", ["-n", key], { encoding: "utf8", timeout: 2000 }).trim();
-      return { arch, model, flags: `${read("machdep.cpu.features")} ${read("machdep.cpu.leaf7_features")}`.split(/\s+/).filter(Boolean) };
-    }
-  } catch {
-    // The OS would not say: the probe decides.
-  }
-  return { arch, model };
 }
 
 /** Session options (extra.session entries) that select the given kernels. */
@@ -172,10 +152,10 @@ export async function probeKernels(ort: typeof Ort): Promise<{ kernels: Int8Kern
  * The kernels to run here. The probe decides (run with `ort`, the worker's onnxruntime: a few milliseconds): it asks
  * the kernels onnxruntime actually picked on this CPU, which the OS's feature list can misstate (an emulator such as
  * qemu-user shows the host's /proc/cpuinfo while giving programs another CPU). The CPU's features decide only when
- * the probe cannot run, and the exact u8u8 kernels when they say nothing either. `features` is for tests.
+ * the probe cannot run, and the exact u8u8 kernels when they say nothing either. `features`: what the OS says of the
+ * CPU (engine/node/cpu.ts reads them in Node); pure, so the web worker shares it.
  */
-export async function chooseKernels(ort: typeof Ort, options: { features?: CpuFeatures } = {}): Promise<KernelChoice> {
-  const features = options.features ?? cpuFeatures();
+export async function chooseKernelsFor(ort: typeof Ort, features: CpuFeatures): Promise<KernelChoice> {
   const byFeatures = kernelsForFeatures(features.arch, features.flags);
   const vnni = features.flags?.filter((flag) => VNNI_FLAGS.has(normalise(flag))) ?? [];
   const said = features.arch.startsWith("arm") ? `${features.arch} CPU` : !features.flags ? `${features.arch}, features unknown` : vnni.length ? `${features.arch} with ${vnni.join(", ")}` : `${features.arch} without VNNI`;

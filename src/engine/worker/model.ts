@@ -8,7 +8,7 @@ import { ModelError, messageOf } from "../../core/errors";
 import { modelLanguagesOf } from "../../core/language/modelLanguages";
 import { engineThreads } from "../../core/settings";
 import type { Classification } from "../../core/types";
-import type { Explanation, ModelInfo, ModelSpec } from "../protocol";
+import type { Explanation, ModelInfo, ModelSpec } from "../engineProtocol";
 import { classificationsOf, type ScoreColumns } from "../scores";
 import type { GraphSession, InferenceBackend, KernelChoice } from "./backend";
 import { MAX_BATCH_ROWS, batchAround, softmax, windowsOf, type Prepared, type Window } from "./batching";

@@ -12,7 +12,7 @@
  * The queue itself needs no Node API: a host shell (worker.ts) gives it its messages and its helpers.
  */
 import { messageOf } from "../../core/errors";
-import type { EngineStats, ModelSpec, Request, Response, SchedulerCounters } from "../protocol";
+import type { EngineStats, ModelSpec, Request, Response, SchedulerCounters } from "../engineProtocol";
 import { batchAround } from "./batching";
 import type { Prepared, SentimentModel, Window } from "./model";
 

@@ -4,10 +4,8 @@
  * window ourselves, so long texts can be split into windows instead of being truncated.
  */
 import { Tokenizer } from "@huggingface/tokenizers";
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { ModelError, messageOf } from "../../core/errors";
-import { parseJsonObject, readJsonOf, type ModelFiles } from "./files";
+import { readJsonOf, type ModelFiles } from "./files";
 
 export class TextTokenizer {
   /** Ids the tokenizer puts before and after a single sequence (e.g. [CLS] ... [SEP]). */
@@ -25,18 +23,14 @@ export class TextTokenizer {
     this.padId = pad ?? 0;
   }
 
-  /** Loads tokenizer.json and tokenizer_config.json from a model folder on disk; errors name the file. */
-  static load(dir: string): TextTokenizer {
-    return TextTokenizer.of(readJson(join(dir, "tokenizer.json")), readJson(join(dir, "tokenizer_config.json")), join(dir, "tokenizer.json"));
-  }
-
   /** The same, read through the engine's ModelFiles (files.ts): the file system or, on the web, the extension host. */
   static async fromFiles(files: ModelFiles): Promise<TextTokenizer> {
     const json = await readJsonOf(files, "tokenizer.json");
     return TextTokenizer.of(json, await readJsonOf(files, "tokenizer_config.json"), files.pathOf("tokenizer.json"));
   }
 
-  private static of(json: Record<string, unknown>, config: Record<string, unknown>, file: string): TextTokenizer {
+  /** A tokenizer from the parsed files (engine/node/tokenizerFiles.ts reads them from disk); errors name `file`. */
+  static of(json: Record<string, unknown>, config: Record<string, unknown>, file: string): TextTokenizer {
     try {
       return new TextTokenizer(new Tokenizer(json, config), config);
     } catch (error) {
@@ -55,8 +49,3 @@ export class TextTokenizer {
   }
 }
 
-/** Reads a JSON file of a model folder; a missing or malformed file gets a message naming it. */
-export function readJson(file: string): Record<string, unknown> {
-  if (!existsSync(file)) throw new ModelError(file, "file not found");
-  return parseJsonObject(readFileSync(file, "utf8"), file);
-}

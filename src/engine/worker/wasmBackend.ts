@@ -23,15 +23,17 @@ const MAX_DEFAULT_THREADS = 4;
 
 export interface WasmBackendOptions {
   /**
-   * The folder holding ort-wasm-simd-threaded.mjs and .wasm: onnxruntime-web's dist/ by default (found from the
-   * installed package), the extension's own folder when the files are shipped beside the bundle.
+   * Node: onnxruntime-web's env.wasm.wasmPaths, the file URL prefix of the folder holding ort-wasm-simd-threaded.mjs
+   * and .wasm (engine/node/modelFiles.ts wasmPathsOf), read when the runtime starts (a failure is the load's).
    */
-  wasmDir?: string;
+  wasmPaths?: () => string;
   /**
    * The .wasm's bytes, for a host without a file system (VS Code for the Web: the extension host reads them with
-   * vscode.workspace.fs). The glue is then the one bundled with onnxruntime-web's wasm build, and wasmDir is unused.
+   * vscode.workspace.fs). The glue is then the one bundled with onnxruntime-web's wasm build, and wasmPaths is unused.
    */
   wasmBinary?: Uint8Array;
+  /** Cores of this machine (Node's os.availableParallelism); default navigator.hardwareConcurrency. */
+  cores?: () => number;
   /** Threads of the pool (0: one per core, at most 4), used when this backend is the first to start onnxruntime-web here. */
   threads?: number;
 }
@@ -44,15 +46,14 @@ function start(options: WasmBackendOptions): Promise<typeof OrtWeb> {
   runtime ??= (async () => {
     // A dynamic import: a worker that runs the native backend never evaluates onnxruntime-web.
     const ort = (await import("onnxruntime-web")) as typeof OrtWeb;
-    const node = options.wasmBinary ? undefined : await import("./nodeFiles");
-    const cores = node ? node.cores() : (globalThis.navigator?.hardwareConcurrency ?? 1);
+    const cores = options.cores ? options.cores() : (globalThis.navigator?.hardwareConcurrency ?? 1);
     const threads = options.threads ? options.threads : Math.min(cores, MAX_DEFAULT_THREADS);
     ort.env.wasm.numThreads = threads;
     // The proxy worker is for browsers' main threads; here the engine's worker thread is already off the host's.
     ort.env.wasm.proxy = false;
     if (options.wasmBinary) ort.env.wasm.wasmBinary = options.wasmBinary;
     // A file URL prefix: the .mjs is import()ed, which takes URLs (a Windows path is none); the .wasm beside it is read.
-    else ort.env.wasm.wasmPaths = node!.wasmPathsOf(options.wasmDir);
+    else if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths();
     ort.env.logLevel = "error";
     runtimeThreads = threads;
     return ort;

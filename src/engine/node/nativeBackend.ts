@@ -3,8 +3,9 @@
  * thread.
  */
 import * as ort from "onnxruntime-node";
-import { graphSessionOf, type GraphOptions, type GraphSession, type InferenceBackend } from "./backend";
-import { chooseKernels, sessionKernelOptions } from "./kernels";
+import { graphSessionOf, type GraphOptions, type GraphSession, type InferenceBackend } from "../worker/backend";
+import { sessionKernelOptions } from "../worker/kernels";
+import { chooseKernels } from "./cpu";
 
 export const nativeBackend: InferenceBackend = {
   name: "native (onnxruntime-node)",

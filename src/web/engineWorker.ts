@@ -7,7 +7,8 @@
  * Worker and, to pay off, the threads cross-origin isolation gives).
  */
 import "./shims/globals";
-import type { Request } from "../engine/protocol";
+import { Channel, type WorkerThread } from "../engine/channel";
+import type { Request } from "../engine/engineProtocol";
 import { joinName, sha256Hex, useModelFiles } from "../engine/worker/files";
 import { SentimentModel } from "../engine/worker/model";
 import { Scheduler } from "../engine/worker/scheduler";
@@ -22,15 +23,26 @@ interface WorkerScope {
 const scope = self as unknown as WorkerScope;
 
 let init: InitMessage | undefined;
-let nextRead = 1;
-const reads = new Map<number, { resolve: (message: FileMessage) => void }>();
+
+/** The extension host, as the file bridge's channel sees it: asked through this worker's scope, answering by "file". */
+const fileAnswers: ((message: FileMessage) => void)[] = [];
+const extensionHost = {
+  postMessage: (message: ReadMessage) => scope.postMessage(message),
+  on: (event: string, listener: (message: FileMessage) => void) => event === "message" && fileAnswers.push(listener),
+  terminate: async () => 0,
+  ref: () => undefined,
+  unref: () => undefined,
+} as WorkerThread<ReadMessage, FileMessage>;
+const files = new Channel<{ read: { params: { uri: string; stat: boolean }; result: FileMessage } }, ReadMessage, FileMessage>({
+  name: "the extension host's file bridge",
+  start: () => extensionHost,
+  encode: (id, type, params) => ({ type, id, ...params }),
+  decode: (message) => ({ kind: "result", id: message.id, value: message }),
+  unrefWhenIdle: false,
+});
 
 function ask(uri: string, stat: boolean): Promise<FileMessage> {
-  const id = nextRead++;
-  return new Promise((resolve) => {
-    reads.set(id, { resolve });
-    scope.postMessage({ type: "read", id, uri, stat } satisfies ReadMessage);
-  });
+  return files.request("read", { uri, stat });
 }
 
 async function readUri(uri: string): Promise<Uint8Array> {
@@ -71,8 +83,7 @@ scope.onmessage = ({ data }) => {
   if (data.type === "init") {
     init = data;
   } else if (data.type === "file") {
-    reads.get(data.id)?.resolve(data);
-    reads.delete(data.id);
+    for (const answer of fileAnswers) answer(data);
   } else if (data.type === "close") {
     void scheduler.close().finally(() => scope.close());
   } else {

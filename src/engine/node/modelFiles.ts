@@ -6,7 +6,7 @@ import os from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { pipeline } from "node:stream/promises";
-import type { ModelFiles } from "./files";
+import type { ModelFiles } from "../worker/files";
 
 export function nodeModelFiles(dir: string): ModelFiles {
   const pathOf = (name: string) => join(dir, name);

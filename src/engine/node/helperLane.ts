@@ -9,9 +9,10 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { messageOf } from "../../core/errors";
-import { ENGINE_THREAD_LIMITS, type ModelSpec } from "../protocol";
-import type { GraphRunner, GraphSpec } from "./model";
-import type { Lane } from "./scheduler";
+import { Channel } from "../channel";
+import { ENGINE_THREAD_LIMITS, type ModelSpec } from "../engineProtocol";
+import type { GraphRunner, GraphSpec } from "../worker/model";
+import type { Lane } from "../worker/scheduler";
 
 /** What a helper thread is started with (workerData): the graph the own session loaded, checked, with its kernels. */
 export interface HelperData {
@@ -27,6 +28,8 @@ export interface SessionSplit {
 
 type HelperRequest = { type: "run"; id: number; rows: number[][] } | { type: "close" };
 type HelperResponse = { type: "ready" } | { type: "failed"; error: string } | { type: "done"; id: number; probabilities?: number[][]; error?: string };
+/** The helper's one method: token ids of a run's rows in, each row's label probabilities out. */
+type HelperMethods = { run: { params: { rows: number[][] }; result: number[][] } };
 
 /**
  * Whether bulk work gets a helper with this model, and the threads of each session. Only where the user left threads
@@ -51,53 +54,44 @@ export function sessionSplitOf(spec: ModelSpec, runtime: "native" | "wasm", core
  */
 export function startHelperLane(workerFile: string, graph: GraphSpec): Promise<Lane> {
   const worker = new Worker(workerFile, { workerData: { role: "helper", graph } satisfies HelperData, resourceLimits: ENGINE_THREAD_LIMITS });
-  const waiting = new Map<number, { resolve: (p: number[][]) => void; reject: (error: Error) => void }>();
-  let nextId = 1;
-  let stopped: Error | undefined;
-  const fail = (error: Error) => {
-    stopped ??= error;
-    for (const { reject } of waiting.values()) reject(stopped);
-    waiting.clear();
-  };
   return new Promise<Lane>((resolve, reject) => {
-    worker.on("message", (message: HelperResponse) => {
-      if (message.type === "ready") {
-        resolve({
-          name: `helper session (${graph.intraOpThreads} thread${graph.intraOpThreads === 1 ? "" : "s"})`,
-          run: (rows) =>
-            new Promise((resolveRun, rejectRun) => {
-              if (stopped) return rejectRun(stopped);
-              const id = nextId++;
-              waiting.set(id, { resolve: resolveRun, reject: rejectRun });
-              worker.postMessage({ type: "run", id, rows } satisfies HelperRequest);
-            }),
-          close: async () => {
-            fail(new Error("the helper session was closed"));
-            // The helper finishes its run in progress and exits; terminating during a run would abort the process.
-            const exited = new Promise((done) => worker.once("exit", done));
-            worker.postMessage({ type: "close" } satisfies HelperRequest);
-            await exited;
-          },
-        });
-      } else if (message.type === "failed") {
-        reject(new Error(message.error));
-        void worker.terminate();
-      } else {
-        const run = waiting.get(message.id);
-        waiting.delete(message.id);
-        if (message.probabilities) run?.resolve(message.probabilities);
-        else run?.reject(new Error(message.error ?? "the helper session failed"));
-      }
+    const channel: Channel<HelperMethods, HelperRequest, HelperResponse> = new Channel<HelperMethods, HelperRequest, HelperResponse>({
+      name: "the helper session",
+      // One thread for the lane's life: once it stopped, every run is refused with the reason (the lane is replaced).
+      start: () => worker,
+      encode: (id, type, { rows }) => ({ type, id, rows }),
+      decode: (message) =>
+        message.type !== "done"
+          ? { kind: "event", message }
+          : message.probabilities
+            ? { kind: "result", id: message.id, value: message.probabilities }
+            : { kind: "error", id: message.id, error: new Error(message.error ?? "the helper session failed") },
+      onEvent: (message) => {
+        if (message.type === "ready") {
+          resolve({
+            name: `helper session (${graph.intraOpThreads} thread${graph.intraOpThreads === 1 ? "" : "s"})`,
+            run: (rows) => channel.request("run", { rows }),
+            close: async () => {
+              channel.close(new Error("the helper session was closed"));
+              // The helper finishes its run in progress and exits; terminating during a run would abort the process.
+              const exited = new Promise((done) => worker.once("exit", done));
+              worker.postMessage({ type: "close" } satisfies HelperRequest);
+              await exited;
+            },
+          });
+        } else if (message.type === "failed") {
+          reject(new Error(message.error));
+          void worker.terminate();
+        }
+      },
+      onDeath: (message) => {
+        const error = new Error(message);
+        channel.close(error);
+        reject(error);
+      },
+      unrefWhenIdle: false,
     });
-    worker.on("error", (error) => {
-      fail(error);
-      reject(error);
-    });
-    worker.on("exit", (code) => {
-      const error = new Error(`the helper session stopped (exit code ${code})`);
-      fail(error);
-      reject(error);
-    });
+    channel.open();
   });
 }
 

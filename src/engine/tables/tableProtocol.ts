@@ -130,3 +130,10 @@ export type TableResponse =
       /** `file` could not stand for the document's text (not UTF-8, another length, unreadable): send the text. */
       needsText?: boolean;
     };
+
+/** The table worker's requests by method, with what each answers (engine/channel.ts types the client's calls with it). */
+export type TableMethods = {
+  /** Answered by "done" after the "units" slices (parts) of the read. */
+  read: { params: Omit<ReadRequest, "id" | "type">; result: Extract<TableResponse, { type: "done" }> };
+  languages: { params: { texts: string[] }; result: (DetectedLanguage | null)[] };
+};

@@ -5,18 +5,22 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { messageOf } from "../../core/errors";
-import type { ModelSpec, Request, Response } from "../protocol";
-import type { InferenceBackend } from "./backend";
+import type { ModelSpec, Request, Response } from "../engineProtocol";
+import type { InferenceBackend } from "../worker/backend";
 import { serveHelper, sessionSplitOf, startHelperLane, type HelperData } from "./helperLane";
-import { GraphRunner, SentimentModel } from "./model";
+import { useModelFiles } from "../worker/files";
+import { GraphRunner, SentimentModel } from "../worker/model";
 import { lowerOwnPriority } from "./priority";
-import { Scheduler } from "./scheduler";
-import { writeStatsEvery } from "../statsFile";
-import { createWasmBackend } from "./wasmBackend";
+import { Scheduler } from "../worker/scheduler";
+import { writeStatsEvery } from "./statsFile";
+import { createWasmBackend } from "../worker/wasmBackend";
+import { cores, nodeModelFiles, wasmPathsOf } from "./modelFiles";
 import { engineThreads } from "../../core/settings";
 
 const port = parentPort;
 if (!port) throw new Error("worker.js runs only as a worker thread");
+// Model folders are read from the file system here (files.ts has no runtime of its own).
+useModelFiles(nodeModelFiles);
 // Before any runtime starts: the threads this thread creates (onnxruntime's pools, helpers) inherit its lower priority.
 lowerOwnPriority();
 
@@ -35,7 +39,7 @@ function loadNative(): Promise<InferenceBackend | Error> {
 /** The backend a load asks for, and why it is that one. */
 async function backendFor(spec: ModelSpec): Promise<{ backend: InferenceBackend; runtime: "native" | "wasm"; reason: string }> {
   const choice = spec.backend ?? "auto";
-  const wasm = () => createWasmBackend({ wasmDir: spec.wasmDir, threads: engineThreads(spec.intraOpThreads) });
+  const wasm = () => createWasmBackend({ wasmPaths: () => wasmPathsOf(spec.wasmDir), cores, threads: engineThreads(spec.intraOpThreads) });
   if (choice === "wasm") return { backend: wasm(), runtime: "wasm", reason: "backend set to wasm" };
   const loaded = await loadNative();
   if (choice === "native") {

@@ -125,6 +125,14 @@ export type Request =
   /** Drops everything queued, waits for the runs in progress, releases the model and ends the worker. */
   | { id: number; priority: number; type: "close" };
 
+/** The engine's requests by method, with what each answers (engine/channel.ts types the client's calls with it). */
+export type EngineMethods = {
+  load: { params: { spec: ModelSpec }; result: ModelInfo };
+  classify: { params: { texts: string[] }; result: ScoreColumns };
+  explain: { params: { text: string }; result: Explanation };
+  stats: { params: object; result: EngineStats };
+};
+
 export type Response =
   | { id: number; ok: true; result: ModelInfo | ScoreColumns | Explanation | EngineStats }
   | { id: number; ok: false; error: string; cancelled?: boolean };
