@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import { messageOf } from "./core/errors";
 import { groupKeyOf, MAX_THEMED_GROUPS, aggregate, type Aggregates } from "./core/summary/aggregate";
 import type { PolarityThemes, Theme } from "./core/summary/themes";
-import { decodeSource, decodeTabular, languageOfPath } from "./core/files";
+import { decodeSource, decodeTabular, languageOfPath } from "./core/sourceFiles";
 import { compileRules, DEFAULT_MISSING_MARKERS, DEFAULT_NON_ANSWERS, describeNotScored, judgeText, notScored, notScoredLabel, SCORE_ALL, type RuleSettings } from "./core/judge";
 import { detectLanguage } from "./core/language";
 import type { NotScored } from "./core/notScored";
