@@ -133,6 +133,8 @@ export class EngineClient {
    * (a broken model folder is not reloaded on every keystroke; setModel, a new choice, always loads at once).
    */
   loadRetryMs = 1_000;
+  /** The clock of those waits (a test moves its own instead of sleeping). */
+  now: () => number = Date.now;
   private loadFailures = 0;
   private failedLoad: { error: unknown; until: number } | undefined;
 
@@ -140,7 +142,7 @@ export class EngineClient {
   modelInfo(): Promise<ModelInfo> {
     if (!this.model) {
       // Within the wait after a failed load, the failure is the answer.
-      if (this.failedLoad && Date.now() < this.failedLoad.until) return Promise.reject(this.failedLoad.error);
+      if (this.failedLoad && this.now() < this.failedLoad.until) return Promise.reject(this.failedLoad.error);
       const loading = this.channel.request("load", { spec: this.spec }, { priority: PRIORITY.load });
       // A failed load is not remembered for good: a request after the wait tries again (the folder may have been fixed).
       loading.then(
@@ -152,7 +154,7 @@ export class EngineClient {
           if (this.model === loading) this.model = undefined;
           if (error instanceof EngineStoppedError) return;
           this.loadFailures++;
-          this.failedLoad = { error, until: Date.now() + Math.min(60_000, this.loadRetryMs * 2 ** (this.loadFailures - 1)) };
+          this.failedLoad = { error, until: this.now() + Math.min(60_000, this.loadRetryMs * 2 ** (this.loadFailures - 1)) };
         },
       );
       this.model = loading;
@@ -209,7 +211,7 @@ export class EngineClient {
           if (options.signal?.aborted) throw new CancelledError();
           const slice = texts.slice(chunk * CHUNK, (chunk + 1) * CHUNK);
           this.textsSent += slice.length;
-          const answer: ScoreColumns = await this.channel.request("classify", { texts: slice }, { priority, ids });
+          const answer = await this.channel.request("classify", { texts: slice }, { priority, ids });
           for (let i = 0; i < slice.length; i++) results[chunk * CHUNK + i] = read(answer, i);
         }
       };

@@ -13,7 +13,7 @@ import type { ModelInfo } from "../../engine/engineProtocol";
 import { hostPause } from "../turns";
 import type { NotScoredUnits } from "./source";
 
-/** Texts whose judgement is remembered: as many as the score cache holds, and as many characters of text (32 M). */
+/** Texts whose judgement is remembered: as many as the score cache holds, and as many characters of them. */
 const JUDGED_ENTRIES = 50_000;
 const JUDGED_CHARS = 32 * 1024 * 1024;
 

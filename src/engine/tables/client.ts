@@ -1,13 +1,15 @@
 /**
  * The host side of the table worker: parses tabular texts off the main thread. The worker starts on first use and
- * is restarted on the next request after it died (its pending requests are rejected with the reason).
+ * is restarted on the next request after it died (its pending requests are rejected with the reason); never while
+ * the last one is still ending, and a worker that dies before its first answer is started again only after a wait
+ * (docs/RELIABILITY.md "Bounds").
  */
 import { Worker } from "node:worker_threads";
+import { LruCache } from "../../core/cache";
 import type { DetectedLanguage } from "../../core/language";
 import type { NotScored } from "../../core/notScored";
 import type { Problem } from "../../core/tabular";
 import type { TableSummary } from "../../core/tabular/units";
-import { LruCache } from "../../core/cache";
 import type { Unit } from "../../core/types";
 import { Channel, type Decoded, type WorkerThread } from "../channel";
 import type { ReadRequest, TableMethods, TableRequest, TableResponse } from "./tableProtocol";
@@ -88,77 +90,32 @@ export class TableClient {
   private readonly channel: Channel<TableMethods, TableRequest, TableResponse>;
   /** The document version whose text was last sent per key. */
   private readonly sent = new LruCache<string, number>(MAX_SENT_KEYS);
-  /** Requests refused because MAX_TABLE_PENDING were unanswered. */
-  refused = 0;
-  /** Workers started (the tests of the restart's bound count them). */
-  starts = 0;
-  /** True from a worker's start until its error or exit. */
-  private running = false;
-  /** Resolves once the last worker has exited (after its error, its exit comes later). */
-  private ended: Promise<void> = Promise.resolve();
-  /** Workers in a row that died before their first answer, the last one's reason and when it died. */
-  private failedStarts = 0;
-  private lastFailure: { message: string; at: number } | undefined;
 
   /**
    * `startWorker`: the worker script's path (a worker_threads Worker), or a function that starts the table thread.
    * `now`: the clock of the restart's wait (tests).
    */
-  constructor(
-    startWorker: string | (() => TableThread),
-    private readonly now: () => number = () => performance.now(),
-  ) {
+  constructor(startWorker: string | (() => TableThread), now: () => number = () => performance.now()) {
     this.channel = new Channel<TableMethods, TableRequest, TableResponse>({
       name: "the table reader",
-      start: () => this.watch(typeof startWorker === "string" ? new Worker(startWorker) : startWorker()),
+      start: () => (typeof startWorker === "string" ? new Worker(startWorker) : startWorker()),
       encode: (id, type, params) => ({ ...params, id, type }) as TableRequest,
       decode: decodeTable,
       maxPending: MAX_TABLE_PENDING,
-      busy: (pending) => {
-        this.refused++;
-        return new Error(`the table reader is busy: ${pending} requests are waiting (at most ${MAX_TABLE_PENDING}); try again when they are done`);
-      },
+      busy: (pending) => new Error(`the table reader is busy: ${pending} requests are waiting (at most ${MAX_TABLE_PENDING}); try again when they are done`),
+      // Never while the last worker is still ending; a worker that dies before its first answer waits 1 s, 2 s, ...
+      restart: { baseMs: 1_000, maxMs: TABLE_RESTART_MAX_MS, exitWaitMs: EXIT_WAIT_MS, now },
     });
   }
 
-  /** Counts a started worker and notes how it ends: before its first answer (a failed start), and when it has exited. */
-  private watch(thread: TableThread): TableThread {
-    this.starts++;
-    this.running = true;
-    let answered = false;
-    let exited!: () => void;
-    this.ended = new Promise((resolve) => (exited = resolve));
-    const died = (message: string) => {
-      if (!this.running) return;
-      this.running = false;
-      if (!answered) {
-        this.failedStarts++;
-        this.lastFailure = { message, at: this.now() };
-      }
-    };
-    thread.on("message", () => {
-      answered = true;
-      this.failedStarts = 0;
-    });
-    thread.on("error", (error) => died(`the table reader failed: ${error.message}`));
-    thread.on("exit", (code) => {
-      died(`the table reader stopped (exit code ${code})`);
-      exited();
-    });
-    return thread;
+  /** Requests refused because MAX_TABLE_PENDING were unanswered. */
+  get refused(): number {
+    return this.channel.refused;
   }
 
-  /**
-   * Before a request: no new worker while the last one is still ending, and none before the wait after a worker that
-   * died before its first answer has passed (within it, that failure is the answer).
-   */
-  private async admit(): Promise<void> {
-    if (this.running || this.channel.closed) return;
-    await Promise.race([this.ended, new Promise((resolve) => setTimeout(resolve, EXIT_WAIT_MS).unref?.())]);
-    if (this.running || this.failedStarts === 0 || !this.lastFailure) return;
-    const wait = Math.min(TABLE_RESTART_MAX_MS, 1_000 * 2 ** (this.failedStarts - 1));
-    const left = this.lastFailure.at + wait - this.now();
-    if (left > 0) throw new Error(`${this.lastFailure.message}; it is started again in ${Math.ceil(left / 1_000)} s`);
+  /** Workers started (the tests of the restart's bound count them). */
+  get starts(): number {
+    return this.channel.starts;
   }
 
   /**
@@ -187,7 +144,6 @@ export class TableClient {
   }
 
   private async send(request: Omit<ReadRequest, "id" | "type">): Promise<TableRead> {
-    await this.admit();
     const gathered: Gathered = { units: [], lines: [], positions: [], skipped: { units: [], reasons: [], lines: [], positions: [] } };
     // Bytes are copied, not transferred: a file's bytes may be a view into a buffer shared with others (a pool).
     const done = await this.channel.request("read", request, {
@@ -221,7 +177,6 @@ export class TableClient {
   async languages(texts: readonly string[]): Promise<(DetectedLanguage | undefined)[]> {
     if (this.channel.closed) throw new Error(SHUT_DOWN);
     if (texts.length === 0) return [];
-    await this.admit();
     return (await this.channel.request("languages", { texts: [...texts] })).map((found) => found ?? undefined);
   }
 

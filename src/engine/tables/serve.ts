@@ -9,7 +9,7 @@ import { LruCache } from "../../core/cache";
 import { messageOf } from "../../core/errors";
 import { compileRules } from "../../core/judge";
 import { detectLanguage, type DetectedLanguage } from "../../core/language";
-import { decodeTabular } from "../../core/files";
+import { decodeTabular } from "../../core/sourceFiles";
 import { lineStarts } from "../../core/lines";
 import { decodeText, parseTable, type Table } from "../../core/tabular";
 import { rowUnits, summarizeTable } from "../../core/tabular/units";
