@@ -2,7 +2,7 @@
  * `inline-sentiment`: the extension's engine from a terminal.
  *   inline-sentiment classify [--model DIR] [--dtype q8|fp32]       JSON Lines in, one JSON line out per input
  *   inline-sentiment analyze [--column C] [--group-by C] [--themes] [--format table|json|csv|markdown] FILE...
- * It uses core, engine and models only (no `vscode`). Its input is the panel's model (core/summary/summaryModel.ts) and its reports
+ * It uses core, engine and models only (no `vscode`). Its input is the summary (a SummaryModel, core/summary/summaryModel.ts) and its reports
  * are core/report.ts's, as the editor's export is, so the two say the same.
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import { messageOf } from "./core/errors";
 import { groupKeyOf, MAX_THEMED_GROUPS, aggregate, type Aggregates } from "./core/summary/aggregate";
 import type { PolarityThemes, Theme } from "./core/summary/themes";
-import { decodeSource, decodeTabular, languageOfPath } from "./core/files";
+import { decodeSource, decodeTabular, languageOfPath } from "./core/sourceFiles";
 import { compileRules, DEFAULT_MISSING_MARKERS, DEFAULT_NON_ANSWERS, describeNotScored, judgeText, notScored, notScoredLabel, SCORE_ALL, type RuleSettings } from "./core/judge";
 import { detectLanguage } from "./core/language";
 import type { NotScored } from "./core/notScored";

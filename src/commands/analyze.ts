@@ -8,7 +8,7 @@ import type { AnalysisService, DocumentResults } from "../editor/analysisService
 import type { SummaryState } from "../panel/summaryState";
 import { messageOf } from "../core/errors";
 import { PROSE_LANGUAGES } from "../core/fileKinds";
-import { BINARY_REASON } from "../core/files";
+import { BINARY_REASON } from "../core/sourceFiles";
 import { describeProblems } from "../core/tabular/units";
 import { documentLength, documentLooksBinary } from "../editor/documents";
 import { tableFormatOfDocument, type TableSources } from "../editor/tables";

@@ -7,7 +7,7 @@ import * as vscode from "vscode";
 import { readSettings } from "../config";
 import { messageOf } from "../core/errors";
 import { ANALYZED_EXTENSIONS } from "../core/fileKinds";
-import { ANALYZED_GLOB, BINARY_REASON, decodeSource, languageOfPath } from "../core/files";
+import { ANALYZED_GLOB, BINARY_REASON, decodeSource, languageOfPath } from "../core/sourceFiles";
 import { FOLDER_PROSE_FILE_LIMIT } from "../core/limits";
 import { tableFormatOf, type TableFormat } from "../core/tabular";
 import type { SummaryFile, SummaryModel } from "../core/summary/summaryModel";
@@ -162,7 +162,7 @@ export async function tableSource(uri: vscode.Uri, format: TableFormat): Promise
   return { source: { bytes }, version: stat.mtime };
 }
 
-/** An open document's current text, else the file's; binary files (by the one policy of core/files.ts) are refused. */
+/** An open document's current text, else the file's; binary files (by the one policy of core/sourceFiles.ts) are refused. */
 async function readText(uri: vscode.Uri): Promise<string> {
   const open = openDocument(uri);
   if (open) {

@@ -52,3 +52,18 @@ export class LruCache<K, V> {
     this.total = 0;
   }
 }
+
+/**
+ * `entries` (remembered per key, oldest first: an object's keys keep their insertion order unless they are array
+ * indices, which URIs never are) with `key` set to `value` as the newest, keeping the newest `max`; `dropped` names
+ * the keys forgotten to make room. For what the extension remembers in a workspace's state per file (text columns,
+ * files with live highlighting off): a workspace that passes through thousands of files keeps a bounded record.
+ */
+export function rememberNewest<V>(entries: Readonly<Record<string, V>>, key: string, value: V, max: number): { entries: Record<string, V>; dropped: string[] } {
+  const others = Object.entries(entries).filter(([other]) => other !== key);
+  const cut = Math.max(0, others.length - Math.max(0, max - 1));
+  return { entries: Object.fromEntries([...others.slice(cut), [key, value]]), dropped: others.slice(0, cut).map(([other]) => other) };
+}
+
+/** Files remembered per workspace for each per-file choice (a text column; live highlighting off); the oldest go first. */
+export const REMEMBERED_FILES = 1_000;

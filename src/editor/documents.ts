@@ -1,6 +1,6 @@
 /** Small questions about open documents, answered the same way everywhere in the editor layer. */
 import * as vscode from "vscode";
-import { BINARY_SNIFF_LENGTH, looksBinary } from "../core/files";
+import { BINARY_SNIFF_LENGTH, looksBinary } from "../core/sourceFiles";
 import type { Unit } from "../core/types";
 
 /** Characters in a document, without copying its text. */
@@ -8,7 +8,7 @@ export function documentLength(document: vscode.TextDocument): number {
   return document.offsetAt(document.lineAt(document.lineCount - 1).range.end);
 }
 
-/** The binary policy of core/files.ts on an open document: only its start is read, however large it is. */
+/** The binary policy of core/sourceFiles.ts on an open document: only its start is read, however large it is. */
 export function documentLooksBinary(document: vscode.TextDocument): boolean {
   return looksBinary(document.getText(new vscode.Range(new vscode.Position(0, 0), document.positionAt(BINARY_SNIFF_LENGTH))));
 }

@@ -7,7 +7,7 @@ import * as vscode from "vscode";
 import type { Settings } from "../config";
 import { messageOf } from "../core/errors";
 import { LIVE_SCHEMES } from "../core/fileKinds";
-import { isMarkdownLanguage } from "../core/files";
+import { isMarkdownLanguage } from "../core/sourceFiles";
 import { MARKDOWN_LIVE_LIMIT } from "../core/limits";
 import { documentLength, documentLooksBinary } from "./documents";
 import type { AnalysisService } from "./analysisService";

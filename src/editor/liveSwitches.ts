@@ -3,6 +3,7 @@
  * workspace's state, so a reload keeps them), and the `exclude` globs. Each says why a document is not highlighted.
  */
 import * as vscode from "vscode";
+import { REMEMBERED_FILES, rememberNewest } from "../core/cache";
 
 const WORKSPACE_OFF = "inlineSentiment.live.workspaceOff";
 const FILES_OFF = "inlineSentiment.live.filesOff";
@@ -45,10 +46,19 @@ export class LiveSwitches implements vscode.Disposable {
     this.changed.fire();
   }
 
+  /** Remembers the newest REMEMBERED_FILES files switched off; one switched off longest ago is told to be on again. */
   async setFileOff(uri: vscode.Uri, off: boolean): Promise<void> {
     const key = uri.toString();
-    const files = this.filesOff().filter((file) => file !== key);
-    if (off) files.push(key);
+    let files = this.filesOff().filter((file) => file !== key);
+    if (off) {
+      const { entries, dropped } = rememberNewest(Object.fromEntries(files.map((file) => [file, true])), key, true, REMEMBERED_FILES);
+      files = Object.keys(entries);
+      if (dropped.length) {
+        void vscode.window.showInformationMessage(
+          `Live highlighting is remembered off for ${REMEMBERED_FILES.toLocaleString("en")} files at most: ${dropped.map((file) => vscode.Uri.parse(file).path.split("/").pop()).join(", ")}, turned off longest ago, is highlighted live again.`,
+        );
+      }
+    }
     await this.state.update(FILES_OFF, files.length > 0 ? files : undefined);
     this.changed.fire();
   }

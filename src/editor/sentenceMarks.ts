@@ -23,10 +23,13 @@ export class SentenceMarks implements vscode.Disposable {
     borderStyle: "dotted",
     borderColor: new vscode.ThemeColor("inlineSentiment.negativeSentenceUnderline"),
   });
-  /** Per editor, the pass under way; a newer pass makes an older one drop its answer. */
-  private readonly passes = new Map<vscode.TextEditor, number>();
+  /**
+   * Per editor, the pass under way; a newer pass makes an older one drop its answer. Weak, as `marked`: an editor
+   * closed is never cleared here, and a Map kept it and its document (the whole text) for the rest of the session.
+   */
+  private passes = new WeakMap<vscode.TextEditor, number>();
   /** What each editor underlines (the extension's tests read it). */
-  private readonly marked = new Map<vscode.TextEditor, vscode.Range[]>();
+  private marked = new WeakMap<vscode.TextEditor, vscode.Range[]>();
   private pass = 0;
   private readonly timers = new Map<vscode.TextEditor, ReturnType<typeof setTimeout>>();
 
@@ -76,8 +79,8 @@ export class SentenceMarks implements vscode.Disposable {
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     this.type.dispose();
-    this.marked.clear();
-    this.passes.clear();
+    this.marked = new WeakMap();
+    this.passes = new WeakMap();
   }
 
   private async mark(editor: vscode.TextEditor, results: DocumentResults): Promise<void> {

@@ -4,6 +4,7 @@
  * as units, parsed off the main thread by the table worker.
  */
 import * as vscode from "vscode";
+import { LruCache, REMEMBERED_FILES, rememberNewest } from "../core/cache";
 import type { RuleSettings } from "../core/judge";
 import type { DetectedLanguage } from "../core/language";
 import { tableFormatOfLanguage } from "../core/fileKinds";
@@ -52,8 +53,8 @@ interface ColumnItem extends vscode.QuickPickItem {
 export class TableSources implements vscode.Disposable {
   private readonly picked = new vscode.EventEmitter<ColumnPick>();
   private readonly chose = new vscode.EventEmitter<vscode.Uri>();
-  /** The sheet read per workbook (by uri), when not the first. */
-  private readonly sheets = new Map<string, string>();
+  /** The sheet read per workbook (by uri), when not the first: the newest REMEMBERED_FILES workbooks. */
+  private readonly sheets = new LruCache<string, string>(REMEMBERED_FILES);
   /** Fires when the column quick pick is shown. */
   readonly onDidShowColumnPick = this.picked.event;
   /** Fires when a file's text column is chosen. */
@@ -70,7 +71,8 @@ export class TableSources implements vscode.Disposable {
   }
 
   async remember(uri: vscode.Uri, column: string): Promise<void> {
-    await this.state.update(STATE_KEY, { ...this.state.get<Record<string, string>>(STATE_KEY, {}), [uri.toString()]: column });
+    // The newest REMEMBERED_FILES files: a file remembered longest ago asks for its column again.
+    await this.state.update(STATE_KEY, rememberNewest(this.state.get<Record<string, string>>(STATE_KEY, {}), uri.toString(), column, REMEMBERED_FILES).entries);
     this.chose.fire(uri);
   }
 

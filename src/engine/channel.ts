@@ -66,6 +66,13 @@ export interface ChannelOptions<M extends Methods, In, Out> {
   name: string;
   /** Keep the thread referenced only while an answer is awaited (Node: an idle worker does not keep a CLI alive). Default true. */
   unrefWhenIdle?: boolean;
+  /**
+   * How a new thread is started after one died: not before the last one has exited (waiting `exitWaitMs` at most),
+   * and, after threads that died before their first answer, not before a wait of `baseMs` doubled per such death
+   * (at most `maxMs`): a request in that wait is refused with the last death's message. Absent: at once (the engine's
+   * client, which sends its requests again instead).
+   */
+  restart?: { baseMs: number; maxMs: number; exitWaitMs: number; now?: () => number };
 }
 
 /** What a request carries besides its method and params: a priority (the engine's), and where its id is reported. */
@@ -90,6 +97,15 @@ export class Channel<M extends Methods, In, Out> {
   private closedWith: Error | undefined;
   /** Requests refused because maxPending were unanswered. */
   refused = 0;
+  /** Threads started. */
+  starts = 0;
+  /** Resolves once the last thread has exited. */
+  private ended: Promise<void> = Promise.resolve();
+  /** Threads in a row that died before their first answer, and the last one's death. */
+  private failedStarts = 0;
+  private lastFailure: { message: string; at: number } | undefined;
+  /** Whether the running thread has answered anything yet. */
+  private answered = false;
 
   constructor(private readonly options: ChannelOptions<M, In, Out>) {}
 
@@ -113,8 +129,28 @@ export class Channel<M extends Methods, In, Out> {
     return new Promise((resolve, reject) => {
       const entry: Entry<M, Out> = { method, params, extra: { priority: options.priority }, attempts: 0, resolve, reject, onPart: options.onPart };
       this.pending.set(id, entry);
-      this.send(id, entry);
+      if (this.thread || !this.options.restart) return this.send(id, entry);
+      void this.startable(this.options.restart).then((refusal) => {
+        if (this.pending.get(id) !== entry) return;
+        if (!refusal) return this.send(id, entry);
+        this.pending.delete(id);
+        reject(refusal);
+      });
     });
+  }
+
+  /** Waits for the last thread's exit; then undefined when a thread may start, else why not yet. */
+  private async startable({ baseMs, maxMs, exitWaitMs, now = () => performance.now() }: NonNullable<ChannelOptions<M, In, Out>["restart"]>): Promise<Error | undefined> {
+    if (!this.thread) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      // A thread that never reports its exit does not hold the requests for ever.
+      await Promise.race([this.ended, new Promise((resolve) => ((timer = setTimeout(resolve, exitWaitMs)) as { unref?: () => void }).unref?.())]);
+      clearTimeout(timer);
+    }
+    if (this.closedWith) return this.closedWith;
+    if (this.thread || this.failedStarts === 0 || !this.lastFailure) return undefined;
+    const left = this.lastFailure.at + Math.min(maxMs, baseMs * 2 ** (this.failedStarts - 1)) - now();
+    return left > 0 ? new Error(`${this.lastFailure.message}; it is started again in ${Math.ceil(left / 1_000)} s`) : undefined;
   }
 
   /** Posts a message that expects no answer (a cancel, a forget) to the running thread; none is started for it. */
@@ -198,6 +234,11 @@ export class Channel<M extends Methods, In, Out> {
   private start(): WorkerThread<In, Out> {
     if (this.thread) return this.thread;
     const thread = this.options.start();
+    this.starts++;
+    this.answered = false;
+    let exited!: () => void;
+    this.ended = new Promise((resolve) => (exited = resolve));
+    thread.on("exit", () => exited());
     thread.on("message", (message: Out) => this.receive(thread, message));
     thread.on("error", (error) => this.died(thread, `${this.options.name} failed: ${error.message}`));
     thread.on("exit", (code) => this.died(thread, `${this.options.name} stopped (exit code ${code})`));
@@ -206,6 +247,10 @@ export class Channel<M extends Methods, In, Out> {
   }
 
   private receive(thread: WorkerThread<In, Out>, message: Out): void {
+    if (thread === this.thread && !this.answered) {
+      this.answered = true;
+      this.failedStarts = 0;
+    }
     const id = (message as { id?: unknown }).id;
     const entry = typeof id === "number" ? this.pending.get(id) : undefined;
     const decoded = this.options.decode(message, entry?.method);
@@ -223,6 +268,10 @@ export class Channel<M extends Methods, In, Out> {
   private died(thread: WorkerThread<In, Out>, message: string): void {
     if (this.thread !== thread || this.closedWith) return;
     this.thread = undefined;
+    if (!this.answered) {
+      this.failedStarts++;
+      this.lastFailure = { message, at: (this.options.restart?.now ?? (() => performance.now()))() };
+    }
     if (this.options.onDeath) this.options.onDeath(message);
     else this.rejectAll(new Error(message));
   }

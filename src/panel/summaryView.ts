@@ -7,6 +7,7 @@
  * keys, each group table, each scope's themes); the term index is built once per set of texts and reused when only
  * the scores change (live scoring posts a new model per batch, with the same texts).
  */
+import { LruCache } from "../core/cache";
 import type { ReportOptions } from "../core/report";
 import {
   SummaryList,
@@ -40,6 +41,8 @@ const NO_FIELDS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** Rows sampled to find a model's columns when its files do not list them, and to recognise date columns. */
 const COLUMN_SAMPLE = 200;
+/** Groups' themes and searched terms' items a view keeps, the most recent first (docs/RELIABILITY.md "Bounds"). */
+export const VIEW_CACHED = 256;
 
 /** Most points drawn for a rolling mean: more than an arc a few hundred pixels wide can show. */
 export const MAX_ARC_POINTS = 600;
@@ -208,8 +211,9 @@ export class SummaryView {
   readonly mixed: number[];
   private readonly list: SummaryList;
   private readonly groupCache = new Map<string, GroupStats[]>();
-  private readonly themeCache = new Map<string, PolarityThemes>();
-  private readonly termItems = new Map<string, number[]>();
+  /** Per group the user opened, and per theme or term searched: the most recent VIEW_CACHED (a column may have 15,000 values). */
+  private readonly themeCache = new LruCache<string, PolarityThemes>(VIEW_CACHED);
+  private readonly termItems = new LruCache<string, number[]>(VIEW_CACHED);
   private termIndex: TermIndex | undefined;
 
   constructor(readonly model: SummaryModel, previous?: SummaryView) {
@@ -320,7 +324,7 @@ export class SummaryView {
   /** True when `themes` for this scope would be answered from the cache. */
   hasThemes(groupBy: GroupBy | null, groupValue: string | undefined): boolean {
     const group = groupValue !== undefined ? this.group(groupBy, groupValue) : undefined;
-    return this.themeCache.has(group ? `${groupByKey(groupBy)}\u0000${group.key}` : "all");
+    return this.themeCache.get(group ? `${groupByKey(groupBy)}\u0000${group.key}` : "all") !== undefined;
   }
 
   /** The arc: per date bucket for a date column axis, else points up to a few hundred units, else a rolling mean. */

@@ -7,13 +7,13 @@
  * Worker and, to pay off, the threads cross-origin isolation gives).
  */
 import "./shims/globals";
-import { Channel, type WorkerThread } from "../engine/channel";
 import type { Request } from "../engine/engineProtocol";
 import { joinName, sha256Hex, useModelFiles } from "../engine/worker/files";
 import { SentimentModel } from "../engine/worker/model";
 import { Scheduler } from "../engine/worker/scheduler";
 import { createWasmBackend } from "../engine/worker/wasmBackend";
-import type { FileMessage, InitMessage, ReadMessage, WorkerMessage } from "./messages";
+import { fileReads } from "./fileReads";
+import type { FileMessage, InitMessage, WorkerMessage } from "./messages";
 
 interface WorkerScope {
   onmessage: ((event: MessageEvent<Request | InitMessage | FileMessage>) => void) | null;
@@ -24,26 +24,9 @@ const scope = self as unknown as WorkerScope;
 
 let init: InitMessage | undefined;
 
-/** The extension host, as the file bridge's channel sees it: asked through this worker's scope, answering by "file". */
-const fileAnswers: ((message: FileMessage) => void)[] = [];
-const extensionHost = {
-  postMessage: (message: ReadMessage) => scope.postMessage(message),
-  on: (event: string, listener: (message: FileMessage) => void) => event === "message" && fileAnswers.push(listener),
-  terminate: async () => 0,
-  ref: () => undefined,
-  unref: () => undefined,
-} as WorkerThread<ReadMessage, FileMessage>;
-const files = new Channel<{ read: { params: { uri: string; stat: boolean }; result: FileMessage } }, ReadMessage, FileMessage>({
-  name: "the extension host's file bridge",
-  start: () => extensionHost,
-  encode: (id, type, params) => ({ type, id, ...params }),
-  decode: (message) => ({ kind: "result", id: message.id, value: message }),
-  unrefWhenIdle: false,
-});
-
-function ask(uri: string, stat: boolean): Promise<FileMessage> {
-  return files.request("read", { uri, stat });
-}
+/** The model's files, asked from the extension host (at most MAX_FILE_READS at once: fileReads.ts). */
+const files = fileReads((message) => scope.postMessage(message));
+const ask = (uri: string, stat: boolean): Promise<FileMessage> => files.ask(uri, stat);
 
 async function readUri(uri: string): Promise<Uint8Array> {
   const answer = await ask(uri, false);
@@ -83,7 +66,7 @@ scope.onmessage = ({ data }) => {
   if (data.type === "init") {
     init = data;
   } else if (data.type === "file") {
-    for (const answer of fileAnswers) answer(data);
+    files.answer(data);
   } else if (data.type === "close") {
     void scheduler.close().finally(() => scope.close());
   } else {

@@ -16,6 +16,12 @@ export interface WebWorkerOptions {
   intercept?: (worker: Worker, data: unknown) => boolean;
 }
 
+/**
+ * Messages that may wait for the worker's script (its clients hold at most 2,048 + 64 requests unanswered); past it
+ * the worker is taken as failed: it ends with a message, and its clients reject what waits.
+ */
+export const MAX_WAITING_MESSAGES = 4_096;
+
 export class WebWorkerThread<In, Out> {
   private worker: Worker | undefined;
   private readonly waiting: In[] = [];
@@ -51,7 +57,8 @@ export class WebWorkerThread<In, Out> {
   postMessage(message: In): void {
     if (this.exited) return;
     if (this.worker) this.worker.postMessage(message);
-    else this.waiting.push(message);
+    else if (this.waiting.length < MAX_WAITING_MESSAGES) this.waiting.push(message);
+    else this.exit(1, new Error(`the web worker did not start: ${this.waiting.length} messages waited for its script (at most ${MAX_WAITING_MESSAGES})`));
   }
 
   on(event: "message", listener: (response: Out) => void): this;

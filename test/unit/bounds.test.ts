@@ -103,18 +103,27 @@ describe("the engine's bounds", () => {
       { ...SPEC },
     );
     engine.loadRetryMs = 200;
+    // The client's own clock, moved by the test: no sleeping, so a loaded machine cannot stretch a wait.
+    let clock = 1_000_000;
+    engine.now = () => clock;
     const loads = () => threads.flatMap((t) => t.received).filter((r) => r.type === "load").length;
     await assert.rejects(engine.modelInfo(), /config\.json: file not found/);
     // Live analysis asks again at once (a keystroke): the failure is the answer, no second load.
     for (let i = 0; i < 20; i++) await assert.rejects(engine.classify(["x"]), /config\.json: file not found/);
     assert.equal(loads(), 1);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    clock += 199;
+    await assert.rejects(engine.modelInfo(), /file not found/);
+    assert.equal(loads(), 1, "within the first wait (200 ms), no load");
+    clock += 51;
     await assert.rejects(engine.modelInfo(), /file not found/);
     assert.equal(loads(), 2, "after the wait, one more load");
     // The second failure in a row doubles the wait (400 ms): 250 ms later the failure is still the answer.
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    clock += 250;
     await assert.rejects(engine.modelInfo(), /file not found/);
     assert.equal(loads(), 2);
+    clock += 150;
+    await assert.rejects(engine.modelInfo(), /file not found/);
+    assert.equal(loads(), 3, "after the doubled wait, one more load");
     await engine.dispose();
   });
 

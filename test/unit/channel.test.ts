@@ -192,4 +192,54 @@ describe("the worker channel (engine/channel)", () => {
     await a;
     assert.equal(channel.has(1), false);
   });
+
+  it("with restart: a thread that died before its first answer is started again only after a wait, doubled per such death", async () => {
+    let clock = 0;
+    const { channel, threads } = channelOf({ restart: { baseMs: 1_000, maxMs: 60_000, exitWaitMs: 10_000, now: () => clock } });
+    const first = channel.request("double", { n: 1 });
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(threads.length, 1);
+    threads[0].emit("exit", 7);
+    await assert.rejects(first, /stopped \(exit code 7\)/);
+    await assert.rejects(channel.request("double", { n: 2 }), /the test worker stopped \(exit code 7\); it is started again in 1 s/);
+    assert.equal(threads.length, 1, "no thread started within the wait");
+    clock = 1_000;
+    const second = channel.request("double", { n: 3 });
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(threads.length, 2);
+    threads[1].emit("exit", 7);
+    await assert.rejects(second);
+    clock = 2_500;
+    await assert.rejects(channel.request("double", { n: 4 }), /started again in 1 s/, "the second early death doubles the wait (2 s from 1 s)");
+    clock = 3_000;
+    const third = channel.request("double", { n: 5 });
+    await new Promise((resolve) => setImmediate(resolve));
+    threads[2].answer(5, 10);
+    assert.equal(await third, 10);
+    // A thread that answered before it died is started again at once.
+    threads[2].emit("exit", 1);
+    const fourth = channel.request("double", { n: 6 });
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(threads.length, 4);
+    threads[3].answer(6, 12);
+    assert.equal(await fourth, 12);
+    assert.equal(channel.starts, 4);
+  });
+
+  it("with restart: a new thread waits for the last one's exit (an error comes before the exit)", async () => {
+    const { channel, threads } = channelOf({ restart: { baseMs: 1_000, maxMs: 60_000, exitWaitMs: 10_000, now: () => 0 } });
+    const first = channel.request("double", { n: 1 });
+    await new Promise((resolve) => setImmediate(resolve));
+    threads[0].answer(1, 2);
+    await first;
+    threads[0].emit("error", new Error("out of memory"));
+    const next = channel.request("double", { n: 2 });
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(threads.length, 1, "not started while the last thread is still ending");
+    threads[0].emit("exit", 1);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(threads.length, 2);
+    threads[1].answer(2, 4);
+    assert.equal(await next, 4);
+  });
 });

@@ -124,7 +124,7 @@ describe("rolling mean", () => {
   });
 });
 
-describe("the feedback list", () => {
+describe("the summary list", () => {
   const list = new SummaryList(ITEMS);
   it("filters by polarity, group, theme items and search", () => {
     assert.deepEqual([...list.query({})], [0, 1, 2, 3, 4, 5]);

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { COMMANDS } from "../../src/core/commandIds";
 import { ANALYZED_LANGUAGES, FILE_KINDS, LIVE_LANGUAGES, TABLE_EXTENSIONS, analyzedDocumentFilters } from "../../src/core/fileKinds";
-import { languageOfPath } from "../../src/core/files";
+import { languageOfPath } from "../../src/core/sourceFiles";
 import { SETTING_DEFAULTS } from "../../src/core/settings";
 import { tableFormatOf } from "../../src/core/tabular";
 import { ROOT } from "./helpers";

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { ScoredRow } from "../../src/core/scored";
+import { ScoredRow } from "../../src/core/scoredRow";
 import { classificationsOf, scoreRefsOf } from "../../src/engine/scores";
 
 describe("classify answers in columns (engine/scores.ts)", () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { decodeSource, decodeTabular, BINARY_REASON } from "../../src/core/files";
+import { decodeSource, decodeTabular, BINARY_REASON } from "../../src/core/sourceFiles";
 import { MissingColumnError, parseTable } from "../../src/core/tabular";
 import { describeProblems, rowUnits, summarizeTable } from "../../src/core/tabular/units";
 
@@ -42,7 +42,7 @@ describe("tabular units (core/tabular/units)", () => {
   });
 });
 
-describe("decodeTabular / decodeSource (core/files)", () => {
+describe("decodeTabular / decodeSource (core/sourceFiles)", () => {
   it("a UTF-16 table is decoded before the binary check; a binary file is still refused", () => {
     const source = "id,text\n1,hello\n";
     const bytes = new Uint8Array(2 + source.length * 2);

@@ -2,7 +2,7 @@
  * Incremental segmentation: one document segmented again and again as it is edited, re-parsing only the chunks an
  * edit touched, and yielding to the event loop while it works. Pure TypeScript (no `vscode`).
  */
-import { isMarkdownLanguage } from "../files";
+import { isMarkdownLanguage } from "../sourceFiles";
 import type { Unit } from "../types";
 import { heavyBlocks, isPlainLine, plainLineBlocks, plaintextBlocks, type Block } from "./blocks";
 import { chunksOf, type ChunkRange } from "./chunker";

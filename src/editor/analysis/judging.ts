@@ -13,8 +13,9 @@ import type { ModelInfo } from "../../engine/engineProtocol";
 import { hostPause } from "../turns";
 import type { NotScoredUnits } from "./source";
 
-/** Texts whose judgement is remembered: as many as the score cache holds. */
+/** Texts whose judgement is remembered: as many as the score cache holds, and as many characters of them. */
 const JUDGED_ENTRIES = 50_000;
+const JUDGED_CHARS = 32 * 1024 * 1024;
 
 /** The language of each text (found in the table worker, off the host's thread); undefined: cannot tell. */
 export type LanguageFinder = (texts: readonly string[]) => Promise<(DetectedLanguage | undefined)[]>;
@@ -23,7 +24,7 @@ export class Judging {
   /** Which units are not scored (settings `feedback.*`); the model's languages are added per run. */
   private rules: RuleSettings = {};
   /** Per paragraph text: why it is not scored (null: it is scored). Emptied when the rules or the model change. */
-  private readonly judged = new LruCache<string, NotScored | null>(JUDGED_ENTRIES);
+  private readonly judged = new LruCache<string, NotScored | null>(JUDGED_ENTRIES, (text) => text.length, JUDGED_CHARS);
   /** The compiled rules of prose for the current settings and model, made when first needed. */
   private compiled: { languages?: readonly string[]; prose: CompiledRules } | undefined;
 

@@ -5,7 +5,7 @@
  * no `vscode`.
  */
 import { polarityOf, type LabelMap } from "../../core/polarity";
-import { ScoredRow } from "../../core/scored";
+import { ScoredRow } from "../../core/scoredRow";
 import { mapSliced } from "../../core/slices";
 import type { Classification, Polarity, ScoredUnit, Unit } from "../../core/types";
 import type { ModelInfo } from "../../engine/engineProtocol";

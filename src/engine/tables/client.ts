@@ -1,8 +1,11 @@
 /**
  * The host side of the table worker: parses tabular texts off the main thread. The worker starts on first use and
- * is restarted on the next request after it died (its pending requests are rejected with the reason).
+ * is restarted on the next request after it died (its pending requests are rejected with the reason); never while
+ * the last one is still ending, and a worker that dies before its first answer is started again only after a wait
+ * (docs/RELIABILITY.md "Bounds").
  */
 import { Worker } from "node:worker_threads";
+import { LruCache } from "../../core/cache";
 import type { DetectedLanguage } from "../../core/language";
 import type { NotScored } from "../../core/notScored";
 import type { Problem } from "../../core/tabular";
@@ -70,20 +73,49 @@ export type ReadOptions = Omit<ReadRequest, "id" | "type" | "source"> & {
 
 const SHUT_DOWN = "the table reader was shut down";
 
+/**
+ * Requests (reads and language look-ups) the host holds unanswered at once: each open tabular document has one read
+ * at a time, so only a burst of hundreds of files reaches it; past it a request is refused with a message.
+ */
+export const MAX_TABLE_PENDING = 64;
+/** Keys (documents) whose last sent version is remembered; past it the oldest is forgotten (its text is sent again). */
+export const MAX_SENT_KEYS = 1_024;
+/** The wait before a worker that died before its first answer is started again: 1 s, doubled per such death, at most. */
+export const TABLE_RESTART_MAX_MS = 60_000;
+/** How long a new worker waits for the last one's exit, at most. */
+const EXIT_WAIT_MS = 10_000;
+
 export class TableClient {
   /** Requests and answers, typed per method (tableProtocol.ts TableMethods); the worker starts on the first request. */
   private readonly channel: Channel<TableMethods, TableRequest, TableResponse>;
   /** The document version whose text was last sent per key. */
-  private readonly sent = new Map<string, number>();
+  private readonly sent = new LruCache<string, number>(MAX_SENT_KEYS);
 
-  /** `startWorker`: the worker script's path (a worker_threads Worker), or a function that starts the table thread. */
-  constructor(startWorker: string | (() => TableThread)) {
+  /**
+   * `startWorker`: the worker script's path (a worker_threads Worker), or a function that starts the table thread.
+   * `now`: the clock of the restart's wait (tests).
+   */
+  constructor(startWorker: string | (() => TableThread), now: () => number = () => performance.now()) {
     this.channel = new Channel<TableMethods, TableRequest, TableResponse>({
       name: "the table reader",
       start: () => (typeof startWorker === "string" ? new Worker(startWorker) : startWorker()),
       encode: (id, type, params) => ({ ...params, id, type }) as TableRequest,
       decode: decodeTable,
+      maxPending: MAX_TABLE_PENDING,
+      busy: (pending) => new Error(`the table reader is busy: ${pending} requests are waiting (at most ${MAX_TABLE_PENDING}); try again when they are done`),
+      // Never while the last worker is still ending; a worker that dies before its first answer waits 1 s, 2 s, ...
+      restart: { baseMs: 1_000, maxMs: TABLE_RESTART_MAX_MS, exitWaitMs: EXIT_WAIT_MS, now },
     });
+  }
+
+  /** Requests refused because MAX_TABLE_PENDING were unanswered. */
+  get refused(): number {
+    return this.channel.refused;
+  }
+
+  /** Workers started (the tests of the restart's bound count them). */
+  get starts(): number {
+    return this.channel.starts;
   }
 
   /**

@@ -5,10 +5,11 @@
  * column's units back in slices.
  * Keeps the last table per key, so choosing the column and then scoring it parses the file once. No Node API here.
  */
+import { LruCache } from "../../core/cache";
 import { messageOf } from "../../core/errors";
 import { compileRules } from "../../core/judge";
 import { detectLanguage, type DetectedLanguage } from "../../core/language";
-import { decodeTabular } from "../../core/files";
+import { decodeTabular } from "../../core/sourceFiles";
 import { lineStarts } from "../../core/lines";
 import { decodeText, parseTable, type Table } from "../../core/tabular";
 import { rowUnits, summarizeTable } from "../../core/tabular/units";
@@ -27,14 +28,32 @@ export interface TableShell {
   readFile?: (path: string) => Uint8Array;
   /** Finds a text's language (tests give their own); default: core/language's detector. */
   detect?: (text: string) => DetectedLanguage | undefined;
+  /** Characters the kept tables may hold (tests give a smaller one); default KEPT_TABLE_CHARS. */
+  keptChars?: number;
 }
 
+/** Parsed tables kept (the documents being worked on). */
+export const KEPT_TABLES = 4;
+/**
+ * Characters of text (a workbook: bytes) the kept tables may hold together; past it the table used longest ago is
+ * dropped (its next read sends the text again). The table just read is kept whatever its size (one file's worth).
+ */
+export const KEPT_TABLE_CHARS = 64 * 2 ** 20;
+/** Reads whose slices are still being sent at once; past it a read is refused with a message. */
+export const MAX_SENDING = 64;
+/** Languages remembered per text: at most these many texts, and these many characters of text in all. */
+export const LANGUAGES_KEPT = 50_000;
+export const LANGUAGES_KEPT_CHARS = 16 * 2 ** 20;
+
+/** A table server: takes each request from the host; `held` says what it keeps (the tests of its bounds). */
+export type TableServer = ((request: TableRequest) => void) & {
+  held(): { tables: number; tableChars: number; sending: number; languages: number; languageChars: number };
+};
+
 /** One table server (one per thread): returns the function that takes each request from the host. */
-export function serveTables({ post, readFile, detect: detector = detectLanguage }: TableShell): (request: TableRequest) => void {
+export function serveTables({ post, readFile, detect: detector = detectLanguage, keptChars = KEPT_TABLE_CHARS }: TableShell): TableServer {
   /** Units per message: the host takes in one message per event-loop turn (as objects, 500 were 5-30 ms under load). */
   const SLICE = 200;
-  /** Parsed tables kept (the documents being worked on). */
-  const KEPT = 4;
 
   /** Slices still to send, per request, each sent when the host asks for the next. */
   const sending = new Map<number, () => void>();
@@ -46,18 +65,19 @@ export function serveTables({ post, readFile, detect: detector = detectLanguage 
     table: Table;
     /** Where the text's lines start, found when units are first sent. */
     lineStarts?: number[];
+    /** What it counts against KEPT_TABLE_CHARS: its text's length, a workbook's bytes. */
+    weight: number;
   }
 
   const tables = new Map<string, Kept>();
 
   /** Languages found per text: a table is read again on every edit, its rows' languages need not be. */
-  const languages = new Map<string, DetectedLanguage | undefined>();
-  const LANGUAGES_KEPT = 50_000;
+  const languages = new LruCache<string, DetectedLanguage | null>(LANGUAGES_KEPT, (text) => text.length, LANGUAGES_KEPT_CHARS);
   const detect = (text: string) => {
-    if (languages.has(text)) return languages.get(text);
+    const known = languages.get(text);
+    if (known !== undefined) return known ?? undefined;
     const found = detector(text);
-    if (languages.size >= LANGUAGES_KEPT) languages.clear();
-    languages.set(text, found);
+    languages.set(text, found ?? null);
     return found;
   };
 
@@ -81,9 +101,14 @@ export function serveTables({ post, readFile, detect: detector = detectLanguage 
     const fail = (error: unknown) =>
       post({ id: request.id, type: "error", error: messageOf(error), stale: error instanceof StaleError, needsText: error instanceof NeedsTextError });
     // A workbook is read from its bytes, asynchronously (core/tabular/xlsx.ts); other requests are served meanwhile.
+    if (sending.size >= MAX_SENDING) {
+      fail(new Error(`the table reader is busy: ${sending.size} reads are being sent (at most ${MAX_SENDING}); try again when they are done`));
+      return;
+    }
     if (request.format === "xlsx" && "bytes" in request.source) {
+      const { length } = request.source.bytes;
       readWorkbook(request.source.bytes, { sheet: request.sheet })
-        .then((table) => read(request, keep(request, "", table)))
+        .then((table) => read(request, keep(request, "", table, length)))
         .catch(fail);
       return;
     }
@@ -179,14 +204,24 @@ export function serveTables({ post, readFile, detect: detector = detectLanguage 
   }
 
   /** Keeps a parsed table for its key (a workbook's with no text), dropping the one used longest ago past KEPT. */
-  function keep({ key, version, format }: Pick<ReadRequest, "key" | "version" | "format">, text: string, table: Table): Kept {
-    const parsed: Kept = { text, version, format, table };
+  function keep({ key, version, format }: Pick<ReadRequest, "key" | "version" | "format">, text: string, table: Table, weight = text.length): Kept {
+    const parsed: Kept = { text, version, format, table, weight };
     tables.delete(key);
     tables.set(key, parsed);
-    // A Map iterates in insertion order: the first key is the one used longest ago.
-    if (tables.size > KEPT) tables.delete(tables.keys().next().value!);
+    // A Map iterates in insertion order: the first key is the one used longest ago. The last one (this) stays.
+    let held = 0;
+    for (const kept of tables.values()) held += kept.weight;
+    for (const [oldest, kept] of tables) {
+      if (tables.size <= 1 || (tables.size <= KEPT_TABLES && held <= keptChars)) break;
+      tables.delete(oldest);
+      held -= kept.weight;
+    }
     return parsed;
   }
 
-  return receive;
+
+
+  return Object.assign(receive, {
+    held: () => ({ tables: tables.size, tableChars: [...tables.values()].reduce((sum, kept) => sum + kept.weight, 0), sending: sending.size, languages: languages.size, languageChars: languages.weight }),
+  });
 }

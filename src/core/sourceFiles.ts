@@ -1,5 +1,7 @@
 /**
- * What kind of source a file or text is, decided in one place for the editor, Analyze Folder and the CLI. Pure.
+ * Reading a source file, decided in one place for the editor, Analyze Folder and the CLI: how it is segmented by its
+ * name (from core/fileKinds.ts), whether it is binary, and its bytes as text. Pure. (Named apart from
+ * engine/worker/files.ts, which reads a model folder.)
  */
 import { ANALYZED_EXTENSIONS, MARKDOWN_EXTENSIONS, MARKDOWN_LANGUAGES, type SourceLanguage } from "./fileKinds";
 import { decodeText, tableFormatOf, type DecodedText } from "./tabular";

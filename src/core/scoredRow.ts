@@ -1,4 +1,7 @@
-/** A scored unit as the editor keeps it. Pure: no `vscode`. */
+/**
+ * A scored unit as the editor keeps it: a ScoredRow, the unit and its classification held by reference. Named for its
+ * class, apart from engine/scores.ts (ScoreColumns: a classify answer as it crosses from the worker). Pure: no `vscode`.
+ */
 import type { Classification, Polarity, ScoredUnit, Unit } from "./types";
 
 /**

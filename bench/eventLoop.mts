@@ -1,0 +1,82 @@
+/**
+ * The host's event loop alone, for profiling: the same work as bench/engine.mts's end-to-end run on the large document
+ * (segmentation on this thread, EngineClient.classify, the score cache), repeated, with the longest turns named by
+ * when they happened (segmentation, waiting for the worker, storing the scores). Not part of `npm run bench`.
+ * Usage: node bench/eventLoop.mjs is not possible (TypeScript); run `npm run -s build`, then
+ *   npx esbuild bench/eventLoop.mts --bundle --platform=node --format=esm --external:onnxruntime-node \
+ *     --alias:jsonc-parser=jsonc-parser/lib/esm/main.js --outfile=bench/.eventLoop.bundle.mjs \
+ *     --banner:js='import { createRequire as r } from "node:module"; const require = r(import.meta.url);'
+ *   node [--cpu-prof] bench/.eventLoop.bundle.mjs [PARAGRAPHS=10000] [RUNS=5] [mini]
+ * `mini`: the bundled mini model instead of the DistilBERT-sized one: the host's work per answer is the same (two
+ * labels), the worker's much less, for runs on a loaded machine where the engine's low-priority threads crawl.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { PerformanceObserver, monitorEventLoopDelay } from "node:perf_hooks";
+import { type Classification, DocumentSegmenter, EngineClient, LruCache, segment, timeSlices } from "./engineImports";
+import { MINI_MODEL, RANDOM_MODEL, ROOT, ensureRandomModel, feedbackParagraphs, machineInfo } from "./lib.mjs";
+
+const [n = 10_000, runs = 5] = process.argv.slice(2, 4).map(Number);
+const MODEL = process.argv[4] === "mini" ? MINI_MODEL : RANDOM_MODEL;
+const WORKER = join(ROOT, "dist", "worker.js");
+if (!existsSync(WORKER)) throw new Error(`${WORKER}: not found; run "npm run build" first`);
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const machine = machineInfo();
+log(`${MODEL.split("/").pop()}; ${machine.cpuModel}, ${machine.cores} cores (avx2 ${machine.avx2}, avx512_vnni ${machine.avx512vnni}), Node ${machine.node}, load average ${machine.loadAverage1m.toFixed(2)}`);
+ensureRandomModel(log);
+
+const pool = feedbackParagraphs(segment).slice(0, n);
+const parts = ["# Customer feedback\n"];
+pool.forEach((p, i) => {
+  if (i % 100 === 0) parts.push(`## Feedback ${i + 1}-${Math.min(i + 100, pool.length)}\n`);
+  parts.push(`${p}\n`);
+});
+const text = parts.join("\n");
+
+/** Garbage collections of this thread: when they started and how long they held it. */
+const gcs: { start: number; duration: number }[] = [];
+new PerformanceObserver((list) => gcs.push(...list.getEntries().map(({ startTime, duration }) => ({ start: startTime, duration })))).observe({ entryTypes: ["gc"] });
+/** Turns longer than 10 ms, with the phase they fell in and the collections inside them. */
+let phase = "idle";
+const long: string[] = [];
+let last = performance.now();
+const ticker = setInterval(() => {
+  const now = performance.now();
+  if (now - last > 10) {
+    const gc = gcs.filter((g) => g.start >= last && g.start < now).reduce((sum, g) => sum + g.duration, 0);
+    long.push(`${(now - last).toFixed(1)} ms in ${phase}${gc ? ` (gc ${gc.toFixed(1)} ms)` : ""}`);
+  }
+  last = now;
+}, 1);
+
+const pool2 = new EngineClient(WORKER, { dir: MODEL, kind: "custom", dtype: "q8" });
+await pool2.modelInfo();
+await pool2.classify(Array.from({ length: 200 }, (_, i) => `warm up the engine ${i}`));
+const maxima: number[] = [];
+for (let r = 0; r < runs; r++) {
+  const cache = new LruCache<string, Classification>(50_000);
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  long.length = 0;
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  phase = "segmentation";
+  const segmenter = new DocumentSegmenter("markdown", "paragraph");
+  const units = (await segmenter.segmentAsync(text))!;
+  phase = "classify";
+  const results = await pool2.classify(units.map((unit) => unit.text));
+  phase = "cache";
+  const pause = timeSlices(() => new Promise((resolve) => setImmediate(resolve)));
+  for (let i = 0; i < units.length; i++) {
+    if ((i & 255) === 255) await pause();
+    cache.set(units[i].text, results[i]);
+  }
+  phase = "after";
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  phase = "idle";
+  delay.disable();
+  maxima.push(delay.max / 1e6);
+  log(`run ${r + 1}: ${units.length} units, event-loop delay max ${(delay.max / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms; turns over 10 ms: ${long.join("; ") || "none"}`);
+}
+clearInterval(ticker);
+log(`max per run: ${maxima.map((m) => m.toFixed(1)).join(", ")} ms`);
+pool2.dispose();
