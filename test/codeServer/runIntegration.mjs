@@ -151,7 +151,17 @@ runMain(async () => {
               : outcome.crashed
                 ? "the browser page crashed before the suite finished"
                 : "the browser closed before the suite finished";
-  const verdict = watch.verdict({ exitCode: outcome.code, stopped, hostDeaths: extensionHostExits(server.logFile).abnormal });
+  let exits = extensionHostExits(server.logFile);
+  if (!exits.exits && (!watch.ended || watch.results < (watch.declared ?? 1))) {
+    // The suite ended short: the workbench may say so (its exit) before code-server has logged how the extension host
+    // went. Wait for that line as it is written (a few load-scaled seconds at most), so the reason names the kill.
+    const until = Date.now() + scaled(10_000);
+    while (!exits.exits && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 200)); // a look at the log every 200 ms, not a wait for time
+      exits = extensionHostExits(server.logFile);
+    }
+  }
+  const verdict = watch.verdict({ exitCode: outcome.code, stopped, hostDeaths: exits.abnormal });
   writeResult(verdict.totals);
   if (verdict.ok) {
     log(`integration suite passed: ${verdict.totals.passed} passed, ${verdict.totals.skipped} pending, of ${watch.declared} declared, in ${ms(started)}`);
