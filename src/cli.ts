@@ -18,6 +18,7 @@ import { compileRules, DEFAULT_MISSING_MARKERS, DEFAULT_NON_ANSWERS, describeNot
 import { detectLanguage } from "./core/language";
 import type { NotScored } from "./core/notScored";
 import { lineSpan, lineStarts } from "./core/lines";
+import { isMixed, MAX_MIXED_LENGTH, MIXED_THRESHOLD, sentenceSpread } from "./core/mixed";
 import { polarityOf } from "./core/polarity";
 import { csvTablePath, groupLabel, notScoredLine, renderCsvTables, renderReport, unitsInOrder, type ReportFormat } from "./core/report";
 import { summaryUnitOf, type SummaryFile, type SummaryModel, type SummaryNotScored } from "./core/summary/summaryModel";
@@ -73,6 +74,11 @@ analyze options:
   --non-answers A,B,...   the non-answers: a row whose whole answer is one (any case, punctuation around it ignored)
                           is not scored, reason "non-answer" (default: "no", "none", "nothing", "no comment", "n/a",
                           "nothing to add", "not at this time" and ${DEFAULT_NON_ANSWERS.length - 7} more; "" for none).
+  --mixed-threshold T     a unit of two or more sentences is "mixed" (polarity "mixed" in every format, beside its own
+                          label and score) when one sentence reads negative and another positive, each with at least
+                          this confidence (default ${MIXED_THRESHOLD}, from bench/mixed.mjs). Its sentences are scored for
+                          this: on real feedback about twice the texts of scoring the units alone.
+  --no-mixed              do not score sentences: no unit is labelled mixed (half the model work on multi-sentence text).
   --score-all             score every unit as before: markers, non-answers, texts in languages the model does not
                           read and texts without words (emoji only, numbers) too. Only empty cells stay unscored.
 
@@ -118,6 +124,8 @@ function parse(argv: string[]) {
         missing: { type: "string" },
         "non-answers": { type: "string" },
         "score-all": { type: "boolean", default: false },
+        "mixed-threshold": { type: "string", default: String(MIXED_THRESHOLD) },
+        "no-mixed": { type: "boolean", default: false },
         verbose: { type: "boolean", short: "v", default: false },
         help: { type: "boolean", short: "h" },
       },
@@ -171,6 +179,8 @@ function analyzeOptions(values: ReturnType<typeof parse>["values"], files: strin
   const threshold = Number(values.threshold);
   if (!(threshold >= 0 && threshold <= 1)) throw new UsageError(`--threshold must be a number from 0 to 1, not "${values.threshold}"`);
   if (files.length === 0) throw new UsageError("analyze needs at least one FILE");
+  const mixedThreshold = Number(values["mixed-threshold"]);
+  if (!(mixedThreshold >= 0.6 && mixedThreshold <= 1)) throw new UsageError(`--mixed-threshold must be a number from 0.6 to 1, not "${values["mixed-threshold"]}"`);
   if (values.column !== undefined && values.field !== undefined && values.column !== values.field) {
     throw new UsageError(`--column and --field are the same option; "${values.column}" or "${values.field}"?`);
   }
@@ -185,6 +195,7 @@ function analyzeOptions(values: ReturnType<typeof parse>["values"], files: strin
   return {
     format,
     threshold,
+    mixedThreshold: values["no-mixed"] ? undefined : mixedThreshold,
     column: values.column ?? values.field,
     records: values.records,
     sheet: values.sheet,
@@ -257,6 +268,8 @@ function toJson(result: Classification): object {
 interface AnalyzeOptions {
   format: ReportFormat | "table";
   threshold: number;
+  /** A unit is mixed when its sentences disagree at this confidence; undefined: sentences are not scored (--no-mixed). */
+  mixedThreshold?: number;
   /** The text column of tabular files; chosen per file (and said) when absent. */
   column?: string;
   /** JSON files: the path of the array of records (see ParseOptions.records). */
@@ -329,6 +342,40 @@ async function readInputs(files: string[], options: AnalyzeOptions): Promise<Inp
   return inputs;
 }
 
+/**
+ * Which units are mixed (core/mixed.ts): the sentences of every unit of two or more are scored, in one batch for the
+ * file. With `verbose` (the file's name), says on stderr what that cost.
+ */
+async function mixedUnits(engine: EngineClient, units: readonly { text: string }[], threshold: number, verbose?: string): Promise<boolean[]> {
+  const owners: number[] = [];
+  const sentences: string[] = [];
+  units.forEach((unit, i) => {
+    if (unit.text.length > MAX_MIXED_LENGTH) return;
+    const pieces = segment(unit.text, "plaintext", "sentence");
+    if (pieces.length < 2) return;
+    for (const piece of pieces) {
+      owners.push(i);
+      sentences.push(piece.text);
+    }
+  });
+  const mixed = new Array<boolean>(units.length).fill(false);
+  if (sentences.length === 0) return mixed;
+  const scores = await engine.classify(sentences);
+  let split = 0;
+  for (let k = 0; k < owners.length; ) {
+    let end = k;
+    while (end < owners.length && owners[end] === owners[k]) end++;
+    mixed[owners[k]] = isMixed(sentenceSpread(scores.slice(k, end)), threshold);
+    split++;
+    k = end;
+  }
+  if (verbose) {
+    const found = mixed.filter(Boolean).length;
+    console.error(`inline-sentiment: ${verbose}: ${sentences.length} sentences of ${split} units of two or more scored for "mixed" (${units.length} units in all); ${found} mixed`);
+  }
+  return mixed;
+}
+
 async function analyze(engine: EngineClient, { sources, failed }: Inputs, options: AnalyzeOptions): Promise<number> {
   const scored: SummaryFile[] = [];
   const info = await engine.modelInfo();
@@ -346,12 +393,14 @@ async function analyze(engine: EngineClient, { sources, failed }: Inputs, option
       else skipped.push({ startLine: unit.startLine, endLine: unit.endLine, text: unit.text, ...why, ...(unit.fields && { fields: unit.fields }) });
     }
     const results = await engine.classify(toScore.map((unit) => unit.text));
+    const mixed = options.mixedThreshold === undefined ? undefined : await mixedUnits(engine, toScore, options.mixedThreshold, options.verbose ? source.file : undefined);
     scored.push({
       uri: pathToFileURL(resolve(source.file)).toString(),
       name: source.file,
-      units: toScore.map((unit, i) =>
-        summaryUnitOf({ ...results[i], text: unit.text, polarity: polarityOf(results[i], options.threshold) }, unit, unit.fields && { fields: unit.fields }),
-      ),
+      units: toScore.map((unit, i) => ({
+        ...summaryUnitOf({ ...results[i], text: unit.text, polarity: polarityOf(results[i], options.threshold) }, unit, unit.fields && { fields: unit.fields }),
+        ...(mixed?.[i] && { mixed: true as const }),
+      })),
       ...(source.columns && { columns: source.columns }),
       ...(source.textColumn !== undefined && !source.missingColumn && { textColumn: source.textColumn }),
       ...(source.problems.length > 0 && { problems: source.problems }),
@@ -508,7 +557,7 @@ function tableOf(report: SummaryModel, summary: Aggregates, summaryOnly: boolean
       return unitsInOrder(file).map(({ scored, unit }) => [
         file.name,
         unit.startLine === unit.endLine ? `${unit.startLine}` : `${unit.startLine}-${unit.endLine}`,
-        scored ? unit.polarity : "not scored",
+        scored ? (unit.mixed ? "mixed" : unit.polarity) : "not scored",
         scored ? unit.score.toFixed(4) : "",
         ...(keyOf ? [excerpt(groupLabel(keyOf(unit)), 24)] : []),
         scored ? excerpt(unit.text) : excerpt(`(${notScoredLabel(notScored(unit.reason, unit.detail))}) ${unit.text}`),

@@ -19,6 +19,8 @@ export interface Settings {
   granularity: Granularity;
   indicator: Indicator;
   show: Show;
+  /** A paragraph is mixed when one sentence reads negative and another positive, each at least this sure. */
+  "mixed.threshold": number;
   /** Globs of files never analysed live nor by Analyze Folder (e.g. a changelog). */
   exclude: readonly string[];
   "live.enabled": boolean;

@@ -16,6 +16,7 @@ import { NegativeDiagnostics } from "./editor/diagnostics";
 import { SentimentHoverProvider } from "./editor/hover";
 import { LiveScheduler } from "./editor/liveScheduler";
 import { LiveSwitches } from "./editor/liveSwitches";
+import { MixedParagraphs } from "./editor/mixedParagraphs";
 import { SummaryState } from "./panel/summaryState";
 import { SentenceMarks } from "./editor/sentenceMarks";
 import { SentimentStatusBar } from "./editor/statusBar";
@@ -110,12 +111,14 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
   const tables = new TableSources(context.workspaceState, tableClient);
   const analysis = new AnalysisService(engine, settings.neutralThreshold, settings.granularity, settings.labelMap, tables);
   analysis.setJudging(judgingOf(settings));
-  const decorations = new DecorationController(context.extensionUri, settings.indicator, settings.show);
+  const mixed = new MixedParagraphs(settings["mixed.threshold"]);
+  const isMixed = (text: string) => mixed.isMixed(text);
+  const decorations = new DecorationController(context.extensionUri, settings.indicator, settings.show, isMixed);
   const switches = new LiveSwitches(context.workspaceState, () => settings.exclude);
-  const marks = new SentenceMarks(analysis);
+  const marks = new SentenceMarks(analysis, mixed);
   const statusBar = new SentimentStatusBar(analysis);
   const diagnostics = new NegativeDiagnostics(settings["diagnostics.enabled"]);
-  const summary = new SummaryState(analysis);
+  const summary = new SummaryState(analysis, isMixed);
   const reportError = onceEach((message) => void vscode.window.showErrorMessage(`Inline Sentiment: ${message}`));
   let toldOfCrash = false;
   engine.onCrash = (message, retried) => {
@@ -139,7 +142,10 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
   };
   /** Loads another model (or the same one with other engine settings) and re-scores what is shown with it. */
   const useModel = async (model: LocatedModel) => {
-    if (await switchModel(engine, model, specOf(model))) reanalyseAll();
+    if (await switchModel(engine, model, specOf(model))) {
+      mixed.clear();
+      reanalyseAll();
+    }
   };
   const scheduleVisible = (delay?: number) => {
     for (const editor of vscode.window.visibleTextEditors) {
@@ -176,6 +182,16 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
     analysis,
     decorations,
     marks,
+    mixed,
+    // A paragraph found mixed (or no longer, or another threshold): painted again, its worst sentence underlined.
+    mixed.onDidChange(() => {
+      decorations.repaint();
+      for (const editor of vscode.window.visibleTextEditors) {
+        const results = analysis.get(editor.document.uri);
+        if (results && !results.partial && results.version === editor.document.version) marks.show(results);
+      }
+      summary.refresh();
+    }),
     statusBar,
     diagnostics,
     summary,
@@ -183,9 +199,9 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
     tables.onDidChooseColumn((uri) => {
       if (statusBar.noteOf(uri)?.endsWith(CHOOSE_COLUMN_NOTE)) statusBar.setNote(uri, undefined);
     }),
-    ...registerCommands({ context, analysis, summary, tables, switches, download: host.download, onModelInstalled: (dir) => useModel({ dir, kind: "full" }) }),
+    ...registerCommands({ context, analysis, summary, tables, switches, download: host.download, onModelInstalled: (dir) => useModel({ dir, kind: "full" }), isMixed }),
     ...SummaryPanel.register(context.extensionUri, summary),
-    vscode.languages.registerHoverProvider(SELECTOR, new SentimentHoverProvider(analysis)),
+    vscode.languages.registerHoverProvider(SELECTOR, new SentimentHoverProvider(analysis, mixed)),
     analysis.onDidChangeResults((results) => {
       decorations.show(results);
       if (!results.partial) marks.show(results);
@@ -219,7 +235,9 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration("inlineSentiment")) return;
       settings = readSettings();
+      if (affects(event, "labelMap")) mixed.clear();
       if (affects(event, "neutralThreshold") || affects(event, "labelMap")) analysis.relabel(settings.neutralThreshold, settings.labelMap);
+      if (affects(event, "mixed.threshold")) mixed.setThreshold(settings["mixed.threshold"]);
       if (affects(event, "indicator")) decorations.setIndicator(settings.indicator);
       if (affects(event, "show")) decorations.setShow(settings.show);
       if (affects(event, "exclude")) switched();

@@ -7,11 +7,11 @@ import type { AnalysisService } from "../editor/analysisService";
 import { unitRanges } from "../editor/documents";
 
 /**
- * Selects and reveals the first negative unit after the cursor (`direction` 1) or the last one before it (-1),
+ * Selects and reveals the first negative (or mixed) unit after the cursor (`direction` 1) or the last one before it (-1),
  * wrapping around the document's end. Says so when the document has no results for its current version or no negative
  * unit.
  */
-export function gotoNegative(analysis: AnalysisService, direction: 1 | -1): void {
+export function gotoNegative(analysis: AnalysisService, direction: 1 | -1, isMixed: (text: string) => boolean = () => false): void {
   const editor = vscode.window.activeTextEditor;
   if (!editor) return;
   const document = editor.document;
@@ -22,7 +22,7 @@ export function gotoNegative(analysis: AnalysisService, direction: 1 | -1): void
   }
   const negatives: number[] = [];
   results.units.forEach((unit, i) => {
-    if (unit.polarity === "negative") negatives.push(i);
+    if (unit.polarity === "negative" || isMixed(unit.text)) negatives.push(i);
   });
   if (negatives.length === 0) {
     void vscode.window.showInformationMessage("Inline Sentiment: no negative paragraph in this document.");

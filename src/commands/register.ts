@@ -27,9 +27,11 @@ export interface CommandDeps {
   download: ModelDownloader;
   /** Switches the engine to a freshly installed full model and re-analyses what is shown. */
   onModelInstalled: (dir: string) => Promise<void>;
+  /** True when the paragraph of this text was found mixed: next/previous negative stop at it too. */
+  isMixed?: (text: string) => boolean;
 }
 
-export function registerCommands({ context, analysis, summary, tables, switches, download, onModelInstalled }: CommandDeps): vscode.Disposable[] {
+export function registerCommands({ context, analysis, summary, tables, switches, download, onModelInstalled, isMixed }: CommandDeps): vscode.Disposable[] {
   const fileOf = (target: unknown) => (target instanceof vscode.Uri ? target : undefined);
   return [
     vscode.commands.registerCommand(COMMANDS.toggleLive, () => toggleLive(switches)),
@@ -37,8 +39,8 @@ export function registerCommands({ context, analysis, summary, tables, switches,
     vscode.commands.registerCommand(COMMANDS.fileOn, (target?: unknown) => setLiveForFile(switches, false, fileOf(target))),
     vscode.commands.registerCommand(COMMANDS.statusMenu, () => statusMenu(switches)),
     vscode.commands.registerCommand(COMMANDS.selectRange, (uri: unknown, start: unknown, end: unknown) => selectRange(uri, start, end)),
-    vscode.commands.registerCommand(COMMANDS.nextNegative, () => gotoNegative(analysis, 1)),
-    vscode.commands.registerCommand(COMMANDS.previousNegative, () => gotoNegative(analysis, -1)),
+    vscode.commands.registerCommand(COMMANDS.nextNegative, () => gotoNegative(analysis, 1, isMixed)),
+    vscode.commands.registerCommand(COMMANDS.previousNegative, () => gotoNegative(analysis, -1, isMixed)),
     vscode.commands.registerCommand(COMMANDS.analyze, () => analyzeActiveDocument(analysis, summary, tables)),
     vscode.commands.registerCommand(COMMANDS.showPanel, () => SummaryPanel.show(context.extensionUri, summary)),
     vscode.commands.registerCommand(COMMANDS.explain, (uri: unknown, offset: unknown) => explainUnit(analysis, uri, offset)),

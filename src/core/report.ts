@@ -66,7 +66,7 @@ export function reportRows(model: SummaryModel): (string | number)[][] {
   return model.files.flatMap((file) =>
     unitsInOrder(file).map(({ scored, unit }) =>
       scored
-        ? [file.name, unit.startLine, unit.endLine, unit.label, round(unit.score, 4), unit.polarity, "", "", unit.text]
+        ? [file.name, unit.startLine, unit.endLine, unit.label, round(unit.score, 4), unit.mixed ? "mixed" : unit.polarity, "", "", unit.text]
         : [file.name, unit.startLine, unit.endLine, "", "", "", unit.reason, unit.detail ?? "", unit.text],
     ),
   );
@@ -189,7 +189,8 @@ function jsonReport(model: SummaryModel, summary: Aggregates): string {
       const object: Record<string, unknown> = { file: row[0], start_line: row[1], end_line: row[2], scored };
       if (scored) {
         // JSON is read by programs: the score as computed, not rounded for reading as in CSV and Markdown.
-        Object.assign(object, { label: unit.label, score: unit.score, polarity: unit.polarity });
+        // A mixed paragraph says so in place of its polarity; its own label and score stay beside it.
+        Object.assign(object, { label: unit.label, score: unit.score, polarity: unit.mixed ? "mixed" : unit.polarity });
       } else {
         object.reason = unit.reason;
         if (unit.detail !== undefined) object[unit.reason === "language" ? "language" : "detail"] = unit.detail;

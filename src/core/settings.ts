@@ -5,6 +5,7 @@
  */
 import { LIVE_LANGUAGES } from "./fileKinds";
 import { DEFAULT_MISSING_MARKERS, DEFAULT_NON_ANSWERS } from "./judge";
+import { MIXED_THRESHOLD } from "./mixed";
 import type { Polarity } from "./types";
 
 /**
@@ -28,6 +29,7 @@ export const SETTING_RULES = {
   granularity: { type: "enum", values: ["paragraph", "line", "sentence"] },
   indicator: { type: "enum", values: ["badge", "gutter", "both", "none"] },
   show: { type: "enum", values: ["all", "notPositive", "negative"] },
+  "mixed.threshold": { type: "number", min: 0.6, max: 1 },
   exclude: { type: "strings" },
   "live.enabled": { type: "boolean" },
   "live.languages": { type: "strings" },
@@ -54,6 +56,7 @@ export const SETTING_DEFAULTS = {
   indicator: "badge",
   // A writer's page stays calm: only what reads negative is painted (the status bar counts the rest).
   show: "negative",
+  "mixed.threshold": MIXED_THRESHOLD,
   exclude: [],
   "live.enabled": true,
   "live.languages": LIVE_LANGUAGES,

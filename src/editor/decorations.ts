@@ -13,10 +13,10 @@ import type { DocumentResults } from "./analysisService";
 import { unitRanges } from "./documents";
 
 export type Strength = "Strong" | "Medium" | "Weak";
-type Style = `${"positive" | "negative"}${Strength}` | "neutral";
+type Style = `${"positive" | "negative"}${Strength}` | "neutral" | "mixed";
 
 const STYLES: readonly Style[] = [
-  "positiveStrong", "positiveMedium", "positiveWeak", "negativeStrong", "negativeMedium", "negativeWeak", "neutral",
+  "positiveStrong", "positiveMedium", "positiveWeak", "negativeStrong", "negativeMedium", "negativeWeak", "neutral", "mixed",
 ];
 const BADGE_ICON: Record<Polarity, string> = { positive: "▲", negative: "▼", neutral: "●" };
 /** Up to this many units are painted all at once; above it, those within MARGIN_LINES of the visible lines. */
@@ -39,7 +39,8 @@ export function strengthOf(score: number): Strength {
   return "Weak";
 }
 
-function styleOf(unit: Pick<ScoredUnit, "polarity" | "score">): Style {
+function styleOf(unit: Pick<ScoredUnit, "polarity" | "score">, mixed: boolean): Style {
+  if (mixed) return "mixed";
   return unit.polarity === "neutral" ? "neutral" : `${unit.polarity}${strengthOf(unit.score)}`;
 }
 
@@ -58,8 +59,16 @@ export class DecorationController implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private indicator: Indicator,
     private showing: Show,
+    /** True when the paragraph of this text was found mixed (its sentences scored and disagreeing). */
+    private readonly isMixed: (text: string) => boolean = () => false,
   ) {
     this.createTypes();
+  }
+
+  /** Paints again what every editor shows (which paragraphs are mixed changed); nothing is asked for. */
+  repaint(): void {
+    this.prune();
+    for (const [editor, painted] of this.painted) this.paint(editor, painted);
   }
 
   /** Replaces the decorations of every visible editor showing the results' document version. */
@@ -139,8 +148,10 @@ export class DecorationController implements vscode.Disposable {
   private createTypes(): void {
     const gutter = this.indicator === "gutter" || this.indicator === "both";
     for (const style of STYLES) {
-      const polarity = style.replace(/Strong|Medium|Weak/, "") as Polarity;
-      const color = new vscode.ThemeColor(style === "neutral" ? "inlineSentiment.neutralBackground" : `inlineSentiment.${polarity}Background${style.slice(polarity.length)}`);
+      const polarity = style.replace(/Strong|Medium|Weak/, "") as Polarity | "mixed";
+      const color = new vscode.ThemeColor(
+        style === "neutral" || style === "mixed" ? `inlineSentiment.${style}Background` : `inlineSentiment.${polarity}Background${style.slice(polarity.length)}`,
+      );
       this.types.set(
         style,
         vscode.window.createTextEditorDecorationType({
@@ -183,10 +194,11 @@ export class DecorationController implements vscode.Disposable {
     const show = painted.table ? "all" : this.showing;
     for (let i = from; i < to; i++) {
       const unit = units[i];
-      if (!showsPolarity(unit.polarity, show)) continue;
-      byStyle.get(styleOf(unit))!.push({
+      const mixed = this.isMixed(unit.text);
+      if (!mixed && !showsPolarity(unit.polarity, show)) continue;
+      byStyle.get(styleOf(unit, mixed))!.push({
         range: rangeOf(i),
-        renderOptions: badges ? { after: { contentText: badge(unit) } } : undefined,
+        renderOptions: badges ? { after: { contentText: mixed ? MIXED_BADGE : badge(unit) } } : undefined,
       });
     }
     const counts: Partial<Record<Style, number>> = {};
@@ -234,6 +246,9 @@ export class DecorationController implements vscode.Disposable {
     return [low, stop];
   }
 }
+
+/** The badge of a mixed paragraph: every `show` paints it (it holds a negative sentence). */
+export const MIXED_BADGE = "◐ mixed";
 
 /** True when a unit of this polarity is painted under the `show` setting. */
 function showsPolarity(polarity: Polarity, show: Show): boolean {

@@ -13,10 +13,16 @@ import { runtimeOf } from "../engine/runtime";
 import { modelDisplayName } from "../models/locate";
 import type { AnalysisService, DocumentResults } from "./analysisService";
 import { unitRanges } from "./documents";
+import { MIXED_BADGE } from "./decorations";
+import type { MixedParagraphs } from "./mixedParagraphs";
 import { MAX_SENTENCES, scoredSentences } from "./sentences";
 
 export class SentimentHoverProvider implements vscode.HoverProvider {
-  constructor(private readonly analysis: AnalysisService) {}
+  constructor(
+    private readonly analysis: AnalysisService,
+    /** Learns from the sentences scored here whether the paragraph is mixed. */
+    private readonly mixed?: MixedParagraphs,
+  ) {}
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position, token?: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     const results = this.analysis.get(document.uri);
@@ -33,7 +39,9 @@ export class SentimentHoverProvider implements vscode.HoverProvider {
     const sentences = await scoredSentences(this.analysis, document, unit).catch(() => undefined);
     if (token?.isCancellationRequested || document.version !== results.version) return undefined;
     const labelMap = this.analysis.labelMap;
-    return new vscode.Hover(hoverMarkdown(unit, results.model, { uri: document.uri, explanation, fields, sentences, labelMap }), range);
+    this.mixed?.learn(unit.text, sentences, labelMap);
+    const mixed = this.mixed?.isMixed(unit.text) ?? false;
+    return new vscode.Hover(hoverMarkdown(unit, results.model, { uri: document.uri, explanation, fields, sentences, labelMap, mixed }), range);
   }
 
   /** The hover over a unit that was not scored, if the offset is on one. */
@@ -101,12 +109,19 @@ export function hoverMarkdown(
     fields?: Record<string, string>;
     sentences?: readonly ScoredUnit[];
     labelMap?: LabelMap;
+    /** The sentences disagree (core/mixed.ts): said first, the paragraph's own reading after. */
+    mixed?: boolean;
   },
 ): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = { enabledCommands: [COMMANDS.explain, COMMANDS.selectRange, COMMANDS.downloadModel] };
   md.supportHtml = false;
   const title = unit.polarity[0].toUpperCase() + unit.polarity.slice(1);
+  if (context.mixed) {
+    md.appendMarkdown(`**${MIXED_BADGE[0]} Mixed** · one sentence reads negative and another positive, both with high confidence (listed below)`);
+    md.appendMarkdown("\n\n");
+    md.appendText("As a whole: ");
+  }
   md.appendMarkdown(`**${title}** · ${percent(unit.score)} confidence`);
   if (unit.polarity === "neutral") md.appendText(` (top label ${unit.label}, below the neutral threshold)`);
   md.appendMarkdown("\n\n");

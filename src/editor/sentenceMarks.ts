@@ -1,12 +1,14 @@
 /**
- * Points at the words: in a negative paragraph of prose on screen, the sentence that makes it negative (its most
- * negative sentence, when that sentence itself reads negative) is underlined. Sentences are scored only for negative
+ * Points at the words: in a negative or mixed paragraph of prose on screen, the sentence that makes it negative (its
+ * most negative sentence, when that sentence itself reads negative) is underlined; scoring a negative paragraph's
+ * sentences also tells whether it is mixed (MixedParagraphs). Sentences are scored only for negative
  * paragraphs in view, at low priority, and cached: typing in a paragraph that is not negative scores nothing more.
  */
 import * as vscode from "vscode";
 import { signedSentiment } from "../core/polarity";
 import type { ScoredUnit } from "../core/types";
 import type { AnalysisService, DocumentResults } from "./analysisService";
+import type { MixedParagraphs } from "./mixedParagraphs";
 import { scoredSentences } from "./sentences";
 
 /** Negative paragraphs looked at per editor and pass: those in view, a screenful or two. */
@@ -31,7 +33,11 @@ export class SentenceMarks implements vscode.Disposable {
   private pass = 0;
   private readonly timers = new Map<vscode.TextEditor, ReturnType<typeof setTimeout>>();
 
-  constructor(private readonly analysis: AnalysisService) {}
+  constructor(
+    private readonly analysis: AnalysisService,
+    /** Learns from each paragraph's scored sentences whether it is mixed. */
+    private readonly mixed?: MixedParagraphs,
+  ) {}
 
   /** Underlines the negative paragraphs' worst sentences in the visible editors of the results' document. */
   show(results: DocumentResults): void {
@@ -83,8 +89,9 @@ export class SentenceMarks implements vscode.Disposable {
     if (results.table) return editor.setDecorations(this.type, []);
     const { document } = editor;
     const visible = editor.visibleRanges.map((range) => [document.offsetAt(range.start), document.offsetAt(range.end)]);
+    // Negative paragraphs in view, and those already found mixed (by a hover): their sentences are scored (cached).
     const negatives = results.units
-      .filter((unit) => unit.polarity === "negative" && visible.some(([from, to]) => unit.start <= to && unit.end >= from))
+      .filter((unit) => (unit.polarity === "negative" || this.mixed?.isMixed(unit.text)) && visible.some(([from, to]) => unit.start <= to && unit.end >= from))
       .slice(0, MAX_MARKED);
     const release = this.analysis.hold();
     try {
@@ -92,6 +99,7 @@ export class SentenceMarks implements vscode.Disposable {
       for (const unit of negatives) {
         const sentences = await scoredSentences(this.analysis, document, unit, "low").catch(() => undefined);
         if (this.passes.get(editor) !== pass || document.version !== results.version) return;
+        this.mixed?.learn(unit.text, sentences, this.analysis.labelMap);
         const worst = sentences && mostNegative(sentences, this.analysis.labelMap);
         if (worst) ranges.push(new vscode.Range(document.positionAt(worst.start), document.positionAt(worst.end)));
       }

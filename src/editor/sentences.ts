@@ -3,13 +3,14 @@
  * cached with every other text the model scored. Pure of the editor's state otherwise.
  */
 import * as vscode from "vscode";
+import { MAX_MIXED_LENGTH } from "../core/mixed";
 import { segment } from "../core/segment";
 import type { ScoredUnit, Unit } from "../core/types";
 import type { Priority } from "../engine/client";
 import type { AnalysisService } from "./analysisService";
 
 /** Longer units are not split on hover: their sentences would be parsed on the host's main thread. */
-const MAX_UNIT_LENGTH = 5000;
+const MAX_UNIT_LENGTH = MAX_MIXED_LENGTH;
 /** Sentences listed at most, the most negative first. */
 export const MAX_SENTENCES = 8;
 

@@ -73,6 +73,8 @@ export interface GroupSort {
 /** What the page keeps with `vscode.setState`: view choices only, never document text (the host resends the model). */
 export interface PanelState {
   filters: PolarityFilter;
+  /** Only the units whose sentences disagree (mixed paragraphs, found when their sentences were scored). */
+  mixedOnly: boolean;
   /** undefined: the default (by file in a folder run, none otherwise); null: the user chose no grouping. */
   groupBy?: GroupBy | null;
   groupSort: GroupSort;
@@ -90,6 +92,7 @@ export interface PanelState {
 
 export const DEFAULT_STATE: PanelState = {
   filters: { negative: true, neutral: true, positive: true },
+  mixedOnly: false,
   groupSort: { key: "count", direction: "desc" },
   search: "",
   sort: "negative",
@@ -181,6 +184,7 @@ export function isSummaryUnit(value: unknown): value is SummaryUnit {
     typeof label === "string" &&
     isProbability(score) &&
     isPolarity(polarity) &&
+    (value.mixed === undefined || value.mixed === true) &&
     isRecord(probabilities) &&
     Object.values(probabilities).every(isProbability)
   );
@@ -241,6 +245,7 @@ export function readPanelState(value: unknown): PanelState {
     if (typeof savedFilters[polarity] === "boolean") filters[polarity] = savedFilters[polarity];
   }
   const state: PanelState = { ...DEFAULT_STATE, filters, groupSort: { ...DEFAULT_STATE.groupSort } };
+  if (typeof saved.mixedOnly === "boolean") state.mixedOnly = saved.mixedOnly;
   if (saved.groupBy === null || isGroupBy(saved.groupBy)) {
     state.groupBy = saved.groupBy === null ? null : saved.groupBy.kind === "file" ? { kind: "file" } : { kind: "column", column: saved.groupBy.column };
   }

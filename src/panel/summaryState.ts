@@ -22,7 +22,11 @@ export class SummaryState implements SummarySource, vscode.Disposable {
   private lastDocument: vscode.Uri | undefined;
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly analysis: AnalysisService) {}
+  constructor(
+    private readonly analysis: AnalysisService,
+    /** True when the paragraph of this text was found mixed (its sentences were scored: hover, marks). */
+    private readonly isMixed: (text: string) => boolean = () => false,
+  ) {}
 
   /** Shows a folder run until a single document is analysed again. */
   showFolder(model: SummaryModel): void {
@@ -81,7 +85,7 @@ export class SummaryState implements SummarySource, vscode.Disposable {
         labelMap: { ...this.analysis.labelMap },
       },
       // A table's units carry their lines: its text (megabytes, for 15,000 rows) is not scanned again here.
-      ...summaryRows(document.uri, results.lines ? "" : document.getText(), results, options.fieldsAsJson),
+      ...summaryRows(document.uri, results.lines ? "" : document.getText(), { ...results, mixed: this.isMixed }, options.fieldsAsJson),
       units: results.units,
     };
   }
@@ -140,10 +144,12 @@ interface RowSource {
   table?: TableInfo;
   /** The units not scored, with their reasons (and a table's lines and fields). */
   notScored?: NotScoredUnits;
+  /** Which units' paragraphs are known to be mixed, by text. */
+  mixed?: (text: string) => boolean;
 }
 
 function summaryRows(uri: vscode.Uri, text: string, source: RowSource, fieldsAsJson = false): SummaryRows {
-  const { lines, fields, table, notScored } = source;
+  const { lines, fields, table, notScored, mixed } = source;
   const starts = lines && (!notScored || notScored.lines) ? [] : lineStarts(text);
   return {
     notScoredCount: notScored?.units.length ?? 0,
@@ -165,11 +171,13 @@ function summaryRows(uri: vscode.Uri, text: string, source: RowSource, fieldsAsJ
       ...(table && { columns: table.columns, textColumn: table.textColumn, problems: table.problems }),
     },
     // A table's fields are kept beside its units (RowFields): as JSON text for the panel's feed, else parsed.
-    unit: (unit, i) =>
-      summaryUnitOf(
+    unit: (unit, i) => {
+      const row = summaryUnitOf(
         unit,
         lines ? { startLine: lines[i * 2], endLine: lines[i * 2 + 1] } : lineSpan(starts, unit),
         fields && (fieldsAsJson ? { fieldsJson: fields.json(i) } : i < fields.length ? { fields: fields.get(i)! } : undefined),
-      ),
+      );
+      return mixed?.(unit.text) ? { ...row, mixed: true } : row;
+    },
   };
 }

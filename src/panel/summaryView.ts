@@ -207,6 +207,8 @@ export class SummaryView {
   /** How many were not scored and why, in one line ("10,115 missing (NA), 412 in French: not scored"); "" if none. */
   readonly notScoredLine: string;
   readonly texts: string[];
+  /** The entries whose paragraphs are mixed, in order. */
+  readonly mixed: number[];
   private readonly list: SummaryList;
   private readonly groupCache = new Map<string, GroupStats[]>();
   /** Per group the user opened, and per theme or term searched: the most recent VIEW_CACHED (a column may have 15,000 values). */
@@ -219,6 +221,7 @@ export class SummaryView {
     this.items = this.entries.map((entry) => ({ polarity: entry.unit.polarity, sentiment: entry.signed, fields: entry.unit.fields ?? NO_FIELDS }));
     this.polarities = this.entries.map((entry) => entry.unit.polarity);
     this.texts = this.entries.map((entry) => entry.unit.text);
+    this.mixed = this.entries.flatMap((entry, i) => (entry.unit.mixed ? [i] : []));
     // The list sorts by negativity (P(negative labels), or the shown polarity when no label reads as negative), as
     // the panel always has: "most negative first" is ascending -negativity.
     const listItems: ListItem[] = this.entries.map((entry, i) => ({ ...this.items[i], sentiment: -entry.negativity, text: entry.unit.text }));
@@ -267,10 +270,11 @@ export class SummaryView {
   }
 
   /** The list for the page's state: polarity filters, selected group, selected theme, search and order. */
-  query(state: Pick<PanelState, "filters" | "group" | "theme" | "search" | "sort">, groupBy: GroupBy | null): ListView {
+  query(state: Pick<PanelState, "filters" | "group" | "theme" | "search" | "sort"> & Partial<Pick<PanelState, "mixedOnly">>, groupBy: GroupBy | null): ListView {
     let only: readonly number[] | undefined;
     const group = state.group !== undefined ? this.group(groupBy, state.group) : undefined;
     if (state.group !== undefined) only = group?.items ?? [];
+    if (state.mixedOnly) only = only ? intersect(only, this.mixed) : this.mixed;
     let themePending = false;
     if (state.theme) {
       if (this.termIndex) only = only ? intersect(only, this.itemsWithTerm(state.theme)) : this.itemsWithTerm(state.theme);

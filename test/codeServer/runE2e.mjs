@@ -43,6 +43,7 @@ import {
   startCodeServer,
 } from "./codeServer.mjs";
 import {
+  closeQuickInput,
   decorationState,
   hoverLine,
   openFile,
@@ -81,6 +82,12 @@ const CHECKS = [
   "the summary panel lists every unit, most negative first, with its charts",
   "screenshot docs/screenshots/panel.png",
   "the summary panel comes back after a window reload, with its rows",
+  "Ctrl+K F8 and Ctrl+K Shift+F8 select the next and the previous negative paragraph",
+  "the hover of a mixed paragraph says so and lists its sentences; the paragraph is then painted ◐ mixed",
+  "screenshot docs/screenshots/hover-mixed.png",
+  "a click on a sentence in the hover selects that sentence",
+  "live highlighting turned off for a file and for the workspace stays off after a window reload",
+  "turned back on for the workspace, then for the file, the decorations come back",
   "a survey export's rows that are no answers are not scored, each badge saying why",
   "screenshot docs/screenshots/not-scored.png",
   "the feedback source is scored in full and the panel lists it virtualized",
@@ -280,6 +287,7 @@ runMain(async () => {
     }
     check(reloadName, !reloadError, reloadError ? firstLine(reloadError) : `${restored.rows.length} rows`);
 
+    await checkWriters(page, { workspace, screenshotDir, check });
     await checkNotScored(page, { workspace, screenshotDir, check });
     await checkFeedback(page, { workspace, screenshotDir, check, elapsed, extensionDir });
   }
@@ -299,6 +307,170 @@ runMain(async () => {
   process.stdout.write(`# ${elapsed()} in all\n`);
   return summary();
 });
+
+/** The writer's draft: with the bundled mini model its paragraph reads positive, its second sentence negative (99 %). */
+const DRAFT = "draft.md";
+const MIXED_FIRST = "Thank you for the quick refund, the staff were kind and patient with me.";
+const MIXED_WORST = "The app, though, is the worst I have ever had.";
+// The paragraph wraps beside the summary panel: what is looked for on one rendered line is its first 30 characters.
+
+/** Line decorations painted in the active editor group, and its badges (the ::after text of the line spans). */
+function activeEditorPaint(page) {
+  return page.evaluate(() => {
+    const group = document.querySelector(".editor-group-container.active") ?? document;
+    const transparent = (c) => !c || c === "transparent" || /^rgba\(.*,\s*0\)$/.test(c);
+    const painted = [...group.querySelectorAll('.view-overlays [class*="TextEditorDecorationType"]')].filter((el) => !transparent(getComputedStyle(el).backgroundColor)).length;
+    const badges = [...group.querySelectorAll(".view-line span")]
+      .map((el) => getComputedStyle(el, "::after").content)
+      .filter((c) => c && c !== "none" && c !== "normal" && /positive|negative|neutral|mixed/i.test(c));
+    return { painted, badges };
+  });
+}
+
+/**
+ * Waits until the active editor group paints at least `min` (and at most `max`) line decorations, and with `badge` a
+ * badge matching it (the page's condition is data, not code: no eval).
+ */
+async function waitForPaint(page, { min = 0, max = Infinity, badge } = {}, timeout = 60_000) {
+  const wanted = `${badge ? `a "${badge}" badge, ` : ""}${min}..${max} painted lines in the active editor`;
+  const shown = async () => JSON.stringify(await activeEditorPaint(page).catch(() => "?"));
+  await page.waitForFunction(
+    ({ min, max, badge }) => {
+      const group = document.querySelector(".editor-group-container.active") ?? document;
+      const transparent = (c) => !c || c === "transparent" || /^rgba\(.*,\s*0\)$/.test(c);
+      const painted = [...group.querySelectorAll('.view-overlays [class*="TextEditorDecorationType"]')].filter((el) => !transparent(getComputedStyle(el).backgroundColor)).length;
+      const badged = !badge || [...group.querySelectorAll(".view-line span")].some((el) => (getComputedStyle(el, "::after").content ?? "").includes(badge));
+      return painted >= min && painted <= (max ?? Infinity) && badged;
+    },
+    { min, max: Number.isFinite(max) ? max : null, badge },
+    { timeout: scaled(timeout), polling: 250 },
+  ).catch(async (error) => {
+    throw new Error(`waited for ${wanted}, saw ${await shown()}: ${firstLine(error)}`);
+  });
+}
+
+/** Waits for a status bar item matching `re`; returns its text. */
+async function waitForStatus(page, re, timeout = 30_000) {
+  const handle = await page.waitForFunction(
+    ([source, flags]) => [...document.querySelectorAll(".statusbar-item")].map((el) => el.textContent.trim()).find((t) => new RegExp(source, flags).test(t)) ?? false,
+    [re.source, re.flags],
+    { timeout: scaled(timeout), polling: 200 },
+  ).catch(async (error) => {
+    throw new Error(`waited for a status bar item matching ${re}, saw ${JSON.stringify(await statusBarTexts(page).catch(() => []))}: ${firstLine(error)}`);
+  });
+  return String(await handle.jsonValue());
+}
+
+/**
+ * The writer's controls in the real UI: next/previous negative by their default keybinding, the hover of a mixed
+ * paragraph (screenshot docs/screenshots/hover-mixed.png) and a click on one of its sentences, and the live switches
+ * (off for a file, off for the workspace) remembered across a window reload.
+ */
+async function checkWriters(page, { workspace, screenshotDir, check }) {
+  const names = {
+    keys: "Ctrl+K F8 and Ctrl+K Shift+F8 select the next and the previous negative paragraph",
+    mixed: "the hover of a mixed paragraph says so and lists its sentences; the paragraph is then painted ◐ mixed",
+    shot: "screenshot docs/screenshots/hover-mixed.png",
+    click: "a click on a sentence in the hover selects that sentence",
+    off: "live highlighting turned off for a file and for the workspace stays off after a window reload",
+    on: "turned back on for the workspace, then for the file, the decorations come back",
+  };
+  fs.writeFileSync(path.join(workspace, DRAFT), `# Trip review\n\n${MIXED_FIRST} ${MIXED_WORST}\n\nThe staff were wonderful and the room was lovely.\n`);
+
+  // Next / previous negative: feedback.md's negative paragraphs are on lines 9, 14 and 28 (one line each).
+  try {
+    await closeQuickInput(page);
+    await openFile(page, FILE, { expectText: FIRST_LINE_TEXT });
+    await waitForPaint(page, { min: 3 });
+    await page.locator(".editor-group-container.active .view-line", { hasText: FIRST_LINE_TEXT }).first().click();
+    await page.keyboard.press("Control+Home");
+    const seen = [];
+    for (const [keys, line] of [[["Control+K", "F8"], 9], [["Control+K", "F8"], 14], [["Control+K", "Shift+F8"], 9]]) {
+      for (const key of keys) await page.keyboard.press(key);
+      seen.push(await waitForStatus(page, new RegExp(`^Ln ${line}, Col \\d+ \\(\\d+ selected\\)`)));
+    }
+    check(names.keys, true, seen.join(" -> "));
+  } catch (error) {
+    check(names.keys, false, firstLine(error));
+  }
+
+  // The mixed paragraph's hover: it scores the sentences, says "Mixed" and the paragraph is painted mixed.
+  let mixedError;
+  try {
+    await closeQuickInput(page);
+    await openFile(page, DRAFT, { expectText: MIXED_FIRST.slice(0, 30) });
+    // The hover's text comes with no-break spaces (VS Code's appendText writes &nbsp;): \s matches them.
+    await hoverLine(page, MIXED_FIRST.slice(0, 30), { expect: [/Mixed/, /Sentences,\smost\snegative\sfirst\s\(2\)/], timeout: 60_000 });
+    await waitForPaint(page, { badge: "◐ mixed" });
+    // Hover again, so the screenshot shows the paragraph painted mixed under its hover.
+    const text = await hoverLine(page, MIXED_FIRST.slice(0, 30), { expect: [/Mixed/, /As\sa\swhole/], timeout: 60_000 });
+    check(names.mixed, true, text.replace(/\s+/g, " ").trim().slice(0, 140));
+    const png = path.join(screenshotDir, "hover-mixed.png");
+    await page.screenshot({ path: png });
+    check(names.shot, fs.existsSync(png), `${fs.statSync(png).size} bytes`);
+  } catch (error) {
+    mixedError = error;
+    check(names.mixed, false, firstLine(error));
+    await page.screenshot({ path: path.join(screenshotDir, "failure-writers-mixed.png") }).catch(() => {});
+    check(names.shot, false, "not taken: no mixed hover");
+  }
+  if (mixedError) check(names.click, false, "not run: no mixed hover");
+  else {
+    try {
+      // The sentences are listed most negative first: the first link selects the negative one.
+      await page.locator('.monaco-hover a[title="Select this sentence"]').first().click({ timeout: scaled(15_000) });
+      const status = await waitForStatus(page, new RegExp(`\\(${MIXED_WORST.length} selected\\)`));
+      check(names.click, true, status);
+    } catch (error) {
+      check(names.click, false, firstLine(error));
+    }
+  }
+
+  // Off for feedback.md, off for the workspace, a reload: both remembered. Then on again, the workspace first.
+  let offError;
+  try {
+    await page.keyboard.press("Escape");
+    await openFile(page, FILE, { expectText: FIRST_LINE_TEXT });
+    await runCommand(page, "Inline Sentiment: Turn Off for This File");
+    await waitForPaint(page, { max: 0 });
+    await openFile(page, DRAFT, { expectText: MIXED_FIRST.slice(0, 30) });
+    await waitForPaint(page, { min: 1 });
+    await runCommand(page, "Inline Sentiment: Toggle Live Highlighting");
+    await waitForPaint(page, { max: 0 });
+    const reloaded = page.waitForEvent("framenavigated", { predicate: (frame) => frame === page.mainFrame(), timeout: scaled(60_000) });
+    await runCommand(page, "Developer: Reload Window", { reloads: true });
+    await reloaded;
+    await waitForWorkbench(page);
+    await openFile(page, DRAFT, { expectText: MIXED_FIRST.slice(0, 30) });
+    const status = await waitForStatus(page, /Sentiment: live off/, 120_000);
+    const draft = await activeEditorPaint(page);
+    await openFile(page, FILE, { expectText: FIRST_LINE_TEXT });
+    await waitForStatus(page, /Sentiment: live off/);
+    const feedback = await activeEditorPaint(page);
+    if (draft.painted || feedback.painted) throw new Error(`painted after the reload: ${DRAFT} ${draft.painted}, ${FILE} ${feedback.painted}`);
+    check(names.off, true, `after the reload: "${status}", nothing painted in ${DRAFT} or ${FILE}`);
+  } catch (error) {
+    offError = error;
+    check(names.off, false, firstLine(error));
+    await page.screenshot({ path: path.join(screenshotDir, "failure-writers-off.png") }).catch(() => {});
+  }
+  try {
+    if (offError) throw new Error("not run: the switches were not both off");
+    await runCommand(page, "Inline Sentiment: Toggle Live Highlighting");
+    await openFile(page, DRAFT, { expectText: MIXED_FIRST.slice(0, 30) });
+    await waitForPaint(page, { min: 1 }, 120_000);
+    // feedback.md stays off: its own switch outlived the reload and the workspace's.
+    await openFile(page, FILE, { expectText: FIRST_LINE_TEXT });
+    await waitForStatus(page, /Sentiment: live off/);
+    const still = await activeEditorPaint(page);
+    if (still.painted) throw new Error(`${FILE} painted while off for the file: ${still.painted}`);
+    await runCommand(page, "Inline Sentiment: Turn On for This File");
+    await waitForPaint(page, { min: 3 }, 120_000);
+    check(names.on, true, `${DRAFT} painted with the workspace on, ${FILE} still off until turned on for the file, then ${(await activeEditorPaint(page)).painted} lines painted`);
+  } catch (error) {
+    check(names.on, false, firstLine(error));
+  }
+}
 
 /** Waits until a visible hover's text matches `re`; returns that text. */
 async function waitForHoverText(page, re, timeout) {

@@ -56,6 +56,31 @@ describe("CLI", () => {
     assert.doesNotMatch(stderr, /bundled mini model/);
   });
 
+  it("analyze: a paragraph whose sentences disagree strongly reads \"mixed\" beside its own label and score; --no-mixed scores no sentence", () => {
+    const dir = mkdtempSync(join(tmpdir(), "is-mixed-"));
+    try {
+      const file = join(dir, "mixed.md");
+      // With the mini model: the paragraph reads positive 99.5 %, its second sentence negative 99.3 %, its first positive.
+      writeFileSync(file, "Thank you for the quick refund, the staff were kind and patient with me. The app, though, is the worst I have ever had.\n\nThe staff were wonderful and the room was lovely.\n");
+      const run = (...extra: string[]) => {
+        const { code, stdout, stderr } = cli(["analyze", "--model", MINI_MODEL, "--format", "json", "--verbose", ...extra, file]);
+        assert.equal(code, 0, stderr);
+        return { units: (JSON.parse(stdout) as { units: { polarity: string; label: string; score: number }[] }).units, stderr };
+      };
+      const { units, stderr } = run();
+      assert.deepEqual(units.map((unit) => [unit.polarity, unit.label]), [["mixed", "POSITIVE"], ["positive", "POSITIVE"]]);
+      assert.ok(units[0].score > 0.9, "the paragraph's own score is kept");
+      assert.match(stderr, /2 sentences of 1 units of two or more scored for "mixed" \(2 units in all\); 1 mixed/);
+      const off = run("--no-mixed");
+      assert.deepEqual(off.units.map((unit) => unit.polarity), ["positive", "positive"]);
+      assert.doesNotMatch(off.stderr, /scored for "mixed"/);
+      assert.deepEqual(run("--mixed-threshold", "0.999").units.map((unit) => unit.polarity), ["positive", "positive"], "a stricter threshold");
+      assert.equal(cli(["analyze", "--mixed-threshold", "0.3", file]).code, 2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("analyze --format json: the editor's report, every scored unit with its 1-based lines", () => {
     const { code, stdout } = cli(["analyze", "--model", MINI_MODEL, "--format", "json", join(ROOT, "test/fixtures/workspace/feedback.md")]);
     assert.equal(code, 0);

@@ -275,6 +275,7 @@ describe("panel protocol guards", () => {
       sort: "order",
       axis: "tweet_created",
       themes: false,
+      mixedOnly: true,
     };
     assert.deepEqual(readPanelState(full), full);
     assert.deepEqual(readPanelState({ ...full, groupBy: null }).groupBy, null, "no grouping is a choice, kept");
@@ -288,6 +289,7 @@ describe("panel protocol guards", () => {
       sort: "random",
       axis: {},
       themes: "yes",
+      mixedOnly: "yes",
     });
     assert.deepEqual(bad, DEFAULT_STATE);
   });
@@ -437,6 +439,20 @@ describe("panel summary view (groups, themes, search, arc at scale)", () => {
     assert.equal(united.group?.key, "United");
     assert.equal(view.query({ ...base, group: "Lufthansa" }, by).order.length, 0, "a group that does not exist shows nothing");
     assert.deepEqual(view.problems, [{ fileName: "tweets.csv", line: 40, message: "an unclosed quote" }]);
+  });
+
+  it("the mixed filter shows only units whose paragraphs are mixed, with the group filter too", () => {
+    const mixedRows = tabular.files[0].units.map((unit, i) => (i === 0 || i === 4 ? { ...unit, mixed: true as const } : unit));
+    const model: SummaryModel = { ...tabular, files: [{ ...tabular.files[0], units: mixedRows }] };
+    assert.ok(isSummaryModel(model), "a unit's mixed: true is well-formed");
+    assert.ok(!isSummaryModel({ ...model, files: [{ ...model.files[0], units: [{ ...mixedRows[0], mixed: "yes" }] }] }));
+    const view = new SummaryView(model);
+    assert.deepEqual(view.mixed, [0, 4]);
+    assert.deepEqual([...view.query({ ...base, mixedOnly: true, sort: "order" }, null).order], [0, 4]);
+    const by = { kind: "column", column: "airline" } as const;
+    assert.deepEqual([...view.query({ ...base, mixedOnly: true, group: "Delta" }, by).order], [4]);
+    assert.equal(view.query({ ...base, mixedOnly: false }, null).order.length, rows.length);
+    assert.deepEqual(new SummaryView(tabular).mixed, [], "none known: the page shows no mixed filter");
   });
 
   it("sorts most negative first, most positive first or in document order; searches the text", () => {

@@ -60,6 +60,17 @@ describe("report", () => {
     assert.deepEqual(rows[4].slice(-2), ["", ""], "a markdown unit has no fields");
   });
 
+  it("a mixed unit's polarity reads \"mixed\" in every format, beside its own label and score", () => {
+    const m = model();
+    m.files[1].units[0] = { ...m.files[1].units[0], mixed: true };
+    const json = JSON.parse(renderReport(m, "json")) as { units: { polarity: string; label: string; score: number }[] };
+    const unit = json.units.find((u) => u.polarity === "mixed");
+    assert.deepEqual(unit && [unit.label, unit.score], ["POSITIVE", 0.95]);
+    assert.equal(reportTable(m).rows[4][5], "mixed");
+    assert.match(renderReport(m, "csv"), /notes\.md,1,1,POSITIVE,0\.95,mixed,/);
+    assert.match(renderReport(m, "markdown"), /\| POSITIVE \| 0\.95 \| mixed \|/);
+  });
+
   it("CSV cells that start like a formula (= + - @ tab CR) get a leading apostrophe; JSON and Markdown keep the text", () => {
     const attacks = ['=HYPERLINK("http://evil.example","click")', "+1 great flight", "-2 stars", "@SUM(A1:A9)", "\tindented", "\rreturn"];
     const m: SummaryModel = {

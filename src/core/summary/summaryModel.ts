@@ -15,6 +15,11 @@ export interface SummaryUnit {
   score: number;
   polarity: Polarity;
   probabilities: Record<string, number>;
+  /**
+   * Its sentences disagree: one reads negative and another positive, each at least the mixed threshold's confidence
+   * (core/mixed.ts). Reports then say "mixed" as its polarity; counts, groups and themes keep `polarity`.
+   */
+  mixed?: true;
   /** A tabular source's row: its other columns (group by them, show them). */
   fields?: Record<string, string>;
   /**

@@ -33,6 +33,8 @@ const root = document.getElementById("root") as HTMLElement;
 const POLARITY_ORDER: readonly Polarity[] = ["negative", "neutral", "positive"];
 /** Shapes as well as colours, so polarity never depends on telling red from green (same marks as the editor badges). */
 const SYMBOL: Record<Polarity, string> = { positive: "▲", negative: "▼", neutral: "●" };
+/** A mixed paragraph: one sentence negative, another positive (the editor's badge is the same). */
+const MIXED_SYMBOL = "◐";
 const EMPTY_TEXT = "Run Inline Sentiment: Analyze Sentiment on a markdown or plaintext document.";
 /** A list row's height in CSS pixels; style.css gives `.virtual-row` the same. */
 const ROW_HEIGHT = 64;
@@ -328,6 +330,26 @@ function renderListSection(counts: Record<Polarity, number>, active: HTMLElement
       state = { ...state, sort: sort.value === "positive" || sort.value === "order" ? sort.value : "negative" };
     }),
   );
+  // Mixed paragraphs (their sentences disagree) are found as their sentences are scored: the filter shows once there are.
+  const mixedCount = view?.mixed.length ?? 0;
+  if (mixedCount > 0 || state.mixedOnly) {
+    const input = html("input", { attrs: { type: "checkbox", "data-testid": "filter-mixed", "data-focus-key": "filter:mixed" } });
+    input.checked = state.mixedOnly;
+    input.addEventListener("change", () =>
+      change("polarity filter", () => {
+        state = { ...state, mixedOnly: input.checked };
+      }),
+    );
+    toggles.push(
+      html(
+        "label",
+        { className: "toggle mixed", attrs: { title: "Only paragraphs where one sentence reads negative and another positive" } },
+        input,
+        html("span", { className: "symbol", text: MIXED_SYMBOL, attrs: { "aria-hidden": "true" } }),
+        html("span", { text: `Mixed only (${count(mixedCount)})` }),
+      ),
+    );
+  }
   return html(
     "section",
     { className: "units" },
@@ -589,7 +611,7 @@ function renderRow(position: number): HTMLElement {
         title: `Show ${where} in the editor · signed sentiment ${formatSigned(entry.signed)}${fields ? `\n${fields}` : ""}`,
       },
     },
-    html("span", { className: "badge", text: `${SYMBOL[unit.polarity]} ${unit.polarity}` }),
+    html("span", { className: "badge", text: unit.mixed ? `${MIXED_SYMBOL} mixed · ${SYMBOL[unit.polarity]} ${unit.polarity}` : `${SYMBOL[unit.polarity]} ${unit.polarity}` }),
     html("span", { className: "score", text: formatPercent(unit.score) }),
     html("span", { className: "lines", text: field !== undefined ? `${where} · ${field || "(empty)"}` : where }),
     text,
