@@ -183,12 +183,17 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
     decorations,
     marks,
     mixed,
-    // A paragraph found mixed (or no longer, or another threshold): painted again, its worst sentence underlined.
-    mixed.onDidChange(() => {
+    // A paragraph found mixed (or no longer, or another threshold): painted again. The sentence marks' pass runs again
+    // only where it changes what it covers: a paragraph that is not negative found mixed (or no longer), or every
+    // paragraph (text undefined). A negative paragraph is in that pass already; starting it again there, on every
+    // learning, set the underline decorations again just after "Why?" had shown its hover, and the hover closed (the
+    // browser check's "Why?" step failed 5 runs of 5).
+    mixed.onDidChange((text) => {
       decorations.repaint();
       for (const editor of vscode.window.visibleTextEditors) {
         const results = analysis.get(editor.document.uri);
-        if (results && !results.partial && results.version === editor.document.version) marks.show(results);
+        if (!results || results.partial || results.version !== editor.document.version) continue;
+        if (text === undefined || results.units.some((unit) => unit.text === text && unit.polarity !== "negative")) marks.show(results);
       }
       summary.refresh();
     }),

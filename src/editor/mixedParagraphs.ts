@@ -14,8 +14,11 @@ const CHARS = 4 * 1024 * 1024;
 
 export class MixedParagraphs implements vscode.Disposable {
   private readonly spreads = new LruCache<string, SentenceSpread>(ENTRIES, (text) => text.length, CHARS);
-  private readonly changed = new vscode.EventEmitter<void>();
-  /** Fires when a paragraph is found mixed (or no longer), or the threshold or the model's reading changed. */
+  private readonly changed = new vscode.EventEmitter<string | undefined>();
+  /**
+   * Fires with the paragraph's text when one is found mixed (or no longer); with undefined when the threshold or the
+   * model's reading changed (every paragraph may have).
+   */
   readonly onDidChange = this.changed.event;
 
   constructor(private threshold: number) {}
@@ -29,7 +32,7 @@ export class MixedParagraphs implements vscode.Disposable {
     if (!spread) return;
     const before = this.isMixed(text);
     this.spreads.set(text, spread);
-    if (this.isMixed(text) !== before) this.changed.fire();
+    if (this.isMixed(text) !== before) this.changed.fire(text);
   }
 
   /** True when the paragraph `text` was found mixed (its sentences were scored and disagree). */
@@ -41,14 +44,14 @@ export class MixedParagraphs implements vscode.Disposable {
   setThreshold(threshold: number): void {
     if (threshold === this.threshold) return;
     this.threshold = threshold;
-    this.changed.fire();
+    this.changed.fire(undefined);
   }
 
   /** Another model or label map: the sentences' scores are no longer theirs. */
   clear(): void {
     if (this.spreads.size === 0) return;
     this.spreads.clear();
-    this.changed.fire();
+    this.changed.fire(undefined);
   }
 
   dispose(): void {
