@@ -8,6 +8,7 @@ import { EventEmitter } from "node:events";
 import { MAX_SENT_KEYS, MAX_TABLE_PENDING, TableClient, type TableThread } from "../../src/engine/tables/client";
 import type { TableRequest, TableResponse } from "../../src/engine/tables/tableProtocol";
 import { KEPT_TABLES, LANGUAGES_KEPT_CHARS, MAX_SENDING, serveTables } from "../../src/engine/tables/serve";
+import { threadWithoutFiles } from "./tableThread";
 
 /** Settles a promise's state after the pending microtasks and one event-loop turn. */
 async function state(promise: Promise<unknown>): Promise<"pending" | "resolved" | "rejected"> {
@@ -48,26 +49,6 @@ class FakeThread extends EventEmitter {
   unref(): void {}
 }
 
-/** The table server on a thread made in this process (messages cross with a microtask, as a worker's would). */
-function serverThread(): TableThread & { requests: TableRequest[] } {
-  const listeners: ((response: TableResponse) => void)[] = [];
-  const receive = serveTables({ post: (response) => queueMicrotask(() => listeners.forEach((listener) => listener(response))) });
-  const requests: TableRequest[] = [];
-  return {
-    requests,
-    postMessage(message) {
-      requests.push(message);
-      queueMicrotask(() => receive(message));
-    },
-    on(event: string, listener: (value: never) => void) {
-      if (event === "message") listeners.push(listener as (response: TableResponse) => void);
-      return this;
-    },
-    terminate: async () => 1,
-    ref() {},
-    unref() {},
-  };
-}
 
 const CSV = "id,comment\n1,Lovely staff\n2,Two hours late\n";
 
@@ -92,7 +73,7 @@ describe("the table worker's bounds", () => {
   });
 
   it(`the client remembers the version sent for at most ${MAX_SENT_KEYS.toLocaleString("en")} keys; the oldest is forgotten and its text sent again`, async () => {
-    const thread = serverThread();
+    const thread = threadWithoutFiles();
     const client = new TableClient(() => thread);
     try {
       const sources = (key: string) => thread.requests.filter((r) => r.type === "read" && r.key === key).map((r) => Object.keys((r as { source: object }).source)[0]);

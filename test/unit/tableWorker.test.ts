@@ -2,11 +2,9 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TableClient, type TableThread } from "../../src/engine/tables/client";
-import type { TableRequest, TableResponse } from "../../src/engine/tables/tableProtocol";
-import { serveTables } from "../../src/engine/tables/serve";
+import { TableClient } from "../../src/engine/tables/client";
+import { threadWithoutFiles } from "./tableThread";
 import { DEFAULT_MISSING_MARKERS, DEFAULT_NON_ANSWERS, SCORE_ALL } from "../../src/core/judge";
-import type { DetectedLanguage } from "../../src/core/language";
 import { frenchByMerci, rExport } from "./rExport";
 import { ROOT } from "./helpers";
 
@@ -126,29 +124,6 @@ describe("the table worker (dist/tableWorker.js) and its client", () => {
   });
 });
 
-/**
- * The table server (serve.ts) as the web build's Web Worker runs it, without a file system (no readFile), on a thread
- * made in this process: messages cross with a microtask, as a worker's would, never synchronously.
- */
-function threadWithoutFiles(detect?: (text: string) => DetectedLanguage | undefined): TableThread & { requests: TableRequest[] } {
-  const listeners: ((response: TableResponse) => void)[] = [];
-  const receive = serveTables({ post: (response) => queueMicrotask(() => listeners.forEach((listener) => listener(response))), detect });
-  const requests: TableRequest[] = [];
-  return {
-    requests,
-    postMessage(message) {
-      requests.push(message);
-      queueMicrotask(() => receive(message));
-    },
-    on(event: string, listener: (value: never) => void) {
-      if (event === "message") listeners.push(listener as (response: TableResponse) => void);
-      return this;
-    },
-    terminate: async () => 1,
-    ref() {},
-    unref() {},
-  };
-}
 
 describe("the table server without a file system (VS Code for the Web's table worker)", () => {
   it("a file source is refused and the text is sent instead: the same units as from a worker that reads the file", async () => {
