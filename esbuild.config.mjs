@@ -12,13 +12,13 @@ const watch = process.argv.includes("--watch");
 buildTokenizer();
 
 /**
- * read-excel-file (the .xlsx reader, src/core/tabular/xlsx.ts) gets fflate with an `unzip` that inflates in its own
- * thread (src/core/tabular/unzipInThread.ts): fflate's would start a worker per large part, from inside the table worker.
+ * read-excel-file (the .xlsx reader, src/core/tables/xlsx.ts) gets fflate with an `unzip` that inflates in its own
+ * thread (src/core/tables/unzipInThread.ts): fflate's would start a worker per large part, from inside the table worker.
  */
 const fflateInThread = {
   name: "fflate-in-thread",
   setup(build) {
-    const shim = new URL("./src/core/tabular/unzipInThread.ts", import.meta.url).pathname;
+    const shim = new URL("./src/core/tables/unzipInThread.ts", import.meta.url).pathname;
     build.onResolve({ filter: /^fflate$/ }, (args) => (/[\\/]read-excel-file[\\/]/.test(args.importer) ? { path: shim } : undefined));
   },
 };
@@ -42,9 +42,9 @@ const common = {
 };
 
 const builds = [
-  { ...common, entryPoints: { extension: "src/extension.ts", worker: "src/engine/node/engineWorker.ts" }, outdir: "dist" },
+  { ...common, entryPoints: { extension: "src/node/extension.ts", worker: "src/engine/node/engineWorker.ts" }, outdir: "dist" },
   // The table worker parses CSV/JSON off the extension host's main thread.
-  { ...common, entryPoints: { tableWorker: "src/engine/tables/worker.ts" }, outdir: "dist" },
+  { ...common, entryPoints: { tableWorker: "src/engine/node/tableWorker.ts" }, outdir: "dist" },
   { ...common, entryPoints: { cli: "src/cli.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
   { ...common, entryPoints: { "test/integration/index": "test/integration/index.ts" }, outdir: "dist" },
   // The WebAssembly suite: the universal VSIX in code-server (npm run test:vsix).
@@ -66,33 +66,15 @@ const builds = [
 ];
 
 /**
- * VS Code for the Web (docs/WEB-BUILD.md): `node:*` modules do not exist in a browser. The web extension host's
- * bundle still holds code only the Node host runs (extension.ts's `activate`: the downloads, the stats file; the
- * clients' worker_threads start for a script path), so there each `node:` import is a stub that throws, naming the
- * module, if it is ever used: a guard behind the lint (CONTRIBUTING.md "Runtimes as folders"), not the rule.
- * node:crypto's randomBytes (the panel's nonce) has a WebCrypto version. The web workers use no stub (noNode below).
- */
-const nodeStubs = {
-  name: "node-stubs",
-  setup(build) {
-    build.onResolve({ filter: /^node:crypto$/ }, () => ({ path: new URL("./src/web/shims/nodeCrypto.ts", import.meta.url).pathname }));
-    build.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path, namespace: "node-stub" }));
-    build.onLoad({ filter: /.*/, namespace: "node-stub" }, (args) => ({
-      contents:
-        `const fail = () => { throw new Error(${JSON.stringify(`${args.path} is not available in VS Code for the Web`)}); };\n` +
-        "module.exports = new Proxy(function () {}, { get: (_, key) => (key === '__esModule' ? false : key === 'default' ? module.exports : fail), apply: fail, construct: fail });",
-      loader: "js",
-    }));
-  },
-};
-/**
- * The web Web Workers (the engine's and the table worker's) import no Node module at all (the lint's "runtimes as
- * folders"): a `node:` import reaching their bundles fails the build, naming the file, instead of becoming a stub.
+ * VS Code for the Web (docs/WEB-BUILD.md): `node:*` modules do not exist in a browser. The web bundles (the extension
+ * in the web worker extension host, the engine's and the table reader's Web Workers) import no Node module at all
+ * (the lint's "runtimes as folders": Node-only code lives in node/ folders): a `node:` import reaching them fails the
+ * build, naming the file, instead of failing in a browser at run time.
  */
 const noNode = {
   name: "no-node",
   setup(build) {
-    build.onResolve({ filter: /^node:/ }, (args) => ({ errors: [{ text: `${args.path} (imported by ${args.importer}) in a web worker: Node-only code lives in src/engine/node/` }] }));
+    build.onResolve({ filter: /^node:/ }, (args) => ({ errors: [{ text: `${args.path} (imported by ${args.importer}) in a web bundle: Node-only code lives in node/ folders (src/node/, src/engine/node/, src/models/node/)` }] }));
   },
 };
 const web = {
@@ -102,7 +84,7 @@ const web = {
   sourcemap: !production,
   minify: production,
   logLevel: "warning",
-  plugins: [nodeStubs, fflateInThread],
+  plugins: [noNode, fflateInThread],
   // csv-stringify's own browser build (it carries the Buffer polyfill its Node build needs).
   // decode-named-character-reference's "browser" file decodes with a DOM element: a web worker has no document, so
   // its plain build (a lookup table) is used.

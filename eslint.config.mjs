@@ -1,7 +1,7 @@
 // The layer rules of the code base, enforced (`npm run lint`, part of `npm test`). The floors, each importing only
 // the floors below it (CONTRIBUTING.md "The floors"):
 //   core (pure) < engine | models (no vscode; neither imports the other) < editor (with config.ts) < panel < commands
-//   < extension.ts (wiring). The CLI uses core, engine and models only; only the engine's native backend loads
+//   < extension.ts (wiring, for either host) < node/extension.ts | web/extension.ts (each host's entry). The CLI uses core, engine and models only; only the engine's native backend loads
 //   onnxruntime-node; the panel's page runs in a browser. Plus typescript-eslint's recommended rules.
 import { builtinModules } from "node:module";
 import tseslint from "typescript-eslint";
@@ -141,17 +141,13 @@ export default tseslint.config(
   {
     // Runtimes as folders: code outside a node/ folder runs in a browser too (VS Code for the Web's extension host and
     // its Web Workers, the panel's page), so it imports no Node module (node:*, or a built-in by its bare name) and no
-    // node/ folder; Node-only code lives in src/engine/node/, and its shells pass what shared code needs in (model
-    // files, the .wasm's place, the CPU). A separate rule from the layers' no-restricted-imports, so both hold.
-    files: ["src/core/**/*.ts", "src/engine/**/*.ts", "src/web/**/*.ts", "src/editor/analysis/**/*.ts", "src/panel/page/**/*.ts"],
-    ignores: [
-      "src/engine/node/**",
-      // Left as they are (CONTRIBUTING.md "Runtimes"): the clients start a worker_threads Worker when given a script
-      // path (the web passes a function that starts a Web Worker instead), and the table worker's Node shell.
-      "src/engine/client.ts",
-      "src/engine/tables/client.ts",
-      "src/engine/tables/worker.ts",
-    ],
+    // node/ folder. Node-only code lives in node/ folders: src/node/ (the desktop's entry), src/engine/node/ (the
+    // workers, the native backend, the threads), src/models/node/ (finding and downloading models on disk); their
+    // shells pass what shared code needs in (threads, model files, the .wasm's place, the CPU). The CLI (src/cli.ts)
+    // is Node's by nature. The web bundles fail the build on a `node:` import too (esbuild.config.mjs noNode). A
+    // separate rule from the layers' no-restricted-imports, so both hold.
+    files: ["src/**/*.ts"],
+    ignores: ["src/**/node/**", "src/cli.ts"],
     rules: {
       "@typescript-eslint/no-restricted-imports": [
         "error",
@@ -160,7 +156,7 @@ export default tseslint.config(
             {
               regex: `^(node:.*|(${builtinModules.filter((name) => !name.startsWith("_")).join("|")})(/.*)?)$`,
               allowTypeImports: true,
-              message: "Runs in a browser too (VS Code for the Web): Node-only code lives in src/engine/node/.",
+              message: "Runs in a browser too (VS Code for the Web): Node-only code lives in a node/ folder.",
             },
             { regex: "(^|/)node/", message: "A Node-only folder: shared code does not import it (the Node shell passes what it needs in)." },
           ],

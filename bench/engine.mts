@@ -1,6 +1,6 @@
 /**
  * Measurement 2, "our engine end to end": segmentation (src/core/segment.ts, on this host thread), then
- * EngineClient.classify (src/engine/client.ts) with the built worker dist/worker.js (tokenization, worker, batching,
+ * EngineClient.classify (src/engine/engineClient.ts) with the built worker dist/worker.js (tokenization, worker, batching,
  * onnxruntime). Runs in its own process; its RSS growth after the worker starts is host + worker (this host thread
  * also keeps segmenters and a score cache): the worker's own memory is measured by bench/workerMemory.mts.
  * Usage (run by bench/run.ts): npx tsx bench/engine.mts DOCS_DIR OUT.json
@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { type Classification, DocumentSegmenter, EngineClient, LruCache, timeSlices } from "./engineImports";
+import { type Classification, DocumentSegmenter, EngineClient, engineThread, LruCache, timeSlices } from "./engineImports";
 import { RANDOM_MODEL, ROOT, quantile, readJsonFile, rssMB } from "./lib.mjs";
 
 const [docs, out] = process.argv.slice(2);
@@ -24,7 +24,7 @@ const rss: Record<string, number> = { beforeWorker: rssMB().current };
 
 // Default engine settings, as in the extension: int8 one text per call, one worker, intra-op threads chosen by
 // onnxruntime (0 = one per core).
-const pool = new EngineClient(WORKER, { dir: RANDOM_MODEL, kind: "custom", dtype: "q8" });
+const pool = new EngineClient(engineThread(WORKER), { dir: RANDOM_MODEL, kind: "custom", dtype: "q8" });
 let start = performance.now();
 const info = await pool.modelInfo();
 result.loadMs = ms(start);
@@ -102,7 +102,7 @@ const latencyResults: Record<string, Record<string, unknown>> = {};
 const editTexts = readJsonFile(join(docs, "edits.json")) as { texts: string[]; tokens: number[] };
 // 1 thread first, on a client of its own; then the default client, which the live edit below uses as the extension does.
 for (const threads of [1, 0]) {
-  client = threads === 1 ? new EngineClient(WORKER, { dir: RANDOM_MODEL, kind: "custom", dtype: "q8", intraOpThreads: 1 }) : pool;
+  client = threads === 1 ? new EngineClient(engineThread(WORKER), { dir: RANDOM_MODEL, kind: "custom", dtype: "q8", intraOpThreads: 1 }) : pool;
   await client.modelInfo();
   const key = threads === 0 ? "default threads" : "1 thread";
   latencyResults[key] = {};

@@ -13,7 +13,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { PerformanceObserver, monitorEventLoopDelay } from "node:perf_hooks";
-import { type Classification, DocumentSegmenter, EngineClient, LruCache, segment, timeSlices } from "./engineImports";
+import { type Classification, DocumentSegmenter, EngineClient, engineThread, LruCache, segment, timeSlices } from "./engineImports";
 import { MINI_MODEL, RANDOM_MODEL, ROOT, ensureRandomModel, feedbackParagraphs, machineInfo } from "./lib.mjs";
 
 const [n = 10_000, runs = 5] = process.argv.slice(2, 4).map(Number);
@@ -33,9 +33,12 @@ pool.forEach((p, i) => {
 });
 const text = parts.join("\n");
 
-/** Garbage collections of this thread: when they started and how long they held it. */
-const gcs: { start: number; duration: number }[] = [];
-new PerformanceObserver((list) => gcs.push(...list.getEntries().map(({ startTime, duration }) => ({ start: startTime, duration })))).observe({ entryTypes: ["gc"] });
+/** Garbage collections of this thread: when they started, how long they held it, and their kind (V8's flags). */
+const gcs: { start: number; duration: number; kind: string }[] = [];
+const GC_KINDS: Record<number, string> = { 1: "minor", 2: "major", 4: "incremental", 8: "weak callbacks" };
+new PerformanceObserver((list) =>
+  gcs.push(...list.getEntries().map(({ startTime, duration, detail }) => ({ start: startTime, duration, kind: GC_KINDS[(detail as { kind?: number } | undefined)?.kind ?? 0] ?? "gc" }))),
+).observe({ entryTypes: ["gc"] });
 /** Turns longer than 10 ms, with the phase they fell in and the collections inside them. */
 let phase = "idle";
 const long: string[] = [];
@@ -43,13 +46,14 @@ let last = performance.now();
 const ticker = setInterval(() => {
   const now = performance.now();
   if (now - last > 10) {
-    const gc = gcs.filter((g) => g.start >= last && g.start < now).reduce((sum, g) => sum + g.duration, 0);
-    long.push(`${(now - last).toFixed(1)} ms in ${phase}${gc ? ` (gc ${gc.toFixed(1)} ms)` : ""}`);
+    const inside = gcs.filter((g) => g.start >= last && g.start < now);
+    const gc = inside.map((g) => `${g.kind} ${g.duration.toFixed(1)} ms`).join(", ");
+    long.push(`${(now - last).toFixed(1)} ms in ${phase}${gc ? ` (gc: ${gc})` : ""}`);
   }
   last = now;
 }, 1);
 
-const pool2 = new EngineClient(WORKER, { dir: MODEL, kind: "custom", dtype: "q8" });
+const pool2 = new EngineClient(engineThread(WORKER), { dir: MODEL, kind: "custom", dtype: "q8" });
 await pool2.modelInfo();
 await pool2.classify(Array.from({ length: 200 }, (_, i) => `warm up the engine ${i}`));
 const maxima: number[] = [];

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildTermIndex, dateSeries, SummaryList, groupItems, groupThemes, polarityThemes, sortGroups, type ListItem } from "../src/core/summary";
-import { chooseTextColumn, decodeText, parseTable, textUnits } from "../src/core/tabular";
+import { chooseTextColumn, decodeText, parseTable, textUnits } from "../src/core/tables";
 import type { Polarity } from "../src/core/types";
 import { DATA, fmt, machineInfo, median } from "./lib.mjs";
 

@@ -19,7 +19,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
-import { EngineClient, chooseKernels, describeKernels, segment } from "./engineImports";
+import { EngineClient, engineThread, chooseKernels, describeKernels, segment } from "./engineImports";
 import { anchorContender, delta, interleave, ratio, rawContender } from "./interleave.mjs";
 import { BENCH_DIR, RANDOM_MODEL, ROOT, ensureRandomModel, feedbackParagraphs, fmt, loadTokenizer, machineInfo, readJsonFile } from "./lib.mjs";
 
@@ -183,7 +183,7 @@ function engineContender(id: string, name: string, spec: object) {
     name,
     kind: "engine",
     async start() {
-      engine = new EngineClient(join(ROOT, "dist", "worker.js"), { dir: RANDOM_MODEL, kind: "custom", dtype: "q8", ...spec });
+      engine = new EngineClient(engineThread(join(ROOT, "dist", "worker.js")), { dir: RANDOM_MODEL, kind: "custom", dtype: "q8", ...spec });
       await engine.modelInfo();
     },
     async run(_rows: unknown, texts: string[]) {

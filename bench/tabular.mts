@@ -4,7 +4,7 @@
  * bench` (it loads no model): a check that parse time grows linearly, the unit tests assert the mechanisms.
  */
 import { cpuFeatures } from "../src/engine/node/cpu";
-import { parseTable } from "../src/core/tabular";
+import { parseTable } from "../src/core/tables";
 
 const cpu = cpuFeatures();
 const has = (flag: string) => (cpu.flags?.includes(flag) ? "yes" : "no");

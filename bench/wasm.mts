@@ -12,7 +12,7 @@
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
-import { EngineClient } from "./engineImports";
+import { EngineClient, engineThread } from "./engineImports";
 import { MINI_MODEL, MINI_REFERENCE, RANDOM_MODEL, ROOT, ensureRandomModel, fmt, loadTokenizer, machineInfo, quantile } from "./lib.mjs";
 
 const argv = process.argv.slice(2);
@@ -37,7 +37,7 @@ const rows: ReferenceRow[] = JSON.parse(readFileSync(MINI_REFERENCE, "utf8"));
 const probabilities: Record<string, number[]> = {};
 const parity: string[] = [];
 for (const backend of BACKENDS) {
-  const engine = new EngineClient(WORKER, { dir: MINI_MODEL, kind: "custom", dtype: "q8", backend, intraOpThreads: 2 });
+  const engine = new EngineClient(engineThread(WORKER), { dir: MINI_MODEL, kind: "custom", dtype: "q8", backend, intraOpThreads: 2 });
   try {
     const info = await engine.modelInfo();
     const t = performance.now();
@@ -90,7 +90,7 @@ const edit = (paragraph: string, i: number) => {
 };
 const latency: string[] = [];
 for (const backend of BACKENDS) {
-  const engine = new EngineClient(WORKER, { dir: RANDOM_MODEL, kind: "custom", dtype: "q8", backend, intraOpThreads: 2 });
+  const engine = new EngineClient(engineThread(WORKER), { dir: RANDOM_MODEL, kind: "custom", dtype: "q8", backend, intraOpThreads: 2 });
   try {
     const t = performance.now();
     const info = await engine.modelInfo();

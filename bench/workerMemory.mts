@@ -9,7 +9,7 @@
  */
 import { existsSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { EngineClient } from "./engineImports";
+import { EngineClient, engineThread } from "./engineImports";
 import { RANDOM_MODEL, ROOT, readJsonFile, rssMB } from "./lib.mjs";
 
 const [docs, out] = process.argv.slice(2);
@@ -62,7 +62,7 @@ const grown = () => {
   const now = split();
   return { current: rssMB().current - before, peak: rssMB().peak - before, anon: now.anon - base.anon, file: now.file - base.file, pss: pss() - basePss };
 };
-const client = new EngineClient(WORKER, { dir: RANDOM_MODEL, kind: "custom", dtype: "q8" });
+const client = new EngineClient(engineThread(WORKER), { dir: RANDOM_MODEL, kind: "custom", dtype: "q8" });
 const info = await client.modelInfo();
 const phases: Record<string, ReturnType<typeof grown>> = { afterLoad: grown() };
 for (const n of sizes) {

@@ -7,8 +7,8 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { decodeText, parseTable } from "../src/core/tabular";
-import { TableClient } from "../src/engine/tables/client";
+import { decodeText, parseTable } from "../src/core/tables";
+import { TableClient } from "../src/engine/tables/tableClient";
 import { writeXlsx, type XlsxCell } from "../test/xlsxWriter";
 import { DATA, fmt, machineInfo, median } from "./lib.mjs";
 

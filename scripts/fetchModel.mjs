@@ -3,7 +3,7 @@
 //
 //   node scripts/fetchModel.mjs [--fp32] [--force] [--dest DIR] [--base-url URL] [--manifest FILE] [--retries N]
 //
-// The download itself is src/models/download.ts (TypeScript, loaded through tsx, a devDependency: the script
+// The download itself is src/models/node/download.ts (TypeScript, loaded through tsx, a devDependency: the script
 // re-runs itself with `--import tsx` when started by plain node).
 // Exit codes: 0 installed (or already installed and verified), 1 failed (bad bytes, HTTP error, disk), 2 usage,
 // 3 no network (nothing reachable: the message says what to do instead), 4 network failure after retries (the bytes
@@ -179,9 +179,9 @@ function display(p) {
   return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : p;
 }
 
-/** src/models/index.ts through tsx; re-runs this script under `node --import tsx` when plain node cannot load it. */
+/** src/models/node/download.ts through tsx; re-runs this script under `node --import tsx` when plain node cannot load it. */
 async function loadDownloadModule() {
-  const file = pathToFileURL(path.join(ROOT, "src", "models", "index.ts")).href;
+  const file = pathToFileURL(path.join(ROOT, "src", "models", "node", "download.ts")).href;
   try {
     return await import(file);
   } catch (error) {

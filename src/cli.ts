@@ -25,13 +25,15 @@ import { summaryUnitOf, type SummaryFile, type SummaryModel, type SummaryNotScor
 import { segment } from "./core/segment";
 import { MAX_THREADS, SETTING_DEFAULTS } from "./core/settings";
 import { terminalText } from "./core/terminal";
-import { chooseTextColumn, columnsNamed, MissingColumnError, parseTable, tableFormatOf, textUnits, type Problem, type Table, type TextUnit } from "./core/tabular";
-import { readWorkbook } from "./core/tabular/xlsx";
+import { chooseTextColumn, columnsNamed, MissingColumnError, parseTable, tableFormatOf, textUnits, type Problem, type Table, type TextUnit } from "./core/tables";
+import { readWorkbook } from "./core/tables/xlsx";
 import type { Classification } from "./core/types";
-import { EngineClient } from "./engine/client";
+import { EngineClient } from "./engine/engineClient";
 import { runtimeOf } from "./engine/runtime";
 import type { Dtype, ModelInfo } from "./engine/engineProtocol";
-import { locateModel, modelDisplayName } from "./models/locate";
+import { modelDisplayName } from "./models/located";
+import { locateModel } from "./models/node/locate";
+import { engineThread } from "./engine/node/threads";
 
 /** Texts sent to the worker at once while streaming stdin: large enough to batch well, small enough to stream. */
 const CHUNK = 256;
@@ -161,7 +163,7 @@ async function main(argv: string[]): Promise<number> {
   const inputs = options && (await readInputs(files, options));
   const located = locateModel(join(__dirname, ".."), values.model);
   if (located.warning) console.error(`inline-sentiment: ${located.warning}`);
-  const engine = new EngineClient(join(__dirname, "worker.js"), { dir: located.dir, kind: located.kind, dtype: values.dtype as Dtype, intraOpThreads: threads, backend });
+  const engine = new EngineClient(engineThread(join(__dirname, "worker.js")), { dir: located.dir, kind: located.kind, dtype: values.dtype as Dtype, intraOpThreads: threads, backend });
   try {
     if (values.verbose) console.error(`inline-sentiment: ${describe(await engine.modelInfo())}`);
     return options && inputs ? await analyze(engine, inputs, options) : await classify(engine);

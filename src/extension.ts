@@ -1,6 +1,8 @@
 /**
- * Composition root: builds the services and registers them. No model is loaded and no file is read here; the engine
- * worker starts on the first analysis.
+ * The composition root, for either host: builds the services and registers them. No model is loaded and no file is
+ * read here; the engine worker starts on the first analysis. What differs between the hosts comes in a `Host`: the
+ * desktop's entry is src/node/extension.ts (worker_threads, the file system), VS Code for the Web's src/web/extension.ts
+ * (Web Workers, vscode.workspace.fs). This file runs in both, so it reaches no Node module (the lint says so).
  */
 import * as vscode from "vscode";
 import { downloadFullModel, type DownloadOutcome, type DownloadRequest, type ModelDownloader } from "./commands/downloadModel";
@@ -21,14 +23,11 @@ import { SummaryState } from "./panel/summaryState";
 import { SentenceMarks } from "./editor/sentenceMarks";
 import { SentimentStatusBar } from "./editor/statusBar";
 import { openDocument } from "./editor/documents";
-import { CHOOSE_COLUMN_NOTE, TableSources, type ColumnPick } from "./editor/tables";
-import { EngineClient, type EngineThread } from "./engine/client";
-import { writeStatsEvery } from "./engine/node/statsFile";
-import { TableClient, type TableThread } from "./engine/tables/client";
+import { CHOOSE_COLUMN_NOTE, TableSources, type ColumnPick } from "./editor/tableSources";
+import { EngineClient, type EngineThread } from "./engine/engineClient";
+import { TableClient, type TableThread } from "./engine/tables/tableClient";
 import type { BackendChoice, ModelSpec } from "./engine/engineProtocol";
-import { downloadModel } from "./models/download";
-import { locateModel, type LocatedModel } from "./models/locate";
-import { FULL_MODEL_FOLDER } from "./models/manifest";
+import type { LocatedModel } from "./models/located";
 import { SummaryPanel } from "./panel/summaryPanel";
 
 /** What activate returns: lets tests await the extension's own signals instead of sleeping. */
@@ -74,10 +73,10 @@ const SELECTOR: vscode.DocumentSelector = analyzedDocumentFilters();
  * engine's thread starts, where the table worker is, where models are found, and which backends can run.
  */
 export interface Host {
-  /** The engine worker's script path (a worker_threads Worker), or a function that starts the engine's thread. */
-  engine: string | (() => EngineThread);
-  /** The table worker's script path (a worker_threads Worker), or a function that starts the table worker's thread. */
-  tableWorker: string | (() => TableThread);
+  /** Starts the engine's thread (a worker_threads Worker on the desktop, a Web Worker on the web). */
+  engine: () => EngineThread;
+  /** Starts the table worker's thread. */
+  tableWorker: () => TableThread;
   /** The model to use, given the modelPath setting. */
   locate(modelPath: string): LocatedModel;
   /** A backend this host always uses, whatever the setting says (the web: WebAssembly). */
@@ -86,18 +85,6 @@ export interface Host {
   download: ModelDownloader;
   /** Writes the host's counters for the soak's watchdog (Node, with INLINE_SENTIMENT_STATS_DIR set); returns a stop. */
   writeStats?: (read: () => unknown) => () => void;
-}
-
-export function activate(context: vscode.ExtensionContext): InlineSentimentApi {
-  const downloads = context.globalStorageUri.fsPath;
-  const dest = vscode.Uri.joinPath(context.globalStorageUri, FULL_MODEL_FOLDER).fsPath;
-  return activateOn(context, {
-    engine: context.asAbsolutePath("dist/worker.js"),
-    tableWorker: context.asAbsolutePath("dist/tableWorker.js"),
-    writeStats: (read) => writeStatsEvery("host.json", read),
-    locate: (modelPath) => locateModel(context.extensionPath, modelPath, process.env, downloads),
-    download: async (manifest, options) => (await downloadModel({ manifest, dest, ...options })).dest,
-  });
 }
 
 /** The composition root, for either host. */
@@ -292,10 +279,6 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
           }
         : undefined,
   };
-}
-
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
 }
 
 /** Loads another model; true when it is in use. On failure the previous model stays in use and the user is told why. */

@@ -9,9 +9,9 @@ import type { SummaryState } from "../panel/summaryState";
 import { messageOf } from "../core/errors";
 import { PROSE_LANGUAGES } from "../core/fileKinds";
 import { BINARY_REASON } from "../core/sourceFiles";
-import { describeProblems } from "../core/tabular/units";
+import { describeProblems } from "../core/tables/units";
 import { documentLength, documentLooksBinary } from "../editor/documents";
-import { tableFormatOfDocument, type TableSources } from "../editor/tables";
+import { tableFormatOfDocument, type TableSources } from "../editor/tableSources";
 
 /** Above this many characters the analysis shows a notification with a Cancel button instead of a status bar spinner. */
 const LARGE_DOCUMENT = 200_000;

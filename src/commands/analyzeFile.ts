@@ -9,11 +9,11 @@ import * as vscode from "vscode";
 import { messageOf } from "../core/errors";
 import { ANALYZED_EXTENSIONS, TABLE_EXTENSIONS } from "../core/fileKinds";
 import type { SummaryModel } from "../core/summary/summaryModel";
-import { tableFormatOf } from "../core/tabular";
-import { chooseSheet, sheetNames } from "../core/tabular/sheets";
+import { tableFormatOf } from "../core/tables";
+import { chooseSheet, sheetNames } from "../core/tables/sheets";
 import type { AnalysisService } from "../editor/analysisService";
 import type { SummaryState } from "../panel/summaryState";
-import type { TableSources } from "../editor/tables";
+import type { TableSources } from "../editor/tableSources";
 import { analyzeFiles, tableSource } from "./analyzeFolder";
 
 /**

@@ -9,13 +9,13 @@ import { messageOf } from "../core/errors";
 import { ANALYZED_EXTENSIONS } from "../core/fileKinds";
 import { ANALYZED_GLOB, BINARY_REASON, decodeSource, languageOfPath } from "../core/sourceFiles";
 import { FOLDER_PROSE_FILE_LIMIT } from "../core/limits";
-import { tableFormatOf, type TableFormat } from "../core/tabular";
+import { tableFormatOf, type TableFormat } from "../core/tables";
 import type { SummaryFile, SummaryModel } from "../core/summary/summaryModel";
 import type { AnalysisService } from "../editor/analysisService";
 import { documentLooksBinary, openDocument } from "../editor/documents";
 import { summaryFile, type SummaryState } from "../panel/summaryState";
-import { CancelledError } from "../engine/client";
-import { modelDisplayName } from "../models/locate";
+import { CancelledError } from "../engine/engineClient";
+import { modelDisplayName } from "../models/located";
 import { COMMANDS } from "../core/commandIds";
 
 /**

@@ -2,7 +2,7 @@
  * "Download the Full Model": fetches the real DistilBERT SST-2 (model/manifest.json) into the extension's global
  * storage with a cancellable progress notification, verifies every file (size, sha256), and switches the engine to
  * it without reloading the window. A half download is never used. How the files are fetched and installed is the
- * host's (a ModelDownloader): on the desktop src/models/download.ts on the file system, in VS Code for the Web
+ * host's (a ModelDownloader): on the desktop src/models/node/download.ts on the file system, in VS Code for the Web
  * src/models/webDownload.ts through vscode.workspace.fs.
  */
 import * as vscode from "vscode";

@@ -3,7 +3,7 @@ import * as vscode from "vscode";
 import type { AnalysisService } from "../editor/analysisService";
 import type { SummaryState } from "../panel/summaryState";
 import type { LiveSwitches } from "../editor/liveSwitches";
-import type { TableSources } from "../editor/tables";
+import type { TableSources } from "../editor/tableSources";
 import { SummaryPanel } from "../panel/summaryPanel";
 import { analyzeActiveDocument } from "./analyze";
 import { analyzeFile } from "./analyzeFile";

@@ -1,11 +1,11 @@
 /**
  * The kinds of file Inline Sentiment reads, in one table: each kind's file name endings, the VS Code language ids that
- * mean it, and how its text is read. Every list of extensions or language ids elsewhere (core/sourceFiles.ts, core/tabular,
+ * mean it, and how its text is read. Every list of extensions or language ids elsewhere (core/sourceFiles.ts, core/tables,
  * the editor, the commands, the hover's selector, the `live.languages` default) is derived from it, and
  * test/unit/manifest.test.ts checks package.json's contributions against it (activation events, the setting's
  * default, the Explorer menu's file endings). Pure, and a leaf: it imports only a type.
  */
-import type { TableFormat } from "./tabular/table";
+import type { TableFormat } from "./tables/table";
 
 /** How a source's text is read: segmented as markdown or as plain text into paragraphs, or parsed as a table. */
 export type SourceLanguage = "markdown" | "plaintext";

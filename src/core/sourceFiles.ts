@@ -4,7 +4,7 @@
  * engine/worker/files.ts, which reads a model folder.)
  */
 import { ANALYZED_EXTENSIONS, MARKDOWN_EXTENSIONS, MARKDOWN_LANGUAGES, type SourceLanguage } from "./fileKinds";
-import { decodeText, tableFormatOf, type DecodedText } from "./tabular";
+import { decodeText, tableFormatOf, type DecodedText } from "./tables";
 
 const MARKDOWN_PATH = new RegExp(`\\.(${MARKDOWN_EXTENSIONS.join("|")})$`, "i");
 
@@ -39,7 +39,7 @@ export function looksBinary(content: Uint8Array | string): boolean {
 }
 
 /**
- * A tabular source's bytes as text: decoded first (UTF-16 from spreadsheets, a BOM, Windows-1252; core/tabular
+ * A tabular source's bytes as text: decoded first (UTF-16 from spreadsheets, a BOM, Windows-1252; core/tables
  * decodeText), then checked for NUL characters, since a UTF-16 file's bytes are full of NULs. Throws BINARY_REASON.
  */
 export function decodeTabular(bytes: Uint8Array): DecodedText {

@@ -10,7 +10,7 @@ import type { ScoredUnit } from "../core/types";
 import { COMMANDS } from "../core/commandIds";
 import type { Explanation, ModelInfo } from "../engine/engineProtocol";
 import { runtimeOf } from "../engine/runtime";
-import { modelDisplayName } from "../models/locate";
+import { modelDisplayName } from "../models/located";
 import type { AnalysisService, DocumentResults } from "./analysisService";
 import { unitRanges } from "./documents";
 import { MIXED_BADGE } from "./decorations";

@@ -12,7 +12,7 @@ import { MARKDOWN_LIVE_LIMIT } from "../core/limits";
 import { documentLength, documentLooksBinary } from "./documents";
 import type { AnalysisService } from "./analysisService";
 import type { LiveSwitches } from "./liveSwitches";
-import { CHOOSE_COLUMN_NOTE, ColumnNeededError, tableFormatOfDocument, type TableSources } from "./tables";
+import { CHOOSE_COLUMN_NOTE, ColumnNeededError, tableFormatOfDocument, type TableSources } from "./tableSources";
 
 interface Pending {
   timer: ReturnType<typeof setTimeout>;

@@ -6,7 +6,7 @@ import * as vscode from "vscode";
 import { MAX_MIXED_LENGTH } from "../core/mixed";
 import { segment } from "../core/segment";
 import type { ScoredUnit, Unit } from "../core/types";
-import type { Priority } from "../engine/client";
+import type { Priority } from "../engine/engineClient";
 import type { AnalysisService } from "./analysisService";
 
 /** Longer units are not split on hover: their sentences would be parsed on the host's main thread. */

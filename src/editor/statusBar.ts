@@ -3,7 +3,7 @@ import * as vscode from "vscode";
 import { describeNotScored } from "../core/judge";
 import type { NotScored } from "../core/notScored";
 import { COMMANDS } from "../core/commandIds";
-import { modelDisplayName } from "../models/locate";
+import { modelDisplayName } from "../models/located";
 import { runtimeOf } from "../engine/runtime";
 import type { AnalysisService, Progress } from "./analysisService";
 

@@ -1,6 +1,6 @@
 /**
  * One typed request/response channel to a thread, used by every host-to-worker conversation: the engine client
- * (client.ts), the table client (tables/client.ts), the engine worker's helper lane (node/helperLane.ts) and the web
+ * (engineClient.ts), the table client (tables/tableClient.ts), the engine worker's helper lane (node/helperLane.ts) and the web
  * engine worker's file bridge (web/engineWorker.ts). It holds what each of them used to write by hand: request ids and the
  * pending map, typed results per method, parts streamed before an answer (the table's slices), events that answer no
  * request, the thread started lazily and restarted on the next request after it died, every pending request rejected

@@ -3,7 +3,6 @@
  * `page/main.ts`). The HTML shell is set once per panel; after that the host only posts typed `update` messages, and
  * it accepts only the typed messages in `protocol.ts` from the page.
  */
-import { randomBytes } from "node:crypto";
 import * as vscode from "vscode";
 import { pageHtml } from "./html";
 import { modelOf, type SummaryFeed, type SummaryFileFeed, type SummaryModel } from "../core/summary/summaryModel";
@@ -263,6 +262,12 @@ function shellHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
     scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(assets, "main.js")).toString(),
     styleUri: webview.asWebviewUri(vscode.Uri.joinPath(assets, "style.css")).toString(),
     // A fresh unguessable nonce per shell: only our script tag carries it, so injected markup cannot run script.
-    nonce: randomBytes(16).toString("base64"),
+    nonce: newNonce(),
   });
+}
+
+/** A CSP nonce: 16 random bytes in base64, from Web Crypto (the desktop's Node and the web extension host both have it). */
+function newNonce(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes));
 }

@@ -5,15 +5,15 @@
  */
 import * as vscode from "vscode";
 import { lineSpan, lineStarts } from "../core/lines";
-import { tableFormatOf } from "../core/tabular";
+import { tableFormatOf } from "../core/tables";
 import type { ScoredUnit } from "../core/types";
 import { feedOf, summaryUnitOf, type SummaryFeed, type SummaryFile, type SummaryModel, type SummaryNotScored, type SummaryUnit } from "../core/summary/summaryModel";
 import type { RowFields } from "../engine/tables/rows";
 import type { SummarySource } from "./summaryPanel";
 import type { AnalysisService, NotScoredUnits } from "../editor/analysisService";
 import { openDocument } from "../editor/documents";
-import type { TableInfo } from "../editor/tables";
-import { modelDisplayName } from "../models/locate";
+import type { TableInfo } from "../editor/tableSources";
+import { modelDisplayName } from "../models/located";
 
 export class SummaryState implements SummarySource, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();

@@ -1,11 +1,11 @@
 /**
- * The engine's Web Worker as EngineClient sees a thread (engine/client.ts EngineThread), in the web worker extension
+ * The engine's Web Worker as EngineClient sees a thread (engine/engineClient.ts EngineThread), in the web worker extension
  * host: dist/web/worker.js started from a blob URL (workerThread.ts). The worker's first message gives it
  * onnxruntime-web's .wasm (read with vscode.workspace.fs, transferred); later, the worker asks for the model's files by
  * URI and this side reads them and transfers the bytes.
  */
 import * as vscode from "vscode";
-import type { EngineThread } from "../engine/client";
+import type { EngineThread } from "../engine/engineClient";
 import type { Request, Response } from "../engine/engineProtocol";
 import { exists } from "./exists";
 import { isReadMessage, type FileMessage, type InitMessage, type ReadMessage, type WorkerMessage } from "./messages";

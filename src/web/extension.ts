@@ -10,7 +10,7 @@ import * as vscode from "vscode";
 import type { TableRequest, TableResponse } from "../engine/tables/tableProtocol";
 import { activateOn, type InlineSentimentApi } from "../extension";
 import { MINI_MODEL_FOLDER } from "../models/manifest";
-import { INSTALLED_MODEL_KEY, webDownloader } from "./download";
+import { INSTALLED_MODEL_KEY, webDownloader } from "./webDownloader";
 import { WebEngineThread } from "./engineThread";
 import { WebWorkerThread } from "./workerThread";
 

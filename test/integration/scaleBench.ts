@@ -25,12 +25,13 @@ import { Session } from "node:inspector/promises";
 import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from "node:perf_hooks";
 import * as vscode from "vscode";
 import { withSetting } from "./helpers";
-import { parseTable } from "../../src/core/tabular";
-import { rowUnits } from "../../src/core/tabular/units";
-import { EngineClient } from "../../src/engine/client";
+import { parseTable } from "../../src/core/tables";
+import { rowUnits } from "../../src/core/tables/units";
+import { EngineClient } from "../../src/engine/engineClient";
 import { cpuFeatures } from "../../src/engine/node/cpu";
 import type { InlineSentimentApi } from "../../src/extension";
 import { reportPlainRun } from "./suiteProtocol";
+import { engineThread } from "../../src/engine/node/threads";
 
 const EXTENSION_ID = "inline-sentiment.inline-sentiment";
 
@@ -290,7 +291,7 @@ async function controlRun(kind: string, extensionPath: string, file: string): Pr
   if (kind === "idle") return { what: "nothing ran (6 s)", run: () => new Promise((resolve) => setTimeout(resolve, 6000)), dispose: () => undefined };
   const texts = rowUnits(parseTable(readFileSync(file, "utf8"), { format: "csv" }), "text").units.map((unit) => unit.text);
   const dir = join(extensionPath, "model", "sentiment-mini");
-  const engine = new EngineClient(join(extensionPath, "dist", "worker.js"), { dir, kind: "mini", dtype: "q8", intraOpThreads: Number(process.env.SCALE_THREADS ?? 0) });
+  const engine = new EngineClient(engineThread(join(extensionPath, "dist", "worker.js")), { dir, kind: "mini", dtype: "q8", intraOpThreads: Number(process.env.SCALE_THREADS ?? 0) });
   const { sessions } = await engine.modelInfo();
   return {
     what: `an engine of its own (${sessions}) scored the ${texts.length} rows' texts; the host only posted and received`,

@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { parse } from "csv-parse/sync";
 import * as vscode from "vscode";
 import type { SummaryModel } from "../../src/core/summary/summaryModel";
-import { parseTable } from "../../src/core/tabular";
+import { parseTable } from "../../src/core/tables";
 import { SummaryView } from "../../src/panel/summaryView";
 import { countsOf } from "../../src/panel/overview";
 import type { SummaryPanel } from "../../src/panel/summaryPanel";

@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import type { Classification, Unit } from "../../src/core/types";
-import { CancelledError, type Priority } from "../../src/engine/client";
+import { CancelledError, type Priority } from "../../src/engine/engineClient";
 import type { Explanation, ModelInfo } from "../../src/engine/engineProtocol";
-import type { TableRead } from "../../src/engine/tables/client";
+import type { TableRead } from "../../src/engine/tables/tableClient";
 import { packFields, RowFields } from "../../src/engine/tables/rows";
 import type { Progress } from "../../src/editor/analysis/activity";
 import { AnalysisPipeline } from "../../src/editor/analysis/pipeline";

@@ -6,7 +6,7 @@
 import { strict as assert } from "node:assert";
 import { EventEmitter } from "node:events";
 import { LruCache } from "../../src/core/cache";
-import { EngineClient, EngineStoppedError, MAX_PENDING, type EngineThread } from "../../src/engine/client";
+import { EngineClient, EngineStoppedError, MAX_PENDING, type EngineThread } from "../../src/engine/engineClient";
 import type { Request, Response } from "../../src/engine/engineProtocol";
 import { windowsOf } from "../../src/engine/worker/batching";
 import type { SentimentModel } from "../../src/engine/worker/model";

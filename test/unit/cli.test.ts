@@ -5,7 +5,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { isStopWord } from "../../src/core/summary";
-import { parseTable } from "../../src/core/tabular";
+import { parseTable } from "../../src/core/tables";
 import { CLI, MINI_MODEL, ROOT, sharedFile } from "./helpers";
 import { rExport } from "./rExport";
 

@@ -1,5 +1,5 @@
 /**
- * The model download (src/models/download.ts and the modules beside it) against a Hugging Face look-alike served on 127.0.0.1 by the test itself:
+ * The model download (src/models/node/download.ts and the modules beside it) against a Hugging Face look-alike served on 127.0.0.1 by the test itself:
  * a small model folder (the bundled mini model's committed files plus small tokenizer files) with the Hub's resolve and
  * API routes, and switches for the failures that matter (cut connections, ignored Range, wrong bytes, stalls, 5xx).
  * The "no network" cases use the real thing: a closed port and a name that never resolves (.invalid, RFC 2606).
@@ -12,7 +12,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { downloadModel, type DownloadOptions } from "../../src/models/download";
+import { downloadModel, type DownloadOptions } from "../../src/models/node/download";
 import { ModelDownloadError } from "../../src/models/downloadErrors";
 import { PARTIAL_DIR, VERIFIED_FILE, modelUrls, type ModelManifest } from "../../src/models/manifest";
 import { fetchModel, type FetchDownloadOptions, type ModelStore } from "../../src/models/webDownload";

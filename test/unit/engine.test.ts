@@ -4,12 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import protobuf from "protobufjs/light";
-import { EngineClient } from "../../src/engine/client";
+import { EngineClient } from "../../src/engine/engineClient";
 import type { BackendChoice, ModelSpec } from "../../src/engine/engineProtocol";
 import { batchAround, softmax } from "../../src/engine/worker/batching";
 import { externalFilesOf } from "../../src/engine/worker/wasmBackend";
 import { MINI_MODEL, ROOT, WORKER, sharedFile, spec } from "./helpers";
 import { identityModel } from "./onnxFixture";
+import { engineThread } from "../../src/engine/node/threads";
 
 /** The engine's tests that depend on the runtime run on both backends; the client's own logic runs once (native). */
 const BACKENDS = ["native", "wasm"] as const;
@@ -40,10 +41,10 @@ for (const backend of BACKENDS) describe(`engine (worker thread, mini model, ${b
   // start compiles onnxruntime-web's 14 MB .wasm and starts its threads (seconds on a busy 2-core machine), and the
   // tests that dispose their engine run once, on native.
   if (once) {
-    beforeEach(() => (engine = new EngineClient(WORKER, specFor(MINI_MODEL))));
+    beforeEach(() => (engine = new EngineClient(engineThread(WORKER), specFor(MINI_MODEL))));
     afterEach(() => engine.dispose());
   } else {
-    before(() => (engine = new EngineClient(WORKER, specFor(MINI_MODEL))));
+    before(() => (engine = new EngineClient(engineThread(WORKER), specFor(MINI_MODEL))));
     after(() => engine.dispose());
   }
   after(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -125,7 +126,7 @@ for (const backend of BACKENDS) describe(`engine (worker thread, mini model, ${b
   }
 
   if (once) it("fails with a message naming the folder when the model folder is missing", async () => {
-    const broken = new EngineClient(WORKER, specFor("/nonexistent/model"));
+    const broken = new EngineClient(engineThread(WORKER), specFor("/nonexistent/model"));
     try {
       await assert.rejects(broken.classify(["x"]), /\/nonexistent\/model: model folder not found/);
     } finally {
@@ -138,7 +139,7 @@ for (const backend of BACKENDS) describe(`engine (worker thread, mini model, ${b
     temps.push(dir);
     const dying = join(dir, "dying.js");
     writeFileSync(dying, "process.exit(7);");
-    const client = new EngineClient(dying, specFor(MINI_MODEL));
+    const client = new EngineClient(engineThread(dying), specFor(MINI_MODEL));
     try {
       await assert.rejects(client.classify(["a", "b"]), /sentiment engine stopped \(exit code 7\)/);
       assert.equal(client.restarts, 2, "restarted once for the retry, then gave up");
@@ -153,7 +154,7 @@ for (const backend of BACKENDS) describe(`engine (worker thread, mini model, ${b
     temps.push(dir);
     const throwing = join(dir, "throwing.js");
     writeFileSync(throwing, "throw new Error('boom at start');");
-    const client = new EngineClient(throwing, specFor(MINI_MODEL));
+    const client = new EngineClient(engineThread(throwing), specFor(MINI_MODEL));
     try {
       await assert.rejects(client.classify(["a"]), /sentiment engine failed: boom at start/);
     } finally {
@@ -182,7 +183,7 @@ for (const backend of BACKENDS) describe(`engine (worker thread, mini model, ${b
     temps.push(dir);
     const dying = join(dir, "dying.js");
     writeFileSync(dying, "require('node:worker_threads').parentPort.on('message', () => process.exit(9));");
-    const client = new EngineClient(dying, specFor(MINI_MODEL));
+    const client = new EngineClient(engineThread(dying), specFor(MINI_MODEL));
     const crashes: boolean[] = [];
     client.onCrash = (_, retried) => crashes.push(retried);
     try {
@@ -230,7 +231,7 @@ for (const backend of BACKENDS) describe(`engine (worker thread, mini model, ${b
     mkdirSync(join(dir, "onnx"));
     copyFileSync(sharedFile(this, "models", "sentiment-mini", "onnx", "model.onnx"), join(dir, "onnx", "model.onnx"));
     for (const file of ["config.json", "tokenizer.json", "tokenizer_config.json"]) copyFileSync(join(MINI_MODEL, file), join(dir, file));
-    const fp32 = new EngineClient(WORKER, specFor(dir, { dtype: "fp32" }));
+    const fp32 = new EngineClient(engineThread(WORKER), specFor(dir, { dtype: "fp32" }));
     try {
       const texts = Array.from({ length: 40 }, (_, i) => `Order ${i} ${i % 2 ? "was terrible, awful and broken" : "was wonderful, I love it"}${"!".repeat(i % 5)}`);
       const alone: number[] = [];
@@ -254,7 +255,7 @@ for (const backend of BACKENDS) describe(`engine (worker thread, mini model, ${b
     const texts = Array.from({ length: 64 }, (_, i) => `A long review number ${i}: ${"the room was fine but the breakfast was cold ".repeat(8)}`);
     // Five rounds on native, where the race once aborted the process; two on WebAssembly (its starts are slow).
     for (let round = 0; round < (once ? 5 : 2); round++) {
-      const client = new EngineClient(WORKER, specFor(MINI_MODEL));
+      const client = new EngineClient(engineThread(WORKER), specFor(MINI_MODEL));
       await client.modelInfo();
       const running = client.classify(texts);
       // Dispose once the first batch is surely running: the urgent request below is answered between two batches.
@@ -283,7 +284,7 @@ for (const backend of BACKENDS) describe(`engine (worker thread, mini model, ${b
     if (process.platform !== "linux") this.skip();
     // In VS Code the extension host is shared: other extensions start threads at any time. Bystander threads are
     // started one after another for as long as the engine loads its model (and creates onnxruntime's thread pool).
-    const client = new EngineClient(WORKER, specFor(MINI_MODEL));
+    const client = new EngineClient(engineThread(WORKER), specFor(MINI_MODEL));
     let loaded = false;
     const load = client.modelInfo().finally(() => (loaded = true));
     const bystanders: { worker: Worker; tid: number }[] = [];
@@ -396,7 +397,7 @@ for (const backend of BACKENDS) describe(`engine against external references (${
       const texts = (reference.input_ids as number[][]).map((ids, row) =>
         ids.filter((_, i) => reference.attention_mask[row][i] === 1).slice(1, -1).map((id) => vocab[id]).join(" "),
       );
-      const engine = new EngineClient(WORKER, spec(dir, { dtype: "fp32", backend }));
+      const engine = new EngineClient(engineThread(WORKER), spec(dir, { dtype: "fp32", backend }));
       try {
         const results = await engine.classify(texts);
         for (const row of [0, 1]) {
@@ -417,7 +418,7 @@ for (const backend of BACKENDS) describe(`engine against external references (${
 
 for (const backend of BACKENDS) describe(`explain (leave-one-word-out, ${backend} backend)`, () => {
   it("names the word that carries a sentence's sentiment", async () => {
-    const engine = new EngineClient(WORKER, spec(MINI_MODEL, { backend }));
+    const engine = new EngineClient(engineThread(WORKER), spec(MINI_MODEL, { backend }));
     try {
       const text = "The checkout page is terrible.";
       const explanation = await engine.explain(text);
@@ -487,7 +488,7 @@ describe("backend choice (auto, native, wasm)", () => {
   after(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
   async function infoOf(worker: string, options: Partial<ModelSpec>) {
-    const client = new EngineClient(worker, spec(MINI_MODEL, options));
+    const client = new EngineClient(engineThread(worker), spec(MINI_MODEL, options));
     try {
       return await client.modelInfo();
     } finally {
@@ -539,8 +540,8 @@ describe("backend choice (auto, native, wasm)", () => {
     assert.deepEqual(externalFilesOf(graph), ["weights.bin"]);
     const texts = ["The staff were wonderful.", "A waste of money and time."];
     for (const backend of ["native", "wasm"] as BackendChoice[]) {
-      const inline = new EngineClient(WORKER, spec(MINI_MODEL, { backend }));
-      const external = new EngineClient(WORKER, spec(dir, { backend }));
+      const inline = new EngineClient(engineThread(WORKER), spec(MINI_MODEL, { backend }));
+      const external = new EngineClient(engineThread(WORKER), spec(dir, { backend }));
       try {
         const [a, b] = await Promise.all([inline.classify(texts), external.classify(texts)]);
         a.forEach((result, i) => assert.equal(result.probabilities.POSITIVE, b[i].probabilities.POSITIVE, `${backend}, text ${i}`));

@@ -1,5 +1,6 @@
 /**
- * The import graph of src/: no import circles (type-only imports and lazy import()s count: a circle of any kind ties
+ * The files of src/: no two share a name unless their folders name the runtime (node/, web/), and no index.ts (a
+ * folder's entry point is the file of its name beside it). The import graph of src/: no import circles (type-only imports and lazy import()s count: a circle of any kind ties
  * the files into one unit that cannot be read, tested or moved apart). The floors themselves are the lint's
  * (eslint.config.mjs); a circle inside one floor is what the lint cannot see.
  */
@@ -69,6 +70,39 @@ function circles(graph: Map<string, string[]>): string[][] {
   for (const file of graph.keys()) if (!index.has(file)) visit(file);
   return found;
 }
+
+/** The runtime a file's folder names: "node" or "web" (a folder of that name on its path), else "shared". */
+function runtimeOf(path: string): string {
+  const folders = relative(SRC, dirname(path)).split(sep);
+  return folders.includes("node") ? "node" : folders.includes("web") ? "web" : "shared";
+}
+
+/** Groups of src/-relative paths that share a file name and are not told apart by their runtime folders. */
+function sameNames(files: string[]): string[][] {
+  const byName = new Map<string, string[]>();
+  for (const file of files) {
+    const name = file.split(sep).pop()!;
+    byName.set(name, [...(byName.get(name) ?? []), file]);
+  }
+  return [...byName.values()]
+    .filter((group) => new Set(group.map(runtimeOf)).size < group.length)
+    .map((group) => group.map((f) => relative(SRC, f).split(sep).join("/")).sort());
+}
+
+describe("the files of src/", () => {
+  it("share no name unless their folders name the runtime, and none is an index.ts", () => {
+    const files = sources(SRC);
+    assert.deepEqual(sameNames(files), []);
+    assert.deepEqual(files.filter((f) => f.endsWith(`${sep}index.ts`)).map((f) => relative(SRC, f)), []);
+  });
+
+  it("finds two files of one name in the same runtime, and lets node/ and web/ tell them apart", () => {
+    const at = (...parts: string[]) => join(SRC, ...parts);
+    assert.deepEqual(sameNames([at("engine", "client.ts"), at("engine", "tables", "client.ts")]), [["engine/client.ts", "engine/tables/client.ts"]]);
+    assert.deepEqual(sameNames([at("extension.ts"), at("node", "extension.ts"), at("web", "extension.ts")]), []);
+    assert.deepEqual(sameNames([at("node", "a.ts"), at("engine", "node", "a.ts")]), [["engine/node/a.ts", "node/a.ts"]]);
+  });
+});
 
 describe("the import graph of src/", () => {
   it("has no import circles", () => {

@@ -5,8 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { detectLanguage, MIN_LETTERS, modelLanguagesOf, readsLanguage } from "../../src/core/language";
-import { EngineClient } from "../../src/engine/client";
+import { EngineClient } from "../../src/engine/engineClient";
 import { MINI_MODEL, ROOT, WORKER, sharedFile, spec } from "./helpers";
+import { engineThread } from "../../src/engine/node/threads";
 
 /** Short answers as people write them in feedback forms (our own sentences), by language. */
 const SHORT: [string, string, string][] = [
@@ -190,7 +191,7 @@ describe("the model's languages, from its folder (engine worker)", () => {
 
   it("the bundled mini model declares none (English); a folder whose config.json lists languages reads them", async () => {
     for (const [folder, expected] of [[MINI_MODEL, undefined], [dir, ["en", "fr", "de"]]] as const) {
-      const engine = new EngineClient(WORKER, spec(folder));
+      const engine = new EngineClient(engineThread(WORKER), spec(folder));
       try {
         const info = await engine.modelInfo();
         assert.deepEqual(info.languages, expected);

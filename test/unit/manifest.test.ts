@@ -5,7 +5,7 @@ import { COMMANDS } from "../../src/core/commandIds";
 import { ANALYZED_LANGUAGES, FILE_KINDS, LIVE_LANGUAGES, TABLE_EXTENSIONS, analyzedDocumentFilters } from "../../src/core/fileKinds";
 import { languageOfPath } from "../../src/core/sourceFiles";
 import { SETTING_DEFAULTS } from "../../src/core/settings";
-import { tableFormatOf } from "../../src/core/tabular";
+import { tableFormatOf } from "../../src/core/tables";
 import { ROOT } from "./helpers";
 
 const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));

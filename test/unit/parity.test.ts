@@ -1,10 +1,11 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { EngineClient } from "../../src/engine/client";
+import { EngineClient } from "../../src/engine/engineClient";
 import type { Classification } from "../../src/core/types";
 import type { EngineStats, ModelInfo } from "../../src/engine/engineProtocol";
 import { MINI_MODEL, WORKER, sharedFile, spec } from "./helpers";
+import { engineThread } from "../../src/engine/node/threads";
 
 interface ReferenceRow {
   text: string;
@@ -14,7 +15,7 @@ interface ReferenceRow {
 
 /** The reference's 872 texts scored by one backend (a second time, once warm), with what it reports of itself. */
 async function scoreAll(rows: readonly ReferenceRow[], backend: "native" | "wasm"): Promise<{ results: Classification[]; info: ModelInfo; stats: EngineStats }> {
-  const engine = new EngineClient(WORKER, spec(MINI_MODEL, { backend }));
+  const engine = new EngineClient(engineThread(WORKER), spec(MINI_MODEL, { backend }));
   try {
     // Twice: bulk work starts the helper session (where there is one), which then shares the second pass.
     await engine.classify(rows.map((row) => row.text));

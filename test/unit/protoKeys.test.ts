@@ -10,8 +10,8 @@ import { aggregate } from "../../src/core/summary/aggregate";
 import { labelPolarity } from "../../src/core/polarity";
 import { renderReport, reportTable } from "../../src/core/report";
 import type { SummaryFile, SummaryModel } from "../../src/core/summary/summaryModel";
-import { parseTable } from "../../src/core/tabular";
-import { rowUnits } from "../../src/core/tabular/units";
+import { parseTable } from "../../src/core/tables";
+import { rowUnits } from "../../src/core/tables/units";
 import { packFields, RowFields } from "../../src/engine/tables/rows";
 
 /** A tabular file as the CLI and the editor report it: its text column's units with the row's other cells as fields. */

@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "node:assert";
 import { EventEmitter } from "node:events";
-import { MAX_SENT_KEYS, MAX_TABLE_PENDING, TableClient, type TableThread } from "../../src/engine/tables/client";
+import { MAX_SENT_KEYS, MAX_TABLE_PENDING, TableClient, type TableThread } from "../../src/engine/tables/tableClient";
 import type { TableRequest, TableResponse } from "../../src/engine/tables/tableProtocol";
 import { KEPT_TABLES, LANGUAGES_KEPT_CHARS, MAX_SENDING, serveTables } from "../../src/engine/tables/serve";
 import { threadWithoutFiles } from "./tableThread";

@@ -1,5 +1,5 @@
 /** A table thread for the unit tests: the table server of engine/tables/serve.ts on a thread made in this process. */
-import type { TableThread } from "../../src/engine/tables/client";
+import type { TableThread } from "../../src/engine/tables/tableClient";
 import type { TableRequest, TableResponse } from "../../src/engine/tables/tableProtocol";
 import { serveTables } from "../../src/engine/tables/serve";
 import type { DetectedLanguage } from "../../src/core/language";

@@ -2,18 +2,19 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TableClient } from "../../src/engine/tables/client";
+import { TableClient } from "../../src/engine/tables/tableClient";
 import { threadWithoutFiles } from "./tableThread";
 import { DEFAULT_MISSING_MARKERS, DEFAULT_NON_ANSWERS, SCORE_ALL } from "../../src/core/judge";
 import { frenchByMerci, rExport } from "./rExport";
 import { ROOT } from "./helpers";
+import { tableThread } from "../../src/engine/node/threads";
 
 /** The built table worker (npm run build), as the extension runs it. */
 const TABLE_WORKER = join(ROOT, "dist", "tableWorker.js");
 
 describe("the table worker (dist/tableWorker.js) and its client", () => {
   let client: TableClient;
-  beforeEach(() => (client = new TableClient(TABLE_WORKER)));
+  beforeEach(() => (client = new TableClient(tableThread(TABLE_WORKER))));
   afterEach(() => client.dispose());
 
   const rows = Array.from({ length: 1234 }, (_, i) => `${i},"Row ${i} says the service was ${i % 2 ? "slow" : "great"}",${i % 3 ? "A" : "B"}`);
@@ -130,7 +131,7 @@ describe("the table server without a file system (VS Code for the Web's table wo
     const dir = mkdtempSync(join(tmpdir(), "table-server-"));
     const thread = threadWithoutFiles();
     const client = new TableClient(() => thread);
-    const node = new TableClient(TABLE_WORKER);
+    const node = new TableClient(tableThread(TABLE_WORKER));
     try {
       const text = 'id,comment,shop\n1,"Two hours late.\nThen, ""sorry"".",Berlin\n2,Lovely staff,Paris\n';
       const saved = join(dir, "saved.csv");
@@ -235,7 +236,7 @@ describe("the table worker: rows not scored (issue 22)", () => {
 
   it("the built worker (dist/tableWorker.js) sends the not-scored rows too", async () => {
     const { text, expected } = rExport();
-    const client = new TableClient(TABLE_WORKER);
+    const client = new TableClient(tableThread(TABLE_WORKER));
     try {
       const read = await client.read({ key: "r", source: { text }, format: "csv", column: "comment", rules: { ...rules, language: false } });
       assert.equal(read.units.length, expected.scored + expected.reasons["language:French"]);

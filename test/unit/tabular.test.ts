@@ -11,8 +11,8 @@ import {
   tableFormatOf,
   textUnits,
   type Table,
-} from "../../src/core/tabular";
-import { cellSpans } from "../../src/core/tabular/csv";
+} from "../../src/core/tables";
+import { cellSpans } from "../../src/core/tables/csv";
 import { sharedFile } from "./helpers";
 
 /** Each row's cell sources, as the text holds them, by column. */

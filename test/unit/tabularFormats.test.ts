@@ -4,9 +4,9 @@
  * exports of public repositories they were checked against are not copied into the project).
  */
 import { strict as assert } from "node:assert";
-import { chooseTextColumn, columnsNamed, parseTable, sampleValues, textUnits, type Table } from "../../src/core/tabular";
-import { compactJson, MAX_DEPTH } from "../../src/core/tabular/json";
-import { rowUnits, summarizeTable } from "../../src/core/tabular/units";
+import { chooseTextColumn, columnsNamed, parseTable, sampleValues, textUnits, type Table } from "../../src/core/tables";
+import { compactJson, MAX_DEPTH } from "../../src/core/tables/json";
+import { rowUnits, summarizeTable } from "../../src/core/tables/units";
 
 const plain = (record: Record<string, unknown>) => ({ ...record });
 const texts = (table: Table, column: string) => textUnits(table, column).units.map((u) => u.text);

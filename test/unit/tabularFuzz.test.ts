@@ -7,7 +7,7 @@
  */
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { parseTable, type Table, type TableFormat } from "../../src/core/tabular";
+import { parseTable, type Table, type TableFormat } from "../../src/core/tables";
 
 const SEED = 20261206;
 const RUNS = 300;

@@ -1,9 +1,9 @@
 import { strict as assert } from "node:assert";
 import { decodeSource, decodeTabular, BINARY_REASON } from "../../src/core/sourceFiles";
-import { MissingColumnError, parseTable } from "../../src/core/tabular";
-import { describeProblems, rowUnits, summarizeTable } from "../../src/core/tabular/units";
+import { MissingColumnError, parseTable } from "../../src/core/tables";
+import { describeProblems, rowUnits, summarizeTable } from "../../src/core/tables/units";
 
-describe("tabular units (core/tabular/units)", () => {
+describe("tabular units (core/tables/units)", () => {
   const text = 'id,comment,airline\r\n1,"Great crew, thanks",Virgin\r\n2,"Lost my bag.\r\nNobody ""cares""",United\r\n3,,Delta\r\n4,Short row\r\n';
   const table = parseTable(text, { format: "csv" });
 

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { buildTermIndex, polarityThemes, groupThemes, themeMatches, words } from "../../src/core/summary";
 import type { Polarity } from "../../src/core/types";
-import { parseTable } from "../../src/core/tabular";
+import { parseTable } from "../../src/core/tables";
 import { sharedFile } from "./helpers";
 
 /** A labelled set whose answer is known: every negative text says "delayed", every positive one "thanks". */

@@ -3,12 +3,13 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { tableFormatOf } from "../../src/core/tabular";
-import { rowUnits, summarizeTable } from "../../src/core/tabular/units";
-import { cellText, readWorkbook, sheetNames, WorkbookError } from "../../src/core/tabular/xlsx";
-import { TableClient } from "../../src/engine/tables/client";
+import { tableFormatOf } from "../../src/core/tables";
+import { rowUnits, summarizeTable } from "../../src/core/tables/units";
+import { cellText, readWorkbook, sheetNames, WorkbookError } from "../../src/core/tables/xlsx";
+import { TableClient } from "../../src/engine/tables/tableClient";
 import { writeXlsx, type XlsxSheet } from "../xlsxWriter";
 import { CLI, MINI_MODEL, ROOT } from "./helpers";
+import { tableThread } from "../../src/engine/node/threads";
 
 /** Every kind of cell the reader meets, in a sheet with gaps and a merged header cell. */
 const KINDS: XlsxSheet = {
@@ -25,7 +26,7 @@ const KINDS: XlsxSheet = {
   ],
 };
 
-describe("Excel workbooks (core/tabular/xlsx)", () => {
+describe("Excel workbooks (core/tables/xlsx)", () => {
   it("drops a Qualtrics workbook's question-text and import-id rows, keeping each column's question", async () => {
     const table = await readWorkbook(
       await writeXlsx([
@@ -144,7 +145,7 @@ describe("Excel workbooks in the table worker (dist/tableWorker.js) and the CLI"
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it("the built table worker reads a workbook from its bytes: units with their row numbers, a sheet by name, a bad file's reason", async () => {
-    const client = new TableClient(join(ROOT, "dist", "tableWorker.js"));
+    const client = new TableClient(tableThread(join(ROOT, "dist", "tableWorker.js")));
     try {
       const bytes = await writeXlsx([KINDS, { name: "Other", rows: [["note"], ["Friendly staff"]] }]);
       const summary = await client.read({ key: "w", source: { bytes }, format: "xlsx", version: 1 });

@@ -10,7 +10,7 @@
  * thread free run both in a worker.
  */
 import type { Polarity } from "../types";
-import type { Span } from "../tabular/table";
+import type { Span } from "../tables/table";
 import { words } from "./words";
 
 /** Every word and phrase of a set of texts, with where each occurs; built once, queried per subset. */

@@ -11,7 +11,7 @@ import type { LabelMap } from "../../core/polarity";
 import type { Granularity } from "../../core/segment";
 import { forSliced, mapSliced, type Pause } from "../../core/slices";
 import type { Classification, ScoredUnit, Unit } from "../../core/types";
-import { CancelledError, type Priority } from "../../engine/client";
+import { CancelledError, type Priority } from "../../engine/engineClient";
 import type { Explanation, ModelInfo } from "../../engine/engineProtocol";
 import { hostPause } from "../turns";
 import { Activity, type Progress } from "./activity";

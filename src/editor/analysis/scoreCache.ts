@@ -6,11 +6,11 @@
 import { LruCache } from "../../core/cache";
 import { forSliced } from "../../core/slices";
 import type { Classification } from "../../core/types";
-import type { Priority } from "../../engine/client";
+import type { Priority } from "../../engine/engineClient";
 import type { Explanation, ModelInfo } from "../../engine/engineProtocol";
 import { hostPause } from "../turns";
 
-/** What the scores step asks of the engine (engine/client.ts's EngineClient; a fake in the unit tests). */
+/** What the scores step asks of the engine (engine/engineClient.ts's EngineClient; a fake in the unit tests). */
 export interface ScoringEngine {
   modelInfo(): Promise<ModelInfo>;
   scores(texts: readonly string[], options: { priority?: Priority; signal?: AbortSignal }): Promise<Classification[]>;

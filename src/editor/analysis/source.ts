@@ -4,7 +4,7 @@
  * (pipeline.ts) never asks which kind a document is. Pure: no `vscode`.
  */
 import type { NotScored } from "../../core/notScored";
-import type { Problem } from "../../core/tabular";
+import type { Problem } from "../../core/tables";
 import type { Unit } from "../../core/types";
 import { pickPerUnit, type RowFields } from "../../engine/tables/rows";
 import type { AnalysedDocument, Span } from "./document";

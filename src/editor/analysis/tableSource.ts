@@ -1,11 +1,11 @@
 /**
  * Tables as a source of units (CSV, TSV, JSON Lines, JSON, read in the table worker): one unit per row of the text
  * column, never segmented; with a selection, the rows it touches. Pure: no `vscode` (the editor gives the reading of
- * rows, editor/tables.ts).
+ * rows, editor/tableSources.ts).
  */
 import type { RuleSettings } from "../../core/judge";
 import type { Unit } from "../../core/types";
-import type { TableRead } from "../../engine/tables/client";
+import type { TableRead } from "../../engine/tables/tableClient";
 import type { AnalysedDocument, Span } from "./document";
 import { pickRows, type DocumentUnits, type TableInfo, type UnitSource } from "./source";
 

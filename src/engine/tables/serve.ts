@@ -11,9 +11,9 @@ import { compileRules } from "../../core/judge";
 import { detectLanguage, type DetectedLanguage } from "../../core/language";
 import { decodeTabular } from "../../core/sourceFiles";
 import { lineStarts } from "../../core/lines";
-import { decodeText, parseTable, type Table } from "../../core/tabular";
-import { rowUnits, summarizeTable } from "../../core/tabular/units";
-import { readWorkbook } from "../../core/tabular/xlsx";
+import { decodeText, parseTable, type Table } from "../../core/tables";
+import { rowUnits, summarizeTable } from "../../core/tables/units";
+import { readWorkbook } from "../../core/tables/xlsx";
 import type { ReadRequest, TableRequest, TableResponse, UnitSlice } from "./tableProtocol";
 import { packFields, packReasons, packSlice, sliceTransfer } from "./rows";
 
@@ -100,7 +100,7 @@ export function serveTables({ post, readFile, detect: detector = detectLanguage,
     }
     const fail = (error: unknown) =>
       post({ id: request.id, type: "error", error: messageOf(error), stale: error instanceof StaleError, needsText: error instanceof NeedsTextError });
-    // A workbook is read from its bytes, asynchronously (core/tabular/xlsx.ts); other requests are served meanwhile.
+    // A workbook is read from its bytes, asynchronously (core/tables/xlsx.ts); other requests are served meanwhile.
     if (sending.size >= MAX_SENDING) {
       fail(new Error(`the table reader is busy: ${sending.size} reads are being sent (at most ${MAX_SENDING}); try again when they are done`));
       return;

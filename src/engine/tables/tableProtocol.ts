@@ -1,8 +1,8 @@
-/** Messages between the host and the table worker (src/engine/tables/worker.ts). */
+/** Messages between the host and the table worker (src/engine/node/tableWorker.ts). */
 import type { RuleSettings } from "../../core/judge";
 import type { DetectedLanguage } from "../../core/language";
-import type { Problem, TableFormat } from "../../core/tabular";
-import type { TableSummary } from "../../core/tabular/units";
+import type { Problem, TableFormat } from "../../core/tables";
+import type { TableSummary } from "../../core/tables/units";
 
 /** Reads a tabular text: its summary always, and the units of the text column when one is given (or `fallback`). */
 export interface ReadRequest {

@@ -176,7 +176,7 @@ export class Scheduler {
 
   /**
    * Why a classify request cannot be queued (undefined: it can): the queue holds at most MAX_QUEUED_REQUESTS requests
-   * and MAX_QUEUED_CHARS characters of text. A client sends a few chunks per call (client.ts), so only a burst of many
+   * and MAX_QUEUED_CHARS characters of text. A client sends a few chunks per call (engineClient.ts), so only a burst of many
    * callers at once reaches it; the refused caller is told, nothing is buffered past it.
    */
   private overQueueBound(request: ClassifyRequest): string | undefined {

@@ -19,12 +19,16 @@
  */
 import { mkdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { ModelDownloadError, asDownloadError, offlineAdvice, throwIfAborted } from "./downloadErrors";
-import { expectation, readHubApi } from "./hub";
+import { ModelDownloadError, asDownloadError, offlineAdvice, throwIfAborted } from "../downloadErrors";
+import { expectation, readHubApi } from "../hub";
 import { install, removeEmptyDirs } from "./install";
-import { PARTIAL_DIR, modelUrls, selectFiles, validateManifest, type ModelManifest } from "./manifest";
+import { PARTIAL_DIR, modelUrls, selectFiles, validateManifest, type ModelManifest } from "../manifest";
 import { DownloadRun } from "./transfer";
 import { checkLabels, exists, verifyExisting, type VerifiedFile } from "./verify";
+
+// What scripts/fetchModel.mjs (npm run model:fetch) reads beside downloadModel.
+export { ModelDownloadError } from "../downloadErrors";
+export { PARTIAL_DIR } from "../manifest";
 
 export interface DownloadProgress {
   /** The file being transferred (manifest path). */

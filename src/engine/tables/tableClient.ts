@@ -4,12 +4,11 @@
  * the last one is still ending, and a worker that dies before its first answer is started again only after a wait
  * (docs/RELIABILITY.md "Bounds").
  */
-import { Worker } from "node:worker_threads";
 import { LruCache } from "../../core/cache";
 import type { DetectedLanguage } from "../../core/language";
 import type { NotScored } from "../../core/notScored";
-import type { Problem } from "../../core/tabular";
-import type { TableSummary } from "../../core/tabular/units";
+import type { Problem } from "../../core/tables";
+import type { TableSummary } from "../../core/tables/units";
 import type { Unit } from "../../core/types";
 import { Channel, type Decoded, type WorkerThread } from "../channel";
 import type { ReadRequest, TableMethods, TableRequest, TableResponse } from "./tableProtocol";
@@ -92,13 +91,13 @@ export class TableClient {
   private readonly sent = new LruCache<string, number>(MAX_SENT_KEYS);
 
   /**
-   * `startWorker`: the worker script's path (a worker_threads Worker), or a function that starts the table thread.
+   * `startWorker` starts the table thread: engine/node/threads.ts tableThread(script) on the desktop and in the CLI.
    * `now`: the clock of the restart's wait (tests).
    */
-  constructor(startWorker: string | (() => TableThread), now: () => number = () => performance.now()) {
+  constructor(startWorker: () => TableThread, now: () => number = () => performance.now()) {
     this.channel = new Channel<TableMethods, TableRequest, TableResponse>({
       name: "the table reader",
-      start: () => (typeof startWorker === "string" ? new Worker(startWorker) : startWorker()),
+      start: startWorker,
       encode: (id, type, params) => ({ ...params, id, type }) as TableRequest,
       decode: decodeTable,
       maxPending: MAX_TABLE_PENDING,

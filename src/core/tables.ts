@@ -3,16 +3,16 @@
  * `vscode`, no file system, no `node:` import, so the extension host, the CLI and a web worker share it. Callers read
  * the file, `decodeText` its bytes, `parseTable` the text, then `textUnits` the chosen column.
  */
-import { parseDelimited } from "./csv";
-import { parseJsonDocument, parseJsonLines } from "./json";
-import { recogniseSurvey } from "./survey";
-import type { ParseOptions, Table, TableFormat } from "./table";
-import { TABLE_EXTENSIONS } from "../fileKinds";
+import { parseDelimited } from "./tables/csv";
+import { parseJsonDocument, parseJsonLines } from "./tables/json";
+import { recogniseSurvey } from "./tables/survey";
+import type { ParseOptions, Table, TableFormat } from "./tables/table";
+import { TABLE_EXTENSIONS } from "./fileKinds";
 
-export { decodeText, decodeWindows1252, type DecodedText, type TextEncodingName } from "./decode";
-export { detectDelimiter, DELIMITER_CANDIDATES } from "./csv";
-export { chooseTextColumn, columnsNamed, sampleValues, textUnits, MissingColumnError, type TextUnit } from "./columns";
-export type { CellSpan, ParseOptions, Problem, Row, Span, Table, TableFormat } from "./table";
+export { decodeText, decodeWindows1252, type DecodedText, type TextEncodingName } from "./tables/decode";
+export { detectDelimiter, DELIMITER_CANDIDATES } from "./tables/csv";
+export { chooseTextColumn, columnsNamed, sampleValues, textUnits, MissingColumnError, type TextUnit } from "./tables/columns";
+export type { CellSpan, ParseOptions, Problem, Row, Span, Table, TableFormat } from "./tables/table";
 
 /**
  * Parses a tabular text. Survey exports' extra header rows (Qualtrics, SurveyMonkey) are recognised and kept out of

@@ -8,9 +8,9 @@ import { dirname } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { computedNote, sha256Mismatch, sizeMismatch, tooLong, type Expected, type VerifiedFile } from "./checks";
-import { TransientError, httpError } from "./downloadErrors";
-import { Requests, type TransferOptions } from "./requests";
+import { computedNote, sha256Mismatch, sizeMismatch, tooLong, type Expected, type VerifiedFile } from "../checks";
+import { TransientError, httpError } from "../downloadErrors";
+import { Requests, type TransferOptions } from "../requests";
 import { sha256File, sizeOf } from "./verify";
 
 export class DownloadRun extends Requests {

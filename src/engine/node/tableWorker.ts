@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
-import { serveTables } from "./serve";
+import { serveTables } from "../tables/serve";
 
 const port = parentPort;
 if (!port) throw new Error("tableWorker.js runs only as a worker thread");

@@ -6,15 +6,11 @@
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { ModelKind } from "../core/types";
-import { FULL_MODEL_FOLDER, MINI_MODEL_FOLDER } from "./manifest";
+import type { ModelKind } from "../../core/types";
+import { FULL_MODEL_FOLDER, MINI_MODEL_FOLDER } from "../manifest";
+import type { LocatedModel } from "../located";
 
-export interface LocatedModel {
-  dir: string;
-  kind: ModelKind;
-  /** Set when the fallback is in use: say it where the user will read it. */
-  warning?: string;
-}
+export type { LocatedModel } from "../located";
 
 export function locateModel(extensionRoot: string, explicit?: string, env = process.env, downloadRoot?: string): LocatedModel {
   const chosen = explicit || env.INLINE_SENTIMENT_MODEL;
@@ -38,11 +34,4 @@ function kindOf(dir: string, extensionRoot: string, downloadRoot?: string): Mode
   if (dir === join(extensionRoot, "model", FULL_MODEL_FOLDER)) return "full";
   if (downloadRoot && dir === join(downloadRoot, FULL_MODEL_FOLDER)) return "full";
   return "custom";
-}
-
-/** How a model is named in hovers, the status bar, the panel and reports. */
-export function modelDisplayName(model: { kind: ModelKind; dir: string }): string {
-  if (model.kind === "mini") return "sentiment-mini (bundled stand-in, less accurate; full model not installed)";
-  if (model.kind === "full") return "DistilBERT SST-2 (int8)";
-  return `custom (${model.dir})`;
 }

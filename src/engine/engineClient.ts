@@ -5,13 +5,14 @@
  * is restarted and every pending request is sent again, once; a second failure rejects them. Every pending request
  * is also rejected on dispose, so no caller waits forever.
  */
-import { Worker } from "node:worker_threads";
 import type { Classification } from "../core/types";
 import { Channel, type WorkerThread } from "./channel";
-import { ENGINE_THREAD_LIMITS, PRIORITY, type EngineMethods, type EngineStats, type Explanation, type ModelInfo, type ModelSpec, type Request, type Response } from "./engineProtocol";
+import { PRIORITY, type EngineMethods, type EngineStats, type Explanation, type ModelInfo, type ModelSpec, type Request, type Response } from "./engineProtocol";
+import { MemoryWatch, type MemoryBudget } from "./memoryWatch";
 import { classificationAt, ScoreRef, type ScoreColumns } from "./scores";
 
 export type { WorkerThread } from "./channel";
+export type { MemoryBudget } from "./memoryWatch";
 
 /** The engine's thread (src/web/engineThread.ts on the web). */
 export interface EngineThread extends WorkerThread<Request, Response> {
@@ -31,21 +32,6 @@ const MAX_ATTEMPTS = 2;
  * chunks out, so only hundreds of callers at once reach it; a request past it is refused with a message.
  */
 export const MAX_PENDING = 2_048;
-/** How often the engine's memory is looked at while its worker runs. */
-const MEMORY_CHECK_MS = 2_000;
-
-/**
- * The engine's memory budget: `budgetBytes` of growth of the process's resident memory since the worker started (what
- * the worker, its sessions and its helpers hold: native memory of onnxruntime is not told apart by thread). Past it the
- * engine stops, releases its sessions, rejects what waits with the reason, and starts again on the next request.
- * `rss` reads the process's resident memory (default process.memoryUsage.rss, where there is one: not on the web).
- */
-export interface MemoryBudget {
-  budgetBytes: number;
-  rss?: () => number;
-  everyMs?: number;
-}
-
 export type Priority = keyof typeof PRIORITY;
 
 export class CancelledError extends Error {
@@ -72,6 +58,8 @@ const SHUT_DOWN = "the sentiment engine was shut down";
 export class EngineClient {
   /** Requests and answers, typed per method (engineProtocol.ts EngineMethods); the worker starts on the first request. */
   private readonly channel: Channel<EngineMethods, Request, Response>;
+  /** The memory budget's watch over the running worker. */
+  private readonly memoryWatch: MemoryWatch;
   private model: Promise<ModelInfo> | undefined;
   /** Resolves once a disposed client's worker has exited. */
   private closed = Promise.resolve();
@@ -86,17 +74,18 @@ export class EngineClient {
   /** Times the engine stopped for its memory budget. */
   budgetStops = 0;
 
-  /** `startWorker`: the worker script's path (a worker_threads Worker), or a function that starts the engine's thread. */
+  /** `startWorker` starts the engine's thread: engine/node/threads.ts engineThread(script) on the desktop and in the CLI. */
   constructor(
-    startWorker: string | (() => EngineThread),
+    startWorker: () => EngineThread,
     private spec: ModelSpec,
-    private memory?: MemoryBudget,
+    memory?: MemoryBudget,
   ) {
+    this.memoryWatch = new MemoryWatch(memory, (used, budget) => this.overBudget(used, budget));
     this.channel = new Channel<EngineMethods, Request, Response>({
       name: "the sentiment engine",
       start: () => {
-        const worker: EngineThread = typeof startWorker === "string" ? new Worker(startWorker, { resourceLimits: ENGINE_THREAD_LIMITS }) : startWorker();
-        this.watchMemory(worker);
+        const worker = startWorker();
+        this.memoryWatch.start(() => this.worker === worker);
         return worker;
       },
       encode: (id, type, params, { priority = PRIORITY.low }) => ({ ...params, id, priority, type }) as Request,
@@ -124,8 +113,9 @@ export class EngineClient {
 
   /** A new memory budget (a setting changed); undefined turns the watch off. Applies from the next look. */
   setMemoryBudget(memory: MemoryBudget | undefined): void {
-    this.memory = memory;
-    if (this.worker && memory && !this.memoryTimer) this.watchMemory(this.worker);
+    this.memoryWatch.setBudget(memory);
+    const worker = this.worker;
+    if (worker && memory && !this.memoryWatch.watching) this.memoryWatch.start(() => this.worker === worker);
   }
 
   /**
@@ -250,7 +240,7 @@ export class EngineClient {
    */
   dispose(): Promise<void> {
     if (this.channel.closed) return this.closed;
-    clearInterval(this.memoryTimer);
+    this.memoryWatch.stop();
     const worker = this.channel.close(new Error(SHUT_DOWN)) as EngineThread | undefined;
     if (!worker) return this.closed;
     // The worker finishes the session.run in progress, releases the model and exits: terminating it during a run
@@ -286,32 +276,10 @@ export class EngineClient {
     if (waiting.length) this.channel.post({ id: 0, priority: PRIORITY.load, type: "cancel", ids: waiting });
   }
 
-  private memoryTimer: ReturnType<typeof setInterval> | undefined;
-
-  /** Looks at the engine's memory every few seconds while `worker` is the engine's (see MemoryBudget). */
-  private watchMemory(worker: EngineThread): void {
-    clearInterval(this.memoryTimer);
-    this.memoryTimer = undefined;
-    const rss = this.memory?.rss ?? defaultRss();
-    if (!this.memory || !rss) return;
-    const baseline = rss();
-    const timer = setInterval(() => {
-      if (this.worker !== worker || !this.memory) {
-        clearInterval(timer);
-        if (this.memoryTimer === timer) this.memoryTimer = undefined;
-        return;
-      }
-      const used = rss() - baseline;
-      if (used > this.memory.budgetBytes) this.overBudget(worker, used, this.memory.budgetBytes);
-    }, this.memory.everyMs ?? MEMORY_CHECK_MS);
-    (timer as { unref?: () => void }).unref?.();
-    this.memoryTimer = timer;
-  }
-
   /** Stops the engine past its memory budget: its sessions are released; the next request starts it again. */
-  private overBudget(worker: EngineThread, used: number, budget: number): void {
-    clearInterval(this.memoryTimer);
-    this.memoryTimer = undefined;
+  private overBudget(used: number, budget: number): void {
+    const worker = this.worker;
+    if (!worker) return;
     this.channel.detach();
     this.model = undefined;
     this.budgetStops++;
@@ -348,10 +316,4 @@ export class EngineClient {
     }
     this.channel.resend(again);
   }
-}
-
-/** The process's resident memory, where the runtime tells it (Node; not a browser's web worker). */
-function defaultRss(): (() => number) | undefined {
-  const usage = (globalThis as { process?: { memoryUsage?: { rss?: () => number } } }).process?.memoryUsage;
-  return typeof usage?.rss === "function" ? () => usage.rss!() : undefined;
 }

@@ -7,10 +7,10 @@ import { createReadStream } from "node:fs";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { checkLabelsText, recordText, type VerifiedFile, type VerifiedRecord } from "./checks";
-import { VERIFIED_FILE, type ManifestFile, type ModelManifest } from "./manifest";
+import { checkLabelsText, recordText, type VerifiedFile, type VerifiedRecord } from "../checks";
+import { VERIFIED_FILE, type ManifestFile, type ModelManifest } from "../manifest";
 
-export type { VerifiedBy, VerifiedFile } from "./checks";
+export type { VerifiedBy, VerifiedFile } from "../checks";
 
 export async function checkLabels(configPath: string, labels: Record<string, string>, url: string): Promise<void> {
   checkLabelsText(await readFile(configPath, "utf8"), labels, url);

@@ -1,7 +1,7 @@
 /** Installing a verified download: the model folder is complete or absent, never half-filled. */
 import { mkdir, readdir, rename, rm, rmdir } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { PARTIAL_DIR, VERIFIED_FILE, type ModelManifest } from "./manifest";
+import { PARTIAL_DIR, VERIFIED_FILE, type ModelManifest } from "../manifest";
 import { writeRecord, type VerifiedFile } from "./verify";
 
 /**

@@ -9,12 +9,12 @@
  * The parts: blocks.ts (plaintext paragraphs, plain markdown lines), chunker.ts (where a document can be cut),
  * markdown.ts (micromark tree to prose), granularity.ts (blocks to units), incremental.ts (reuse across edits).
  */
-import type { Unit } from "../types";
-import type { Granularity } from "./granularity";
-import { DocumentSegmenter } from "./incremental";
+import type { Unit } from "./types";
+import type { Granularity } from "./segment/granularity";
+import { DocumentSegmenter } from "./segment/incremental";
 
-export { DocumentSegmenter } from "./incremental";
-export type { Granularity } from "./granularity";
+export { DocumentSegmenter } from "./segment/incremental";
+export type { Granularity } from "./segment/granularity";
 
 /** Units of `text`, in document order. */
 export function segment(text: string, languageId: string, granularity: Granularity = "paragraph"): Unit[] {

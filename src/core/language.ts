@@ -10,7 +10,7 @@
  * language; 0.07-0.34 % of real English survey answers, most of them in fact Spanish.
  */
 import type { eld as Eld } from "eld/extrasmall";
-import { DEFAULT_MODEL_LANGUAGES } from "./modelLanguages";
+import { DEFAULT_MODEL_LANGUAGES } from "./language/modelLanguages";
 
 /** A language found in a text. */
 export interface DetectedLanguage {
@@ -22,7 +22,7 @@ export interface DetectedLanguage {
   confidence: number;
 }
 
-export { DEFAULT_MODEL_LANGUAGES, modelLanguagesOf } from "./modelLanguages";
+export { DEFAULT_MODEL_LANGUAGES, modelLanguagesOf } from "./language/modelLanguages";
 
 /**
  * Fewer letters than this (after links, mentions, hashtags and numbers are set aside) and the text is too short to
