@@ -12,7 +12,7 @@ import { messageOf } from "../../core/errors";
 import { Channel } from "../channel";
 import { ENGINE_THREAD_LIMITS, type ModelSpec } from "../engineProtocol";
 import type { GraphRunner, GraphSpec } from "../worker/model";
-import type { Lane } from "../worker/scheduler";
+import type { Lane } from "../worker/lanes";
 
 /** What a helper thread is started with (workerData): the graph the own session loaded, checked, with its kernels. */
 export interface HelperData {

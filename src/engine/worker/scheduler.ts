@@ -7,14 +7,17 @@
  * failure goes back to the caller as a message, never a hang.
  *
  * Runs go to lanes: the model's own session in this thread, and, for bulk work, a second session in a helper thread
- * (helperLane.ts) when the host allows one. Each free lane takes the next batch, so an edit waits for at most the runs
+ * (node/helperLane.ts; its life: lanes.ts) when the host allows one. Each free lane takes the next batch, so an edit waits for at most the runs
  * in progress. A lane gives the same result for a text as any other (same graph, same kernels, one text per run).
  * The queue itself needs no Node API: a host shell (worker.ts) gives it its messages and its helpers.
  */
 import { messageOf } from "../../core/errors";
 import type { EngineStats, ModelSpec, Request, Response, SchedulerCounters } from "../engineProtocol";
 import { batchAround } from "./batching";
+import { HELPER_IDLE_MS, HelperLanes, type HelperPlan, type LaneState } from "./lanes";
 import type { Prepared, SentimentModel, Window } from "./model";
+
+export type { HelperPlan, Lane } from "./lanes";
 
 /** Windows considered for one batch: the requests of one priority, in order, until this many windows are waiting. */
 const HORIZON = 512;
@@ -28,29 +31,12 @@ export const BULK_WINDOWS = 96;
  */
 export const HELPER_MAX_TOKENS = 128;
 /**
- * Runs a helper lane holds at once: it starts the next as soon as one ends, while this thread may be blocked in its
- * own session's run (up to a 512-token window) and cannot hand it more. With 2, the helper idled whenever the own run
- * outlasted its one queued run; 4 short windows (~4-20 ms each at one thread) cover the own session's runs. The cost:
- * a cancelled request's windows already handed over still run (at most this many).
- */
-const HELPER_CAPACITY = 4;
-/**
  * Bounds of the queue (docs/RELIABILITY.md "Bounds"): requests waiting, and characters of text in them. A client has at
  * most 4 chunks of 64 texts in flight per call, so an editor with dozens of documents and a folder run stays far below;
  * a request past either bound is refused with a message (never buffered).
  */
 export const MAX_QUEUED_REQUESTS = 1_024;
 export const MAX_QUEUED_CHARS = 64 * 1024 * 1024;
-/** A helper stops after this long without a run, so an editor that is only being typed in keeps one session. */
-const HELPER_IDLE_MS = 30_000;
-
-/** Runs rows of token ids through one session; each row's label probabilities. */
-export interface Lane {
-  readonly name: string;
-  run(rows: number[][]): Promise<number[][]>;
-  close(): Promise<void>;
-}
-
 /** What the host shell provides. */
 export interface SchedulerHost {
   post(response: Response): void;
@@ -59,13 +45,6 @@ export interface SchedulerHost {
    * bulk work starts, when this host and model have one.
    */
   load(spec: ModelSpec): Promise<{ model: SentimentModel; backendReason: string; helper?: HelperPlan }>;
-}
-
-export interface HelperPlan {
-  /** How the work is shared out, for the model's info (the CLI's --verbose). */
-  describe: string;
-  /** Starts a helper lane running the loaded model's graph (resolves once it is loaded and warm). */
-  start(): Promise<Lane>;
 }
 
 type Queued = Exclude<Request, { type: "cancel" | "close" | "stats" }>;
@@ -85,41 +64,28 @@ interface Job {
 
 type Batch = { job: Job; index: number; window: Window }[];
 
-interface LaneState {
-  lane: Lane;
-  /** Runs handed to it and not back yet, and how many it may have (1 for the own session, HELPER_CAPACITY for a
-   * helper: its answers wait for this thread's own run to end, so it holds the next ones already). */
-  running: number;
-  capacity: number;
-  runs: number;
-}
-
 export class Scheduler {
   private model: SentimentModel | undefined;
   private readonly queue: Queued[] = [];
   private readonly jobs = new Map<number, Job>();
-  private lanes: LaneState[] = [];
+  /** The model's own session, in this thread; helpers beside it. */
+  private own: LaneState | undefined;
+  private readonly helpers: HelperLanes;
   private readonly inflight = new Set<Promise<void>>();
   private pumping: Promise<void> | undefined;
-  private helperPlan: HelperPlan | undefined;
-  private helper: Promise<void> | undefined;
-  private helperIdle: ReturnType<typeof setTimeout> | undefined;
-  /** Why helpers are off for the current model (one failed); they are tried again with the next load. */
-  private helperBroken: string | undefined;
-  private helperStarts = 0;
-  private helperStops = 0;
   private refused = 0;
-  /** Changes whenever helpers are stopped: a helper that finishes starting after that closes itself. */
-  private helperGeneration = 0;
-
-  /** Helpers still closing: no new one starts until they have ended (starts never outpace ends). */
-  private helpersClosing = 0;
-
   constructor(
     private readonly host: SchedulerHost,
     /** How long a helper may idle before it stops (tests shorten it). */
-    private readonly helperIdleMs = HELPER_IDLE_MS,
-  ) {}
+    helperIdleMs = HELPER_IDLE_MS,
+  ) {
+    this.helpers = new HelperLanes(helperIdleMs, () => void this.pump());
+  }
+
+  /** Every lane: the own session first, then the helpers. */
+  private get lanes(): LaneState[] {
+    return this.own ? [this.own, ...this.helpers.lanes] : [];
+  }
 
   /** A message from the host side. */
   receive(request: Exclude<Request, { type: "close" }>): void {
@@ -149,8 +115,8 @@ export class Scheduler {
   stats(): EngineStats {
     return {
       sessions: this.lanes.map((state) => ({ name: state.lane.name, runs: state.runs })),
-      helperStarts: this.helperStarts,
-      helperBroken: this.helperBroken,
+      helperStarts: this.helpers.starts,
+      helperBroken: this.helpers.broken,
       counters: this.counters(),
     };
   }
@@ -167,9 +133,9 @@ export class Scheduler {
       jobs: this.jobs.size,
       windowsWaiting,
       running: this.lanes.reduce((sum, state) => sum + state.running, 0),
-      helperStarts: this.helperStarts,
-      helperStops: this.helperStops,
-      helperRunning: this.lanes.length > 1,
+      helperStarts: this.helpers.starts,
+      helperStops: this.helpers.stops,
+      helperRunning: this.helpers.lanes.length > 0,
       refused: this.refused,
     };
   }
@@ -194,7 +160,7 @@ export class Scheduler {
     this.jobs.clear();
     await this.pumping;
     await Promise.all(this.inflight);
-    await this.stopHelper();
+    await this.helpers.stop();
     await this.model?.dispose();
   }
 
@@ -203,11 +169,10 @@ export class Scheduler {
       if (request.type === "load") {
         const { model: next, backendReason, helper: plan } = await this.host.load(request.spec);
         const previous = this.model;
-        await this.stopHelper();
+        await this.helpers.stop();
         this.model = next;
-        this.lanes = [{ lane: { name: "own session", run: (rows) => next.runRows(rows), close: () => next.dispose() }, running: 0, capacity: 1, runs: 0 }];
-        this.helperPlan = plan;
-        this.helperBroken = undefined;
+        this.own = { lane: { name: "own session", run: (rows) => next.runRows(rows), close: () => next.dispose() }, running: 0, capacity: 1, runs: 0 };
+        this.helpers.reset(plan);
         this.jobs.clear(); // windows were cut for the previous model's tokenizer
         await previous?.dispose();
         const sessions = plan?.describe ?? "one session";
@@ -267,7 +232,7 @@ export class Scheduler {
       }
     }
     if (candidates.length === 0) return undefined;
-    if (candidates.length >= BULK_WINDOWS) this.startHelper();
+    if (candidates.length >= BULK_WINDOWS) this.helpers.start();
     candidates.sort((a, b) => a.window.ids.length - b.window.ids.length);
     // The batch holds the head request's shortest waiting window, so the oldest request always moves on.
     const at = Math.max(0, candidates.findIndex((c) => c.job.request === head));
@@ -290,21 +255,16 @@ export class Scheduler {
       state.runs++;
     } catch (error) {
       for (const { job, index } of batch) job.taken[index] = 0;
-      if (state !== this.lanes[0]) {
+      if (state !== this.own) {
         // A helper failed (or its thread died): its windows go back to the queue and the own session carries on.
-        if (this.lanes.includes(state)) {
-          this.helperBroken = `the helper session stopped: ${messageOf(error)}`;
-          this.lanes = this.lanes.filter((other) => other !== state);
-          this.helperStops++;
-          void state.lane.close().catch(() => undefined);
-        }
+        this.helpers.failed(state, error);
         return;
       }
       for (const job of new Set(batch.map((c) => c.job))) this.finish(job.request, { id: job.request.id, ok: false, error: messageOf(error) });
       return;
     } finally {
       state.running--;
-      if (state !== this.lanes[0]) this.helperUsed();
+      if (state !== this.own) this.helpers.used();
     }
     if (this.model !== model) return; // a load replaced the model meanwhile: these windows belong to the old one
     batch.forEach(({ job, index }, row) => {
@@ -348,9 +308,9 @@ export class Scheduler {
           // Helpers first: the own session's run blocks this thread until it is done, so it is free whenever this
           // loop looks, and a helper asked after it would never get work.
           let outcome: "started" | "answered" | undefined;
-          for (const state of [...this.lanes.slice(1), this.lanes[0]]) {
+          for (const state of [...this.helpers.lanes, this.own!]) {
             if (state.running >= state.capacity) continue;
-            const batch = this.nextBatch(model, state !== this.lanes[0]);
+            const batch = this.nextBatch(model, state !== this.own);
             if (batch === undefined) continue; // nothing this lane may run
             if (batch === "answered") outcome = "answered";
             else {
@@ -376,53 +336,5 @@ export class Scheduler {
       }
     })();
     return this.pumping;
-  }
-
-  /** Starts the helper lane if the plan has one and it is not running or starting. */
-  private startHelper(): void {
-    const plan = this.helperPlan;
-    if (!plan || this.helper || this.helperBroken || this.lanes.length > 1 || this.helpersClosing > 0) return;
-    const generation = this.helperGeneration;
-    this.helperStarts++;
-    // Whatever goes wrong starting it (also a synchronous throw) ends up in helperBroken, never in the queue's loop.
-    this.helper = Promise.resolve(plan).then((p) => p.start()).then(
-      (lane) => {
-        if (this.helperGeneration !== generation) {
-          void lane.close();
-          return;
-        }
-        this.lanes.push({ lane, running: 0, capacity: HELPER_CAPACITY, runs: 0 });
-        this.helperUsed();
-        void this.pump();
-      },
-      (error: unknown) => {
-        if (this.helperGeneration !== generation) return;
-        this.helperBroken = `the helper session could not start: ${messageOf(error)}`;
-        this.helper = undefined;
-      },
-    );
-  }
-
-  /** Restarts the helper's idle timer. */
-  private helperUsed(): void {
-    clearTimeout(this.helperIdle);
-    this.helperIdle = setTimeout(() => {
-      const busy = this.lanes.slice(1).some((state) => state.running > 0);
-      if (!busy) void this.stopHelper();
-    }, this.helperIdleMs);
-    this.helperIdle.unref?.();
-  }
-
-  private async stopHelper(): Promise<void> {
-    this.helperGeneration++;
-    clearTimeout(this.helperIdle);
-    const helpers = this.lanes.slice(1);
-    this.helperStops += helpers.length;
-    this.lanes = this.lanes.slice(0, 1);
-    const starting = this.helper;
-    this.helper = undefined;
-    this.helpersClosing += helpers.length;
-    await Promise.all(helpers.map((state) => state.lane.close().catch(() => undefined).finally(() => this.helpersClosing--)));
-    await starting; // a helper still starting closes itself (the generation changed)
   }
 }
