@@ -12,7 +12,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { PerformanceObserver, monitorEventLoopDelay } from "node:perf_hooks";
+import { PerformanceObserver, monitorEventLoopDelay, constants as perfConstants } from "node:perf_hooks";
 import { type Classification, DocumentSegmenter, EngineClient, engineThread, LruCache, segment, timeSlices } from "./engineImports";
 import { MINI_MODEL, RANDOM_MODEL, ROOT, ensureRandomModel, feedbackParagraphs, machineInfo } from "./lib.mjs";
 
@@ -35,7 +35,12 @@ const text = parts.join("\n");
 
 /** Garbage collections of this thread: when they started, how long they held it, and their kind (V8's flags). */
 const gcs: { start: number; duration: number; kind: string }[] = [];
-const GC_KINDS: Record<number, string> = { 1: "minor", 2: "major", 4: "incremental", 8: "weak callbacks" };
+const GC_KINDS: Record<number, string> = {
+  [perfConstants.NODE_PERFORMANCE_GC_MINOR]: "minor",
+  [perfConstants.NODE_PERFORMANCE_GC_MAJOR]: "major",
+  [perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL]: "incremental",
+  [perfConstants.NODE_PERFORMANCE_GC_WEAKCB]: "weak callbacks",
+};
 new PerformanceObserver((list) =>
   gcs.push(...list.getEntries().map(({ startTime, duration, detail }) => ({ start: startTime, duration, kind: GC_KINDS[(detail as { kind?: number } | undefined)?.kind ?? 0] ?? "gc" }))),
 ).observe({ entryTypes: ["gc"] });
@@ -79,7 +84,7 @@ for (let r = 0; r < runs; r++) {
   phase = "idle";
   delay.disable();
   maxima.push(delay.max / 1e6);
-  log(`run ${r + 1}: ${units.length} units, event-loop delay max ${(delay.max / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms; turns over 10 ms: ${long.join("; ") || "none"}`);
+  log(`run ${r + 1}: ${units.length} units, event-loop delay max ${(delay.max / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB; turns over 10 ms: ${long.join("; ") || "none"}`);
 }
 clearInterval(ticker);
 log(`max per run: ${maxima.map((m) => m.toFixed(1)).join(", ")} ms`);
