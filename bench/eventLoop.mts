@@ -68,23 +68,40 @@ for (let r = 0; r < runs; r++) {
   delay.enable();
   long.length = 0;
   await new Promise((resolve) => setTimeout(resolve, 20));
-  phase = "segmentation";
+  const runStart = performance.now();
+  const phases: { name: string; at: number }[] = [];
+  const enter = (name: string) => {
+    phase = name;
+    phases.push({ name, at: performance.now() });
+  };
+  enter("segmentation");
   const segmenter = new DocumentSegmenter("markdown", "paragraph");
   const units = (await segmenter.segmentAsync(text))!;
-  phase = "classify";
+  enter("classify");
   const results = await pool2.classify(units.map((unit) => unit.text));
-  phase = "cache";
+  enter("cache");
   const pause = timeSlices(() => new Promise((resolve) => setImmediate(resolve)));
   for (let i = 0; i < units.length; i++) {
     if ((i & 255) === 255) await pause();
     cache.set(units[i].text, results[i]);
   }
-  phase = "after";
+  enter("after");
   await new Promise((resolve) => setTimeout(resolve, 20));
-  phase = "idle";
+  enter("idle");
+  // Collections of the run by phase (a collection is counted in the phase it started in): where the host allocates.
+  const byPhase = new Map<string, { count: number; ms: number }>();
+  for (const g of gcs) {
+    if (g.start < runStart || g.kind !== "major") continue;
+    const name = phases.findLast((p) => p.at <= g.start)?.name ?? "before";
+    const entry = byPhase.get(name) ?? { count: 0, ms: 0 };
+    entry.count++;
+    entry.ms += g.duration;
+    byPhase.set(name, entry);
+  }
+  const majors = [...byPhase].map(([name, { count, ms }]) => `${count} in ${name} (${ms.toFixed(1)} ms)`).join(", ") || "none";
   delay.disable();
   maxima.push(delay.max / 1e6);
-  log(`run ${r + 1}: ${units.length} units, event-loop delay max ${(delay.max / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB; turns over 10 ms: ${long.join("; ") || "none"}`);
+  log(`run ${r + 1}: ${units.length} units, event-loop delay max ${(delay.max / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB; major collections: ${majors}; turns over 10 ms: ${long.join("; ") || "none"}`);
 }
 clearInterval(ticker);
 log(`max per run: ${maxima.map((m) => m.toFixed(1)).join(", ")} ms`);
