@@ -243,19 +243,8 @@ export class EngineClient {
     this.memoryWatch.stop();
     const worker = this.channel.close(new Error(SHUT_DOWN)) as EngineThread | undefined;
     if (!worker) return this.closed;
-    // The worker finishes the session.run in progress, releases the model and exits: terminating it during a run
-    // aborts the whole process (onnxruntime-node's completion callback throws into a stopped thread). A worker that
-    // does not exit in time (a hung run) is terminated all the same.
-    worker.postMessage({ id: 0, priority: PRIORITY.load, type: "close" } satisfies Request);
     worker.ref();
-    const timer = setTimeout(() => void worker.terminate(), CLOSE_TIMEOUT_MS);
-    timer.unref();
-    this.closed = new Promise((resolve) =>
-      worker.once("exit", () => {
-        clearTimeout(timer);
-        resolve();
-      }),
-    );
+    this.closed = closeWorker(worker);
     return this.closed;
   }
 
@@ -289,11 +278,7 @@ export class EngineClient {
       "(inlineSentiment.engine.memoryBudgetMb); it released its model and starts again with the next analysis";
     this.channel.rejectAll(new EngineStoppedError(message));
     this.onMemoryBudget?.(message);
-    // As dispose does: the worker finishes its run in progress, releases its sessions and exits; else it is terminated.
-    worker.postMessage({ id: 0, priority: PRIORITY.load, type: "close" } satisfies Request);
-    const timer = setTimeout(() => void worker.terminate(), CLOSE_TIMEOUT_MS);
-    (timer as { unref?: () => void }).unref?.();
-    worker.once("exit", () => clearTimeout(timer));
+    void closeWorker(worker);
   }
 
   /** The worker died: send its pending requests again to a new one, or reject them if they already had their retry. */
@@ -316,4 +301,21 @@ export class EngineClient {
     }
     this.channel.resend(again);
   }
+}
+
+/**
+ * Asks `worker` to close and resolves once it has exited. The worker finishes the session.run in progress, releases the
+ * model and exits: terminating it during a run aborts the whole process (onnxruntime-node's completion callback throws
+ * into a stopped thread). A worker that does not exit in time (a hung run) is terminated all the same.
+ */
+function closeWorker(worker: EngineThread): Promise<void> {
+  worker.postMessage({ id: 0, priority: PRIORITY.load, type: "close" } satisfies Request);
+  const timer = setTimeout(() => void worker.terminate(), CLOSE_TIMEOUT_MS);
+  (timer as { unref?: () => void }).unref?.();
+  return new Promise((resolve) =>
+    worker.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    }),
+  );
 }
