@@ -90,6 +90,9 @@ export interface Host {
 /** The composition root, for either host. */
 export function activateOn(context: vscode.ExtensionContext, host: Host): InlineSentimentApi {
   let settings = readSettings();
+  // The Output panel's "Inline Sentiment": what a user (or a failed test) can read back of explain and hover requests.
+  const log = vscode.window.createOutputChannel("Inline Sentiment", { log: true });
+  context.subscriptions.push(log);
   const locate = () => host.locate(settings.modelPath);
   const specOf = (model: LocatedModel) => modelSpec(model, host.backend ? { ...settings, "engine.backend": host.backend } : settings);
   const budgetOf = (mb: number) => (mb > 0 ? { budgetBytes: mb * 2 ** 20 } : undefined);
@@ -191,9 +194,9 @@ export function activateOn(context: vscode.ExtensionContext, host: Host): Inline
     tables.onDidChooseColumn((uri) => {
       if (statusBar.noteOf(uri)?.endsWith(CHOOSE_COLUMN_NOTE)) statusBar.setNote(uri, undefined);
     }),
-    ...registerCommands({ context, analysis, summary, tables, switches, download: host.download, onModelInstalled: (dir) => useModel({ dir, kind: "full" }), isMixed }),
+    ...registerCommands({ context, analysis, summary, tables, switches, download: host.download, onModelInstalled: (dir) => useModel({ dir, kind: "full" }), isMixed, log }),
     ...SummaryPanel.register(context.extensionUri, summary),
-    vscode.languages.registerHoverProvider(SELECTOR, new SentimentHoverProvider(analysis, mixed)),
+    vscode.languages.registerHoverProvider(SELECTOR, new SentimentHoverProvider(analysis, mixed, log)),
     analysis.onDidChangeResults((results) => {
       decorations.show(results);
       if (!results.partial) marks.show(results);

@@ -29,9 +29,11 @@ export interface CommandDeps {
   onModelInstalled: (dir: string) => Promise<void>;
   /** True when the paragraph of this text was found mixed: next/previous negative stop at it too. */
   isMixed?: (text: string) => boolean;
+  /** The extension's log ("Inline Sentiment" in the Output panel). */
+  log?: vscode.LogOutputChannel;
 }
 
-export function registerCommands({ context, analysis, summary, tables, switches, download, onModelInstalled, isMixed }: CommandDeps): vscode.Disposable[] {
+export function registerCommands({ context, analysis, summary, tables, switches, download, onModelInstalled, isMixed, log }: CommandDeps): vscode.Disposable[] {
   const fileOf = (target: unknown) => (target instanceof vscode.Uri ? target : undefined);
   return [
     vscode.commands.registerCommand(COMMANDS.toggleLive, () => toggleLive(switches)),
@@ -43,7 +45,7 @@ export function registerCommands({ context, analysis, summary, tables, switches,
     vscode.commands.registerCommand(COMMANDS.previousNegative, () => gotoNegative(analysis, -1, isMixed)),
     vscode.commands.registerCommand(COMMANDS.analyze, () => analyzeActiveDocument(analysis, summary, tables)),
     vscode.commands.registerCommand(COMMANDS.showPanel, () => SummaryPanel.show(context.extensionUri, summary)),
-    vscode.commands.registerCommand(COMMANDS.explain, (uri: unknown, offset: unknown) => explainUnit(analysis, uri, offset)),
+    vscode.commands.registerCommand(COMMANDS.explain, (uri: unknown, offset: unknown) => explainUnit(analysis, uri, offset, log)),
     vscode.commands.registerCommand(COMMANDS.exportReport, (target?: unknown) =>
       exportReport(summary, target instanceof vscode.Uri ? target : undefined),
     ),

@@ -22,6 +22,7 @@ export class SentimentHoverProvider implements vscode.HoverProvider {
     private readonly analysis: AnalysisService,
     /** Learns from the sentences scored here whether the paragraph is mixed. */
     private readonly mixed?: MixedParagraphs,
+    private readonly log?: vscode.LogOutputChannel,
   ) {}
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position, token?: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
@@ -37,7 +38,11 @@ export class SentimentHoverProvider implements vscode.HoverProvider {
     const explanation = this.analysis.cachedExplanation(unit.text);
     // The paragraph's sentences are scored now, when asked for (cached), never while the writer types.
     const sentences = await scoredSentences(this.analysis, document, unit).catch(() => undefined);
-    if (token?.isCancellationRequested || document.version !== results.version) return undefined;
+    if (token?.isCancellationRequested || document.version !== results.version) {
+      const why = token?.isCancellationRequested ? "VS Code cancelled it" : "the document changed";
+      this.log?.debug(`hover at line ${position.line + 1} not given: ${why} while its sentences were scored`);
+      return undefined;
+    }
     const labelMap = this.analysis.labelMap;
     this.mixed?.learn(unit.text, sentences, labelMap);
     const mixed = this.mixed?.isMixed(unit.text) ?? false;

@@ -45,6 +45,7 @@ import {
 import {
   closeQuickInput,
   decorationState,
+  hoverDump,
   hoverLine,
   openFile,
   runCommand,
@@ -259,6 +260,7 @@ runMain(async () => {
       }
     }
     if (secondLook) console.log(`# "Why?" on a second look: ${secondLook}`);
+    if (whyError && !hoverError) await recordHoverFailure(page, server, path.join(server.runDir, "why-failure.png"));
     check(whyName, !whyError, whyError ? firstLine(whyError) : whyText.replace(/\s+/g, " ").trim().slice(-120));
     if (!whyError) {
       const whyPng = path.join(screenshotDir, "hover-why.png");
@@ -495,6 +497,36 @@ async function checkWriters(page, { workspace, screenshotDir, check }) {
 }
 
 /** Waits until a visible hover's text matches `re`; returns that text. */
+/**
+ * What a failed hover step saw, printed as comments: every hover element (shown or not, with its links), the
+ * extension's log lines (the explain command's calls, the hovers it gave up on), and a screenshot beside the run.
+ */
+async function recordHoverFailure(page, server, screenshot) {
+  try {
+    for (const hover of await hoverDump(page)) console.log(`# hover element: ${JSON.stringify(hover)}`);
+    await page.screenshot({ path: screenshot });
+    console.log(`# screenshot of the failure: ${displayPath(screenshot)}`);
+  } catch (error) {
+    console.log(`# the page could not be read: ${firstLine(error)}`);
+  }
+  for (const line of extensionLog(server.userDataDir).slice(-40)) console.log(`# log: ${line}`);
+}
+
+/** The lines of the extension's log ("Inline Sentiment" in the Output panel) in this run's user data, if written. */
+function extensionLog(userDataDir) {
+  const logs = path.join(userDataDir, "logs");
+  if (!fs.existsSync(logs)) return [];
+  const lines = [];
+  for (const session of fs.readdirSync(logs).sort()) {
+    const dir = path.join(logs, session);
+    for (const host of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+      const file = path.join(dir, host, "inline-sentiment.inline-sentiment", "Inline Sentiment.log");
+      if (fs.existsSync(file)) lines.push(...fs.readFileSync(file, "utf8").split("\n").filter(Boolean));
+    }
+  }
+  return lines;
+}
+
 async function waitForHoverText(page, re, timeout) {
   timeout = scaled(timeout);
   const handle = await page.waitForFunction(

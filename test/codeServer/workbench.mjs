@@ -237,6 +237,28 @@ export function visibleHoverText(page) {
 }
 
 /**
+ * Every hover element in the page, shown or not, for a failure's record: its classes, box, visibility and whole text
+ * (innerText leaves out what CSS hides; textContent's length says whether something was hidden).
+ */
+export function hoverDump(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll(".monaco-hover")].map((el) => {
+      const r = el.getBoundingClientRect();
+      const s = getComputedStyle(el);
+      return {
+        classes: el.className,
+        box: [r.left, r.top, r.width, r.height].map(Math.round).join(","),
+        visibility: s.visibility,
+        display: s.display,
+        text: el.innerText.replace(/\s+/g, " ").trim(),
+        textContentLength: el.textContent.length,
+        links: [...el.querySelectorAll("a")].map((a) => a.textContent.trim()).filter(Boolean),
+      };
+    }),
+  );
+}
+
+/**
  * Moves the mouse over the text of the rendered line containing `lineText` and waits for a visible hover whose text
  * matches every regexp in `expect`. Retries at a few positions along the line. Returns the hover text.
  */
