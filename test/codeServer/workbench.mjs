@@ -231,7 +231,7 @@ export function visibleHoverText(page) {
         const s = getComputedStyle(el);
         return r.width > 0 && r.height > 0 && s.visibility !== "hidden" && s.display !== "none";
       })
-      .map((el) => el.innerText)
+      .map((el) => el.innerText.replace(/\u00a0/g, " "))
       .join("\n"),
   );
 }
@@ -289,7 +289,9 @@ export async function hoverLine(page, lineText, { expect = [], timeout = 30_000 
             if (el.classList.contains("hidden")) return false;
             const r = el.getBoundingClientRect();
             if (!(r.width > 0 && r.height > 0) || getComputedStyle(el).visibility === "hidden") return false;
-            return sources.every(([source, flags]) => new RegExp(source, flags).test(el.innerText));
+            // VS Code writes a MarkdownString's appended text with no-break spaces: match them as spaces.
+            const text = el.innerText.replace(/\u00a0/g, " ");
+            return sources.every(([source, flags]) => new RegExp(source, flags).test(text));
           }),
         expect.map((re) => [re.source, re.flags]),
         { timeout: timeout / fractions.length, polling: 200 },
