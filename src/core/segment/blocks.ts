@@ -48,8 +48,12 @@ export function heavyBlocks(text: string): Block[] {
   });
 }
 
-/** A line that opens a fenced code block; group 1 is its fence. */
-export const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})/;
+/**
+ * A line (without its break) that opens a fenced code block; group 1 is its fence. A backtick fence's info string
+ * holds no backtick (CommonMark 4.5): "```npm install x```" is a paragraph with code in it, and taking it for a fence
+ * (as real READMEs write it) cut the document's chunks inside the real fence that follows.
+ */
+export const FENCE_OPEN = /^ {0,3}(`{3,}(?=[^`]*$)|~{3,})/;
 const FENCE_CLOSE = /(?<=^|\r\n|\r|\n) {0,3}(`{3,}|~{3,})[ \t]*(?=\r\n|\r|\n|$)/g;
 
 /**

@@ -36,8 +36,13 @@ export const MAX_DEPTH = 24;
  */
 export const MAX_CHUNK_LENGTH = 32_768;
 
-/** A chunk of a document: [start, end) offsets, and true when it is too heavy or too deep for micromark. */
-export type ChunkRange = [start: number, end: number, heavy: boolean];
+/**
+ * A chunk of a document: [start, end) offsets, true when it is too heavy or too deep for micromark, its weight (see
+ * MAX_CHUNK_WEIGHT; 0 outside markdown), and whether it starts and ends at a clean cut: a blank line, then a line at
+ * column 0. Such chunks parse the same alone or joined one after another, whatever lies between them in the document
+ * (incremental.ts parses them in batches).
+ */
+export type ChunkRange = [start: number, end: number, heavy: boolean, weight: number, cleanStart: boolean, cleanEnd: boolean];
 
 /** Characters that can open inline syntax (and table cells), which cost micromark far more than prose. */
 function syntaxCount(line: string): number {
@@ -113,6 +118,7 @@ const HEAVY_CUT = /^(?:[-+*]|\d{1,9}[.)]|#{1,6})[ \t]/;
  */
 export function* chunksOf(text: string, markdown: boolean, from = 0): Generator<ChunkRange> {
   let chunkStart = from;
+  let cleanStart = false;
   let previousBlank = false;
   let htmlEnd: RegExp | undefined;
   let frontMatter = from === 0 && markdown && /^(---|\+\+\+)[ \t]*(\r\n|\r|\n)/.test(text);
@@ -133,14 +139,14 @@ export function* chunksOf(text: string, markdown: boolean, from = 0): Generator<
       weight += line.length;
     } else {
       const blank = !/\S/.test(line);
+      const clean = !blank && previousBlank && /^\S/.test(line);
       if (
         start > chunkStart &&
-        ((!blank && previousBlank && /^\S/.test(line)) ||
-          (markdown && weight > MAX_CHUNK_WEIGHT / 2 && HEAVY_CUT.test(line)) ||
-          start - chunkStart > MAX_CHUNK_LENGTH)
+        (clean || (markdown && weight > MAX_CHUNK_WEIGHT / 2 && HEAVY_CUT.test(line)) || start - chunkStart > MAX_CHUNK_LENGTH)
       ) {
-        yield [chunkStart, start, heavy()];
+        yield [chunkStart, start, heavy(), weight, cleanStart, clean];
         chunkStart = start;
+        cleanStart = clean;
         weight = 0;
         deep = false;
       }
@@ -168,5 +174,5 @@ export function* chunksOf(text: string, markdown: boolean, from = 0): Generator<
     first = false;
     if (match[1] === "") break;
   }
-  if (chunkStart < text.length || text.length === 0) yield [chunkStart, text.length, heavy()];
+  if (chunkStart < text.length || text.length === 0) yield [chunkStart, text.length, heavy(), weight, cleanStart, false];
 }

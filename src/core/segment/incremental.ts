@@ -5,7 +5,7 @@
 import { isMarkdownLanguage } from "../sourceFiles";
 import type { Unit } from "../types";
 import { heavyBlocks, isPlainLine, plainLineBlocks, plaintextBlocks, type Block } from "./blocks";
-import { chunksOf, type ChunkRange } from "./chunker";
+import { chunksOf, MAX_CHUNK_WEIGHT, type ChunkRange } from "./chunker";
 import { unitsOf, type Granularity } from "./granularity";
 import { markdownBlocks } from "./markdown";
 // Milliseconds of parsing between two yields to the event loop in `segmentAsync`, as for every sliced loop on a host:
@@ -30,6 +30,8 @@ export class DocumentSegmenter {
   parsedChunks = 0;
   /** Chunks of the last run read with plain-text rules because they were too heavy or too deeply nested to parse. */
   heavyChunks = 0;
+  /** Calls of the markdown parser in the last run (chunks are parsed in batches: ParseBatch). */
+  markdownParses = 0;
 
   constructor(
     readonly languageId: string,
@@ -89,20 +91,24 @@ export class DocumentSegmenter {
     while (kept < old.chunks.length && old.chunks[kept].end < prefix) kept++;
     const from = kept < old.chunks.length ? old.chunks[kept].start : 0;
     const chunks = old.chunks.slice(0, kept);
+    const batch = new ParseBatch((blocks) => this.unitsOf(blocks), this.known);
     return {
       ranges: chunksOf(text, this.markdown, from),
       /** Adds one chunk; true once the rest of the document is known (old chunks, shifted). */
-      add: ([start, end, heavy]: ChunkRange): boolean => {
+      add: ([start, end, heavy, weight, cleanStart, cleanEnd]: ChunkRange): boolean => {
         const same = start > from && start >= text.length - suffix ? chunkStartingAt(old.chunks, start - delta) : -1;
         if (same >= 0) {
+          this.parsedChunks += batch.parse();
           for (const chunk of old.chunks.slice(same)) chunks.push(moved(chunk, delta));
           return true;
         }
-        chunks.push(this.chunk(text, start, end, heavy));
+        chunks.push(this.chunk(text, start, end, heavy, { weight, cleanStart, cleanEnd }, batch));
         return false;
       },
       /** Keeps this run's chunks for the next one; returns them, in document order. */
       finish: (): readonly Chunk[] => {
+        this.parsedChunks += batch.parse();
+        this.markdownParses = batch.parses;
         if (this.known.size > 2 * chunks.length + 64) this.known = new Map(chunks.flatMap((chunk) => (chunk.parsed ? [[chunk.parsed.key, chunk.parsed.relative]] : [])));
         this.last = { text, chunks };
         return chunks;
@@ -116,7 +122,7 @@ export class DocumentSegmenter {
    * remembered sources would add ~2.5 MB to the host's heap, and its garbage-collection pauses grow with it). A heavy
    * chunk (see chunksOf) is read with plain-text rules, in time linear in its length.
    */
-  private chunk(text: string, start: number, end: number, heavy: boolean): Chunk {
+  private chunk(text: string, start: number, end: number, heavy: boolean, shape: ChunkShape, batch: ParseBatch): Chunk {
     const source = text.slice(start, end);
     if (!this.markdown || heavy || isPlainLine(source)) {
       this.parsedChunks++;
@@ -126,18 +132,100 @@ export class DocumentSegmenter {
     }
     // Front matter is recognised only at the very start of a document.
     const key = (start === 0 ? "0" : "1") + source;
-    let relative = this.known.get(key);
-    if (!relative) {
-      relative = this.unitsOf(markdownBlocks(source, start === 0));
-      this.known.set(key, relative);
-      this.parsedChunks++;
-    }
-    return { start, end, parsed: { key, relative }, units: relative.map((unit) => shifted(unit, start)) };
+    const relative = this.known.get(key);
+    if (relative) return { start, end, parsed: { key, relative }, units: relative.map((unit) => shifted(unit, start)) };
+    // Its units come when its batch is parsed (before the run's chunks are read).
+    const chunk: Chunk = { start, end, parsed: { key, relative: [] }, units: [] };
+    this.parsedChunks += batch.add(chunk, source, start === 0 || source.includes("]:") ? { ...shape, cleanStart: false, cleanEnd: false } : shape);
+    return chunk;
   }
 
   private unitsOf(blocks: readonly Block[]): Unit[] {
     return unitsOf(blocks, this.granularity);
   }
+}
+
+/**
+ * Markdown chunks parsed together, in one micromark parse of their sources joined: each call of the parser combines
+ * its constructs and configures its compiler anew, which for a document whose paragraphs each hold some syntax (a link,
+ * an "&", a heading) was most of the parse's time and of the host's short-lived garbage, promoted into the old space
+ * by scavenges mid-parse, where it made the major collections that held the host's thread longest (docs/BENCHMARK.md).
+ * Chunks cut at a blank line before a line at column 0 parse the same alone or followed by any such chunk (that is
+ * how chunksOf cuts them), with two exceptions that are parsed alone: a chunk that may hold a link or footnote
+ * definition ("]:"), which would reach the references of the others, and the document's first chunk (front matter).
+ * A batch holds at most MAX_CHUNK_WEIGHT, the bound of one chunk, so no parse holds the thread longer than before.
+ */
+class ParseBatch {
+  private members: { chunk: Chunk; source: string; cleanEnd: boolean }[] = [];
+  private weight = 0;
+  /** Calls of the parser so far. */
+  parses = 0;
+
+  constructor(
+    private readonly unitsOf: (blocks: readonly Block[]) => Unit[],
+    private readonly known: Map<string, Unit[]>,
+  ) {}
+
+  /**
+   * Adds a chunk to parse; the chunks waiting are parsed first if it cannot join them (a cut that is not clean on
+   * either side, or past the weight). Returns the number of chunks parsed now.
+   */
+  add(chunk: Chunk, source: string, { weight, cleanStart, cleanEnd }: ChunkShape): number {
+    const last = this.members[this.members.length - 1];
+    const parsed = last && (!last.cleanEnd || !cleanStart || this.weight + weight > MAX_CHUNK_WEIGHT) ? this.parse() : 0;
+    this.members.push({ chunk, source, cleanEnd });
+    this.weight += weight;
+    return parsed;
+  }
+
+  /** Parses the chunks waiting, if any, and gives each its units; returns how many. */
+  parse(): number {
+    const members = this.members;
+    if (members.length === 0) return 0;
+    this.members = [];
+    this.weight = 0;
+    this.parses++;
+    const perMember = members.length === 1 ? [markdownBlocks(members[0].source, members[0].chunk.start === 0)] : splitBlocks(members.map((m) => m.source));
+    members.forEach(({ chunk, source }, i) => {
+      // A block across two sources would mean they did not parse on their own: then each alone (not seen in tests).
+      if (!perMember) this.parses++;
+      const relative = this.unitsOf(perMember?.[i] ?? markdownBlocks(source, false));
+      this.known.set(chunk.parsed!.key, relative);
+      chunk.parsed!.relative = relative;
+      chunk.units = relative.map((unit) => shifted(unit, chunk.start));
+    });
+    return members.length;
+  }
+}
+
+/** What ParseBatch needs to know of a chunk besides its source (ChunkRange). */
+interface ChunkShape {
+  weight: number;
+  cleanStart: boolean;
+  cleanEnd: boolean;
+}
+
+/** The blocks of `sources` parsed as one text, each source's with offsets relative to it; undefined if one spans two. */
+function splitBlocks(sources: readonly string[]): Block[][] | undefined {
+  const blocks = markdownBlocks(sources.join(""), false);
+  const result: Block[][] = sources.map(() => []);
+  let member = 0;
+  let offset = 0;
+  for (const block of blocks) {
+    while (member < sources.length - 1 && block.start >= offset + sources[member].length) offset += sources[member++].length;
+    if (block.end > offset + sources[member].length) return undefined;
+    result[member].push(offset === 0 ? block : shiftedBlock(block, -offset));
+  }
+  return result;
+}
+
+function shiftedBlock(block: Block, by: number): Block {
+  return {
+    start: block.start + by,
+    end: block.end + by,
+    kind: block.kind,
+    leaves: block.leaves.map((leaf) => ({ text: leaf.text, start: leaf.start + by, end: leaf.end + by, exact: leaf.exact })),
+  };
 }
 
 /** The units of chunks, in order. A loop, not flatMap: flatMap over 10,000 one-unit arrays takes ~2 ms. */
