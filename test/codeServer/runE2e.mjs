@@ -92,7 +92,7 @@ const CHECKS = [
   "a survey export's rows that are no answers are not scored, each badge saying why",
   "screenshot docs/screenshots/not-scored.png",
   "the feedback source is scored in full and the panel lists it virtualized",
-  "the list moves with the keyboard: arrows, End to the last row (rendered on the way), Home",
+  "the list moves with the keyboard: arrows, End to the last row (rendered on the way), kept through new results, Home",
   "the group table lists each airline with counts, shares and means",
   "a theme click filters the list to items containing it, highlighted",
   "search filters the list, with a count",
@@ -634,7 +634,7 @@ async function feedbackFrame(page, minUnits, timeout) {
  * Focuses the list's first row, then walks it with real key presses: ArrowDown twice, End (the last row must be
  * rendered and focused, far outside the rows first in the DOM), ArrowUp, Home. Returns what it saw.
  */
-async function keyboardWalk(frame) {
+async function keyboardWalk(frame, workspace) {
   const focused = () =>
     frame.evaluate(() => {
       const pos = document.activeElement?.closest("[data-pos]")?.getAttribute("data-pos");
@@ -657,9 +657,29 @@ async function keyboardWalk(frame) {
   await expect("ArrowDown", 2);
   await expect("End", total - 1);
   const inDom = await frame.locator("[data-pos]").count();
+  // New results while the reader is down the list (here a setting changes the labels, then changes back; live scoring
+  // does the same): the page is drawn again each time, and the focused row and the scroll position stay (they went
+  // back to the top before, and the keyboard lost its row).
+  const settings = path.join(workspace, ".vscode", "settings.json");
+  const redrawn = async (change, what) => {
+    await frame.evaluate(() => (document.querySelector('[data-testid="unit-list"]').dataset.drawn = "before"));
+    change();
+    try {
+      await frame.waitForFunction(() => document.querySelector('[data-testid="unit-list"]')?.dataset.drawn !== "before", undefined, { timeout: scaled(60_000), polling: 100 });
+    } catch {
+      throw new Error(`no new results reached the panel within 60 s of ${what}`);
+    }
+    const now = await focused();
+    if (now !== total - 1) throw new Error(`after new results (${what}) the focused row is ${now}, not ${total - 1}`);
+  };
+  await redrawn(() => {
+    fs.mkdirSync(path.dirname(settings), { recursive: true });
+    fs.writeFileSync(settings, JSON.stringify({ "inlineSentiment.neutralThreshold": 0.76 }));
+  }, "a setting change");
+  await redrawn(() => fs.rmSync(path.dirname(settings), { recursive: true, force: true }), "the setting's removal");
   await expect("ArrowUp", total - 2);
   await expect("Home", 0);
-  return `0 -> 1 -> 2 -> End ${total - 1} (${inDom} rows in the DOM there) -> ${total - 2} -> Home 0`;
+  return `0 -> 1 -> 2 -> End ${total - 1} (${inDom} rows in the DOM there), kept through two redraws with new results -> ${total - 2} -> Home 0`;
 }
 
 /** The list's count as numbers. */
@@ -744,7 +764,7 @@ async function checkNotScored(page, { workspace, screenshotDir, check }) {
 async function checkFeedback(page, { workspace, screenshotDir, check, elapsed, extensionDir }) {
   const names = {
     scored: "the feedback source is scored in full and the panel lists it virtualized",
-    keys: "the list moves with the keyboard: arrows, End to the last row (rendered on the way), Home",
+    keys: "the list moves with the keyboard: arrows, End to the last row (rendered on the way), kept through new results, Home",
     groups: "the group table lists each airline with counts, shares and means",
     theme: "a theme click filters the list to items containing it, highlighted",
     search: "search filters the list, with a count",
@@ -796,7 +816,7 @@ async function checkFeedback(page, { workspace, screenshotDir, check, elapsed, e
   }
 
   try {
-    check(names.keys, true, await keyboardWalk(frame));
+    check(names.keys, true, await keyboardWalk(frame, workspace));
   } catch (error) {
     check(names.keys, false, firstLine(error));
   }

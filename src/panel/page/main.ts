@@ -620,17 +620,27 @@ function renderRow(position: number): HTMLElement {
   return button;
 }
 
+/** What a model shows: the same key for new results of the same document, folder run or table. */
+function sourceKey(shown: SummaryModel): string {
+  return `${shown.kind}:${shown.title}:${shown.files.length === 1 ? shown.files[0].uri : shown.files.length}`;
+}
+
 window.addEventListener("message", (event: MessageEvent<unknown>) => {
   const started = performance.now();
   // Only well-formed updates are drawn; anything else (other senders, older shapes) is dropped.
   const message = decodeUpdate(event.data);
   if (!message) return;
   const focus = document.activeElement?.getAttribute("data-focus-key") ?? undefined;
+  // New results for the same source (live scoring, an edit, a setting) keep the reader's place in the list: drawn
+  // again from the top, a row focused far down was no longer in the DOM and the keyboard lost it.
+  const sameSource = !!model && !!message.model && sourceKey(model) === sourceKey(message.model);
+  const scrollTop = sameSource ? (parts?.list.scrollTop ?? 0) : 0;
   model = message.model;
   received = true;
   // The previous view lends its term index when the texts are unchanged (live scoring posts new scores, same texts).
   view = model ? new SummaryView(model, view) : undefined;
   render();
+  if (scrollTop > 0) parts?.list.scrollTo(scrollTop);
   if (focus) root.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(focus)}"]`)?.focus();
   if (model) {
     record("load", started);

@@ -45,6 +45,17 @@ export class VirtualList {
     this.draw(true);
   }
 
+  /** The list's scroll offset, to keep it when the page is drawn again with new results. */
+  get scrollTop(): number {
+    return this.element.scrollTop;
+  }
+
+  /** Scrolls to `top` (kept within the list) and draws the rows there. */
+  scrollTo(top: number): void {
+    this.element.scrollTop = top;
+    this.draw(true);
+  }
+
   /** Redraws the rows in view (after their content changed). */
   refresh(): void {
     this.draw(true);
