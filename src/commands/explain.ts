@@ -35,6 +35,9 @@ export async function explainUnit(
       preserveFocus: false,
     });
     if (editor === vscode.window.activeTextEditor) {
+      // The hover whose link was clicked can still be open (a loaded machine had not closed it yet): showHover would
+      // then only focus it, without the words. Closed first, the hover is computed again, with them.
+      await vscode.commands.executeCommand("editor.action.hideHover").then(undefined, () => undefined);
       await vscode.commands.executeCommand("editor.action.showHover");
       log?.info(`${made}; the hover is shown again at line ${position.line + 1}`);
     } else {
