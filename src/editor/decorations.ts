@@ -10,6 +10,7 @@ import { notScoredLabel } from "../core/judge";
 import type { Polarity, ScoredUnit, Unit } from "../core/types";
 import type { Indicator, Show } from "../config";
 import type { DocumentResults } from "./analysisService";
+import { DecorationSets } from "./decorationSets";
 import { unitRanges } from "./documents";
 
 export type Strength = "Strong" | "Medium" | "Weak";
@@ -54,6 +55,8 @@ export class DecorationController implements vscode.Disposable {
   private readonly windows = new Map<vscode.TextEditor, Window>();
   /** How many units of each style each editor was last given (the extension's tests read it). */
   private readonly counts = new Map<vscode.TextEditor, Partial<Record<Style, number>>>();
+  /** What each editor was handed last: the same decorations are not set again. */
+  private readonly sets = new DecorationSets();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -114,7 +117,8 @@ export class DecorationController implements vscode.Disposable {
     const key = uri.toString();
     for (const editor of vscode.window.visibleTextEditors) {
       if (editor.document.uri.toString() !== key) continue;
-      for (const type of this.types.values()) editor.setDecorations(type, []);
+      for (const type of this.types.values()) this.sets.set(editor, type, []);
+      if (this.notScoredType) this.sets.set(editor, this.notScoredType, []);
       this.painted.delete(editor);
       this.windows.delete(editor);
       this.counts.delete(editor);
@@ -203,7 +207,7 @@ export class DecorationController implements vscode.Disposable {
     }
     const counts: Partial<Record<Style, number>> = {};
     for (const [style, options] of byStyle) {
-      editor.setDecorations(this.types.get(style)!, options);
+      this.sets.set(editor, this.types.get(style)!, options);
       if (options.length > 0) counts[style] = options.length;
     }
     // Units not scored get a faint badge saying why, unless indicators are off; in a writer's prose only when every
@@ -216,7 +220,7 @@ export class DecorationController implements vscode.Disposable {
         skipped.push({ range: skippedRange(i), renderOptions: { after: { contentText: `not scored: ${notScoredLabel(notScored.reasons[i])}` } } });
       }
     }
-    editor.setDecorations(this.notScoredType!, skipped);
+    this.sets.set(editor, this.notScoredType!, skipped);
     this.painted.set(editor, painted);
     this.counts.set(editor, counts);
   }

@@ -8,6 +8,7 @@ import * as vscode from "vscode";
 import { signedSentiment } from "../core/polarity";
 import type { ScoredUnit } from "../core/types";
 import type { AnalysisService, DocumentResults } from "./analysisService";
+import { DecorationSets } from "./decorationSets";
 import type { MixedParagraphs } from "./mixedParagraphs";
 import { scoredSentences } from "./sentences";
 
@@ -32,6 +33,8 @@ export class SentenceMarks implements vscode.Disposable {
   private marked = new WeakMap<vscode.TextEditor, vscode.Range[]>();
   private pass = 0;
   private readonly timers = new Map<vscode.TextEditor, ReturnType<typeof setTimeout>>();
+  /** What each editor was handed last: the same underlines are not set again (an open hover would be computed anew). */
+  private readonly sets = new DecorationSets();
 
   constructor(
     private readonly analysis: AnalysisService,
@@ -64,7 +67,7 @@ export class SentenceMarks implements vscode.Disposable {
     for (const editor of vscode.window.visibleTextEditors) {
       if (editor.document.uri.toString() !== uri.toString()) continue;
       this.passes.set(editor, ++this.pass);
-      editor.setDecorations(this.type, []);
+      this.sets.set(editor, this.type, []);
       this.marked.delete(editor);
     }
   }
@@ -86,7 +89,10 @@ export class SentenceMarks implements vscode.Disposable {
   private async mark(editor: vscode.TextEditor, results: DocumentResults): Promise<void> {
     const pass = ++this.pass;
     this.passes.set(editor, pass);
-    if (results.table) return editor.setDecorations(this.type, []);
+    if (results.table) {
+      this.sets.set(editor, this.type, []);
+      return;
+    }
     const { document } = editor;
     const visible = editor.visibleRanges.map((range) => [document.offsetAt(range.start), document.offsetAt(range.end)]);
     // Negative paragraphs in view, and those already found mixed (by a hover): their sentences are scored (cached).
@@ -103,7 +109,7 @@ export class SentenceMarks implements vscode.Disposable {
         const worst = sentences && mostNegative(sentences, this.analysis.labelMap);
         if (worst) ranges.push(new vscode.Range(document.positionAt(worst.start), document.positionAt(worst.end)));
       }
-      editor.setDecorations(this.type, ranges);
+      this.sets.set(editor, this.type, ranges);
       this.marked.set(editor, ranges);
     } finally {
       release();

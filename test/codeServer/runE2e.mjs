@@ -243,9 +243,13 @@ runMain(async () => {
         } catch {
           // Under load the hover that the command shows again may not be read: until the command closed the hover
           // first, VS Code's showHover only focused the clicked hover, still open, without the words (7 of 7 stressed
-          // runs); and a hover closes when the mouse leaves the editor. Once made, the explanation is in every later
+          // runs); since, the hover with the words is computed and then hidden (its element is there, "hidden"; the
+          // extension set no decoration after the click), as VS Code hides a hover when the mouse leaves the editor
+          // and the move above can reach the page after the command. Once made, the explanation is in every later
           // hover of the paragraph: hover the line again, and if it still offers "Why?" (no explanation was made),
           // click it once more. The check passes only on the explanation's words, and says when it needed this look.
+          for (const hover of await hoverDump(page)) console.log(`# before the second look, hover element: ${JSON.stringify(hover)}`);
+          for (const line of extensionLog(server.userDataDir).slice(-5)) console.log(`# before the second look, log: ${line}`);
           const again = await hoverLine(page, HOVER_LINE_TEXT, { expect: [/Why( (NEGATIVE|POSITIVE):|\?)/], timeout: 45_000 });
           if (EXPLAINED.test(again)) {
             whyText = again;
