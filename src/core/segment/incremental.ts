@@ -146,18 +146,19 @@ export class DocumentSegmenter {
 }
 
 /**
- * Markdown chunks parsed together, in one micromark parse of their sources joined: each call of the parser combines
- * its constructs and configures its compiler anew, which for a document whose paragraphs each hold some syntax (a link,
- * an "&", a heading) was most of the parse's time and of the host's short-lived garbage, promoted into the old space
- * by scavenges mid-parse, where it made the major collections that held the host's thread longest (docs/BENCHMARK.md).
- * Chunks cut at a blank line before a line at column 0 parse the same alone or followed by any such chunk (that is
- * how chunksOf cuts them), with two exceptions that are parsed alone: a chunk that may hold a link or footnote
- * definition ("]:"), which would reach the references of the others, and the document's first chunk (front matter).
- * A batch holds at most BATCH_WEIGHT: about 2 ms of parsing, within segmentAsync's slice (batches up to a chunk's
- * own limit, 12,000, made turns of 20-31 ms in the event-loop benchmark, against 13-18 ms before batching).
+ * The most a batch weighs (chunker.ts's weight): about 2 ms of parsing, within segmentAsync's slice. Batches up to a
+ * chunk's own limit (12,000) made turns of 20-31 ms in the event-loop benchmark, against 13-18 ms before batching.
  */
 const BATCH_WEIGHT = 1_000;
 
+/**
+ * Markdown chunks parsed together, in one micromark parse of their sources joined: each call of the parser combines
+ * its constructs and configures its compiler anew, which for a document whose paragraphs each hold some syntax (a link,
+ * an "&", a heading) was much of the parse's time (315 real READMEs: 4.1 s against 5.2 s; docs/BENCHMARK.md).
+ * Chunks cut at a blank line before a line at column 0 parse the same alone or followed by any such chunk (that is
+ * how chunksOf cuts them), with two exceptions that are parsed alone: a chunk that may hold a link or footnote
+ * definition ("]:"), which would reach the references of the others, and the document's first chunk (front matter).
+ */
 class ParseBatch {
   private members: { chunk: Chunk; source: string; cleanEnd: boolean }[] = [];
   private weight = 0;
