@@ -248,8 +248,7 @@ runMain(async () => {
           // and the move above can reach the page after the command. Once made, the explanation is in every later
           // hover of the paragraph: hover the line again, and if it still offers "Why?" (no explanation was made),
           // click it once more. The check passes only on the explanation's words, and says when it needed this look.
-          for (const hover of await hoverDump(page)) console.log(`# before the second look, hover element: ${JSON.stringify(hover)}`);
-          for (const line of extensionLog(server.userDataDir).slice(-5)) console.log(`# before the second look, log: ${line}`);
+          await recordHover(page, server, { label: "before the second look", logLines: 5 });
           const again = await hoverLine(page, HOVER_LINE_TEXT, { expect: [/Why( (NEGATIVE|POSITIVE):|\?)/], timeout: 45_000 });
           if (EXPLAINED.test(again)) {
             whyText = again;
@@ -265,7 +264,7 @@ runMain(async () => {
       }
     }
     if (secondLook) console.log(`# "Why?" on a second look: ${secondLook}`);
-    if (whyError && !hoverError) await recordHoverFailure(page, server, path.join(server.runDir, "why-failure.png"));
+    if (whyError && !hoverError) await recordHover(page, server, { label: "failure", logLines: 40, screenshot: path.join(server.runDir, "why-failure.png") });
     check(whyName, !whyError, whyError ? firstLine(whyError) : whyText.replace(/\s+/g, " ").trim().slice(-120));
     if (!whyError) {
       const whyPng = path.join(screenshotDir, "hover-why.png");
@@ -501,20 +500,22 @@ async function checkWriters(page, { workspace, screenshotDir, check }) {
   }
 }
 
-/** Waits until a visible hover's text matches `re`; returns that text. */
 /**
- * What a failed hover step saw, printed as comments: every hover element (shown or not, with its links), the
- * extension's log lines (the explain command's calls, the hovers it gave up on), and a screenshot beside the run.
+ * What a hover step saw, printed as comments under `label`: every hover element (shown or not, with its links), the
+ * last `logLines` of the extension's log (the explain command's calls, the hovers it gave up on), and a screenshot
+ * beside the run when one is asked for.
  */
-async function recordHoverFailure(page, server, screenshot) {
+async function recordHover(page, server, { label, logLines, screenshot }) {
   try {
-    for (const hover of await hoverDump(page)) console.log(`# hover element: ${JSON.stringify(hover)}`);
-    await page.screenshot({ path: screenshot });
-    console.log(`# screenshot of the failure: ${displayPath(screenshot)}`);
+    for (const hover of await hoverDump(page)) console.log(`# ${label}, hover element: ${JSON.stringify(hover)}`);
+    if (screenshot) {
+      await page.screenshot({ path: screenshot });
+      console.log(`# ${label}, screenshot: ${displayPath(screenshot)}`);
+    }
   } catch (error) {
-    console.log(`# the page could not be read: ${firstLine(error)}`);
+    console.log(`# ${label}, the page could not be read: ${firstLine(error)}`);
   }
-  for (const line of extensionLog(server.userDataDir).slice(-40)) console.log(`# log: ${line}`);
+  for (const line of extensionLog(server.userDataDir).slice(-logLines)) console.log(`# ${label}, log: ${line}`);
 }
 
 /** The lines of the extension's log ("Inline Sentiment" in the Output panel) in this run's user data, if written. */
@@ -532,6 +533,7 @@ function extensionLog(userDataDir) {
   return lines;
 }
 
+/** Waits until a visible hover's text matches `re`; returns that text. */
 async function waitForHoverText(page, re, timeout) {
   timeout = scaled(timeout);
   const handle = await page.waitForFunction(
@@ -636,7 +638,8 @@ async function feedbackFrame(page, minUnits, timeout) {
 
 /**
  * Focuses the list's first row, then walks it with real key presses: ArrowDown twice, End (the last row must be
- * rendered and focused, far outside the rows first in the DOM), ArrowUp, Home. Returns what it saw.
+ * rendered and focused, far outside the rows first in the DOM), two redraws with new results (a setting of the
+ * `workspace` changed and changed back) that must keep that row focused, ArrowUp, Home. Returns what it saw.
  */
 async function keyboardWalk(frame, workspace) {
   const focused = () =>
