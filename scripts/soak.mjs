@@ -32,6 +32,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { extensionHostPids, readText, threadCpu } from "../test/codeServer/hostGuard.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const { values: opts } = parseArgs({
@@ -295,37 +296,9 @@ function sampleHost(runDir, statsDir, cpuBefore) {
   return sample;
 }
 
-/** Each thread of `pid` with its name and the share of a core it used since the last sample. */
-function threadCpu(pid, before) {
-  const hz = 100;
-  const now = Date.now();
-  let tasks = [];
-  try {
-    tasks = fs.readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return [];
-  }
-  const out = [];
-  for (const tid of tasks) {
-    const stat = readText(`/proc/${pid}/task/${tid}/stat`);
-    if (!stat) continue;
-    const close = stat.lastIndexOf(")");
-    const name = stat.slice(stat.indexOf("(") + 1, close);
-    const fields = stat.slice(close + 2).split(" ");
-    const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
-    const prev = before.get(tid);
-    before.set(tid, { ticks, at: now });
-    const cpu = prev ? (ticks - prev.ticks) / hz / Math.max(0.001, (now - prev.at) / 1000) : 0;
-    out.push({ tid: Number(tid), name, cpu: Math.round(cpu * 100) / 100 });
-  }
-  return out.sort((a, b) => b.cpu - a.cpu);
-}
-
-/** The newest extension host code-server launched for this run ("<pid> Launched Extension Host Process." in its log). */
+/** The newest extension host code-server launched for this run. */
 function extensionHostPid(runDir) {
-  const text = readText(path.join(runDir, "code-server.log"));
-  const all = [...(text ?? "").matchAll(/<(\d+)> Launched Extension Host Process\./g)];
-  return all.length ? Number(all[all.length - 1][1]) : undefined;
+  return extensionHostPids(path.join(runDir, "code-server.log")).at(-1);
 }
 
 /** Saves what the watchdog saw when the host crossed the limit: runaway.json, log tails, a heap snapshot if one comes. */
@@ -386,14 +359,6 @@ function parseBytes(s) {
 
 function tailOf(file, lines) {
   return (readText(file) ?? "").split("\n").slice(-lines).join("\n");
-}
-
-function readText(file) {
-  try {
-    return fs.readFileSync(file, "utf8");
-  } catch {
-    return undefined;
-  }
 }
 
 function readJson(file) {

@@ -176,6 +176,34 @@ export function findBinaries() {
   return { cache, node24Bin, node24, codeServer, chromium };
 }
 
+/**
+ * Built-in extensions left out of the test VS Code. `vscode.markdown-language-features` (preview, and the markdown
+ * language server in a process of its own) answers its server's `markdown/parse` with the whole markdown-it token
+ * stream of a document (39 MB of JSON for the suite's 1,081,778-character document) through an IPC queue with no
+ * bound. On a loaded machine that server reads slowly and the extension host grew past 23 GB until the kernel's OOM
+ * killer ended it: three fresh clones' in-editor suites of 2026-12-06 (one in CI), each in the test that follows
+ * "a document over the live size limit" (docs/RELIABILITY.md "Soak"). Nothing of this extension uses it; the
+ * markdown language itself (its id, grammar) comes from `vscode.markdown`, which stays.
+ */
+export const LEFT_OUT_BUILTINS = ["markdown-language-features"];
+
+/**
+ * A folder of links to code-server's built-in extensions but those of LEFT_OUT_BUILTINS, for `--builtin-extensions-dir`
+ * (code-server's server ignores `--disable-extension` for built-in extensions). Made in the run's folder.
+ */
+function builtinExtensionsDir(bins, dir) {
+  // bin/code-server links to <package>/out/node/entry.js; the built-ins are <package>/lib/vscode/extensions.
+  const source = path.join(path.dirname(fs.realpathSync(bins.codeServer)), "..", "..", "lib", "vscode", "extensions");
+  if (!fs.existsSync(source)) throw new HarnessError(`code-server's built-in extensions not found at ${source}: ${SETUP_HINT}`);
+  const target = path.join(dir, "builtin-extensions");
+  fs.rmSync(target, { recursive: true, force: true });
+  fs.mkdirSync(target);
+  for (const name of fs.readdirSync(source)) {
+    if (!LEFT_OUT_BUILTINS.includes(name)) fs.symlinkSync(path.join(source, name), path.join(target, name));
+  }
+  return target;
+}
+
 function isExecutable(file) {
   try {
     fs.accessSync(file, fs.constants.X_OK);
@@ -300,6 +328,7 @@ export async function startCodeServer({ runDir, port, host = "127.0.0.1", settin
     "--config", "/dev/null",
     "--user-data-dir", userDataDir,
     "--extensions-dir", extensionsDir,
+    "--builtin-extensions-dir", builtinExtensionsDir(bins, dir),
     "--disable-telemetry",
     "--disable-update-check",
     "--disable-workspace-trust",

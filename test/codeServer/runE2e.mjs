@@ -42,6 +42,7 @@ import {
   scaled,
   startCodeServer,
 } from "./codeServer.mjs";
+import { hostMemoryGuard, runawayReason } from "./hostGuard.mjs";
 import {
   closeQuickInput,
   decorationState,
@@ -122,6 +123,7 @@ runMain(async () => {
 
   let server;
   let page;
+  let stopGuard = () => {};
   // Load-adjusted: a second of wall time counts 1 / loadFactor() of the limit (codeServer.mjs).
   const cancelOverall = loadAdjustedTimeout(overallTimeout, () => {
     process.stderr.write(`error: the e2e check did not finish within ${overallTimeout} ms of load-adjusted time (E2E_TIMEOUT_MS)\n`);
@@ -152,6 +154,7 @@ runMain(async () => {
   const ready =
     (await fatal("workbench loads with the fixture folder", async () => {
       server = await startCodeServer({ runDir: vsix ? "e2e-vsix" : "e2e", settings: SCREENSHOT_SETTINGS, vsix });
+      stopGuard = watchHostMemory(server);
       const browser = await launchBrowser();
       page = await newPage(browser, { width: 1400, height: 900 });
       if (verbose) page.on("console", (m) => process.stdout.write(`# browser ${m.type()}: ${m.text()}\n`));
@@ -329,12 +332,31 @@ runMain(async () => {
     printDiagnostics(server);
   }
   cancelOverall();
+  stopGuard();
   const hosts = server ? extensionHostExits(server.logFile) : { abnormal: ["code-server did not start"] };
   report(hosts.abnormal.length === 0, HOST_CHECK, hosts.abnormal.join("; ") || undefined);
   if (hosts.abnormal.length && !counts.failed) printDiagnostics(server);
   process.stdout.write(`# ${elapsed()} in all\n`);
   return summary();
 });
+
+/**
+ * Stops the run at once when the extension host passes IS_HOST_RSS_MB of resident memory (hostGuard.mjs): every check
+ * not yet reported fails, with the reason and the host's record. Returns the function that stops watching.
+ */
+function watchHostMemory(server) {
+  const guard = hostMemoryGuard({ logFile: server.logFile, runDir: server.runDir });
+  const timer = setInterval(() => {
+    const runaway = guard.check();
+    if (!runaway) return;
+    clearInterval(timer);
+    process.stderr.write(`error: ${runawayReason(runaway)}\n`);
+    summary(1);
+    void exit(1);
+  }, 1_000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
 
 /** The writer's draft: with the bundled mini model its paragraph reads positive, its second sentence negative (99 %). */
 const DRAFT = "draft.md";

@@ -44,6 +44,7 @@ import {
   writeResult,
 } from "./codeServer.mjs";
 import { startModelServer } from "./modelServer.mjs";
+import { hostMemoryGuard, runawayReason } from "./hostGuard.mjs";
 import { SuiteWatch } from "./suiteWatch.mjs";
 
 const timeoutMs = Number(process.env.INTEGRATION_TIMEOUT_MS || 300_000);
@@ -103,9 +104,13 @@ runMain(async () => {
 
   // What the suite reports (suiteWatch.mjs): declared tests, each result, a heartbeat, its end.
   const watch = new SuiteWatch();
+  // An extension host past IS_HOST_RSS_MB of resident memory is stopped at once, with a record (hostGuard.mjs).
+  const guard = hostMemoryGuard({ logFile: server.logFile, runDir: server.runDir });
   const watchdog = setInterval(() => {
     const { abnormal } = extensionHostExits(server.logFile);
-    if (abnormal.length) settle({ hostDied: true });
+    const runaway = guard.check();
+    if (runaway) settle({ runaway });
+    else if (abnormal.length) settle({ hostDied: true });
     else if (watch.declared !== undefined && !watch.ended && watch.silentFor() > scaled(stallMs)) settle({ stalled: watch.silentFor() });
     else if (watch.problem) settle({ restarted: true });
   }, 1_000);
@@ -137,8 +142,9 @@ runMain(async () => {
   cancelTimeout();
   clearInterval(watchdog);
   if (isExiting()) return new Promise(() => {}); // interrupted (Ctrl+C): cleanup is exiting
-  const stopped =
-    "code" in outcome || outcome.hostDied || outcome.restarted
+  const stopped = outcome.runaway
+    ? runawayReason(outcome.runaway)
+    : "code" in outcome || outcome.hostDied || outcome.restarted
       ? undefined
       : outcome.timeout
         ? `the integration suite did not finish within ${timeoutMs} ms of load-adjusted time (INTEGRATION_TIMEOUT_MS)`

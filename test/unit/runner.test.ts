@@ -101,13 +101,13 @@ describe("the in-editor runner on a real extension host (code-server)", function
   });
 
   /** Runs runIntegration.mjs on a fake suite of test/fixtures/harness; resolves to its exit code, output and totals. */
-  function runFake(suite: string): Promise<{ code: number | null; out: string; totals?: { passed: number; failed: number } }> {
+  function runFake(suite: string, env: Record<string, string> = {}): Promise<{ code: number | null; out: string; totals?: { passed: number; failed: number } }> {
     const dir = mkdtempSync(join(tmpdir(), "inline-sentiment-runner-"));
     const resultFile = join(dir, "result.json");
     const fixture = join(ROOT, "test", "fixtures", "harness");
     const child = spawn(process.execPath, [join(ROOT, "test", "codeServer", "runIntegration.mjs")], {
       cwd: ROOT,
-      env: { ...process.env, IS_EXTENSION_DIR: fixture, IS_SUITE: join(fixture, suite), IS_WORKSPACE: fixture, IS_RUN_DIR: join(dir, "run"), IS_RESULT_FILE: resultFile, NO_COLOR: "1" },
+      env: { ...process.env, IS_EXTENSION_DIR: fixture, IS_SUITE: join(fixture, suite), IS_WORKSPACE: fixture, IS_RUN_DIR: join(dir, "run"), IS_RESULT_FILE: resultFile, NO_COLOR: "1", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
@@ -133,6 +133,15 @@ describe("the in-editor runner on a real extension host (code-server)", function
     assert.match(out, /error: the extension host \(pid \d+\) died: exit code \S+, signal SIGKILL/, out);
     assert.match(out, /after 1 of 3 results, in "fake second test"/, out);
     assert.deepEqual(totals, { passed: 1, failed: 2, skipped: 0 });
+  });
+
+  it("stops an extension host that grows past IS_HOST_RSS_MB at once, names it and keeps its record", async () => {
+    const { code, out, totals } = await runFake("growingSuite.js", { IS_HOST_RSS_MB: "600" });
+    assert.equal(code, 1, out);
+    assert.match(out, /error: the extension host \(pid \d+\) grew past 600 MB of resident memory \(\d+ MB\): the runner stopped it/, out);
+    assert.match(out, /extension host \d+: resident \d+ MB/, "the record's first lines are printed");
+    assert.match(out, /after 1 of 2 results, in "fake growing test"/, out);
+    assert.deepEqual(totals, { passed: 1, failed: 1, skipped: 0 });
   });
 
   it("exits 1 when the suite ends with exit code 0 after reporting 1 of its 3 tests", async () => {
