@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
 import { lineAt, lineStarts } from "../../src/core/lines";
 import { DocumentSegmenter, segment, type Granularity } from "../../src/core/segment";
-import { isPlainLine, plaintextBlocks } from "../../src/core/segment/blocks";
+import { isPlainLine, isReferenceLine, plaintextBlocks } from "../../src/core/segment/blocks";
 import { chunksOf, MAX_CHUNK_LENGTH, MAX_CHUNK_WEIGHT } from "../../src/core/segment/chunker";
 import { unitsOf } from "../../src/core/segment/granularity";
 import { markdownBlocks } from "../../src/core/segment/markdown";
@@ -239,14 +239,17 @@ describe("chunked segmentation (incremental, for large documents)", () => {
     }
   });
 
-  it("plain prose lines skip micromark and come out as micromark makes them", function () {
+  it("plain prose lines, and lines whose only syntax is a character reference, skip micromark and come out as micromark makes them", function () {
     // Every SST-2 dev sentence and airline tweet, and lines built to sit on the edge of markdown syntax, as the first,
     // a middle and the last paragraph, LF and CRLF, each granularity: the fast path equals micromark's.
     const sst2 = readFileSync(sharedFile(this, "data", "sst2-dev.tsv"), "utf8").split("\n").slice(1).map((line) => line.split("\t")[0]);
     const tweets = (parse(readFileSync(sharedFile(this, "data", "airline-tweets.csv")), { columns: true, bom: true }) as { text: string }[]).map((row) => row.text);
     const edges = ["trailing blanks \t ", "1) a list", "12. a list", "1234567890. not a list", "2 stars, awful", "#tag", "a #tag and @someone",
       "mail a@b.co or www.x.test or http://x.test/y.", "no-break space\u00a0", "\u00a0leading", "a ~x~ b", "a_b", "x &amp; y", "= x", "---", "| a |",
-      "<b>", "[x]", "café \u{1F600} 你好", "\ufeffbom"];
+      "<b>", "[x]", "café \u{1F600} 你好", "\ufeffbom",
+      // Character references: named, decimal, hex, unknown, invalid code points, without ";", at the end, beside blanks.
+      "AT&T &amp; B&amp;B &lt;3 &copy;2024", "it&#39;s &#x27;fine&#X27; &#0; &#1114112; &#xD800;", "&notaref; &amp &; &#; &#x;", "ends &amp;",
+      "trailing &amp;  \t", "&quot;quoted&quot;", "&nbsp;spaced&nbsp;", "x &amp; a@b.co", "x &amp; www.x.test", "x &amp; https://x.test/a&amp;b"];
     const lines = [...sst2, ...tweets, ...edges].map((text) => text.replace(/[\r\n]+/g, " ")).filter((text) => text.trim());
     assert.ok(lines.length > 15_000);
     const same = (doc: string, granularity: "paragraph" | "line" | "sentence") =>
@@ -261,7 +264,11 @@ describe("chunked segmentation (incremental, for large documents)", () => {
         }
       }
     }
-    const fast = lines.filter((line) => isPlainLine(`${line}\n\n`)).length;
+    const fast = lines.filter((line) => isPlainLine(`${line}\n\n`) || isReferenceLine(`${line}\n\n`)).length;
+    // The reference path is taken by the tweets that write "&amp;", and never by a line an autolink could read.
+    assert.ok(tweets.filter((t) => isReferenceLine(`${t.replace(/[\r\n]+/g, " ")}\n\n`)).length > 400);
+    for (const line of ["x &amp; a@b.co", "x &amp; www.x.test", "x &amp; https://x.test", "x &amp; *y*", "AT and T"]) assert.equal(isReferenceLine(line), false, line);
+    assert.equal(isReferenceLine("AT&T &amp; B&amp;B"), true);
     // Most feedback lines take the fast path (so the comparison above tests it), and syntax never does.
     assert.ok(fast > 0.9 * lines.length, `${fast} of ${lines.length} lines took the fast path`);
     for (const line of ["1) a list", "- item", "> quote", "# Heading", "x &amp; y", "a *b*", "[x](y)", "`c`", "<b>", "\u00a0x", "---"]) {

@@ -4,10 +4,10 @@
  */
 import { isMarkdownLanguage } from "../sourceFiles";
 import type { Unit } from "../types";
-import { heavyBlocks, isPlainLine, plainLineBlocks, plaintextBlocks, type Block } from "./blocks";
+import { heavyBlocks, isPlainLine, isReferenceLine, plainLineBlocks, plaintextBlocks, type Block } from "./blocks";
 import { chunksOf, type ChunkRange } from "./chunker";
 import { unitsOf, type Granularity } from "./granularity";
-import { markdownBlocks } from "./markdown";
+import { markdownBlocks, referenceLineBlocks } from "./markdown";
 // Milliseconds of parsing between two yields to the event loop in `segmentAsync`, as for every sliced loop on a host:
 // a slice plus a garbage-collection pause (5-10 ms seen in the benchmark's host) stays under the 20 ms it may be held.
 import { SLICE_MS } from "../slices";
@@ -124,11 +124,19 @@ export class DocumentSegmenter {
    */
   private chunk(text: string, start: number, end: number, heavy: boolean, shape: ChunkShape, batch: ParseBatch): Chunk {
     const source = text.slice(start, end);
-    if (!this.markdown || heavy || isPlainLine(source)) {
+    const blocks = !this.markdown
+      ? plaintextBlocks(source)
+      : heavy
+        ? heavyBlocks(source)
+        : isPlainLine(source)
+          ? plainLineBlocks(source)
+          : isReferenceLine(source)
+            ? referenceLineBlocks(source)
+            : undefined;
+    if (blocks) {
       this.parsedChunks++;
       if (this.markdown && heavy) this.heavyChunks++;
-      const units = this.unitsOf(!this.markdown ? plaintextBlocks(source) : heavy ? heavyBlocks(source) : plainLineBlocks(source));
-      return { start, end, units: units.map((unit) => shifted(unit, start)) };
+      return { start, end, units: this.unitsOf(blocks).map((unit) => shifted(unit, start)) };
     }
     // Front matter is recognised only at the very start of a document.
     const key = (start === 0 ? "0" : "1") + source;
