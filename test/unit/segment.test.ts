@@ -248,7 +248,7 @@ describe("chunked segmentation (incremental, for large documents)", () => {
       "mail a@b.co or www.x.test or http://x.test/y.", "no-break space\u00a0", "\u00a0leading", "a ~x~ b", "a_b", "x &amp; y", "= x", "---", "| a |",
       "<b>", "[x]", "café \u{1F600} 你好", "\ufeffbom",
       // Character references: named, decimal, hex, unknown, invalid code points, without ";", at the end, beside blanks.
-      "AT&T &amp; B&amp;B &lt;3 &copy;2024", "it&#39;s &#x27;fine&#X27; &#0; &#1114112; &#xD800;", "&notaref; &amp &; &#; &#x;", "ends &amp;",
+      "AT&T &amp; B&amp;B &lt;3 &copy;2024", "it&#39;s &#x27;fine&#X27; &#0; &#1114112; &#xD800;", "&notaref; &amp &; &#; &#x;", "ends &amp;", "a&#10;b &#13;c &#x9;d",
       "trailing &amp;  \t", "&quot;quoted&quot;", "&nbsp;spaced&nbsp;", "x &amp; a@b.co", "x &amp; www.x.test", "x &amp; https://x.test/a&amp;b"];
     const lines = [...sst2, ...tweets, ...edges].map((text) => text.replace(/[\r\n]+/g, " ")).filter((text) => text.trim());
     assert.ok(lines.length > 15_000);
