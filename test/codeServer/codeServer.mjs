@@ -180,10 +180,11 @@ export function findBinaries() {
  * Built-in extensions left out of the test VS Code. `vscode.markdown-language-features` (preview, and the markdown
  * language server in a process of its own) answers its server's `markdown/parse` with the whole markdown-it token
  * stream of a document (39 MB of JSON for the suite's 1,081,778-character document) through an IPC queue with no
- * bound. On a loaded machine that server reads slowly and the extension host grew past 23 GB until the kernel's OOM
- * killer ended it: three fresh clones' in-editor suites of 2026-12-06 (one in CI), each in the test that follows
- * "a document over the live size limit" (docs/RELIABILITY.md "Soak"). Nothing of this extension uses it; the
- * markdown language itself (its id, grammar) comes from `vscode.markdown`, which stays.
+ * bound. On a loaded machine that server reads slowly; the extension host's stacks were caught in those writes while
+ * its memory outside the V8 heap climbed, and it grew past 23 GB until the kernel's OOM killer ended it in three fresh
+ * clones' in-editor suites of 2026-12-06 (one of them CI's), the two whose place is known in the test that opens a
+ * 1 MB markdown document (docs/RELIABILITY.md "Soak"). Nothing of this extension uses it; the markdown language itself
+ * (its id, grammar) comes from `vscode.markdown`, which stays.
  */
 export const LEFT_OUT_BUILTINS = ["markdown-language-features"];
 
