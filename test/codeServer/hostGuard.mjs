@@ -25,7 +25,6 @@ export function processMemory(pid) {
 
 /** Each thread of `pid` with its name and the share of a core it used since `before` (updated in place). */
 export function threadCpu(pid, before = new Map()) {
-  const hz = 100;
   const now = Date.now();
   let tasks = [];
   try {
@@ -35,16 +34,13 @@ export function threadCpu(pid, before = new Map()) {
   }
   const out = [];
   for (const tid of tasks) {
-    const stat = readText(`/proc/${pid}/task/${tid}/stat`);
+    const stat = readStat(`/proc/${pid}/task/${tid}/stat`);
     if (!stat) continue;
-    const close = stat.lastIndexOf(")");
-    const name = stat.slice(stat.indexOf("(") + 1, close);
-    const fields = stat.slice(close + 2).split(" ");
-    const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
+    const { name, ticks } = stat;
     const prev = before.get(tid);
     before.set(tid, { ticks, at: now });
-    const cpu = prev ? (ticks - prev.ticks) / hz / Math.max(0.001, (now - prev.at) / 1000) : 0;
-    out.push({ tid: Number(tid), name, seconds: ticks / hz, cpu: Math.round(cpu * 100) / 100 });
+    const cpu = prev ? (ticks - prev.ticks) / CLOCK_TICKS / Math.max(0.001, (now - prev.at) / 1000) : 0;
+    out.push({ tid: Number(tid), name, seconds: ticks / CLOCK_TICKS, cpu: Math.round(cpu * 100) / 100 });
   }
   return out.sort((a, b) => b.cpu - a.cpu || b.seconds - a.seconds);
 }
@@ -102,16 +98,26 @@ function children(pid) {
   const out = [];
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
-    const stat = readText(`/proc/${entry}/stat`);
-    if (!stat) continue;
-    const close = stat.lastIndexOf(")");
-    const fields = stat.slice(close + 2).split(" ");
-    if (Number(fields[1]) !== pid) continue;
+    const stat = readStat(`/proc/${entry}/stat`);
+    if (!stat || stat.parent !== pid) continue;
     const memory = processMemory(Number(entry));
     const command = (readText(`/proc/${entry}/cmdline`) ?? "").split("\0").join(" ").slice(0, 200);
-    out.push(`${entry} ${fields[0]} ${memory ? Math.round(memory.rss / 2 ** 20) : "?"} MB ${((Number(fields[11]) + Number(fields[12])) / 100).toFixed(1)} s ${command}`);
+    out.push(`${entry} ${stat.state} ${memory ? Math.round(memory.rss / 2 ** 20) : "?"} MB ${(stat.ticks / CLOCK_TICKS).toFixed(1)} s ${command}`);
   }
   return out;
+}
+
+/** Clock ticks per second in /proc's CPU times (USER_HZ, 100 on Linux). */
+const CLOCK_TICKS = 100;
+
+/** A /proc stat line of a process or thread: its name, state, parent and CPU time (utime + stime, in clock ticks). */
+function readStat(file) {
+  const stat = readText(file);
+  if (!stat) return undefined;
+  // The name is in parentheses and may hold spaces or ")": the fields start after the last ")".
+  const close = stat.lastIndexOf(")");
+  const fields = stat.slice(close + 2).split(" ");
+  return { name: stat.slice(stat.indexOf("(") + 1, close), state: fields[0], parent: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
 }
 
 export function readText(file) {

@@ -4,7 +4,7 @@
  */
 import { isMarkdownLanguage } from "../sourceFiles";
 import type { Unit } from "../types";
-import { heavyBlocks, isPlainLine, isReferenceLine, plainLineBlocks, plaintextBlocks, type Block } from "./blocks";
+import { fastLine, heavyBlocks, plainLineBlocks, plaintextBlocks, type Block } from "./blocks";
 import { chunksOf, type ChunkRange } from "./chunker";
 import { unitsOf, type Granularity } from "./granularity";
 import { markdownBlocks, referenceLineBlocks } from "./markdown";
@@ -124,13 +124,14 @@ export class DocumentSegmenter {
    */
   private chunk(text: string, start: number, end: number, heavy: boolean, shape: ChunkShape, batch: ParseBatch): Chunk {
     const source = text.slice(start, end);
+    const fast = this.markdown && !heavy ? fastLine(source) : undefined;
     const blocks = !this.markdown
       ? plaintextBlocks(source)
       : heavy
         ? heavyBlocks(source)
-        : isPlainLine(source)
+        : fast === "plain"
           ? plainLineBlocks(source)
-          : isReferenceLine(source)
+          : fast === "references"
             ? referenceLineBlocks(source)
             : undefined;
     if (blocks) {
