@@ -1,14 +1,14 @@
 /**
- * Measurement 2, "our engine end to end": segmentation (src/core/segment.ts, on this host thread), then
- * EngineClient.classify (src/engine/engineClient.ts) with the built worker dist/worker.js (tokenization, worker, batching,
- * onnxruntime). Runs in its own process; its RSS growth after the worker starts is host + worker (this host thread
+ * Measurement 2, "our engine end to end": segmentation (src/core/segment.ts, on this host thread), then the extension's
+ * scores step (src/editor/analysis/scoreCache.ts: the cache by text over EngineClient.scores) with the built worker
+ * dist/worker.js (tokenization, worker, batching, onnxruntime). Runs in its own process; its RSS growth after the worker starts is host + worker (this host thread
  * also keeps segmenters and a score cache): the worker's own memory is measured by bench/workerMemory.mts.
  * Usage (run by bench/run.ts): npx tsx bench/engine.mts DOCS_DIR OUT.json
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { type Classification, DocumentSegmenter, EngineClient, engineThread, LruCache, timeSlices } from "./engineImports";
+import { DocumentSegmenter, EngineClient, engineThread, ScoreCache } from "./engineImports";
 import { RANDOM_MODEL, ROOT, quantile, readJsonFile, rssMB } from "./lib.mjs";
 
 const [docs, out] = process.argv.slice(2);
@@ -34,7 +34,7 @@ rss.afterLoad = rssMB().current;
 await pool.classify(Array.from({ length: 200 }, (_, i) => `warm up the engine ${i}`));
 /** The extension's path: an incremental segmenter per document and a score cache by text (AnalysisService). */
 const segmenters = new Map<number, DocumentSegmenter>();
-const cache = new LruCache<string, Classification>(50_000);
+const cache = new ScoreCache(pool);
 
 const runs: Record<number, unknown> = {};
 const { sizes } = readJsonFile(join(docs, "manifest.json")) as { sizes: number[] };
@@ -51,13 +51,8 @@ for (const n of sizes) {
   const units = (await segmenter.segmentAsync(text))!;
   const segmentMs = ms(start);
   modelPhaseDelay.enable();
-  const results = await pool.classify(units.map((unit) => unit.text));
-  // As AnalysisService.classifyTexts stores scores: a loop that gives the event loop back every few milliseconds.
-  const pause = timeSlices(() => new Promise((resolve) => setImmediate(resolve)));
-  for (let i = 0; i < units.length; i++) {
-    if ((i & 255) === 255) await pause();
-    cache.set(units[i].text, results[i]);
-  }
+  // The extension's scores step (AnalysisPipeline): cache look-ups, EngineClient.scores, the answers stored, in slices.
+  const results = await cache.classifyTexts(units.map((unit) => unit.text));
   const totalMs = ms(start);
   await new Promise((resolve) => setTimeout(resolve, 20));
   delay.disable();
@@ -128,11 +123,10 @@ for (const [i, edited] of editTexts.texts.entries()) {
   documentText = documentText.slice(0, target.start) + edited + documentText.slice(target.end);
   const t = performance.now();
   const next = (await segmenter.segmentAsync(documentText))!;
-  const missing = [...new Set(next.map((unit) => unit.text).filter((text) => !cache.get(text)))];
-  const scores = await client.classify(missing, { priority: "high" });
-  missing.forEach((text, j) => cache.set(text, scores[j]));
+  const asked = pool.counters().textsSent;
+  await cache.classifyTexts(next.map((unit) => unit.text), { priority: "high" });
   editTimes.push(ms(t));
-  rescored.push(missing.length);
+  rescored.push(pool.counters().textsSent - asked);
 }
 const edit = summary(editTimes);
 result.edit = { ...edit, tokens: summary(editTexts.tokens), textsRescored: summary(rescored), document: largest };

@@ -6,6 +6,7 @@ export { timeSlices } from "../src/core/slices";
 export { DocumentSegmenter, segment } from "../src/core/segment";
 export type { Classification } from "../src/core/types";
 export { EngineClient } from "../src/engine/engineClient";
+export { ScoreCache } from "../src/editor/analysis/scoreCache";
 export { describeKernels, sessionKernelOptions } from "../src/engine/worker/kernels";
 export { chooseKernels } from "../src/engine/node/cpu";
 export { engineThread } from "../src/engine/node/threads";

@@ -1,6 +1,6 @@
 /**
  * The host's event loop alone, for profiling: the same work as bench/engine.mts's end-to-end run on the large document
- * (segmentation on this thread, EngineClient.classify, the score cache), repeated, with the longest turns named by
+ * (segmentation on this thread, then the extension's scores step: ScoreCache.classifyTexts over EngineClient.scores), repeated, with the longest turns named by
  * when they happened (segmentation, waiting for the worker, storing the scores). Not part of `npm run bench`.
  * Usage: node bench/eventLoop.mjs is not possible (TypeScript); run `npm run -s build`, then
  *   npx esbuild bench/eventLoop.mts --bundle --platform=node --format=esm --external:onnxruntime-node \
@@ -13,7 +13,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { PerformanceObserver, monitorEventLoopDelay, constants as perfConstants } from "node:perf_hooks";
-import { type Classification, DocumentSegmenter, EngineClient, engineThread, LruCache, segment, timeSlices } from "./engineImports";
+import { DocumentSegmenter, EngineClient, engineThread, ScoreCache, segment } from "./engineImports";
 import { MINI_MODEL, RANDOM_MODEL, ROOT, ensureRandomModel, feedbackParagraphs, machineInfo } from "./lib.mjs";
 
 const [n = 10_000, runs = 5] = process.argv.slice(2, 4).map(Number);
@@ -63,7 +63,7 @@ await pool2.modelInfo();
 await pool2.classify(Array.from({ length: 200 }, (_, i) => `warm up the engine ${i}`));
 const maxima: number[] = [];
 for (let r = 0; r < runs; r++) {
-  const cache = new LruCache<string, Classification>(50_000);
+  const scores = new ScoreCache(pool2);
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
   long.length = 0;
@@ -78,13 +78,9 @@ for (let r = 0; r < runs; r++) {
   const segmenter = new DocumentSegmenter("markdown", "paragraph");
   const units = (await segmenter.segmentAsync(text))!;
   enter("classify");
-  const results = await pool2.classify(units.map((unit) => unit.text));
-  enter("cache");
-  const pause = timeSlices(() => new Promise((resolve) => setImmediate(resolve)));
-  for (let i = 0; i < units.length; i++) {
-    if ((i & 255) === 255) await pause();
-    cache.set(units[i].text, results[i]);
-  }
+  // The extension's scores step (AnalysisPipeline): cache look-ups, EngineClient.scores, the answers stored, in slices.
+  const results = await scores.classifyTexts(units.map((unit) => unit.text));
+  if (results.length !== units.length) throw new Error(`${results.length} scores for ${units.length} units`);
   enter("after");
   await new Promise((resolve) => setTimeout(resolve, 20));
   enter("idle");
