@@ -9,9 +9,11 @@ import path from "node:path";
 /** The default limit on an extension host's resident memory: a suite's host peaks at about 1 GB. */
 export const HOST_RSS_LIMIT_MB = 4096;
 
-/** Every extension host code-server has launched for a run, newest last ("<pid> Launched Extension Host Process."). */
-export function extensionHostPids(logFile) {
-  const text = readText(logFile) ?? "";
+/**
+ * Every extension host code-server has launched for a run, newest last ("<pid> Launched Extension Host Process."), from
+ * its log file, or from the log's text when the caller has just read it.
+ */
+export function extensionHostPids(logFile, text = readText(logFile) ?? "") {
   return [...text.matchAll(/<(\d+)> Launched Extension Host Process\./g)].map((m) => Number(m[1]));
 }
 
@@ -46,7 +48,8 @@ export function threadCpu(pid, before = new Map()) {
 }
 
 /**
- * Watches the run's extension hosts: `check()` (call it every second or so) returns undefined while each is under
+ * Watches the run's extension hosts: `check(logText?)` (call it every second or so; give it code-server's log when it was
+ * just read for something else) returns undefined while each is under
  * `limitMb` of resident memory; the first time one passes it, writes `runaway.txt` in the run folder (its memory, its
  * threads' CPU, its child processes: the language servers of VS Code's own extensions, and the last lines of
  * code-server's log), kills the host with SIGKILL, and returns `{ pid, rssMb, limitMb, record }`.
@@ -56,9 +59,9 @@ export function hostMemoryGuard({ logFile, runDir, limitMb = Number(process.env.
   let tripped;
   return {
     limitMb,
-    check() {
+    check(logText) {
       if (tripped) return tripped;
-      for (const pid of extensionHostPids(logFile)) {
+      for (const pid of extensionHostPids(logFile, logText)) {
         const memory = processMemory(pid);
         if (!memory || memory.rss <= limitMb * 2 ** 20) continue;
         const record = path.join(runDir, "runaway.txt");

@@ -44,8 +44,8 @@ import {
   writeResult,
 } from "./codeServer.mjs";
 import { startModelServer } from "./modelServer.mjs";
-import { hostMemoryGuard, runawayReason } from "./hostGuard.mjs";
-import { SuiteWatch } from "./suiteWatch.mjs";
+import { hostMemoryGuard, readText, runawayReason } from "./hostGuard.mjs";
+import { parseHostExits, SuiteWatch } from "./suiteWatch.mjs";
 
 const timeoutMs = Number(process.env.INTEGRATION_TIMEOUT_MS || 300_000);
 // Longest silence (no heartbeat, no result) before the extension host counts as not answering; scaled by the load.
@@ -107,8 +107,10 @@ runMain(async () => {
   // An extension host past IS_HOST_RSS_MB of resident memory is stopped at once, with a record (hostGuard.mjs).
   const guard = hostMemoryGuard({ logFile: server.logFile, runDir: server.runDir });
   const watchdog = setInterval(() => {
-    const { abnormal } = extensionHostExits(server.logFile);
-    const runaway = guard.check();
+    // code-server's log, read once a second for both: extension hosts that ended, and the hosts the guard watches.
+    const logText = readText(server.logFile) ?? "";
+    const { abnormal } = parseHostExits(logText);
+    const runaway = guard.check(logText);
     if (runaway) settle({ runaway });
     else if (abnormal.length) settle({ hostDied: true });
     else if (watch.declared !== undefined && !watch.ended && watch.silentFor() > scaled(stallMs)) settle({ stalled: watch.silentFor() });
