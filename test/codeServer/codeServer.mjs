@@ -301,13 +301,15 @@ export function workbenchUrl({ port, host = "127.0.0.1", folder, extensionDevelo
  * Starts code-server in a fresh run directory `.test-run/<runDir>` (or an absolute `runDir`), in its own process group.
  * With `vsix`, that package is first installed into the run's own extensions folder (`code-server --install-extension`),
  * so the workbench loads the extension as a user who installed it gets it; `installedExtension` is then its folder.
+ * The built-in extensions of LEFT_OUT_BUILTINS are left out unless `allBuiltins` (a VS Code for use by hand, which
+ * wants the markdown preview).
  * @param {{ runDir: string, port?: number, host?: string, settings?: object, verbose?: boolean, startTimeoutMs?: number,
- *           vsix?: string }} options
+ *           vsix?: string, allBuiltins?: boolean }} options
  * @returns {Promise<{ port: number, runDir: string, userDataDir: string, logFile: string, pid: number, installedExtension?: string,
  *   url: (o: { folder?: string, extensionDevelopmentPath?: string, extensionTestsPath?: string, openFile?: string }) => string,
  *   stop: () => Promise<void>, exited: Promise<number|null> }>}
  */
-export async function startCodeServer({ runDir, port, host = "127.0.0.1", settings = {}, verbose = false, startTimeoutMs = 60_000, vsix }) {
+export async function startCodeServer({ runDir, port, host = "127.0.0.1", settings = {}, verbose = false, startTimeoutMs = 60_000, vsix, allBuiltins = false }) {
   if (!runDir) throw new HarnessError("startCodeServer: runDir is required");
   const bins = findBinaries();
   const dir = claimRunDir(path.isAbsolute(runDir) ? runDir : path.join(RUN_ROOT, runDir));
@@ -329,7 +331,7 @@ export async function startCodeServer({ runDir, port, host = "127.0.0.1", settin
     "--config", "/dev/null",
     "--user-data-dir", userDataDir,
     "--extensions-dir", extensionsDir,
-    "--builtin-extensions-dir", builtinExtensionsDir(bins, dir),
+    ...(allBuiltins ? [] : ["--builtin-extensions-dir", builtinExtensionsDir(bins, dir)]),
     "--disable-telemetry",
     "--disable-update-check",
     "--disable-workspace-trust",

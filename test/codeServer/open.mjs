@@ -48,7 +48,8 @@ runMain(async () => {
   const screenshot = process.env.OPEN_SCREENSHOT ? resolveFromCwd(process.env.OPEN_SCREENSHOT) : undefined;
   const bindHost = screenshot ? "127.0.0.1" : process.env.OPEN_HOST || "127.0.0.1";
   const port = process.env.OPEN_PORT ? Number(process.env.OPEN_PORT) : undefined;
-  const server = await startCodeServer({ runDir: "open", host: bindHost, port, settings: screenshot ? SCREENSHOT_SETTINGS : {} });
+  // By hand, VS Code's built-in extensions are all there (the markdown preview among them); a screenshot run is a test's.
+  const server = await startCodeServer({ runDir: "open", host: bindHost, port, settings: screenshot ? SCREENSHOT_SETTINGS : {}, allBuiltins: !screenshot });
   const urlHost = bindHost === "0.0.0.0" ? "127.0.0.1" : bindHost;
   const url = server.url({ host: urlHost, folder, extensionDevelopmentPath: extensionDir, openFile: isFolder ? undefined : target });
 
