@@ -1,8 +1,8 @@
 /**
- * Measurement 2, "our engine end to end": segmentation (src/core/segment.ts, on this host thread), then the extension's
- * scores step (src/editor/analysis/scoreCache.ts: the cache by text over EngineClient.scores) with the built worker
- * dist/worker.js (tokenization, worker, batching, onnxruntime). Runs in its own process; its RSS growth after the worker starts is host + worker (this host thread
- * also keeps segmenters and a score cache): the worker's own memory is measured by bench/workerMemory.mts.
+ * Measurement 2, "our engine end to end": segmentation (src/core/segment.ts, on this host thread), then the
+ * extension's scores step (src/editor/analysis/scoreCache.ts: the cache by text over EngineClient.scores) with the built
+ * worker dist/worker.js (tokenization, worker, batching, onnxruntime). Runs in its own process; its RSS growth after the
+ * worker starts is host + worker (this host thread also keeps segmenters and a score cache): the worker's own memory is measured by bench/workerMemory.mts.
  * Usage (run by bench/run.ts): npx tsx bench/engine.mts DOCS_DIR OUT.json
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";

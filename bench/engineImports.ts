@@ -1,8 +1,6 @@
 /**
  * The one place the benchmarks import the engine from: when src/ moves, only these paths change.
  */
-export { LruCache } from "../src/core/cache";
-export { timeSlices } from "../src/core/slices";
 export { DocumentSegmenter, segment } from "../src/core/segment";
 export type { Classification } from "../src/core/types";
 export { EngineClient } from "../src/engine/engineClient";

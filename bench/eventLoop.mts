@@ -1,7 +1,8 @@
 /**
  * The host's event loop alone, for profiling: the same work as bench/engine.mts's end-to-end run on the large document
- * (segmentation on this thread, then the extension's scores step: ScoreCache.classifyTexts over EngineClient.scores), repeated, with the longest turns named by
- * when they happened (segmentation, waiting for the worker, storing the scores). Not part of `npm run bench`.
+ * (segmentation on this thread, then the extension's scores step: ScoreCache.classifyTexts over EngineClient.scores),
+ * repeated, with the longest turns named by when they happened (segmentation, the scores step, after). Not part of
+ * `npm run bench`.
  * Usage: node bench/eventLoop.mjs is not possible (TypeScript); run `npm run -s build`, then
  *   npx esbuild bench/eventLoop.mts --bundle --platform=node --format=esm --external:onnxruntime-node \
  *     --alias:jsonc-parser=jsonc-parser/lib/esm/main.js --outfile=bench/.eventLoop.bundle.mjs \
