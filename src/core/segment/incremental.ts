@@ -8,9 +8,13 @@ import { fastLine, heavyBlocks, plainLineBlocks, plaintextBlocks, type Block } f
 import { chunksOf, type ChunkRange } from "./chunker";
 import { unitsOf, type Granularity } from "./granularity";
 import { markdownBlocks, referenceLineBlocks } from "./markdown";
-// Milliseconds of parsing between two yields to the event loop in `segmentAsync`, as for every sliced loop on a host:
-// a slice plus a garbage-collection pause (5-10 ms seen in the benchmark's host) stays under the 20 ms it may be held.
-import { SLICE_MS } from "../slices";
+/**
+ * Milliseconds of segmentation between two yields to the event loop in `segmentAsync`: half of the slice other loops
+ * on a host take (core/slices.ts), because segmentation's turns also hold a scavenge now and then (5-10 ms seen in the
+ * benchmark's host, the units it makes being what survives), and a slice plus one parse batch plus a scavenge must stay
+ * well under the 20 ms a turn may be held.
+ */
+const SEGMENT_SLICE_MS = 2;
 
 /**
  * Segments one document again and again as it is edited. The text is cut into chunks that parse independently (at
@@ -50,7 +54,7 @@ export class DocumentSegmenter {
     let slice = performance.now();
     for (const range of run.ranges) {
       if (run.add(range)) break;
-      if (performance.now() - slice > SLICE_MS) {
+      if (performance.now() - slice > SEGMENT_SLICE_MS) {
         await new Promise((resolve) => setImmediate(resolve));
         if (cancelled()) return undefined;
         slice = performance.now();
@@ -60,7 +64,7 @@ export class DocumentSegmenter {
     const units: Unit[] = [];
     for (const chunk of run.finish()) {
       for (const unit of chunk.units) units.push(unit);
-      if (performance.now() - slice > SLICE_MS) {
+      if (performance.now() - slice > SEGMENT_SLICE_MS) {
         await new Promise((resolve) => setImmediate(resolve));
         if (cancelled()) return undefined;
         slice = performance.now();
@@ -155,10 +159,13 @@ export class DocumentSegmenter {
 }
 
 /**
- * The most a batch weighs (chunker.ts's weight): about 2 ms of parsing, within segmentAsync's slice. Batches up to a
- * chunk's own limit (12,000) made turns of 20-31 ms in the event-loop benchmark, against 13-18 ms before batching.
+ * The most a batch weighs (chunker.ts's weight): about half a millisecond of parsing (warm), within segmentAsync's
+ * slice. Batches up to a chunk's own limit (12,000) made turns of 20-31 ms in the event-loop benchmark, against 13-18 ms
+ * before batching; on the bench document, 1,000 with 4 ms slices made a largest segmentation turn of 9.7-10.3 ms (median
+ * of 8 runs, 3 processes), 500 with 2 ms slices 6.0-7.2 ms, for 5-7 % more parse time on 314 real READMEs
+ * (docs/BENCHMARK.md).
  */
-const BATCH_WEIGHT = 1_000;
+const BATCH_WEIGHT = 500;
 
 /**
  * Markdown chunks parsed together, in one micromark parse of their sources joined: each call of the parser combines
