@@ -48,11 +48,11 @@ export function threadCpu(pid, before = new Map()) {
 }
 
 /**
- * Watches the run's extension hosts: `check(logText?)` (call it every second or so; give it code-server's log when it was
- * just read for something else) returns undefined while each is under
- * `limitMb` of resident memory; the first time one passes it, writes `runaway.txt` in the run folder (its memory, its
- * threads' CPU, its child processes: the language servers of VS Code's own extensions, and the last lines of
- * code-server's log), kills the host with SIGKILL, and returns `{ pid, rssMb, limitMb, record }`.
+ * Watches the run's extension hosts: `check(logText?)` (call it every second or so; give it code-server's log when it
+ * was just read for something else) returns undefined while each is under `limitMb` of resident memory; the first time
+ * one passes it, writes `runaway.txt` in the run folder (its memory, its threads' CPU, its child processes: the language
+ * servers of VS Code's own extensions, and the last lines of code-server's log), kills the host with SIGKILL, and
+ * returns `{ pid, rssMb, limitMb, record }`.
  */
 export function hostMemoryGuard({ logFile, runDir, limitMb = Number(process.env.IS_HOST_RSS_MB) || HOST_RSS_LIMIT_MB }) {
   const cpu = new Map();
