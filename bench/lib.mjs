@@ -81,6 +81,16 @@ export function feedbackParagraphs(segment) {
   return pool;
 }
 
+/** A feedback document of `paragraphs`: a title, a heading before every 100 paragraphs, a blank line between blocks. */
+export function documentOf(paragraphs) {
+  const parts = ["# Customer feedback\n"];
+  paragraphs.forEach((p, i) => {
+    if (i % 100 === 0) parts.push(`## Feedback ${i + 1}-${Math.min(i + 100, paragraphs.length)}\n`);
+    parts.push(`${p}\n`);
+  });
+  return parts.join("\n");
+}
+
 /** Value at quantile q (0..1) of numbers, nearest-rank. */
 export function quantile(values, q) {
   if (!values.length) return NaN;

@@ -21,7 +21,7 @@ import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { EngineClient, engineThread, chooseKernels, describeKernels, segment } from "./engineImports";
 import { anchorContender, delta, interleave, ratio, rawContender } from "./interleave.mjs";
-import { BENCH_DIR, RANDOM_MODEL, ROOT, ensureRandomModel, feedbackParagraphs, fmt, loadTokenizer, machineInfo, readJsonFile } from "./lib.mjs";
+import { BENCH_DIR, RANDOM_MODEL, ROOT, documentOf, ensureRandomModel, feedbackParagraphs, fmt, loadTokenizer, machineInfo, readJsonFile } from "./lib.mjs";
 
 const argv = process.argv.slice(2);
 const sizesArg = argv.includes("--sizes") ? argv[argv.indexOf("--sizes") + 1] : "1000,10000";
@@ -55,14 +55,6 @@ mkdirSync(docs, { recursive: true });
 const pool = feedbackParagraphs(segment);
 if (pool.length < LARGE) throw new Error(`only ${pool.length} usable paragraphs for a ${LARGE}-paragraph document`);
 
-function documentOf(paragraphs: readonly string[]): string {
-  const parts = ["# Customer feedback\n"];
-  paragraphs.forEach((p, i) => {
-    if (i % 100 === 0) parts.push(`## Feedback ${i + 1}-${Math.min(i + 100, paragraphs.length)}\n`);
-    parts.push(`${p}\n`);
-  });
-  return parts.join("\n");
-}
 const docInfo: Record<number, { paragraphs: number; units: number; chars: number; meanTokens: number }> = {};
 const tokenizer = await loadTokenizer(RANDOM_MODEL);
 for (const n of sizes) {
