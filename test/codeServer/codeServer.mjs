@@ -21,6 +21,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { readText } from "./hostGuard.mjs";
 import { parseHostExits } from "./suiteWatch.mjs";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -721,13 +722,7 @@ export function checkReporter({ declared } = {}) {
  * @returns {{ exits: number, abnormal: string[] }}
  */
 export function extensionHostExits(logFile) {
-  let text = "";
-  try {
-    text = fs.readFileSync(logFile, "utf8");
-  } catch {
-    return { exits: 0, abnormal: [] };
-  }
-  return parseHostExits(text);
+  return parseHostExits(readText(logFile) ?? "");
 }
 
 

@@ -160,8 +160,15 @@ function singleLine(chunk: string): string | undefined {
 
 /** The paragraph micromark makes of a plain line: it ends after the line's trailing blanks, its text before them. */
 export function plainLineBlocks(chunk: string): Block[] {
+  return lineParagraph(chunk, (text) => [{ text, start: 0, end: text.length, exact: true }]);
+}
+
+/**
+ * The paragraph micromark makes of a chunk's first line (a line the fast paths take: fastLine): it ends after the
+ * line's trailing blanks; `leaves` reads its content before them (the line without its trailing spaces and tabs).
+ */
+export function lineParagraph(chunk: string, leaves: (content: string) => Leaf[]): Block[] {
   const line = /^[^\r\n]*/.exec(chunk)![0];
-  const text = line.trimEnd();
-  return [{ start: 0, end: line.length, kind: "paragraph", leaves: [{ text, start: 0, end: text.length, exact: true }] }];
+  return [{ start: 0, end: line.length, kind: "paragraph", leaves: leaves(line.replace(/[ \t]+$/, "")) }];
 }
 

@@ -128,16 +128,7 @@ export class DocumentSegmenter {
    */
   private chunk(text: string, start: number, end: number, heavy: boolean, shape: ChunkShape, batch: ParseBatch): Chunk {
     const source = text.slice(start, end);
-    const fast = this.markdown && !heavy ? fastLine(source) : undefined;
-    const blocks = !this.markdown
-      ? plaintextBlocks(source)
-      : heavy
-        ? heavyBlocks(source)
-        : fast === "plain"
-          ? plainLineBlocks(source)
-          : fast === "references"
-            ? referenceLineBlocks(source)
-            : undefined;
+    const blocks = this.blocksWithoutParser(source, heavy);
     if (blocks) {
       this.parsedChunks++;
       if (this.markdown && heavy) this.heavyChunks++;
@@ -151,6 +142,16 @@ export class DocumentSegmenter {
     const chunk: Chunk = { start, end, parsed: { key, relative: [] }, units: [] };
     this.parsedChunks += batch.add(chunk, source, start === 0 || source.includes("]:") ? { ...shape, cleanStart: false, cleanEnd: false } : shape);
     return chunk;
+  }
+
+  /** The blocks of a chunk read without micromark (plain text, a heavy chunk, a plain or reference line), if it can be. */
+  private blocksWithoutParser(source: string, heavy: boolean): Block[] | undefined {
+    if (!this.markdown) return plaintextBlocks(source);
+    if (heavy) return heavyBlocks(source);
+    const fast = fastLine(source);
+    if (fast === "plain") return plainLineBlocks(source);
+    if (fast === "references") return referenceLineBlocks(source);
+    return undefined;
   }
 
   private unitsOf(blocks: readonly Block[]): Unit[] {

@@ -11,7 +11,7 @@ import { frontmatter } from "micromark-extension-frontmatter";
 import { gfm } from "micromark-extension-gfm";
 import { decodeString } from "micromark-util-decode-string";
 import type { UnitKind } from "../types";
-import { proseOf, type Block, type Leaf } from "./blocks";
+import { lineParagraph, proseOf, type Block, type Leaf } from "./blocks";
 
 const SKIPPED = new Set(["code", "html", "table", "yaml", "toml", "heading", "thematicBreak", "definition", "footnoteDefinition"]);
 
@@ -77,12 +77,11 @@ export function markdownBlocks(text: string, atDocumentStart: boolean): Block[] 
  * compare it with the parser on every SST-2 sentence and airline tweet.
  */
 export function referenceLineBlocks(chunk: string): Block[] {
-  const line = /^[^\r\n]*/.exec(chunk)![0];
-  const content = line.replace(/[ \t]+$/, "");
-  const leaves: Leaf[] = [];
-  textLeaves(decodeString(content), 0, content.length, chunk, leaves);
-  // As micromark's paragraph (and plainLineBlocks'): it ends after the line's trailing blanks.
-  return [{ start: 0, end: line.length, kind: "paragraph", leaves }];
+  return lineParagraph(chunk, (content) => {
+    const leaves: Leaf[] = [];
+    textLeaves(decodeString(content), 0, content.length, chunk, leaves);
+    return leaves;
+  });
 }
 
 /** Blocks inside a unit (paragraphs of a block quote) are read as separate lines. */
